@@ -1,0 +1,65 @@
+namespace SeasonalGrains.Data;
+
+/// <summary>The contents of dataset.json.</summary>
+public sealed record DatasetInfo(
+    string Name,
+    string Source,
+    string Licence,
+    DateOnly Start,
+    DateOnly End,
+    string? Notes = null);
+
+/// <summary>One row of skus.csv: the master data of a SKU.</summary>
+public sealed record SkuInfo(
+    string Sku,
+    string Category,
+    string Region,
+    double UnitCost,
+    double UnitPrice,
+    int LeadTimeDays,
+    double InitialOnHand,
+    double Moq = 0,
+    double CasePack = 1,
+    double SalvageValue = 0);
+
+/// <summary>
+/// Daily series of one SKU over the dataset's date range: index 0 is <see cref="Dataset.Start"/>.
+/// A day absent from demand.csv is NaN in <see cref="Units"/> until the cleaner fills it.
+/// </summary>
+public sealed record SkuSeries(
+    string Sku,
+    double[] Units,
+    double[]? Price = null,
+    bool[]? Promo = null);
+
+/// <summary>Weather of one region, one value per day of the dataset (NaN where not given).</summary>
+public sealed record RegionWeather(
+    string Region,
+    double[] TempC,
+    double[] Humidity,
+    double[] PrecipMm);
+
+/// <summary>calendar.csv: a holiday name per day (null for none) and any extra event columns (0/1 or numbers).</summary>
+public sealed record DatasetCalendar(
+    string?[] Holiday,
+    IReadOnlyDictionary<string, double[]> Events);
+
+/// <summary>
+/// A loaded dataset folder. All arrays are dense over <see cref="Days"/> days from <see cref="Start"/>.
+/// <see cref="Skus"/> and <see cref="Series"/> are aligned by index.
+/// </summary>
+public sealed record Dataset(
+    DatasetInfo Info,
+    DateOnly Start,
+    int Days,
+    IReadOnlyList<SkuInfo> Skus,
+    IReadOnlyList<SkuSeries> Series,
+    DatasetCalendar? Calendar = null,
+    IReadOnlyDictionary<string, RegionWeather>? Weather = null)
+{
+    public DateOnly End => Start.AddDays(Days - 1);
+
+    public DateOnly DateOf(int dayIndex) => Start.AddDays(dayIndex);
+
+    public int IndexOf(DateOnly date) => date.DayNumber - Start.DayNumber;
+}

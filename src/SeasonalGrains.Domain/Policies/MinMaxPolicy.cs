@@ -1,0 +1,47 @@
+namespace SeasonalGrains.Domain.Policies;
+
+/// <summary>(s,S): when the inventory position is at or below s, order up to S.</summary>
+public sealed class MinMaxPolicy : IReorderPolicy
+{
+    public const string PolicyName = "sS";
+
+    public MinMaxPolicy(double reorderPoint, double orderUpTo)
+    {
+        if (orderUpTo < reorderPoint)
+        {
+            throw new ArgumentException($"(s,S) needs S >= s (got s = {reorderPoint}, S = {orderUpTo}).");
+        }
+
+        ReorderPoint = reorderPoint;
+        OrderUpTo = orderUpTo;
+    }
+
+    public string Name => PolicyName;
+
+    public double ReorderPoint { get; }
+
+    public double OrderUpTo { get; }
+
+    public double Order(in ReviewContext context)
+    {
+        var position = context.InventoryPosition;
+        return position <= ReorderPoint ? OrderUpTo - position : 0;
+    }
+}
+
+public sealed class MinMaxPolicyFactory : IReorderPolicyFactory
+{
+    public string Name => MinMaxPolicy.PolicyName;
+
+    public string Description =>
+        "(s,S): when the position is at or below s, order up to S. s, when not given: mean x (L+R) + z x sd x sqrt(L+R); S, when not given: s + EOQ.";
+
+    public IReorderPolicy Create(PolicyInputs inputs)
+    {
+        inputs.RejectUnknown(Name, "s", "S");
+        var protection = inputs.Terms.LeadTimeDays + inputs.ReviewPeriodDays;
+        var s = inputs.ParameterOr("s", () => inputs.ProtectionLevel(protection));
+        var orderUpTo = inputs.ParameterOr("S", () => s + inputs.EconomicOrderQuantity());
+        return new MinMaxPolicy(s, orderUpTo);
+    }
+}

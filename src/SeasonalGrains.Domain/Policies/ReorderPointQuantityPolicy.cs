@@ -1,0 +1,53 @@
+namespace SeasonalGrains.Domain.Policies;
+
+/// <summary>(r,Q): when the inventory position is at or below r, order the smallest multiple of Q that lifts it above r.</summary>
+public sealed class ReorderPointQuantityPolicy : IReorderPolicy
+{
+    public const string PolicyName = "rQ";
+
+    public ReorderPointQuantityPolicy(double reorderPoint, double quantity)
+    {
+        if (!(quantity > 0))
+        {
+            throw new ArgumentException($"(r,Q) needs Q > 0 (got {quantity}).");
+        }
+
+        ReorderPoint = reorderPoint;
+        Quantity = quantity;
+    }
+
+    public string Name => PolicyName;
+
+    public double ReorderPoint { get; }
+
+    public double Quantity { get; }
+
+    public double Order(in ReviewContext context)
+    {
+        var position = context.InventoryPosition;
+        if (position > ReorderPoint)
+        {
+            return 0;
+        }
+
+        var batches = Math.Floor((ReorderPoint - position) / Quantity) + 1;
+        return batches * Quantity;
+    }
+}
+
+public sealed class ReorderPointQuantityPolicyFactory : IReorderPolicyFactory
+{
+    public string Name => ReorderPointQuantityPolicy.PolicyName;
+
+    public string Description =>
+        "(r,Q): at or below r, order multiples of Q. r, when not given: mean x (L+R) + z x sd x sqrt(L+R); Q, when not given: EOQ.";
+
+    public IReorderPolicy Create(PolicyInputs inputs)
+    {
+        inputs.RejectUnknown(Name, "r", "Q");
+        var protection = inputs.Terms.LeadTimeDays + inputs.ReviewPeriodDays;
+        var r = inputs.ParameterOr("r", () => inputs.ProtectionLevel(protection));
+        var q = inputs.ParameterOr("Q", inputs.EconomicOrderQuantity);
+        return new ReorderPointQuantityPolicy(r, q);
+    }
+}
