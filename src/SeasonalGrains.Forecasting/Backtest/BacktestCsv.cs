@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+
+namespace SeasonalGrains.Forecasting;
+
+/// <summary>Writes backtest results as CSV (comma-separated, invariant culture, LF line ends, values rounded to 6 decimals).</summary>
+public static class BacktestCsv
+{
+    /// <summary>
+    /// backtest.csv: one line per (forecaster, SKU, origin, h) with columns
+    /// forecaster,sku,origin_date,h,date,actual,mean,q{level}... (for example q0.1).
+    /// </summary>
+    public static void WriteDetails(BacktestResult result, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(writer);
+        var header = new StringBuilder("forecaster,sku,origin_date,h,date,actual,mean");
+        foreach (var level in result.Levels)
+        {
+            header.Append(",q").Append(level.ToString(CultureInfo.InvariantCulture));
+        }
+
+        writer.Write(header.Append('\n').ToString());
+        var line = new StringBuilder();
+        foreach (var p in result.Points)
+        {
+            line.Clear()
+                .Append(Field(p.Forecaster)).Append(',')
+                .Append(Field(p.Sku)).Append(',')
+                .Append(p.OriginDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
+                .Append(p.H.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(p.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
+                .Append(Number(p.Actual)).Append(',')
+                .Append(Number(p.Mean));
+            foreach (var q in p.Quantiles)
+            {
+                line.Append(',').Append(Number(q));
+            }
+
+            writer.Write(line.Append('\n').ToString());
+        }
+    }
+
+    /// <summary>
+    /// Summary: one line per forecaster with columns
+    /// forecaster,points,mae,rmse,mase,wmape,bias,relative_bias,mean_pinball,coverage80,seconds
+    /// (an undefined metric is left empty).
+    /// </summary>
+    public static void WriteSummary(BacktestResult result, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write("forecaster,points,mae,rmse,mase,wmape,bias,relative_bias,mean_pinball,coverage80,seconds\n");
+        foreach (var r in result.Rows)
+        {
+            writer.Write(string.Join(
+                ',',
+                Field(r.Forecaster),
+                r.Points.ToString(CultureInfo.InvariantCulture),
+                Number(r.Mae),
+                Number(r.Rmse),
+                Number(r.Mase),
+                Number(r.WMape),
+                Number(r.Bias),
+                Number(r.RelativeBias),
+                Number(r.MeanPinball),
+                Number(r.Coverage80),
+                Number(r.Elapsed.TotalSeconds)) + "\n");
+        }
+    }
+
+    /// <summary>Writes the details file to <paramref name="path"/> (UTF-8, no byte-order mark).</summary>
+    public static void WriteDetails(BacktestResult result, string path)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+        WriteDetails(result, writer);
+    }
+
+    /// <summary>Writes the summary file to <paramref name="path"/> (UTF-8, no byte-order mark).</summary>
+    public static void WriteSummary(BacktestResult result, string path)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+        WriteSummary(result, writer);
+    }
+
+    private static string Number(double value) =>
+        double.IsFinite(value) ? Math.Round(value, 6).ToString(CultureInfo.InvariantCulture) : string.Empty;
+
+    private static string Field(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,86 @@
+using SeasonalGrains.Data;
+
+namespace SeasonalGrains.Forecasting;
+
+/// <summary>Settings of a rolling-origin backtest.</summary>
+public sealed record BacktestOptions
+{
+    /// <summary>Levels scored by default: 5%, 10%, 25%, 50%, 75%, 90%, 95%.</summary>
+    public static readonly IReadOnlyList<double> DefaultLevels = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95];
+
+    /// <summary>Number of forecast origins.</summary>
+    public int Origins { get; init; } = 4;
+
+    /// <summary>Days forecast from each origin.</summary>
+    public int Horizon { get; init; } = 28;
+
+    /// <summary>Days between consecutive origins; null means <see cref="Horizon"/> (non-overlapping windows).</summary>
+    public int? Step { get; init; }
+
+    /// <summary>Quantile levels requested and scored (strictly ascending). 80% coverage needs 0.1 and 0.9.</summary>
+    public IReadOnlyList<double> Levels { get; init; } = DefaultLevels;
+
+    /// <summary>Period m of the seasonal naive whose in-sample MAE scales MASE.</summary>
+    public int SeasonalPeriod { get; init; } = 7;
+
+    /// <summary>SKUs to evaluate (all when null).</summary>
+    public IReadOnlyList<int>? SkuIndices { get; init; }
+}
+
+/// <summary>Accuracy of one forecaster over all scored SKU-days of a backtest.</summary>
+/// <param name="Points">Number of scored (SKU, origin, horizon) points; the same for every forecaster.</param>
+/// <param name="Mase">Mean over (SKU, origin) windows of the window's MASE; windows whose training scale is 0 or undefined are left out for every forecaster alike.</param>
+/// <param name="Bias">Mean of forecast minus actual, in units.</param>
+/// <param name="RelativeBias">Sum of forecast minus actual over sum of actuals.</param>
+/// <param name="MeanPinball">Pinball loss averaged over points and levels.</param>
+/// <param name="Coverage80">Share of actuals within [q0.1, q0.9]; NaN when those levels are not requested.</param>
+/// <param name="Elapsed">Wall time spent inside the forecaster.</param>
+public sealed record BacktestRow(
+    string Forecaster,
+    int Points,
+    double Mae,
+    double Rmse,
+    double Mase,
+    double WMape,
+    double Bias,
+    double RelativeBias,
+    double MeanPinball,
+    double Coverage80,
+    TimeSpan Elapsed);
+
+/// <summary>One scored point: a forecaster's forecast of one SKU for day Origin + H - 1.</summary>
+/// <param name="H">Horizon, 1-based: H = 1 is the origin day itself.</param>
+/// <param name="Quantiles">Forecast quantiles at <see cref="BacktestResult.Levels"/>.</param>
+public sealed record BacktestPoint(
+    string Forecaster,
+    int SkuIndex,
+    string Sku,
+    int Origin,
+    DateOnly OriginDate,
+    int H,
+    int Day,
+    DateOnly Date,
+    double Actual,
+    double Mean,
+    double[] Quantiles);
+
+/// <summary>Progress of a backtest, reported after each (forecaster, origin) forecast.</summary>
+public sealed record BacktestProgress(int Completed, int Total, string Forecaster, int Origin, DateOnly OriginDate);
+
+/// <summary>The outcome of a backtest: one row per forecaster (in the order given) and every scored point.</summary>
+public sealed record BacktestResult(
+    Dataset Dataset,
+    IReadOnlyList<int> Origins,
+    int Horizon,
+    IReadOnlyList<double> Levels,
+    IReadOnlyList<int> SkuIndices,
+    IReadOnlyList<BacktestRow> Rows,
+    IReadOnlyList<BacktestPoint> Points)
+{
+    /// <summary>The row of the forecaster named <paramref name="forecaster"/>.</summary>
+    public BacktestRow Row(string forecaster) =>
+        Rows.FirstOrDefault(r => r.Forecaster == forecaster)
+        ?? throw new ArgumentException(
+            $"No forecaster '{forecaster}' in this backtest. Present: {string.Join(", ", Rows.Select(r => r.Forecaster))}.",
+            nameof(forecaster));
+}

@@ -1,0 +1,135 @@
+using ScottPlot;
+
+namespace SeasonalGrains.Forecasting;
+
+/// <summary>PNG charts of backtest forecasts against actuals.</summary>
+public static class BacktestPlots
+{
+    /// <summary>
+    /// One PNG per SKU, named <c>{forecaster}-{sku}.png</c> in <paramref name="directory"/>:
+    /// actual daily units from <paramref name="historyDays"/> days before the first origin to the end
+    /// of the last window, and for each origin the forecaster's median and the band between its
+    /// 10% and 90% quantiles (the nearest requested levels when those are not present; the legend
+    /// names the levels used). SKUs are <paramref name="skuIndices"/>, or else the
+    /// <paramref name="maxSkus"/> with the most units in the scored windows. Returns the paths written.
+    /// </summary>
+    public static IReadOnlyList<string> SaveBands(
+        BacktestResult result,
+        string forecaster,
+        string directory,
+        int maxSkus = 4,
+        IReadOnlyList<int>? skuIndices = null,
+        int historyDays = 56,
+        int width = 1200,
+        int height = 450)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(directory);
+        var row = result.Row(forecaster);
+        if (maxSkus < 1 || historyDays < 0 || width < 100 || height < 100)
+        {
+            throw new ArgumentException("maxSkus must be at least 1, historyDays not negative, and the image at least 100 x 100 pixels.");
+        }
+
+        var points = result.Points.Where(p => p.Forecaster == row.Forecaster).ToList();
+        var skus = skuIndices?.ToList() ?? points
+            .GroupBy(p => p.SkuIndex)
+            .OrderByDescending(g => g.Sum(p => p.Actual))
+            .ThenBy(g => g.Key)
+            .Take(maxSkus)
+            .Select(g => g.Key)
+            .ToList();
+        foreach (var sku in skus)
+        {
+            if (!result.SkuIndices.Contains(sku))
+            {
+                throw new ArgumentException($"SKU index {sku} was not part of this backtest.", nameof(skuIndices));
+            }
+        }
+
+        var lowerIndex = Nearest(result.Levels, 0.1);
+        var medianIndex = Nearest(result.Levels, 0.5);
+        var upperIndex = Nearest(result.Levels, 0.9);
+        var bandLabel = $"P{Percent(result.Levels[lowerIndex])}-P{Percent(result.Levels[upperIndex])}";
+        var medianLabel = $"P{Percent(result.Levels[medianIndex])}";
+
+        Directory.CreateDirectory(directory);
+        var dataset = result.Dataset;
+        var firstDay = Math.Max(0, result.Origins[0] - historyDays);
+        var lastDay = result.Origins[^1] + result.Horizon - 1;
+        var paths = new List<string>();
+        foreach (var sku in skus)
+        {
+            var plot = new Plot();
+            var skuName = dataset.Skus[sku].Sku;
+            var units = dataset.Series[sku].Units;
+            var days = Enumerable.Range(firstDay, lastDay - firstDay + 1).ToArray();
+            var actual = plot.Add.ScatterLine(
+                days.Select(d => X(dataset.DateOf(d))).ToArray(),
+                days.Select(d => units[d]).ToArray());
+            actual.LegendText = "actual";
+            actual.Color = Colors.Black;
+            actual.LineWidth = 1.5f;
+
+            var first = true;
+            foreach (var window in points.Where(p => p.SkuIndex == sku).GroupBy(p => p.Origin).OrderBy(g => g.Key))
+            {
+                var ordered = window.OrderBy(p => p.H).ToArray();
+                var xs = ordered.Select(p => X(p.Date)).ToArray();
+                var band = plot.Add.FillY(
+                    xs,
+                    ordered.Select(p => p.Quantiles[lowerIndex]).ToArray(),
+                    ordered.Select(p => p.Quantiles[upperIndex]).ToArray());
+                band.FillColor = Colors.SteelBlue.WithAlpha(0.3);
+                band.LineWidth = 0;
+                var median = plot.Add.ScatterLine(xs, ordered.Select(p => p.Quantiles[medianIndex]).ToArray());
+                median.Color = Colors.SteelBlue;
+                median.LineWidth = 2;
+                var originLine = plot.Add.VerticalLine(X(window.First().OriginDate));
+                originLine.Color = Colors.Gray.WithAlpha(0.6);
+                originLine.LinePattern = LinePattern.Dashed;
+                if (first)
+                {
+                    band.LegendText = bandLabel;
+                    median.LegendText = medianLabel;
+                    first = false;
+                }
+            }
+
+            plot.Axes.DateTimeTicksBottom();
+            plot.Title($"{row.Forecaster}: {skuName}");
+            plot.YLabel("units per day");
+            plot.ShowLegend(Alignment.UpperLeft);
+            var path = Path.Combine(directory, $"{SafeFileName(row.Forecaster)}-{SafeFileName(skuName)}.png");
+            plot.SavePng(path, width, height);
+            paths.Add(path);
+        }
+
+        return paths;
+    }
+
+    private static double X(DateOnly date) => date.ToDateTime(TimeOnly.MinValue).ToOADate();
+
+    private static int Nearest(IReadOnlyList<double> levels, double level)
+    {
+        var best = 0;
+        for (var k = 1; k < levels.Count; k++)
+        {
+            if (Math.Abs(levels[k] - level) < Math.Abs(levels[best] - level))
+            {
+                best = k;
+            }
+        }
+
+        return best;
+    }
+
+    private static string Percent(double level) =>
+        (level * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string SafeFileName(string name)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        return new string(name.Select(c => invalid.Contains(c) || char.IsWhiteSpace(c) ? '_' : c).ToArray());
+    }
+}

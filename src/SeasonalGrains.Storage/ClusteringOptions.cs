@@ -1,0 +1,141 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+
+namespace SeasonalGrains.Storage;
+
+/// <summary>How silos find each other and clients find gateways. Bound from the <c>Clustering</c> section.</summary>
+public sealed class ClusteringOptions
+{
+    public const string SectionName = "Clustering";
+    public const string LocalhostProvider = "localhost";
+    public const string PostgresProvider = "postgres";
+
+    /// <summary><c>localhost</c> (default; one silo on this machine) or <c>postgres</c> (membership table).</summary>
+    public string Provider { get; set; } = LocalhostProvider;
+
+    /// <summary>
+    /// Npgsql connection string; required for <c>postgres</c>. <see cref="FromConfiguration"/> falls back to
+    /// <c>Storage:ConnectionString</c> when this key is empty.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Maximum Pool Size applied when the connection string sets none.</summary>
+    public int MaxPoolSize { get; set; } = PostgresConnectionStrings.DefaultMaxPoolSize;
+
+    /// <summary>Orleans cluster id (the membership deployment id).</summary>
+    public string ClusterId { get; set; } = "seasonalgrains";
+
+    /// <summary>Orleans service id; grain state and reminders are keyed by it, so keep it stable.</summary>
+    public string ServiceId { get; set; } = "seasonalgrains";
+
+    /// <summary>Silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Client gateway port.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// IP address other silos and clients use to reach this silo (postgres clustering). Empty: the address
+    /// the host name resolves to.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>True when <see cref="Provider"/> is <c>postgres</c> (case-insensitive).</summary>
+    public bool UsesPostgres => string.Equals(Provider?.Trim(), PostgresProvider, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Reads the <c>Clustering</c> section; missing keys keep their defaults, and an empty
+    /// <c>Clustering:ConnectionString</c> takes <c>Storage:ConnectionString</c>.
+    /// </summary>
+    public static ClusteringOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new ClusteringOptions();
+        configuration.GetSection(SectionName).Bind(options);
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            options.ConnectionString = configuration[$"{StorageOptions.SectionName}:ConnectionString"];
+        }
+
+        return options;
+    }
+
+    /// <summary>One message per problem, each naming its key; empty when the options are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        var provider = Provider?.Trim() ?? string.Empty;
+        if (!string.Equals(provider, LocalhostProvider, StringComparison.OrdinalIgnoreCase) && !UsesPostgres)
+        {
+            errors.Add($"{SectionName}:Provider '{Provider}' is not supported; use '{LocalhostProvider}' or '{PostgresProvider}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ClusterId))
+        {
+            errors.Add($"{SectionName}:ClusterId must not be empty.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ServiceId))
+        {
+            errors.Add($"{SectionName}:ServiceId must not be empty.");
+        }
+
+        CheckPort(errors, "SiloPort", SiloPort);
+        CheckPort(errors, "GatewayPort", GatewayPort);
+        if (SiloPort == GatewayPort)
+        {
+            errors.Add($"{SectionName}:SiloPort and {SectionName}:GatewayPort must differ (both are {SiloPort}).");
+        }
+
+        if (MaxPoolSize < 1)
+        {
+            errors.Add($"{SectionName}:MaxPoolSize must be at least 1 (was {MaxPoolSize}).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(AdvertisedAddress) && !IPAddress.TryParse(AdvertisedAddress, out _))
+        {
+            errors.Add($"{SectionName}:AdvertisedAddress '{AdvertisedAddress}' is not an IP address.");
+        }
+
+        if (UsesPostgres)
+        {
+            StorageOptions.ValidateConnectionString(errors, $"{SectionName}:ConnectionString", ConnectionString, $"{SectionName}:Provider");
+        }
+
+        return errors;
+    }
+
+    /// <summary>Throws <see cref="StorageConfigurationException"/> listing every problem.</summary>
+    public void EnsureValid()
+    {
+        var errors = Validate();
+        if (errors.Count > 0)
+        {
+            throw new StorageConfigurationException(errors);
+        }
+    }
+
+    /// <summary>The connection string with the pool limit applied.</summary>
+    public string GetPooledConnectionString()
+    {
+        EnsureValid();
+        if (!UsesPostgres)
+        {
+            throw new InvalidOperationException($"{SectionName}:Provider is '{Provider}', which has no connection string.");
+        }
+
+        return PostgresConnectionStrings.WithPoolLimit(ConnectionString!, MaxPoolSize);
+    }
+
+    /// <summary>The parsed <see cref="AdvertisedAddress"/>, or null when none is set.</summary>
+    public IPAddress? GetAdvertisedAddress() =>
+        string.IsNullOrWhiteSpace(AdvertisedAddress) ? null : IPAddress.Parse(AdvertisedAddress);
+
+    private static void CheckPort(List<string> errors, string key, int port)
+    {
+        if (port is < 1 or > 65535)
+        {
+            errors.Add($"{SectionName}:{key} must be between 1 and 65535 (was {port}).");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace SeasonalGrains.Storage;
+
+/// <summary>Connection string helpers for the Orleans ADO.NET providers.</summary>
+public static class PostgresConnectionStrings
+{
+    /// <summary>
+    /// Pool size per silo process used unless the connection string sets one. The storage, clustering and
+    /// reminder providers share one pool (same connection string), and several silos must stay under
+    /// PostgreSQL's default max_connections of 100.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 20;
+
+    private static readonly string[] PoolSizeKeys = ["maximumpoolsize", "maxpoolsize"];
+
+    /// <summary>
+    /// Returns <paramref name="connectionString"/> with <c>Maximum Pool Size</c> set to <paramref name="maxPoolSize"/>
+    /// unless the string already sets a pool size (the user's choice wins).
+    /// </summary>
+    /// <exception cref="ArgumentException">The string is not a valid Npgsql connection string.</exception>
+    public static string WithPoolLimit(string connectionString, int maxPoolSize = DefaultMaxPoolSize)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPoolSize, 1);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!SetsPoolSize(connectionString))
+        {
+            builder.MaxPoolSize = maxPoolSize;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>True when the connection string sets a maximum pool size under any of Npgsql's spellings.</summary>
+    public static bool SetsPoolSize(string connectionString)
+    {
+        var generic = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (string key in generic.Keys)
+        {
+            var normalised = key.Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+            if (PoolSizeKeys.Contains(normalised))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Configuration;
+
+namespace SeasonalGrains.Storage;
+
+/// <summary>Where grain state and reminders live. Bound from the <c>Storage</c> configuration section.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+    public const string MemoryProvider = "memory";
+    public const string PostgresProvider = "postgres";
+
+    /// <summary><c>memory</c> (default; lost when the silo stops) or <c>postgres</c>.</summary>
+    public string Provider { get; set; } = MemoryProvider;
+
+    /// <summary>Npgsql connection string; required for <c>postgres</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Maximum Pool Size applied when the connection string sets none.</summary>
+    public int MaxPoolSize { get; set; } = PostgresConnectionStrings.DefaultMaxPoolSize;
+
+    /// <summary>True when <see cref="Provider"/> is <c>postgres</c> (case-insensitive).</summary>
+    public bool UsesPostgres => string.Equals(Provider?.Trim(), PostgresProvider, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads the <c>Storage</c> section; missing keys keep their defaults.</summary>
+    public static StorageOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new StorageOptions();
+        configuration.GetSection(SectionName).Bind(options);
+        return options;
+    }
+
+    /// <summary>One message per problem, each naming its key; empty when the options are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        var provider = Provider?.Trim() ?? string.Empty;
+        if (!string.Equals(provider, MemoryProvider, StringComparison.OrdinalIgnoreCase) && !UsesPostgres)
+        {
+            errors.Add($"{SectionName}:Provider '{Provider}' is not supported; use '{MemoryProvider}' or '{PostgresProvider}'.");
+        }
+
+        if (MaxPoolSize < 1)
+        {
+            errors.Add($"{SectionName}:MaxPoolSize must be at least 1 (was {MaxPoolSize}).");
+        }
+
+        if (UsesPostgres)
+        {
+            ValidateConnectionString(errors, $"{SectionName}:ConnectionString", ConnectionString, $"{SectionName}:Provider");
+        }
+
+        return errors;
+    }
+
+    /// <summary>Throws <see cref="StorageConfigurationException"/> listing every problem.</summary>
+    public void EnsureValid()
+    {
+        var errors = Validate();
+        if (errors.Count > 0)
+        {
+            throw new StorageConfigurationException(errors);
+        }
+    }
+
+    /// <summary>The connection string with the pool limit applied (see <see cref="PostgresConnectionStrings.WithPoolLimit"/>).</summary>
+    public string GetPooledConnectionString()
+    {
+        EnsureValid();
+        if (!UsesPostgres)
+        {
+            throw new InvalidOperationException($"{SectionName}:Provider is '{Provider}', which has no connection string.");
+        }
+
+        return PostgresConnectionStrings.WithPoolLimit(ConnectionString!, MaxPoolSize);
+    }
+
+    internal static void ValidateConnectionString(List<string> errors, string key, string? value, string providerKey)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add($"{key} is required when {providerKey} is '{PostgresProvider}'.");
+            return;
+        }
+
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(value);
+        }
+        catch (ArgumentException ex)
+        {
+            errors.Add($"{key} is not a valid PostgreSQL connection string: {ex.Message}");
+        }
+    }
+}
