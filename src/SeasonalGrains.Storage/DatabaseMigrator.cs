@@ -60,8 +60,7 @@ public sealed class DatabaseMigrator
         await AcquireLockAsync(connection, cancellationToken).ConfigureAwait(false);
         try
         {
-            await EnsureHistoryTableAsync(connection, cancellationToken).ConfigureAwait(false);
-            var history = await ReadHistoryAsync(connection, cancellationToken).ConfigureAwait(false);
+            var history = await ReadOrCreateHistoryAsync(connection, cancellationToken).ConfigureAwait(false);
             CheckHistory(history);
             var previousVersion = history.Count == 0 ? 0 : history.Max(h => h.Version);
             var appliedVersions = history.Select(h => h.Version).ToHashSet();
@@ -105,7 +104,10 @@ public sealed class DatabaseMigrator
         }
         catch (ArgumentException ex)
         {
-            throw new DatabaseMigrationException($"The connection string is not a valid PostgreSQL connection string: {ex.Message}", ex);
+            throw new DatabaseMigrationException(
+                DatabaseMigrationFailure.InvalidConnectionString,
+                $"The connection string is not a valid PostgreSQL connection string: {ex.Message}",
+                ex);
         }
 
         try
@@ -118,6 +120,7 @@ public sealed class DatabaseMigrator
             await connection.DisposeAsync().ConfigureAwait(false);
             var target = new NpgsqlConnectionStringBuilder(connectionString);
             throw new DatabaseMigrationException(
+                DatabaseMigrationFailure.ConnectionFailed,
                 $"Could not connect to PostgreSQL (host '{target.Host}', port {target.Port}, database '{target.Database ?? target.Username}'): {ex.Message}",
                 ex);
         }
@@ -141,6 +144,26 @@ public sealed class DatabaseMigrator
         command.Parameters.AddWithValue("key", AdvisoryLockKey);
         await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
+
+    private static async Task<List<AppliedMigration>> ReadOrCreateHistoryAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureHistoryTableAsync(connection, cancellationToken).ConfigureAwait(false);
+            return await ReadHistoryAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex)
+        {
+            throw new DatabaseMigrationException(
+                FailureOf(ex),
+                $"Could not create or read the migration history table {HistoryTable}: {ex.SqlState} {ex.MessageText}.",
+                ex);
+        }
+    }
+
+    /// <summary>A missing privilege (SQLSTATE 42501) is a settings problem; any other SQL error is a failed script.</summary>
+    private static DatabaseMigrationFailure FailureOf(PostgresException ex) =>
+        ex.SqlState == PostgresErrorCodes.InsufficientPrivilege ? DatabaseMigrationFailure.PermissionDenied : DatabaseMigrationFailure.ScriptFailed;
 
     private static async Task EnsureHistoryTableAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
@@ -181,6 +204,7 @@ public sealed class DatabaseMigrator
         if (newest is not null && newest.Version > LatestVersion)
         {
             throw new DatabaseMigrationException(
+                DatabaseMigrationFailure.NewerDatabase,
                 $"The database schema is at version {newest.Version} ({newest.Name}), newer than the latest version this build knows " +
                 $"({LatestVersion}). Use a SeasonalGrains build that matches the database; this one will not touch it.");
         }
@@ -191,12 +215,14 @@ public sealed class DatabaseMigrator
             if (!known.TryGetValue(entry.Version, out var migration))
             {
                 throw new DatabaseMigrationException(
+                    DatabaseMigrationFailure.HistoryMismatch,
                     $"The database records migration {entry.Version} ({entry.Name}), which this build does not have.");
             }
 
             if (!string.Equals(migration.Checksum, entry.Checksum, StringComparison.Ordinal))
             {
                 throw new DatabaseMigrationException(
+                    DatabaseMigrationFailure.HistoryMismatch,
                     $"Migration {migration.Name} was applied with checksum {entry.Checksum}, but this build's copy has checksum " +
                     $"{migration.Checksum}: an applied migration must never change; add a new migration instead.");
             }
@@ -229,6 +255,7 @@ public sealed class DatabaseMigrator
             await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
             var where = ex.Position > 0 ? $" at character {ex.Position}" : string.Empty;
             throw new DatabaseMigrationException(
+                FailureOf(ex),
                 $"Migration {migration.Name} failed and was rolled back: {ex.SqlState} {ex.MessageText}{where}.", ex);
         }
     }

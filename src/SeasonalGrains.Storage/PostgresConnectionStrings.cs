@@ -33,6 +33,20 @@ public static class PostgresConnectionStrings
         return builder.ConnectionString;
     }
 
+    /// <summary>
+    /// Names the target of a connection string for messages, without its password:
+    /// <c>database 'sg' on db:5432 as 'app'</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The string is not a valid Npgsql connection string.</exception>
+    public static string Describe(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var user = string.IsNullOrEmpty(builder.Username) ? Environment.UserName : builder.Username;
+        var host = string.IsNullOrEmpty(builder.Host) ? "localhost" : builder.Host;
+        return $"database '{builder.Database ?? user}' on {host}:{builder.Port} as '{user}'";
+    }
+
     /// <summary>True when the connection string sets a maximum pool size under any of Npgsql's spellings.</summary>
     public static bool SetsPoolSize(string connectionString)
     {
