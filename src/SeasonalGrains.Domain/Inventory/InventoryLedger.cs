@@ -14,7 +14,11 @@ public readonly record struct DayOutcome(
     double Backorders);
 
 /// <summary>The inputs of one day besides demand.</summary>
-public readonly record struct DayInput(double Demand, bool IsReviewDay, int DaysToNextHoliday = int.MaxValue, IDemandOutlook? Outlook = null);
+public readonly record struct DayInput(double Demand, bool IsReviewDay, int DaysToNextHoliday = int.MaxValue, IDemandOutlook? Outlook = null)
+{
+    /// <summary>Days from this day to the last selling day of the season (0 = this is the last one); <see cref="int.MaxValue"/> when unknown.</summary>
+    public int DaysToSeasonEnd { get; init; } = int.MaxValue;
+}
 
 /// <summary>
 /// The inventory of one SKU run through the periodic-review day sequence:
@@ -135,6 +139,7 @@ public sealed class InventoryLedger
                 ReviewPeriodDays = _reviewPeriod,
                 DaysToNextHoliday = input.DaysToNextHoliday,
                 Outlook = input.Outlook,
+                DaysToSeasonEnd = input.DaysToSeasonEnd,
             };
             ordered = _terms.RoundOrder(policy.Order(in context));
             if (ordered > 0)

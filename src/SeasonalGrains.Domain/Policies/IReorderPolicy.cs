@@ -6,6 +6,10 @@ namespace SeasonalGrains.Domain.Policies;
 /// </summary>
 public readonly record struct ReviewContext
 {
+    public ReviewContext()
+    {
+    }
+
     /// <summary>Day index within the replay (0 = first day).</summary>
     public int Day { get; init; }
 
@@ -26,6 +30,12 @@ public readonly record struct ReviewContext
 
     /// <summary>A forecast of the coming days, where the caller has one.</summary>
     public IDemandOutlook? Outlook { get; init; }
+
+    /// <summary>
+    /// Days from today to the last selling day of the season (0 = today is the last one);
+    /// <see cref="int.MaxValue"/> (the default) when no season end is known.
+    /// </summary>
+    public int DaysToSeasonEnd { get; init; } = int.MaxValue;
 
     /// <summary>On hand + on order - backorders.</summary>
     public double InventoryPosition => OnHand + OnOrder - Backorders;

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Globalization;
+using SeasonalGrains.Data;
+using Spectre.Console;
+
+namespace SeasonalGrains.Cli.Commands;
+
+/// <summary><c>seasonal generate</c>: writes a generated seasonal dataset folder (with truth.csv).</summary>
+public sealed class GenerateCommand : CliCommand
+{
+    private readonly Option<string> _preset = new("--preset")
+    {
+        Description = $"The season preset: {string.Join(", ", SeasonGenerator.Presets)}.",
+        DefaultValueFactory = _ => SeasonPresets.DownJackets,
+    };
+
+    private readonly Option<int> _skus = new("--skus")
+    {
+        Description = "Number of SKUs.",
+        DefaultValueFactory = _ => 50,
+    };
+
+    private readonly Option<int> _years = new("--years")
+    {
+        Description = "Years of daily data.",
+        DefaultValueFactory = _ => 4,
+    };
+
+    private readonly Option<int> _seed = new("--seed")
+    {
+        Description = "Random seed (same seed, same data).",
+        DefaultValueFactory = _ => 42,
+    };
+
+    private readonly Option<DirectoryInfo> _out = new("--out", "-o")
+    {
+        Description = "The dataset folder to write.",
+        Required = true,
+    };
+
+    public GenerateCommand()
+    {
+        _preset.AcceptOnlyFromAmong([.. SeasonGenerator.Presets]);
+    }
+
+    public override IReadOnlyList<string> Path => ["generate"];
+
+    public override string Description => "Generate a seasonal demand dataset with known truth.";
+
+    public override IEnumerable<Symbol> Symbols => [_preset, _skus, _years, _seed, _out];
+
+    public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
+    {
+        var skus = parse.GetValue(_skus);
+        var years = parse.GetValue(_years);
+        if (skus < 1)
+        {
+            throw new UserInputException($"--skus must be at least 1 (got {skus}).");
+        }
+
+        if (years is < 1 or > 50)
+        {
+            throw new UserInputException($"--years must be between 1 and 50 (got {years}).");
+        }
+
+        var options = new GeneratorOptions
+        {
+            Preset = parse.GetRequiredValue(_preset),
+            Skus = skus,
+            Years = years,
+            Seed = parse.GetValue(_seed),
+        };
+        var folder = parse.GetRequiredValue(_out).FullName;
+        var season = await CliProgress.RunAsync(context, report =>
+            Task.Run(() => SeasonGenerator.GenerateTo(options, folder, new Progress<double>(f => report("Generating", f))), cancellationToken));
+        var d = season.Dataset;
+        context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"Wrote {folder}: {d.Skus.Count:N0} SKUs x {d.Days:N0} days ({d.Start:yyyy-MM-dd}..{d.End:yyyy-MM-dd}), preset {options.Preset}, seed {options.Seed}.")));
+        return SeasonalCli.Ok;
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Globalization;
+using SeasonalGrains.Data;
+using Spectre.Console;
+
+namespace SeasonalGrains.Cli.Commands;
+
+/// <summary><c>seasonal import bike-sharing --input day.csv --out DIR</c>.</summary>
+public sealed class ImportBikeSharingCommand : CliCommand
+{
+    private readonly Option<FileInfo> _input = new("--input", "-i")
+    {
+        Description = "day.csv of the UCI Bike Sharing Dataset.",
+        Required = true,
+    };
+
+    private readonly Option<DirectoryInfo> _out = new("--out", "-o")
+    {
+        Description = "The dataset folder to write.",
+        Required = true,
+    };
+
+    public override IReadOnlyList<string> Path => ["import", "bike-sharing"];
+
+    public override string Description => "Convert the UCI Bike Sharing day.csv into a dataset folder (one SKU 'bikes').";
+
+    public override IEnumerable<Symbol> Symbols => [_input, _out];
+
+    public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
+    {
+        var input = parse.GetRequiredValue(_input).FullName;
+        var folder = parse.GetRequiredValue(_out).FullName;
+        if (!File.Exists(input))
+        {
+            throw new UserInputException($"--input: the file '{input}' does not exist.");
+        }
+
+        var dataset = await Task.Run(
+            () =>
+            {
+                var d = BikeSharingImporter.Import(input);
+                cancellationToken.ThrowIfCancellationRequested();
+                DatasetWriter.Write(d, folder);
+                return d;
+            },
+            cancellationToken);
+        context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"Wrote {folder}: {dataset.Skus.Count} SKU x {dataset.Days:N0} days ({dataset.Start:yyyy-MM-dd}..{dataset.End:yyyy-MM-dd}).")));
+        return SeasonalCli.Ok;
+    }
+}

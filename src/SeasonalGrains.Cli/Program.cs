@@ -1,0 +1,3 @@
+using SeasonalGrains.Cli;
+
+return await SeasonalCli.RunAsync(args);

@@ -1,0 +1,8 @@
+namespace SeasonalGrains.Grains.Hosting;
+
+/// <summary>Names of the grain storage providers, shared by the grains and every silo configuration.</summary>
+public static class StorageNames
+{
+    /// <summary>The state of SKU grains (replay checkpoints and live SKUs).</summary>
+    public const string Skus = "skus";
+}

@@ -1,0 +1,246 @@
+using SeasonalGrains.Abstractions;
+using SeasonalGrains.Domain.Inventory;
+using SeasonalGrains.Domain.Policies;
+using SeasonalGrains.Grains.Hosting;
+using SeasonalGrains.Grains.State;
+
+namespace SeasonalGrains.Grains;
+
+/// <summary>
+/// One SKU: the domain ledger run through the day sequence, the reorder policy (rebuilt from the
+/// setup through the policy catalog), and the feature window of the last days. State is written
+/// as the setup's <see cref="StateWrites"/> says: at the close, after every chunk, or never.
+/// A season with a known window ends on its last day: policies see the days left to it.
+/// </summary>
+/// <remarks>
+/// A replay's SKU is idle once its season closes; idle collection frees it after a few minutes
+/// (on a live SKU, the next call reactivates it from its stored state).
+/// </remarks>
+[CollectionAgeLimit(Minutes = 5)]
+public sealed class SkuGrain(
+    [PersistentState("sku", StorageNames.Skus)] IPersistentState<SkuState> state,
+    PolicyCatalog catalog) : Grain, ISkuGrain
+{
+    /// <summary>Days of units, price and promo kept as forecast features.</summary>
+    public const int FeatureWindowDays = 28;
+
+    private readonly FeatureRing _window = new(FeatureWindowDays);
+    private SkuSetup? _setup;
+    private InventoryLedger? _ledger;
+    private IReorderPolicy? _policy;
+    private TraceRecorder? _trace;
+    private SkuResult? _result;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var saved = state.State;
+        if (saved?.Setup is { } setup && saved.Ledger is { } ledger)
+        {
+            _setup = setup;
+            _policy = setup.CreatePolicy(catalog);
+            _ledger = setup.RestoreLedger(ledger);
+            if (saved.Window is { } window)
+            {
+                _window.Load(window);
+            }
+
+            if (setup.Trace && setup.WindowDays > 0)
+            {
+                _trace = new TraceRecorder(setup.WindowDays);
+                if (saved.Trace is { } trace)
+                {
+                    _trace.Load(trace);
+                }
+            }
+
+            if (saved.Closed)
+            {
+                _result = BuildResult(_ledger.Close());
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<SkuResult?> Start(SkuSetup setup, DemandChunk firstChunk)
+    {
+        // one state write (after the chunk, when asked for) instead of two
+        Apply(setup);
+        return RunDays(firstChunk);
+    }
+
+    public async Task Configure(SkuSetup setup)
+    {
+        Apply(setup);
+        if (setup.StateWrites == StateWrites.EveryChunk)
+        {
+            await WriteState();
+        }
+    }
+
+    public async Task<SkuResult?> RunDays(DemandChunk chunk)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        var (setup, ledger, policy) = Running();
+        var units = chunk.Units;
+        var n = units.Length;
+        if (chunk.StartDay != ledger.Day)
+        {
+            throw new InvalidOperationException(
+                $"SKU grain '{this.GetPrimaryKeyString()}' is at day {ledger.Day} but the chunk starts at day {chunk.StartDay}.");
+        }
+
+        if (setup.WindowDays > 0 && ledger.Day + n > setup.WindowDays)
+        {
+            throw new ArgumentException(
+                $"The chunk runs past the season: days {chunk.StartDay}..{chunk.StartDay + n - 1} with a window of {setup.WindowDays} days.", nameof(chunk));
+        }
+
+        var holidays = chunk.DaysToNextHoliday;
+        var price = chunk.Price;
+        var promo = chunk.Promo;
+        CheckLength(holidays?.Length, n, nameof(chunk.DaysToNextHoliday));
+        CheckLength(price?.Length, n, nameof(chunk.Price));
+        CheckLength(promo?.Length, n, nameof(chunk.Promo));
+
+        var trace = _trace;
+        var lastDay = setup.WindowDays > 0 ? setup.WindowDays - 1 : int.MaxValue;
+        for (var i = 0; i < n; i++)
+        {
+            var day = ledger.Day;
+            var input = new DayInput(units[i], ledger.IsReviewDay(day), holidays is null ? int.MaxValue : holidays[i])
+            {
+                DaysToSeasonEnd = lastDay == int.MaxValue ? int.MaxValue : lastDay - day,
+            };
+            var outcome = ledger.Step(in input, policy);
+            _window.Push(units[i], price is null ? double.NaN : price[i], promo is not null && promo[i]);
+            trace?.Record(day, outcome);
+        }
+
+        if (setup.WindowDays > 0 && ledger.Day == setup.WindowDays)
+        {
+            return await Close();
+        }
+
+        if (setup.StateWrites == StateWrites.EveryChunk)
+        {
+            await WriteState();
+        }
+
+        return null;
+    }
+
+    public async Task<SkuResult> Close()
+    {
+        if (_result is { } done)
+        {
+            return done;
+        }
+
+        var (setup, ledger, _) = Running();
+        _result = BuildResult(ledger.Close());
+        if (setup.StateWrites != StateWrites.Never)
+        {
+            await WriteState();
+        }
+
+        return _result;
+    }
+
+    public Task<SkuStatus> GetStatus()
+    {
+        var key = this.GetPrimaryKeyString();
+        if (_setup is null || _ledger is null)
+        {
+            return Task.FromResult(new SkuStatus { Key = key });
+        }
+
+        return Task.FromResult(new SkuStatus
+        {
+            Key = key,
+            Configured = true,
+            Closed = _result is not null,
+            Policy = _setup.Policy.Name,
+            Day = _ledger.Day,
+            OnHand = _ledger.OnHand,
+            OnOrder = _ledger.OnOrder,
+            Backorders = _ledger.Backorders,
+            Metrics = _result?.Metrics ?? _ledger.Snapshot().ToWire(),
+        });
+    }
+
+    public Task<FeatureWindow> GetFeatureWindow() => Task.FromResult(_window.ToWindow());
+
+    private void Apply(SkuSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var key = this.GetPrimaryKeyString();
+        if (!key.EndsWith("/" + setup.Sku, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The setup of SKU '{setup.Sku}' was sent to grain '{key}'.", nameof(setup));
+        }
+
+        if (setup.WindowDays < 0)
+        {
+            throw new ArgumentException($"WindowDays must be 0 (open-ended) or more (got {setup.WindowDays}).", nameof(setup));
+        }
+
+        if (setup.Trace && setup.WindowDays == 0)
+        {
+            throw new ArgumentException("A daily trace needs a season of known length (WindowDays > 0).", nameof(setup));
+        }
+
+        // Build everything before touching the grain, so a bad setup leaves the grain as it was.
+        var ledger = setup.CreateLedger();
+        var policy = setup.CreatePolicy(catalog);
+        _setup = setup;
+        _ledger = ledger;
+        _policy = policy;
+        _window.Clear();
+        _trace = setup.Trace ? new TraceRecorder(setup.WindowDays) : null;
+        _result = null;
+    }
+
+    private (SkuSetup Setup, InventoryLedger Ledger, IReorderPolicy Policy) Running()
+    {
+        if (_setup is null || _ledger is null || _policy is null)
+        {
+            throw new InvalidOperationException($"SKU grain '{this.GetPrimaryKeyString()}' is not configured.");
+        }
+
+        if (_result is not null)
+        {
+            throw new InvalidOperationException($"The season of SKU grain '{this.GetPrimaryKeyString()}' is closed.");
+        }
+
+        return (_setup, _ledger, _policy);
+    }
+
+    private SkuResult BuildResult(InventoryMetrics metrics) => new()
+    {
+        Sku = _setup!.Sku,
+        Metrics = metrics.ToWire(),
+        Trace = _trace?.Snapshot(),
+    };
+
+    private Task WriteState()
+    {
+        state.State = new SkuState
+        {
+            Setup = _setup,
+            Ledger = _ledger!.Capture().ToWire(),
+            Window = _window.ToWindow(),
+            Closed = _result is not null,
+            Trace = _trace?.Snapshot(),
+        };
+        return state.WriteStateAsync();
+    }
+
+    private static void CheckLength(int? length, int expected, string name)
+    {
+        if (length is { } l && l != expected)
+        {
+            throw new ArgumentException($"{name} has {l} values for {expected} days.", name);
+        }
+    }
+}

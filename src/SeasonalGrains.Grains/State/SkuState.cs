@@ -1,0 +1,52 @@
+using SeasonalGrains.Abstractions;
+
+namespace SeasonalGrains.Grains.State;
+
+/// <summary>
+/// The persisted state of a SKU grain. Replaced as a whole on every write. Fields are only ever
+/// added with new ids; <see cref="Version"/> tells which layout wrote the record.
+/// </summary>
+[GenerateSerializer, Immutable]
+[Alias("SeasonalGrains.SkuState.v1")]
+public sealed record SkuState
+{
+    public const int CurrentVersion = 1;
+
+    [Id(0)] public int Version { get; init; } = CurrentVersion;
+
+    /// <summary>Null until the grain is configured.</summary>
+    [Id(1)] public SkuSetup? Setup { get; init; }
+
+    [Id(2)] public LedgerSnapshot? Ledger { get; init; }
+
+    [Id(3)] public FeatureWindow? Window { get; init; }
+
+    [Id(4)] public bool Closed { get; init; }
+
+    /// <summary>The daily trace so far, when the setup asks for one.</summary>
+    [Id(5)] public DailyTrace? Trace { get; init; }
+}
+
+/// <summary>The ledger's complete state (mirror of the domain's LedgerState).</summary>
+[GenerateSerializer, Immutable]
+[Alias("SeasonalGrains.LedgerSnapshot.v1")]
+public sealed record LedgerSnapshot
+{
+    [Id(0)] public int Day { get; init; }
+
+    [Id(1)] public double OnHand { get; init; }
+
+    [Id(2)] public double OnOrder { get; init; }
+
+    [Id(3)] public double Backorders { get; init; }
+
+    [Id(4)] public required double[] Pipeline { get; init; }
+
+    [Id(5)] public bool CycleOpen { get; init; }
+
+    [Id(6)] public bool CycleHadStockout { get; init; }
+
+    [Id(7)] public required double[] Totals { get; init; }
+
+    [Id(8)] public required int[] Counts { get; init; }
+}

@@ -1,0 +1,213 @@
+using SeasonalGrains.Abstractions;
+using SeasonalGrains.Domain.Inventory;
+using SeasonalGrains.Domain.Policies;
+using SeasonalGrains.Domain.Statistics;
+using SeasonalGrains.Grains.State;
+
+namespace SeasonalGrains.Grains;
+
+/// <summary>The one mapping between the wire records and the domain types.</summary>
+public static class WireMapping
+{
+    public static SkuTerms ToDomain(this SkuTermsSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new SkuTerms
+        {
+            LeadTimeDays = spec.LeadTimeDays,
+            InitialOnHand = spec.InitialOnHand,
+            Moq = spec.Moq,
+            CasePack = spec.CasePack,
+            UnitCost = spec.UnitCost,
+            UnitPrice = spec.UnitPrice,
+            SalvageValue = spec.SalvageValue,
+        };
+    }
+
+    public static SkuTermsSpec ToWire(this SkuTerms terms)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        return new SkuTermsSpec
+        {
+            LeadTimeDays = terms.LeadTimeDays,
+            InitialOnHand = terms.InitialOnHand,
+            Moq = terms.Moq,
+            CasePack = terms.CasePack,
+            UnitCost = terms.UnitCost,
+            UnitPrice = terms.UnitPrice,
+            SalvageValue = terms.SalvageValue,
+        };
+    }
+
+    public static CostRates ToDomain(this CostRatesSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new CostRates(spec.HoldingPerUnitDay, spec.ShortagePerUnit, spec.FixedPerOrder, spec.PurchasePerUnit);
+    }
+
+    public static CostRatesSpec ToWire(this CostRates costs)
+    {
+        ArgumentNullException.ThrowIfNull(costs);
+        return new CostRatesSpec
+        {
+            HoldingPerUnitDay = costs.HoldingPerUnitDay,
+            ShortagePerUnit = costs.ShortagePerUnit,
+            FixedPerOrder = costs.FixedPerOrder,
+            PurchasePerUnit = costs.PurchasePerUnit,
+        };
+    }
+
+    public static Fulfilment ToDomain(this FulfilmentMode mode) => mode switch
+    {
+        FulfilmentMode.LostSales => Fulfilment.LostSales,
+        FulfilmentMode.Backorders => Fulfilment.Backorders,
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown fulfilment mode."),
+    };
+
+    public static FulfilmentMode ToWire(this Fulfilment fulfilment) => fulfilment switch
+    {
+        Fulfilment.LostSales => FulfilmentMode.LostSales,
+        Fulfilment.Backorders => FulfilmentMode.Backorders,
+        _ => throw new ArgumentOutOfRangeException(nameof(fulfilment), fulfilment, "Unknown fulfilment."),
+    };
+
+    /// <summary>The inputs the policy catalog resolves the SKU's policy from.</summary>
+    public static PolicyInputs ToPolicyInputs(this SkuSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var parameters = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var p in setup.Policy.Parameters)
+        {
+            if (!parameters.TryAdd(p.Name, p.Value))
+            {
+                throw new ArgumentException($"Policy parameter '{p.Name}' is given twice for SKU '{setup.Sku}'.");
+            }
+        }
+
+        return new PolicyInputs
+        {
+            Parameters = parameters,
+            Terms = setup.Terms.ToDomain(),
+            Costs = setup.Costs.ToDomain(),
+            Fulfilment = setup.Fulfilment.ToDomain(),
+            ReviewPeriodDays = setup.ReviewPeriodDays,
+            History = new DemandStatistics(setup.Policy.HistoryMean, setup.Policy.HistoryStandardDeviation, setup.Policy.HistoryDays),
+            TargetServiceLevel = setup.Policy.TargetServiceLevel,
+        };
+    }
+
+    /// <summary>The SKU's policy, resolved by <paramref name="catalog"/> from the setup.</summary>
+    public static IReorderPolicy CreatePolicy(this SkuSetup setup, PolicyCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return catalog.Create(setup.Policy.Name, setup.ToPolicyInputs());
+    }
+
+    /// <summary>An empty ledger at day 0 for the setup.</summary>
+    public static InventoryLedger CreateLedger(this SkuSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        return new InventoryLedger(setup.Terms.ToDomain(), setup.Costs.ToDomain(), setup.Fulfilment.ToDomain(), setup.ReviewPeriodDays);
+    }
+
+    public static InventoryLedger RestoreLedger(this SkuSetup setup, LedgerSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return InventoryLedger.Restore(
+            setup.Terms.ToDomain(), setup.Costs.ToDomain(), setup.Fulfilment.ToDomain(), setup.ReviewPeriodDays, snapshot.ToDomain());
+    }
+
+    public static LedgerSnapshot ToWire(this LedgerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return new LedgerSnapshot
+        {
+            Day = state.Day,
+            OnHand = state.OnHand,
+            OnOrder = state.OnOrder,
+            Backorders = state.Backorders,
+            Pipeline = state.Pipeline,
+            CycleOpen = state.CycleOpen,
+            CycleHadStockout = state.CycleHadStockout,
+            Totals = state.Totals,
+            Counts = state.Counts,
+        };
+    }
+
+    public static LedgerState ToDomain(this LedgerSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return new LedgerState(
+            snapshot.Day, snapshot.OnHand, snapshot.OnOrder, snapshot.Backorders, (double[])snapshot.Pipeline.Clone(),
+            snapshot.CycleOpen, snapshot.CycleHadStockout, (double[])snapshot.Totals.Clone(), (int[])snapshot.Counts.Clone());
+    }
+
+    public static SkuMetrics ToWire(this InventoryMetrics m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        return new SkuMetrics
+        {
+            Days = m.Days,
+            SkuDays = m.SkuDays,
+            UnitsDemanded = m.UnitsDemanded,
+            UnitsFilledOnDemand = m.UnitsFilledOnDemand,
+            UnitsSold = m.UnitsSold,
+            UnitsLost = m.UnitsLost,
+            UnitsBackordered = m.UnitsBackordered,
+            BackorderUnitDays = m.BackorderUnitDays,
+            EndingBackorders = m.EndingBackorders,
+            StockoutDays = m.StockoutDays,
+            Cycles = m.Cycles,
+            CyclesWithStockout = m.CyclesWithStockout,
+            OrdersPlaced = m.OrdersPlaced,
+            UnitsOrdered = m.UnitsOrdered,
+            UnitsReceived = m.UnitsReceived,
+            OnHandUnitDays = m.OnHandUnitDays,
+            OnHandValueDays = m.OnHandValueDays,
+            CostOfGoodsSold = m.CostOfGoodsSold,
+            Revenue = m.Revenue,
+            HoldingCost = m.HoldingCost,
+            ShortageCost = m.ShortageCost,
+            OrderingCost = m.OrderingCost,
+            PurchaseCost = m.PurchaseCost,
+            LeftoverUnits = m.LeftoverUnits,
+            LeftoverValue = m.LeftoverValue,
+            SalvageCredit = m.SalvageCredit,
+        };
+    }
+
+    public static InventoryMetrics ToDomain(this SkuMetrics m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        return new InventoryMetrics
+        {
+            Days = m.Days,
+            SkuDays = m.SkuDays,
+            UnitsDemanded = m.UnitsDemanded,
+            UnitsFilledOnDemand = m.UnitsFilledOnDemand,
+            UnitsSold = m.UnitsSold,
+            UnitsLost = m.UnitsLost,
+            UnitsBackordered = m.UnitsBackordered,
+            BackorderUnitDays = m.BackorderUnitDays,
+            EndingBackorders = m.EndingBackorders,
+            StockoutDays = m.StockoutDays,
+            Cycles = m.Cycles,
+            CyclesWithStockout = m.CyclesWithStockout,
+            OrdersPlaced = m.OrdersPlaced,
+            UnitsOrdered = m.UnitsOrdered,
+            UnitsReceived = m.UnitsReceived,
+            OnHandUnitDays = m.OnHandUnitDays,
+            OnHandValueDays = m.OnHandValueDays,
+            CostOfGoodsSold = m.CostOfGoodsSold,
+            Revenue = m.Revenue,
+            HoldingCost = m.HoldingCost,
+            ShortageCost = m.ShortageCost,
+            OrderingCost = m.OrderingCost,
+            PurchaseCost = m.PurchaseCost,
+            LeftoverUnits = m.LeftoverUnits,
+            LeftoverValue = m.LeftoverValue,
+            SalvageCredit = m.SalvageCredit,
+        };
+    }
+}

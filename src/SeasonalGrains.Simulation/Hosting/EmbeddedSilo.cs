@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SeasonalGrains.Grains.Hosting;
+
+namespace SeasonalGrains.Simulation.Hosting;
+
+/// <summary>
+/// A silo inside the current process, configured by <see cref="SiloConfiguration.AddSeasonalGrains"/>
+/// like every other silo. By default it listens on free localhost ports under a cluster id of its own,
+/// so several can run at once (tests, a CLI run next to a host).
+/// </summary>
+public sealed class EmbeddedSilo : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private EmbeddedSilo(IHost host)
+    {
+        _host = host;
+        Grains = host.Services.GetRequiredService<IGrainFactory>();
+    }
+
+    public IGrainFactory Grains { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>Options for a private single-silo cluster on free ports.</summary>
+    public static SeasonalGrainsOptions PrivateOptions() => new()
+    {
+        ClusterId = "embedded-" + Guid.NewGuid().ToString("N")[..12],
+        ServiceId = "seasonalgrains-embedded",
+        SiloPort = FreePort(),
+        GatewayPort = FreePort(),
+    };
+
+    public static async Task<EmbeddedSilo> StartAsync(SeasonalGrainsOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= PrivateOptions();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleans(silo => silo.AddSeasonalGrains(options));
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return new EmbeddedSilo(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _host.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            _host.Dispose();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using SeasonalGrains.Abstractions;
+
+namespace SeasonalGrains.Simulation.Replay;
+
+/// <summary>How a replay is cut into grain calls.</summary>
+public sealed record ReplayDriverOptions
+{
+    public const int DefaultChunkDays = 365;
+    public const int DefaultSkusPerBatch = 250;
+    public const int DefaultBatchesInFlight = 4;
+
+    /// <summary>Days per SKU grain call.</summary>
+    public int ChunkDays { get; init; } = DefaultChunkDays;
+
+    /// <summary>SKUs per replay grain call (each call fans out to this many SKU grains).</summary>
+    public int SkusPerBatch { get; init; } = DefaultSkusPerBatch;
+
+    /// <summary>Batches of SKUs replayed at the same time; each batch sends its chunks in order.</summary>
+    public int BatchesInFlight { get; init; } = DefaultBatchesInFlight;
+
+    /// <summary>How often the replay grain's progress is polled (when progress is reported).</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public void Validate()
+    {
+        if (ChunkDays < 1)
+        {
+            throw new ArgumentException($"The chunk size must be at least 1 day (got {ChunkDays}).");
+        }
+
+        if (SkusPerBatch < 1 || BatchesInFlight < 1)
+        {
+            throw new ArgumentException("SkusPerBatch and BatchesInFlight must be at least 1.");
+        }
+    }
+}
+
+/// <summary>The results of a replay run, one per policy, in the order the policies were given.</summary>
+public sealed record ReplayOutcome(string RunId, IReadOnlyList<PolicyOutcome> Policies, TimeSpan Elapsed);
+
+public sealed record PolicyOutcome(PolicyRunInput Policy, PolicyReplayResult Result, TimeSpan Elapsed);
+
+/// <summary>
+/// Drives one replay through its <see cref="IReplayGrain"/>: the SKUs go in batches, several batches
+/// at a time; each batch is sent its chunks of days in order, the first together with the SKUs'
+/// setups. Policies run one after the other. The grain's progress is polled and reported.
+/// </summary>
+public sealed class ReplayDriver(IGrainFactory grains, ReplayDriverOptions? options = null)
+{
+    private readonly ReplayDriverOptions _options = options ?? new ReplayDriverOptions();
+
+    public async Task<ReplayOutcome> RunAsync(string runId, ReplayInput input, IProgress<ReplayProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        SkuKeys.CheckRunId(runId);
+        _options.Validate();
+        var total = Stopwatch.StartNew();
+        var replay = grains.GetGrain<IReplayGrain>(runId);
+        await replay.Begin(new ReplayPlan
+        {
+            Policies = [.. input.Policies.Select(p => p.Label)],
+            Skus = input.Skus.Count,
+            Days = input.Days,
+        });
+
+        using var polling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var poller = progress is null ? Task.CompletedTask : PollAsync(replay, progress, polling.Token);
+        var outcomes = new List<PolicyOutcome>();
+        try
+        {
+            var holidayChunks = SliceHolidays(input);
+            var batches = Enumerable.Range(0, (input.Skus.Count + _options.SkusPerBatch - 1) / _options.SkusPerBatch)
+                .Select(b => (Start: b * _options.SkusPerBatch, Count: Math.Min(_options.SkusPerBatch, input.Skus.Count - (b * _options.SkusPerBatch))))
+                .ToArray();
+            foreach (var policy in input.Policies)
+            {
+                var watch = Stopwatch.StartNew();
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.BatchesInFlight, CancellationToken = cancellationToken };
+                await Parallel.ForEachAsync(batches, parallel, async (batch, token) =>
+                {
+                    for (var c = 0; c < holidayChunks.Length; c++)
+                    {
+                        token.ThrowIfCancellationRequested();
+                        var chunk = BuildChunk(input, policy.Label, batch.Start, batch.Count, c * _options.ChunkDays, holidayChunks[c]);
+
+                        // the first chunk starts each SKU's season: setup and days in one grain call
+                        await replay.RunChunk(c == 0 ? chunk with { Setups = policy.Setups[batch.Start..(batch.Start + batch.Count)] } : chunk);
+                    }
+                });
+                var result = await replay.Finish(policy.Label);
+                outcomes.Add(new PolicyOutcome(policy, result, watch.Elapsed));
+            }
+        }
+        finally
+        {
+            await polling.CancelAsync();
+            await poller;
+        }
+
+        if (progress is not null)
+        {
+            progress.Report(await replay.GetProgress());
+        }
+
+        return new ReplayOutcome(runId, outcomes, total.Elapsed);
+    }
+
+    private ChunkBatch BuildChunk(ReplayInput input, string policy, int first, int count, int startDay, int[]? holidays)
+    {
+        var length = holidays?.Length ?? Math.Min(_options.ChunkDays, input.Days - startDay);
+        var chunks = new DemandChunk[count];
+        for (var k = 0; k < count; k++)
+        {
+            var i = first + k;
+            chunks[k] = new DemandChunk
+            {
+                Sku = input.Skus[i].Sku,
+                StartDay = startDay,
+                Units = Slice(input.Units[i], startDay, length)!,
+                DaysToNextHoliday = holidays,
+                Price = Slice(input.Price?[i], startDay, length),
+                Promo = Slice(input.Promo?[i], startDay, length),
+            };
+        }
+
+        return new ChunkBatch { Policy = policy, Chunks = chunks };
+    }
+
+    /// <summary>The days of one chunk; the array itself (no copy) when the chunk is the whole window.</summary>
+    private static T[]? Slice<T>(T[]? days, int start, int length) =>
+        days is null ? null : start == 0 && length == days.Length ? days : days.AsSpan(start, length).ToArray();
+
+    /// <summary>The holiday distances cut into chunks (one array per chunk, shared by every SKU); nulls without a calendar.</summary>
+    private int[]?[] SliceHolidays(ReplayInput input)
+    {
+        var count = (input.Days + _options.ChunkDays - 1) / _options.ChunkDays;
+        var slices = new int[]?[count];
+        for (var c = 0; c < count; c++)
+        {
+            var start = c * _options.ChunkDays;
+            slices[c] = Slice(input.DaysToNextHoliday, start, Math.Min(_options.ChunkDays, input.Days - start));
+        }
+
+        return slices;
+    }
+
+    private async Task PollAsync(IReplayGrain replay, IProgress<ReplayProgress> progress, CancellationToken token)
+    {
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                progress.Report(await replay.GetProgress());
+                await Task.Delay(_options.ProgressInterval, token);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // the replay is over
+        }
+    }
+}

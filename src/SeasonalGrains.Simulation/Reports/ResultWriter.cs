@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SeasonalGrains.Data;
+using SeasonalGrains.Domain.Inventory;
+
+namespace SeasonalGrains.Simulation.Reports;
+
+/// <summary>
+/// Writes a replay's files: summary.json, per-sku.csv and, when SKUs were traced, trace.csv. All files
+/// are written to a temporary folder first and moved into place at the end, so a failure leaves
+/// nothing half-written.
+/// </summary>
+public static class ResultWriter
+{
+    public const string SummaryFile = "summary.json";
+    public const string PerSkuFile = "per-sku.csv";
+    public const string TraceFile = "trace.csv";
+
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>Writes the report's files into <paramref name="folder"/> (created if missing; files of the same names replaced).</summary>
+    public static void Write(ReplayReport report, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        var files = new List<(string Name, string Content)>
+        {
+            (SummaryFile, Summary(report).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"),
+            (PerSkuFile, PerSkuCsv(report)),
+        };
+        if (report.Traces.Count > 0)
+        {
+            files.Add((TraceFile, TraceCsv(report)));
+        }
+
+        var target = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
+        var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException("Cannot write a run to a file-system root.", nameof(folder));
+        Directory.CreateDirectory(parent);
+        var temp = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            foreach (var (name, content) in files)
+            {
+                File.WriteAllText(Path.Combine(temp, name), content, Utf8NoBom);
+            }
+
+            if (Directory.Exists(target))
+            {
+                foreach (var (name, _) in files)
+                {
+                    File.Move(Path.Combine(temp, name), Path.Combine(target, name), overwrite: true);
+                }
+
+                Directory.Delete(temp, recursive: true);
+            }
+            else
+            {
+                Directory.Move(temp, target);
+            }
+        }
+        catch
+        {
+            if (Directory.Exists(temp))
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+
+            throw;
+        }
+    }
+
+    public static JsonObject Summary(ReplayReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var s = report.Scenario;
+        var skuDays = (long)report.Skus * report.Window.Days * report.Policies.Count;
+        var policies = new JsonArray();
+        foreach (var p in report.Policies)
+        {
+            var entry = new JsonObject
+            {
+                ["policy"] = p.Label,
+                ["name"] = p.Name,
+                ["seconds"] = Math.Round(p.Seconds, 3),
+            };
+            MetricColumns.AddTo(entry, p.Metrics);
+            policies.Add(entry);
+        }
+
+        return new JsonObject
+        {
+            ["scenario"] = s.Name,
+            ["scenarioFile"] = s.SourcePath,
+            ["dataset"] = s.DatasetFolder,
+            ["runId"] = report.RunId,
+            ["window"] = new JsonObject
+            {
+                ["start"] = CsvFormat.FormatDate(report.Window.Start),
+                ["end"] = CsvFormat.FormatDate(report.Window.End),
+                ["days"] = report.Window.Days,
+            },
+            ["historyDays"] = report.Window.HistoryDays,
+            ["fulfilment"] = s.Fulfilment == Fulfilment.Backorders ? "backorders" : "lostSales",
+            ["reviewPeriodDays"] = s.ReviewPeriodDays,
+            ["targetServiceLevel"] = s.TargetServiceLevel,
+            ["skus"] = report.Skus,
+            ["days"] = report.Window.Days,
+            ["skuDays"] = skuDays,
+            ["chunkDays"] = report.ChunkDays,
+            ["seconds"] = Math.Round(report.Seconds, 3),
+            ["skuDaysPerSecond"] = report.Seconds > 0 ? Math.Round(skuDays / report.Seconds) : null,
+            ["policies"] = policies,
+        };
+    }
+
+    public static string PerSkuCsv(ReplayReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var sb = new StringBuilder();
+        sb.Append("policy,sku,category,region");
+        foreach (var name in MetricColumns.Names)
+        {
+            sb.Append(',').Append(name);
+        }
+
+        sb.Append('\n');
+        foreach (var row in report.Rows)
+        {
+            CsvFormat.AppendField(sb, row.Policy);
+            sb.Append(',');
+            CsvFormat.AppendField(sb, row.Sku.Sku);
+            sb.Append(',');
+            CsvFormat.AppendField(sb, row.Sku.Category);
+            sb.Append(',');
+            CsvFormat.AppendField(sb, row.Sku.Region);
+            foreach (var value in MetricColumns.CsvValues(row.Metrics))
+            {
+                sb.Append(',').Append(value);
+            }
+
+            sb.Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    public static string TraceCsv(ReplayReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var sb = new StringBuilder("policy,sku,date,demand,onHand,onOrder,backorders,ordered,received,shortage\n");
+        foreach (var t in report.Traces)
+        {
+            for (var d = 0; d < t.Trace.Demand.Length; d++)
+            {
+                CsvFormat.AppendField(sb, t.Policy);
+                sb.Append(',');
+                CsvFormat.AppendField(sb, t.Sku);
+                sb.Append(',');
+                CsvFormat.AppendDate(sb, report.Window.Start.AddDays(d));
+                foreach (var series in new[] { t.Trace.Demand, t.Trace.OnHand, t.Trace.OnOrder, t.Trace.Backorders, t.Trace.Ordered, t.Trace.Received, t.Trace.Shortage })
+                {
+                    sb.Append(',').Append(series[d].ToString("R", CultureInfo.InvariantCulture));
+                }
+
+                sb.Append('\n');
+            }
+        }
+
+        return sb.ToString();
+    }
+}

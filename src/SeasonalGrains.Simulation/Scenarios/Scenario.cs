@@ -1,0 +1,131 @@
+using SeasonalGrains.Data;
+using SeasonalGrains.Domain.Inventory;
+
+namespace SeasonalGrains.Simulation.Scenarios;
+
+/// <summary>A replay scenario as read from its JSON file (see README.md in this project).</summary>
+public sealed record Scenario
+{
+    public required string Name { get; init; }
+
+    public string? Description { get; init; }
+
+    /// <summary>The full path of the scenario file (empty when built in code).</summary>
+    public string SourcePath { get; init; } = "";
+
+    /// <summary>The dataset folder, resolved against the scenario file's folder.</summary>
+    public required string DatasetFolder { get; init; }
+
+    public GenerateSpec? Generate { get; init; }
+
+    public required WindowSpec Window { get; init; }
+
+    /// <summary>Use at most this many days before the window to derive policy parameters (null = all).</summary>
+    public int? HistoryDays { get; init; }
+
+    public Fulfilment Fulfilment { get; init; } = Fulfilment.LostSales;
+
+    public int ReviewPeriodDays { get; init; } = 1;
+
+    public double TargetServiceLevel { get; init; } = 0.95;
+
+    public CostSpec Costs { get; init; } = new();
+
+    public CleaningOptions Cleaning { get; init; } = new();
+
+    public required IReadOnlyList<PolicyEntry> Policies { get; init; }
+
+    /// <summary>Days per grain call; null = the runner's default.</summary>
+    public int? ChunkDays { get; init; }
+
+    /// <summary>SKUs whose daily on hand, orders and demand go to trace.csv.</summary>
+    public IReadOnlyList<string> TraceSkus { get; init; } = [];
+}
+
+/// <summary>How to create the dataset folder when it is missing.</summary>
+public sealed record GenerateSpec(string Preset, int Skus, int Years, int Seed);
+
+/// <summary>The replay window: explicit dates (inclusive) or the last days of the dataset.</summary>
+public sealed record WindowSpec(DateOnly? Start, DateOnly? End, int? LastDays);
+
+public enum HoldingBasis
+{
+    /// <summary>A fraction of the unit cost per year.</summary>
+    AnnualRate,
+
+    /// <summary>An amount per unit per day.</summary>
+    PerUnitDay,
+}
+
+public enum ShortageBasis
+{
+    /// <summary>Chosen by the rules in the README (lost margin, lost price, or the service-level penalty).</summary>
+    Default,
+
+    /// <summary>An absolute amount per lost unit or per backordered unit-day.</summary>
+    PerUnit,
+
+    /// <summary>A multiple of the unit margin (price - cost).</summary>
+    OfMargin,
+
+    /// <summary>A multiple of the unit price.</summary>
+    OfPrice,
+}
+
+public sealed record CostSpec
+{
+    public const double DefaultAnnualHoldingRate = 0.25;
+
+    public HoldingBasis HoldingBasis { get; init; } = HoldingBasis.AnnualRate;
+
+    public double Holding { get; init; } = DefaultAnnualHoldingRate;
+
+    public ShortageBasis ShortageBasis { get; init; } = ShortageBasis.Default;
+
+    public double Shortage { get; init; }
+
+    public double FixedPerOrder { get; init; }
+
+    /// <summary>Whether units ordered are charged at unit cost (and leftovers credited at salvage value).</summary>
+    public bool PurchaseCost { get; init; }
+}
+
+/// <summary>One policy to replay: catalog name, report label, and explicit parameters by scope.</summary>
+public sealed record PolicyEntry
+{
+    public required string Name { get; init; }
+
+    /// <summary>Unique within the scenario; defaults to the name.</summary>
+    public required string Label { get; init; }
+
+    public IReadOnlyDictionary<string, double> Parameters { get; init; } = new Dictionary<string, double>();
+
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> PerCategory { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, double>>();
+
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> PerSku { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, double>>();
+
+    /// <summary>Explicit parameters of one SKU: the SKU's own override those of its category, which override the defaults.</summary>
+    public IReadOnlyDictionary<string, double> ParametersFor(string sku, string category)
+    {
+        var merged = new Dictionary<string, double>(Parameters, StringComparer.Ordinal);
+        if (PerCategory.TryGetValue(category, out var byCategory))
+        {
+            foreach (var (k, v) in byCategory)
+            {
+                merged[k] = v;
+            }
+        }
+
+        if (PerSku.TryGetValue(sku, out var bySku))
+        {
+            foreach (var (k, v) in bySku)
+            {
+                merged[k] = v;
+            }
+        }
+
+        return merged;
+    }
+}
