@@ -56,6 +56,19 @@ public class SeasonGeneratorTests(DownJacketsFixture fixture) : IClassFixture<Do
             File.ReadAllBytes(Path.Combine(temp.Sub("c"), DatasetFiles.Demand)));
     }
 
+    [Theory]
+    [InlineData("summer", 3)]
+    [InlineData("down-jackets", 1)]
+    public void A_generated_folder_with_fewer_skus_than_regions_reads_back_cleanly(string preset, int skus)
+    {
+        // weather is written only for regions that have SKUs, so the reader accepts the folder
+        using var folder = new TempFolder();
+        SeasonGenerator.GenerateTo(new GeneratorOptions { Preset = preset, Skus = skus, Years = 1, Seed = 3 }, folder.Path);
+        var ds = DatasetReader.Read(folder.Path);
+        Assert.Equal(skus, ds.Skus.Count);
+        Assert.Equal(ds.Skus.Select(s => s.Region).Distinct().Order(), ds.Weather!.Keys.Order());
+    }
+
     [Fact]
     public void The_default_options_give_four_years_ending_2024()
     {
