@@ -1,0 +1,128 @@
+using System.Globalization;
+using SeasonalGrains.Domain.Statistics;
+
+namespace SeasonalGrains.Forecasting;
+
+/// <summary>
+/// The quantile function of one day's demand, from quantiles held at a few levels. Between and
+/// beyond the levels it is linear in the normal score <c>z = Φ⁻¹(level)</c> rather than in the
+/// level: exact for a normal distribution everywhere (tails included), and a smooth, monotone
+/// reading of skewed ones. Beyond the outer levels the outermost segment is extended; values below
+/// 0 are raised to 0 (demand is never negative). Evaluated at a normal score directly, so a
+/// standard normal variate maps to a draw from the day's distribution.
+/// </summary>
+public sealed class QuantileCurve
+{
+    private readonly double[] _scores;
+    private readonly double[] _values;
+
+    /// <summary>
+    /// A curve through <paramref name="quantiles"/> at <paramref name="levels"/> (strictly ascending inside (0, 1)).
+    /// Crossed quantiles (a higher level with a lower value) are put in ascending order, the monotone
+    /// rearrangement of the forecast; NaN or infinite values are an error.
+    /// </summary>
+    public QuantileCurve(IReadOnlyList<double> levels, IReadOnlyList<double> quantiles)
+    {
+        _scores = NormalScores(levels);
+        _values = Ordered(quantiles, _scores.Length);
+    }
+
+    private QuantileCurve(double[] scores, double[] values)
+    {
+        _scores = scores;
+        _values = values;
+    }
+
+    /// <summary>
+    /// A curve from precomputed normal scores of the levels (see <see cref="NormalScores"/>), to
+    /// share one score array among the days of a forecast.
+    /// </summary>
+    public static QuantileCurve FromScores(double[] scores, IReadOnlyList<double> quantiles)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        return new(scores, Ordered(quantiles, scores.Length));
+    }
+
+    /// <summary>Normal scores Φ⁻¹(level) of strictly ascending levels inside (0, 1).</summary>
+    public static double[] NormalScores(IReadOnlyList<double> levels)
+    {
+        ForecastRequestChecks.ValidateLevels(levels, "quantile curve");
+        if (levels.Count == 0)
+        {
+            throw new ArgumentException("A quantile curve needs at least one level.", nameof(levels));
+        }
+
+        return levels.Select(Normal.InverseCdf).ToArray();
+    }
+
+    /// <summary>The quantile at normal score <paramref name="z"/> (level Φ(z)).</summary>
+    public double AtScore(double z)
+    {
+        var s = _scores;
+        var v = _values;
+        if (s.Length == 1)
+        {
+            return Math.Max(0, v[0]);
+        }
+
+        int lo;
+        if (z <= s[0])
+        {
+            lo = 0;
+        }
+        else if (z >= s[^1])
+        {
+            lo = s.Length - 2;
+        }
+        else
+        {
+            lo = 0;
+            var hi = s.Length - 1;
+            while (hi - lo > 1)
+            {
+                var mid = (lo + hi) >> 1;
+                if (s[mid] <= z)
+                {
+                    lo = mid;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+        }
+
+        var value = v[lo] + ((v[lo + 1] - v[lo]) * (z - s[lo]) / (s[lo + 1] - s[lo]));
+        return value > 0 ? value : 0;
+    }
+
+    /// <summary>The quantile at <paramref name="level"/> inside (0, 1).</summary>
+    public double AtLevel(double level) => AtScore(Normal.InverseCdf(level));
+
+    /// <summary>Half the distance between the quantiles at z = +1 and z = -1: the sd of a normal day.</summary>
+    public double ImpliedStandardDeviation => (AtScore(1) - AtScore(-1)) / 2;
+
+    private static double[] Ordered(IReadOnlyList<double> quantiles, int levels)
+    {
+        ArgumentNullException.ThrowIfNull(quantiles);
+        if (levels == 0 || levels != quantiles.Count)
+        {
+            throw new ArgumentException($"A quantile curve needs one quantile per level and at least one level (got {quantiles.Count} quantiles for {levels} levels).", nameof(quantiles));
+        }
+
+        var values = new double[levels];
+        for (var k = 0; k < values.Length; k++)
+        {
+            var v = quantiles[k];
+            if (!double.IsFinite(v))
+            {
+                throw new ArgumentException($"Quantile {k} is {v.ToString(CultureInfo.InvariantCulture)}; quantiles must be finite.", nameof(quantiles));
+            }
+
+            values[k] = v;
+        }
+
+        Array.Sort(values);
+        return values;
+    }
+}

@@ -1,0 +1,423 @@
+using System.Globalization;
+using System.Text;
+using ScottPlot;
+using SeasonalGrains.Domain.Inventory;
+using SeasonalGrains.Simulation.Compare;
+
+namespace SeasonalGrains.Simulation.Reports;
+
+/// <summary>
+/// Writes the season report: report.html, one self-contained page (inline CSS and inline SVG
+/// charts drawn by <see cref="SeasonSvg"/>; no script, no image files, no network), and PNG charts
+/// for slides drawn with ScottPlot.
+/// </summary>
+public static class SeasonReportWriter
+{
+    public const string HtmlFile = "report.html";
+    public const string DifferencePng = "cost-difference.png";
+    public const string FrontierPng = "frontier.png";
+
+    private const double ChartWidth = 1080;
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>Writes report.html and the PNGs into <paramref name="folder"/> (created if missing). Returns the paths written.</summary>
+    public static IReadOnlyList<string> Write(SeasonReport report, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        Directory.CreateDirectory(folder);
+        var html = Path.Combine(folder, HtmlFile);
+        File.WriteAllText(html, RenderHtml(report), Utf8NoBom);
+        return [html, .. WritePngs(report, folder)];
+    }
+
+    /// <summary>The report page as one HTML string.</summary>
+    public static string RenderHtml(SeasonReport report)
+    {
+        Validate(report);
+        var baseline = report.Policies.First(p => p.Policy == report.Baseline);
+        var days = Math.Max(1, baseline.Total.Days);
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        sb.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        sb.Append(Inv, $"<title>{Esc(report.Title)}</title>\n<style>\n{Css}\n</style>\n</head>\n<body>\n<main>\n");
+        sb.Append(Inv, $"<h1>{Esc(report.Title)}</h1>\n");
+        if (report.Facts.Count > 0)
+        {
+            sb.Append("<dl class=\"facts\">");
+            foreach (var f in report.Facts)
+            {
+                sb.Append(Inv, $"<div><dt>{Esc(f.Name)}</dt><dd>{Esc(f.Value)}</dd></div>");
+            }
+
+            sb.Append("</dl>\n");
+        }
+
+        // the comparison table
+        var confidence = baseline.CostDifference?.Confidence ?? 0.95;
+        var ci = $"{confidence * 100:0.#}% CI";
+        sb.Append("<section id=\"policies\">\n<h2>Policies</h2>\n");
+        sb.Append(Inv, $"<p class=\"lead\">Totals over all SKUs. Differences are policy minus the baseline <b>{Esc(report.Baseline)}</b>, with a {ci} from a paired bootstrap over SKUs ({baseline.CostDifference?.Resamples ?? 0} resamples). Green: better than the baseline with the interval clear of zero; red: worse; grey: not distinguishable.</p>\n");
+        sb.Append("<div class=\"scroll\"><table id=\"comparison\">\n<thead><tr>");
+        foreach (var h in new[] { "Policy", "Fill rate", "Cycle service", "Stockout days", "Lost units", "Avg inventory value", "Turnover", "Leftover at end", "Total cost", $"Δ total cost ({ci})", $"Δ fill rate ({ci})" })
+        {
+            sb.Append(Inv, $"<th>{Esc(h)}</th>");
+        }
+
+        sb.Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in report.Policies)
+        {
+            var m = row.Total;
+            var isBaseline = row.Policy == report.Baseline;
+            sb.Append(Inv, $"<tr{(isBaseline ? " class=\"baseline\"" : string.Empty)}><th scope=\"row\">{Esc(row.Policy)}{(isBaseline ? " <span class=\"tag\">baseline</span>" : string.Empty)}</th>");
+            sb.Append(Inv, $"<td>{Percent(m.FillRate)}</td><td>{Percent(m.CycleServiceLevel)}</td><td>{m.StockoutDays.ToString("N0", Inv)}</td>");
+            sb.Append(Inv, $"<td>{m.UnitsLost.ToString("N0", Inv)}</td><td>{m.AverageOnHandValue.ToString("N0", Inv)}</td>");
+            sb.Append(Inv, $"<td>{(m.Turnover is { } t ? t.ToString("0.0", Inv) : "–")}</td>");
+            sb.Append(Inv, $"<td>{m.LeftoverValue.ToString("N0", Inv)}<br><small>{m.LeftoverUnits.ToString("N0", Inv)} units</small></td>");
+            sb.Append(Inv, $"<td>{m.TotalCost.ToString("N0", Inv)}</td>");
+            sb.Append(DifferenceCell(row.CostDifference, higherIsBetter: false, isBaseline, v => Signed(v, "N0")));
+            sb.Append(DifferenceCell(row.FillRateDifference, higherIsBetter: true, isBaseline, v => Signed(v * 100, "0.00") + " pp"));
+            sb.Append("</tr>\n");
+        }
+
+        sb.Append("</tbody>\n</table></div>\n");
+        var others = report.Policies.Where(p => p.Policy != report.Baseline && p.CostDifference is not null).ToList();
+        if (others.Count > 0)
+        {
+            sb.Append("<figure>");
+            sb.Append(SeasonSvg.Intervals(
+                $"Total cost difference to {report.Baseline} ({ci})",
+                others.Select(p => (p.Policy, p.CostDifference!.Estimate, p.CostDifference.Lower, p.CostDifference.Upper)).ToList(),
+                higherIsBetter: false,
+                "total cost, policy - baseline (lower is better)",
+                ChartWidth));
+            sb.Append("</figure>\n");
+        }
+
+        sb.Append("</section>\n");
+
+        // frontier
+        if (report.Frontier.Count > 0)
+        {
+            sb.Append("<section id=\"frontier\">\n<h2>Service versus inventory</h2>\n");
+            sb.Append(Inv, $"<p class=\"lead\">Each point is a policy: {Esc(report.ServiceMeasure)} against the average value of stock on hand. The dashed line joins the efficient points (no other point has as much service for less stock).</p>\n<figure>");
+            sb.Append(FrontierSvg(report).Render());
+            sb.Append("</figure>\n</section>\n");
+        }
+
+        // forecasts
+        if (report.Forecasts.Count > 0)
+        {
+            sb.Append("<section id=\"forecasts\">\n<h2>Forecasts during the replay</h2>\n<div class=\"scroll\"><table>\n<thead><tr>");
+            var a0 = report.Forecasts[0].Accuracy;
+            var band = $"{a0.LowerLevel * 100:0.#}-{a0.UpperLevel * 100:0.#}%";
+            foreach (var h in new[] { "Source", "Reviews", "Interval MAE", "Interval bias", "Interval WAPE", $"Interval in {band} band", "Day MAE", "Day bias", $"Day in {band} band" })
+            {
+                sb.Append(Inv, $"<th>{Esc(h)}</th>");
+            }
+
+            sb.Append("</tr></thead>\n<tbody>\n");
+            foreach (var f in report.Forecasts)
+            {
+                var a = f.Accuracy;
+                sb.Append(Inv, $"<tr><th scope=\"row\">{Esc(f.Source)}</th><td>{a.Count.ToString("N0", Inv)}</td><td>{Fixed(a.IntervalMae)}</td><td>{Fixed(a.IntervalBias)}</td>");
+                sb.Append(Inv, $"<td>{Percent(a.IntervalWape)}</td><td>{Percent(a.IntervalCoverage)}</td><td>{Fixed(a.DayMae)}</td><td>{Fixed(a.DayBias)}</td><td>{Percent(a.DayCoverage)}</td></tr>\n");
+            }
+
+            sb.Append("</tbody>\n</table></div>\n<p class=\"note\">Interval: total demand over the SKU's lead time + review period from each review; bias = forecast - actual.</p>\n</section>\n");
+        }
+
+        // traces
+        if (report.Traces.Count > 0)
+        {
+            sb.Append("<section id=\"traces\">\n<h2>Seasons of a few SKUs</h2>\n<div class=\"traces\">\n");
+            foreach (var trace in report.Traces)
+            {
+                sb.Append("<figure>").Append(TraceSvg(trace).Render()).Append("</figure>\n");
+            }
+
+            sb.Append("</div>\n</section>\n");
+        }
+
+        if (report.Notes.Count > 0)
+        {
+            sb.Append("<section id=\"notes\">\n<h2>Notes</h2>\n<ul>");
+            foreach (var n in report.Notes)
+            {
+                sb.Append(Inv, $"<li>{Esc(n)}</li>");
+            }
+
+            sb.Append("</ul>\n</section>\n");
+        }
+
+        sb.Append(Inv, $"<footer>{report.Policies.Count} policies over {days} days. Generated by SeasonalGrains.</footer>\n</main>\n</body>\n</html>\n");
+        return sb.ToString();
+    }
+
+    /// <summary>The PNG charts for slides: the cost differences, the frontier and one per trace. Returns the paths written.</summary>
+    public static IReadOnlyList<string> WritePngs(SeasonReport report, string folder, int width = 1200, int height = 600)
+    {
+        Validate(report);
+        Directory.CreateDirectory(folder);
+        var paths = new List<string>();
+        var others = report.Policies.Where(p => p.Policy != report.Baseline && p.CostDifference is not null).ToList();
+        if (others.Count > 0)
+        {
+            var plot = NewPlot();
+            var positions = Enumerable.Range(0, others.Count).Select(i => (double)i).ToArray();
+            var bars = plot.Add.Bars(positions, others.Select(p => p.CostDifference!.Estimate).ToArray());
+            bars.Horizontal = true;
+            for (var i = 0; i < others.Count; i++)
+            {
+                var d = others[i].CostDifference!;
+                var color = !d.ExcludesZero ? Colors.Gray : d.Upper < 0 ? Colors.SeaGreen : Colors.IndianRed;
+                bars.Bars.ElementAt(i).FillColor = color;
+                var whisker = plot.Add.Line(d.Lower, i, d.Upper, i);
+                whisker.Color = Colors.Black;
+                whisker.LineWidth = 2;
+            }
+
+            plot.Add.VerticalLine(0, 1.5f, Colors.Black);
+            plot.Axes.Left.SetTicks(positions, others.Select(p => p.Policy).ToArray());
+            plot.Title($"Total cost difference to {report.Baseline} (bars: estimate, lines: {others[0].CostDifference!.Confidence * 100:0.#}% CI)");
+            plot.XLabel("total cost, policy - baseline (lower is better)");
+            var path = Path.Combine(folder, DifferencePng);
+            plot.SavePng(path, width, Math.Max(300, 120 + (others.Count * 60)));
+            paths.Add(path);
+        }
+
+        if (report.Frontier.Count > 0)
+        {
+            var plot = NewPlot();
+            var palette = new ScottPlot.Palettes.Category10();
+            var policies = report.Frontier.Select(p => p.Policy).Distinct().ToList();
+            for (var i = 0; i < policies.Count; i++)
+            {
+                var points = report.Frontier.Where(p => p.Policy == policies[i]).OrderBy(p => p.InventoryValue).ToArray();
+                var scatter = plot.Add.Scatter(points.Select(p => p.InventoryValue).ToArray(), points.Select(p => p.Service * 100).ToArray());
+                scatter.Color = palette.GetColor(i);
+                scatter.MarkerSize = 11;
+                scatter.LineWidth = points.Length > 1 ? 1.5f : 0;
+                scatter.LegendText = policies[i];
+            }
+
+            var efficient = report.Frontier.Where(p => p.Efficient).OrderBy(p => p.InventoryValue).ToArray();
+            if (efficient.Length > 1)
+            {
+                var line = plot.Add.Scatter(efficient.Select(p => p.InventoryValue).ToArray(), efficient.Select(p => p.Service * 100).ToArray());
+                line.Color = Colors.Black.WithAlpha(0.6);
+                line.LinePattern = LinePattern.Dashed;
+                line.MarkerSize = 0;
+                line.LegendText = "efficient frontier";
+            }
+
+            plot.Title("Service versus inventory");
+            plot.XLabel("average inventory value");
+            plot.YLabel($"{report.ServiceMeasure} (%)");
+            plot.ShowLegend(Edge.Right); // outside the data, which can lie in any corner
+            var path = Path.Combine(folder, FrontierPng);
+            plot.SavePng(path, width, height);
+            paths.Add(path);
+        }
+
+        foreach (var trace in report.Traces)
+        {
+            var plot = NewPlot();
+            var xs = Enumerable.Range(0, trace.Days).Select(d => trace.Start.AddDays(d).ToDateTime(TimeOnly.MinValue).ToOADate()).ToArray();
+            if (trace.ForecastLower is not null && trace.ForecastUpper is not null)
+            {
+                var keep = Enumerable.Range(0, trace.Days).Where(d => double.IsFinite(trace.ForecastLower[d]) && double.IsFinite(trace.ForecastUpper[d])).ToArray();
+                if (keep.Length > 1)
+                {
+                    var band = plot.Add.FillY(keep.Select(d => xs[d]).ToArray(), keep.Select(d => trace.ForecastLower[d]).ToArray(), keep.Select(d => trace.ForecastUpper[d]).ToArray());
+                    band.FillColor = Colors.SteelBlue.WithAlpha(0.25);
+                    band.LineWidth = 0;
+                    band.LegendText = trace.BandLabel;
+                }
+            }
+
+            var orders = Enumerable.Range(0, trace.Days).Where(d => trace.Ordered[d] > 0).ToArray();
+            if (orders.Length > 0)
+            {
+                var bars = plot.Add.Bars(orders.Select(d => xs[d]).ToArray(), orders.Select(d => trace.Ordered[d]).ToArray());
+                bars.Color = Colors.Orange.WithAlpha(0.7);
+                bars.LegendText = "ordered";
+            }
+
+            var demand = plot.Add.ScatterLine(xs, trace.Demand);
+            demand.Color = Colors.Black;
+            demand.LegendText = "demand";
+            var onHand = plot.Add.ScatterLine(xs, trace.OnHand);
+            onHand.Color = Colors.SteelBlue;
+            onHand.LineWidth = 2;
+            onHand.LegendText = "on hand";
+            if (trace.ForecastMean is not null)
+            {
+                var keep = Enumerable.Range(0, trace.Days).Where(d => double.IsFinite(trace.ForecastMean[d])).ToArray();
+                if (keep.Length > 1)
+                {
+                    var mean = plot.Add.ScatterLine(keep.Select(d => xs[d]).ToArray(), keep.Select(d => trace.ForecastMean[d]).ToArray());
+                    mean.Color = Colors.SteelBlue;
+                    mean.LinePattern = LinePattern.Dashed;
+                    mean.LegendText = "forecast mean";
+                }
+            }
+
+            plot.Axes.DateTimeTicksBottom();
+            plot.Title($"{trace.Sku} under {trace.Policy}");
+            plot.YLabel("units");
+            plot.ShowLegend(Alignment.UpperLeft);
+            var path = Path.Combine(folder, $"trace-{SafeName(trace.Sku)}-{SafeName(trace.Policy)}.png");
+            plot.SavePng(path, width, height);
+            paths.Add(path);
+        }
+
+        return paths;
+    }
+
+    private static Plot NewPlot()
+    {
+        var plot = new Plot();
+        plot.Font.Set("DejaVu Sans"); // a sans-serif face Debian has; where missing, the default stays
+        return plot;
+    }
+
+    private static SeasonSvg FrontierSvg(SeasonReport report)
+    {
+        var chart = new SeasonSvg(ChartWidth, 460, $"{Capitalise(report.ServiceMeasure)} versus average inventory value")
+        {
+            XLabel = "average inventory value",
+            YLabel = $"{report.ServiceMeasure} (%)",
+            YFromZero = false,
+        };
+        var efficient = report.Frontier.Where(p => p.Efficient).OrderBy(p => p.InventoryValue).ToArray();
+        if (efficient.Length > 1)
+        {
+            chart.Line(efficient.Select(p => p.InventoryValue).ToArray(), efficient.Select(p => p.Service * 100).ToArray(), "#555555", "efficient frontier", 1.4, dashed: true);
+        }
+
+        var policies = report.Frontier.Select(p => p.Policy).Distinct().ToList();
+        for (var i = 0; i < policies.Count; i++)
+        {
+            var points = report.Frontier.Where(p => p.Policy == policies[i]).OrderBy(p => p.InventoryValue).ToArray();
+            var color = SeasonSvg.Palette[i % SeasonSvg.Palette.Count];
+            if (points.Length > 1)
+            {
+                chart.Line(points.Select(p => p.InventoryValue).ToArray(), points.Select(p => p.Service * 100).ToArray(), color);
+            }
+
+            chart.Points(points.Select(p => p.InventoryValue).ToArray(), points.Select(p => p.Service * 100).ToArray(), color, labels: points.Select(p => p.Label).ToArray());
+        }
+
+        return chart;
+    }
+
+    private static SeasonSvg TraceSvg(SeasonSkuTrace trace)
+    {
+        var xs = Enumerable.Range(0, trace.Days).Select(d => (double)d).ToArray();
+        var chart = new SeasonSvg(ChartWidth, 380, $"{trace.Sku} under {trace.Policy}") { XStart = trace.Start, YLabel = "units" };
+        if (trace.ForecastLower is not null && trace.ForecastUpper is not null)
+        {
+            chart.Band(xs, trace.ForecastLower, trace.ForecastUpper, "#0072b2", trace.BandLabel);
+        }
+
+        chart.Stems(xs, trace.Ordered, "#e69f00", "ordered");
+        chart.Line(xs, trace.Demand, "#222222", "demand", 1.2);
+        chart.Line(xs, trace.OnHand, "#0072b2", "on hand", 2);
+        if (trace.ForecastMean is not null)
+        {
+            chart.Line(xs, trace.ForecastMean, "#0072b2", "forecast mean", 1.2, dashed: true);
+        }
+
+        return chart;
+    }
+
+    private static void Validate(SeasonReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Policies.Count == 0)
+        {
+            throw new ArgumentException("A season report needs at least one policy.", nameof(report));
+        }
+
+        if (report.Policies.All(p => p.Policy != report.Baseline))
+        {
+            throw new ArgumentException($"The baseline '{report.Baseline}' is not one of the report's policies.", nameof(report));
+        }
+
+        foreach (var t in report.Traces)
+        {
+            t.Validate();
+        }
+    }
+
+    private static string DifferenceCell(BootstrapInterval? d, bool higherIsBetter, bool isBaseline, Func<double, string> format)
+    {
+        if (isBaseline || d is null)
+        {
+            return "<td class=\"diff\">–</td>";
+        }
+
+        var better = higherIsBetter ? d.Lower > 0 : d.Upper < 0;
+        var css = !d.ExcludesZero ? "same" : better ? "better" : "worse";
+        return $"<td class=\"diff {css}\">{format(d.Estimate)}<br><small>[{format(d.Lower)}, {format(d.Upper)}]</small></td>";
+    }
+
+    private static string Signed(double v, string format) =>
+        double.IsFinite(v) ? (v > 0 ? "+" : v < 0 ? "−" : string.Empty) + Math.Abs(v).ToString(format, Inv) : "–";
+
+    private static string Percent(double v) => double.IsFinite(v) ? (v * 100).ToString("0.0", Inv) + "%" : "–";
+
+    private static string Fixed(double v) => double.IsFinite(v) ? v.ToString("N1", Inv) : "–";
+
+    private static string Esc(string text) => SeasonSvg.Esc(text);
+
+    private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    private static string SafeName(string name)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        return new string(name.Select(c => invalid.Contains(c) || char.IsWhiteSpace(c) ? '_' : c).ToArray());
+    }
+
+    private const string Css = """
+        :root { --ink: #1d2330; --muted: #5b6475; --line: #d9dee7; --better: #1a7f37; --worse: #c0392b; }
+        * { box-sizing: border-box; }
+        body { margin: 0; background: #f4f6f9; color: var(--ink); font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+        main { max-width: 1240px; margin: 0 auto; padding: 28px 28px 40px; }
+        h1 { font-size: 26px; margin: 0 0 12px; }
+        h2 { font-size: 19px; margin: 0 0 8px; }
+        section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 18px 20px; margin: 18px 0; }
+        .facts { display: flex; flex-wrap: wrap; gap: 8px 28px; margin: 0; }
+        .facts div { display: flex; gap: 6px; }
+        .facts dt { color: var(--muted); }
+        .facts dd { margin: 0; font-weight: 600; }
+        .lead, .note { color: var(--muted); margin: 0 0 12px; }
+        .scroll { overflow-x: auto; }
+        table { border-collapse: collapse; width: 100%; font-size: 14px; font-variant-numeric: tabular-nums; }
+        th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+        thead th { font-size: 12.5px; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); vertical-align: bottom; white-space: normal; }
+        tbody th, thead th:first-child { text-align: left; }
+        tbody th { font-weight: 600; white-space: normal; overflow-wrap: anywhere; min-width: 9em; max-width: 15em; }
+        td { line-height: 1.25; }
+        tr.baseline { background: #f7f9fc; }
+        .tag { font-size: 11px; font-weight: 500; color: var(--muted); border: 1px solid var(--line); border-radius: 4px; padding: 0 4px; }
+        td small { color: var(--muted); }
+        td.diff { white-space: nowrap; line-height: 1.25; }
+        td.better { color: var(--better); font-weight: 600; }
+        td.worse { color: var(--worse); font-weight: 600; }
+        td.same { color: var(--muted); }
+        figure { margin: 14px 0 0; }
+        svg.chart { max-width: 100%; height: auto; display: block; }
+        svg .ct { font-size: 14px; font-weight: 600; fill: var(--ink); }
+        svg .tick { font-size: 11.5px; fill: var(--muted); }
+        svg .axis { font-size: 12px; fill: var(--ink); }
+        svg .plabel { font-size: 12px; fill: var(--ink); font-weight: 600; }
+        svg .grid { stroke: #eceff4; stroke-width: 1; }
+        svg .frame { fill: none; stroke: #c3c9d4; }
+        .traces figure { margin: 0 0 14px; }
+        footer { color: var(--muted); font-size: 12.5px; text-align: center; }
+        """;
+}

@@ -1,0 +1,151 @@
+using System.Text.RegularExpressions;
+using SeasonalGrains.Simulation.Reports;
+using SkiaSharp;
+
+namespace SeasonalGrains.Reports.Tests;
+
+public sealed partial class SeasonReportTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"season-report-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_page_is_self_contained_with_no_url_to_fetch()
+    {
+        var html = SeasonReportWriter.RenderHtml(SampleReport.Build());
+        Assert.DoesNotContain("http:", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("https:", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(SourceAttribute(), html);
+        Assert.Contains("<style>", html);
+    }
+
+    [Fact]
+    public async Task Chromium_renders_the_table_and_the_charts_without_any_network_request()
+    {
+        await HeadlessChromium.RequireAsync();
+        var report = SampleReport.Build();
+        var written = SeasonReportWriter.Write(report, _folder);
+        var page = Path.Combine(_folder, SeasonReportWriter.HtmlFile);
+        Assert.Contains(page, written);
+
+        // the table, as the browser built it: every policy, and the figures of the rule's row
+        var dom = await HeadlessChromium.DumpDomAsync(page, _folder);
+        var rule = report.Policies.Single(p => p.Policy == "rule").Total;
+        var table = dom[dom.IndexOf("<table id=\"comparison\"", StringComparison.Ordinal)..];
+        table = table[..table.IndexOf("</table>", StringComparison.Ordinal)];
+        foreach (var policy in report.Policies)
+        {
+            Assert.Contains($">{policy.Policy}", table);
+        }
+
+        Assert.Contains(rule.TotalCost.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), table);
+        Assert.Contains((rule.FillRate * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%", table);
+        var cost = report.Policies.Single(p => p.Policy == "season-aware").CostDifference!;
+        Assert.Contains("−" + Math.Abs(cost.Estimate).ToString("N0", System.Globalization.CultureInfo.InvariantCulture), table);
+
+        // the charts: the difference chart, the frontier and one per trace, with their marks
+        Assert.Equal(4, SvgElement().Matches(dom).Count);
+        Assert.True(Regex.Matches(dom, "<circle class=\"point\"").Count >= 5, "points of the frontier and the difference chart");
+        Assert.Equal(2, Regex.Matches(dom, "<polygon class=\"band\"").Count);
+        Assert.True(Regex.Matches(dom, "<rect class=\"stem\"").Count >= 2 * 15, "order stems of both traces");
+
+        // what a reader sees: a screenshot with the charts' colours in it, and nothing fetched
+        var (screenshot, netLog) = await HeadlessChromium.ScreenshotAsync(page, _folder, 1280, 3400);
+        KeepForInspection();
+        using var bitmap = SKBitmap.Decode(screenshot);
+        Assert.Equal((1280, 3400), (bitmap.Width, bitmap.Height));
+        Assert.True(CountNear(bitmap, new SKColor(0x00, 0x72, 0xb2)) > 2000, "blue of on-hand lines and points");
+        Assert.True(CountNear(bitmap, new SKColor(0xe6, 0x9f, 0x00), 40) > 300, "orange order stems");
+        Assert.True(CountNear(bitmap, new SKColor(0x1a, 0x7f, 0x37), 40) > 100, "green of better-than-baseline figures");
+        Assert.Empty(HeadlessChromium.PageRequests(netLog));
+
+        // PNGs for slides: the difference chart, the frontier and the two traces
+        var pngs = written.Where(p => p.EndsWith(".png", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, pngs.Count);
+        foreach (var png in pngs)
+        {
+            using var image = SKBitmap.Decode(png);
+            Assert.True(image.Width >= 1000 && image.Height >= 300, $"{png} is {image.Width} x {image.Height}");
+        }
+
+    }
+
+    [Fact]
+    public async Task The_network_check_catches_a_page_that_fetches_a_url()
+    {
+        // the check above must be able to fail: a page with an external image and style sheet is caught
+        // (the host names resolve to nothing, so no request leaves the machine)
+        Directory.CreateDirectory(_folder);
+        var page = Path.Combine(_folder, "fetching.html");
+        File.WriteAllText(page, "<html><body><img src=\"https://example.com/a.png\"><link rel=\"stylesheet\" href=\"http://cdn.example.org/x.css\"></body></html>");
+        var (_, netLog) = await HeadlessChromium.ScreenshotAsync(page, _folder, 400, 300);
+        Assert.Equal(["http://cdn.example.org/x.css", "https://example.com/a.png"], HeadlessChromium.PageRequests(netLog).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public void A_baseline_missing_from_the_policies_is_rejected()
+    {
+        var report = SampleReport.Build() with { Baseline = "nothing" };
+        var ex = Assert.Throws<ArgumentException>(() => SeasonReportWriter.RenderHtml(report));
+        Assert.Contains("'nothing'", ex.Message);
+    }
+
+    [Fact]
+    public void Tick_labels_use_round_steps_and_group_thousands()
+    {
+        Assert.Equal([0, 20, 40, 60, 80, 100], SeasonSvg.NiceTicks(0, 97, 6));
+        Assert.Equal([-250, 0, 250, 500, 750, 1000, 1250], SeasonSvg.NiceTicks(-120, 1210, 6));
+        Assert.Equal("12.5k", SeasonSvg.Number(12500, 2500));
+        Assert.Equal("1,250", SeasonSvg.Number(1250, 250));
+        Assert.Equal("0.25", SeasonSvg.Number(0.25, 0.05));
+    }
+
+    /// <summary>Copies the written files to the folder named by SEASON_REPORT_KEEP, when set, to look at them.</summary>
+    private void KeepForInspection()
+    {
+        var keep = Environment.GetEnvironmentVariable("SEASON_REPORT_KEEP");
+        if (string.IsNullOrEmpty(keep))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(keep);
+        foreach (var file in Directory.GetFiles(_folder))
+        {
+            File.Copy(file, Path.Combine(keep, Path.GetFileName(file)), overwrite: true);
+        }
+    }
+
+    private static int CountNear(SKBitmap bitmap, SKColor target, int tolerance = 24)
+    {
+        var count = 0;
+        for (var y = 0; y < bitmap.Height; y += 2)
+        {
+            for (var x = 0; x < bitmap.Width; x += 2)
+            {
+                var c = bitmap.GetPixel(x, y);
+                if (Math.Abs(c.Red - target.Red) <= tolerance && Math.Abs(c.Green - target.Green) <= tolerance && Math.Abs(c.Blue - target.Blue) <= tolerance)
+                {
+                    count++;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    [GeneratedRegex("<svg[ >]")]
+    private static partial Regex SvgElement();
+
+    [GeneratedRegex("\\bsrc\\s*=", RegexOptions.IgnoreCase)]
+    private static partial Regex SourceAttribute();
+}
