@@ -1,0 +1,92 @@
+using System.Text.Json.Serialization;
+using SeasonalGrains.Forecasting.Features;
+
+namespace SeasonalGrains.Forecasting.Lstm;
+
+/// <summary>Validation figures of the kept (best) epoch, over the held-out last part of the training range.</summary>
+/// <param name="PinballLoss">Mean pinball loss over windows, horizon days and quantile levels, in scaled units.</param>
+/// <param name="MeanSquaredError">Mean squared error of the mean head, in scaled units.</param>
+/// <param name="Coverage">Per quantile level, the share of actual units at or below the forecast quantile.</param>
+/// <param name="MeanWape">Sum of |mean forecast - actual| over sum of actual, in units.</param>
+/// <param name="Windows">Validation windows evaluated.</param>
+public sealed record LstmValidationMetrics(
+    double PinballLoss,
+    double MeanSquaredError,
+    IReadOnlyList<double> Coverage,
+    double MeanWape,
+    int Windows);
+
+/// <summary>How a training run went.</summary>
+public sealed record LstmTrainingSummary(
+    int EpochsRun,
+    int BestEpoch,
+    double BestTrainLoss,
+    double ElapsedSeconds,
+    long TrainingWindows,
+    int Steps,
+    string StopReason);
+
+/// <summary>The JSON metadata saved beside the weights (model.json).</summary>
+public sealed record LstmModelMetadata
+{
+    public const string FormatName = "seasonal-grains-quantile-lstm";
+    public const int CurrentFormatVersion = 1;
+
+    public string Format { get; init; } = FormatName;
+
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    public required DateTimeOffset Created { get; init; }
+
+    public required string DatasetName { get; init; }
+
+    /// <summary>Date of day 0 of the training dataset.</summary>
+    public required DateOnly DatasetStart { get; init; }
+
+    /// <summary>Training used days [0, TrainEndDay); the last part from <see cref="ValidationStartDay"/> only for validation.</summary>
+    public required int TrainEndDay { get; init; }
+
+    public required int ValidationStartDay { get; init; }
+
+    /// <summary>SHA-256 (hex) of the training arrays; see <see cref="LstmTrainer"/> for what is hashed.</summary>
+    public required string TrainingDataSha256 { get; init; }
+
+    public required IReadOnlyList<double> Quantiles { get; init; }
+
+    public required LstmArchitecture Architecture { get; init; }
+
+    public required LstmOptions Hyperparameters { get; init; }
+
+    public required FeatureSchema Schema { get; init; }
+
+    public required LstmValidationMetrics Validation { get; init; }
+
+    public required LstmTrainingSummary Training { get; init; }
+
+    [JsonIgnore]
+    public int Horizon => Schema.Horizon;
+
+    [JsonIgnore]
+    public int Window => Schema.Window;
+
+    /// <summary>Throws <see cref="InvalidDataException"/> unless format, schema and architecture agree.</summary>
+    public void Validate()
+    {
+        if (Format != FormatName || FormatVersion != CurrentFormatVersion)
+        {
+            throw new InvalidDataException(
+                $"Model metadata has format '{Format}' version {FormatVersion}; expected '{FormatName}' version {CurrentFormatVersion}.");
+        }
+
+        Schema.Validate();
+        ForecastRequestChecks.ValidateLevels(Quantiles, "model metadata");
+        var a = Architecture;
+        if (a.PastFeatures != Schema.PastFeatureCount || a.KnownFeatures != Schema.KnownFeatureCount
+            || a.Window != Schema.Window || a.Horizon != Schema.Horizon || a.Quantiles != Quantiles.Count
+            || a.Categories != Schema.Categories.Count || a.Regions != Schema.Regions.Count)
+        {
+            throw new InvalidDataException(
+                $"Model architecture {a} does not match its feature schema ({Schema.PastFeatureCount} past features, {Schema.KnownFeatureCount} known, window {Schema.Window}, horizon {Schema.Horizon}, {Quantiles.Count} quantiles, {Schema.Categories.Count} categories, {Schema.Regions.Count} regions).");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+
+namespace SeasonalGrains.Forecasting.Lstm;
+
+/// <summary>
+/// Hyperparameters of the quantile LSTM and its training. Defaults suit a few hundred SKUs on 2 cores: an
+/// epoch is at most 400 minibatches of 128 windows (51,200 windows), at most 16 epochs.
+/// </summary>
+public sealed record LstmOptions
+{
+    /// <summary>Days of history the encoder reads.</summary>
+    public int Window { get; init; } = 28;
+
+    /// <summary>Days forecast at once from each origin.</summary>
+    public int Horizon { get; init; } = 28;
+
+    public int HiddenSize { get; init; } = 64;
+
+    public int Layers { get; init; } = 2;
+
+    /// <summary>Dropout between LSTM layers and in the head.</summary>
+    public double Dropout { get; init; } = 0.2;
+
+    /// <summary>Quantile levels the network predicts, strictly ascending in (0, 1).</summary>
+    public IReadOnlyList<double> Quantiles { get; init; } = [0.1, 0.25, 0.5, 0.75, 0.9];
+
+    public int CategoryEmbedding { get; init; } = 4;
+
+    public int RegionEmbedding { get; init; } = 4;
+
+    /// <summary>Width of the MLP that encodes the horizon's known-future covariates.</summary>
+    public int FutureHidden { get; init; } = 32;
+
+    public int BatchSize { get; init; } = 128;
+
+    public double LearningRate { get; init; } = 3e-3;
+
+    /// <summary>The learning rate is multiplied by this after an epoch without a better validation loss (1 keeps it).</summary>
+    public double PlateauDecay { get; init; } = 0.5;
+
+    /// <summary>Floor of the learning rate under <see cref="PlateauDecay"/>.</summary>
+    public double MinLearningRate { get; init; } = 1e-4;
+
+    public int MaxEpochs { get; init; } = 16;
+
+    /// <summary>Epochs without a better validation loss before training stops.</summary>
+    public int Patience { get; init; } = 4;
+
+    /// <summary>Minibatches per epoch; null means one pass over the training windows, at most <see cref="MaxStepsPerEpoch"/>.</summary>
+    public int? StepsPerEpoch { get; init; }
+
+    public int MaxStepsPerEpoch { get; init; } = 400;
+
+    /// <summary>Share of the training range (its last days) held out for validation and early stopping.</summary>
+    public double ValidationFraction { get; init; } = 0.15;
+
+    /// <summary>Validation windows evaluated per epoch (an evenly spaced subset when there are more).</summary>
+    public int MaxValidationWindows { get; init; } = 4096;
+
+    /// <summary>Training uses days before this index (null: the whole dataset).</summary>
+    public int? TrainEndDay { get; init; }
+
+    /// <summary>Earliest training origin: windows need at least this many observed days.</summary>
+    public int MinHistoryDays { get; init; } = 7;
+
+    public long Seed { get; init; } = 42;
+
+    /// <summary>Intra-op threads of libtorch (torch.set_num_threads).</summary>
+    public int Threads { get; init; } = 2;
+
+    /// <summary>Gradient norm clip; 0 disables it.</summary>
+    public double GradientClip { get; init; } = 1.0;
+
+    /// <summary>Weight of the mean head's squared error in the loss (the head does not train the shared layers).</summary>
+    public double MeanLossWeight { get; init; } = 1.0;
+
+    /// <summary>Training stops after the epoch in which this much time has passed (null: no limit).</summary>
+    public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        Require(Window >= 1, $"Window must be at least 1, got {Window}.");
+        Require(Horizon >= 1 && Horizon <= Features.FeatureSchema.MaxHorizon, $"Horizon must be within 1..{Features.FeatureSchema.MaxHorizon}, got {Horizon}.");
+        Require(HiddenSize >= 1 && Layers >= 1, $"HiddenSize and Layers must be at least 1, got {HiddenSize} and {Layers}.");
+        Require(Dropout >= 0 && Dropout < 1, $"Dropout must be within [0, 1), got {Dropout.ToString(CultureInfo.InvariantCulture)}.");
+        ForecastRequestChecks.ValidateLevels(Quantiles, "lstm");
+        Require(Quantiles.Count >= 1, "At least one quantile level is needed.");
+        Require(CategoryEmbedding >= 1 && RegionEmbedding >= 1 && FutureHidden >= 1, "Embedding and future widths must be at least 1.");
+        Require(BatchSize >= 1, $"BatchSize must be at least 1, got {BatchSize}.");
+        Require(LearningRate > 0 && MinLearningRate > 0, "LearningRate and MinLearningRate must be positive.");
+        Require(PlateauDecay > 0 && PlateauDecay <= 1, $"PlateauDecay must be within (0, 1], got {PlateauDecay.ToString(CultureInfo.InvariantCulture)}.");
+        Require(MaxEpochs >= 1 && Patience >= 1, $"MaxEpochs and Patience must be at least 1, got {MaxEpochs} and {Patience}.");
+        Require(StepsPerEpoch is null or >= 1 && MaxStepsPerEpoch >= 1, "Steps per epoch must be at least 1.");
+        Require(ValidationFraction > 0 && ValidationFraction < 1, $"ValidationFraction must be within (0, 1), got {ValidationFraction.ToString(CultureInfo.InvariantCulture)}.");
+        Require(MaxValidationWindows >= 1, "MaxValidationWindows must be at least 1.");
+        Require(MinHistoryDays >= 1, $"MinHistoryDays must be at least 1, got {MinHistoryDays}.");
+        Require(Threads >= 1, $"Threads must be at least 1, got {Threads}.");
+        Require(GradientClip >= 0 && MeanLossWeight >= 0, "GradientClip and MeanLossWeight must not be negative.");
+        Require(TimeBudget is null || TimeBudget > TimeSpan.Zero, "TimeBudget must be positive.");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"LSTM options: {message}");
+        }
+    }
+}

@@ -1,0 +1,516 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using SeasonalGrains.Data;
+using SeasonalGrains.Forecasting.Features;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SeasonalGrains.Forecasting.Lstm;
+
+/// <summary>One finished epoch.</summary>
+/// <param name="TrainLoss">Mean pinball loss of the epoch's minibatches (scaled units, dropout on).</param>
+/// <param name="ValidationLoss">Mean pinball loss on the validation windows (scaled units).</param>
+/// <param name="Improved">True when this epoch has the lowest validation loss so far (its weights are kept).</param>
+/// <param name="EstimatedRemaining">Mean epoch time x epochs left before <see cref="LstmOptions.MaxEpochs"/> (or the time budget): an upper bound, since early stopping may end sooner.</param>
+public sealed record LstmEpochProgress(
+    int Epoch,
+    int MaxEpochs,
+    double TrainLoss,
+    double ValidationLoss,
+    bool Improved,
+    TimeSpan Elapsed,
+    TimeSpan EstimatedRemaining);
+
+/// <summary>A trained model and the per-epoch history.</summary>
+public sealed record LstmTrainingResult(LstmModel Model, IReadOnlyList<LstmEpochProgress> History);
+
+/// <summary>
+/// Trains one global <see cref="QuantileLstm"/> on windows of every SKU.
+/// <para>
+/// Days [0, TrainEnd) are used. The last <see cref="LstmOptions.ValidationFraction"/> of them (at least a
+/// horizon) form the validation range: validation windows have their whole horizon inside it, training
+/// windows end their horizon before it, and scalers are fitted on the days before it. Each step draws a
+/// minibatch of (SKU, origin) pairs uniformly with a seeded SplitMix64; Adam minimises the pinball loss
+/// of all quantiles and horizon days plus <see cref="LstmOptions.MeanLossWeight"/> x the mean head's squared
+/// error. After each epoch the validation pinball loss decides early stopping (patience in epochs) and
+/// an epoch without improvement multiplies the learning rate by <see cref="LstmOptions.PlateauDecay"/>; the
+/// best epoch's weights are kept. With the same seed, data and thread count two runs give the same weights.
+/// </para>
+/// <para>
+/// The training-data hash is SHA-256 over, for days [0, TrainEnd): each SKU's id, category and region
+/// (UTF-8, NUL-terminated) and its units, price (when present) and promo (when present, one byte a day);
+/// each region's temperature, humidity and precipitation (regions in ordinal order); the calendar's holiday
+/// names and event columns (ordinal order). Numbers are IEEE-754 doubles, little-endian.
+/// </para>
+/// Training runs one at a time per process (libtorch's seed and thread count are global).
+/// </summary>
+public static class LstmTrainer
+{
+    private const int ValidationChunk = 512;
+    private static readonly Lock TrainingGate = new();
+
+    public static LstmTrainingResult Train(
+        Dataset dataset,
+        LstmOptions? options = null,
+        Action<LstmEpochProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        options ??= new LstmOptions();
+        options.Validate();
+        lock (TrainingGate)
+        {
+            return new Run(dataset, options, progress, cancellationToken).Execute();
+        }
+    }
+
+    /// <summary>SHA-256 (lower-case hex) of the training arrays of days [0, <paramref name="trainEnd"/>); see the class summary.</summary>
+    public static string TrainingDataHash(Dataset dataset, int trainEnd)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentOutOfRangeException.ThrowIfNegative(trainEnd);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Text(string value)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(value));
+            hash.AppendData([0]);
+        }
+
+        void Numbers(double[] values)
+        {
+            var span = values.AsSpan(0, Math.Min(trainEnd, values.Length));
+            if (!BitConverter.IsLittleEndian)
+            {
+                throw new PlatformNotSupportedException("The training-data hash is defined on little-endian doubles.");
+            }
+
+            hash.AppendData(MemoryMarshal.AsBytes(span));
+        }
+
+        for (var s = 0; s < dataset.Skus.Count; s++)
+        {
+            var info = dataset.Skus[s];
+            Text(info.Sku);
+            Text(info.Category);
+            Text(info.Region);
+            var series = dataset.Series[s];
+            Numbers(series.Units);
+            if (series.Price is { } price)
+            {
+                Text("price");
+                Numbers(price);
+            }
+
+            if (series.Promo is { } promo)
+            {
+                Text("promo");
+                hash.AppendData([.. promo.Take(trainEnd).Select(p => p ? (byte)1 : (byte)0)]);
+            }
+        }
+
+        if (dataset.Weather is { } weather)
+        {
+            foreach (var (region, w) in weather.OrderBy(r => r.Key, StringComparer.Ordinal))
+            {
+                Text(region);
+                Numbers(w.TempC);
+                Numbers(w.Humidity);
+                Numbers(w.PrecipMm);
+            }
+        }
+
+        if (dataset.Calendar is { } calendar)
+        {
+            Text("holidays");
+            foreach (var name in calendar.Holiday.Take(trainEnd))
+            {
+                Text(name ?? string.Empty);
+            }
+
+            foreach (var (name, values) in calendar.Events.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                Text(name);
+                Numbers(values);
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private sealed class SkuTable(float[] past, float[] known, float[] target, int category, int region, float scale)
+    {
+        public float[] Past { get; } = past;
+
+        public float[] Known { get; } = known;
+
+        public float[] Target { get; } = target;
+
+        public int Category { get; } = category;
+
+        public int Region { get; } = region;
+
+        public float Scale { get; } = scale;
+    }
+
+    private sealed class Run(Dataset dataset, LstmOptions options, Action<LstmEpochProgress>? progress, CancellationToken cancellationToken)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private FeatureSchema _schema = null!;
+        private SkuTable[] _tables = [];
+        private int _window;
+        private int _horizon;
+        private int _pastWidth;
+        private int _knownWidth;
+        private int _quantiles;
+        private float[] _levels = [];
+
+        public LstmTrainingResult Execute()
+        {
+            var trainEnd = options.TrainEndDay ?? dataset.Days;
+            if (trainEnd < 1 || trainEnd > dataset.Days)
+            {
+                throw new ArgumentException($"LSTM options: TrainEndDay must be within 1..{dataset.Days}, got {trainEnd}.");
+            }
+
+            _window = options.Window;
+            _horizon = options.Horizon;
+            var validationDays = Math.Max(_horizon, (int)Math.Round(trainEnd * options.ValidationFraction));
+            var validationStart = trainEnd - validationDays;
+            var firstOrigin = options.MinHistoryDays;
+            var lastTrainOrigin = validationStart - _horizon;
+            if (lastTrainOrigin < firstOrigin || dataset.Skus.Count == 0)
+            {
+                throw new ArgumentException(
+                    $"Too little data to train: {dataset.Skus.Count} SKUs and {trainEnd} days; with horizon {_horizon}, {options.MinHistoryDays} days of minimum history and {validationDays} validation days at least {firstOrigin + _horizon + validationDays} days are needed.",
+                    nameof(dataset));
+            }
+
+            _schema = FeatureSchema.Fit(dataset, _window, _horizon, validationStart);
+            _pastWidth = _schema.PastFeatureCount;
+            _knownWidth = _schema.KnownFeatureCount;
+            _quantiles = options.Quantiles.Count;
+            _levels = [.. options.Quantiles.Select(q => (float)q)];
+            BuildTables(trainEnd);
+
+            var perSku = lastTrainOrigin - firstOrigin + 1;
+            var trainingWindows = (long)perSku * _tables.Length;
+            var validation = ValidationPairs(validationStart, trainEnd - _horizon);
+            var steps = options.StepsPerEpoch ?? (int)Math.Min(options.MaxStepsPerEpoch, (trainingWindows + options.BatchSize - 1) / options.BatchSize);
+
+            TorchRuntime.SetThreads(options.Threads);
+            torch.manual_seed(options.Seed);
+            var architecture = new LstmArchitecture(
+                _pastWidth, _knownWidth, _window, _horizon, _quantiles,
+                _schema.Categories.Count, _schema.Regions.Count,
+                options.CategoryEmbedding, options.RegionEmbedding,
+                options.HiddenSize, options.Layers, options.Dropout, options.FutureHidden);
+            var network = new QuantileLstm(architecture);
+            try
+            {
+                return Fit(network, architecture, trainEnd, validationStart, firstOrigin, perSku, trainingWindows, steps, validation);
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
+
+        private LstmTrainingResult Fit(
+            QuantileLstm network,
+            LstmArchitecture architecture,
+            int trainEnd,
+            int validationStart,
+            int firstOrigin,
+            int perSku,
+            long trainingWindows,
+            int steps,
+            (int Sku, int Origin)[] validation)
+        {
+            var random = new SplitMix64(unchecked((ulong)options.Seed));
+            using var optimizer = torch.optim.Adam(network.parameters(), lr: options.LearningRate);
+            using var tau = torch.tensor(_levels, [1, 1, _quantiles]);
+            var history = new List<LstmEpochProgress>();
+            Tensor[]? best = null;
+            LstmValidationMetrics? bestMetrics = null;
+            var bestEpoch = 0;
+            var bestTrainLoss = double.NaN;
+            var bestLoss = double.PositiveInfinity;
+            var sinceBest = 0;
+            var stopReason = "max epochs";
+            var batch = new (int Sku, int Origin)[options.BatchSize];
+            var totalSteps = 0;
+            try
+            {
+                for (var epoch = 1; epoch <= options.MaxEpochs; epoch++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    network.train();
+                    var lossSum = 0.0;
+                    for (var step = 0; step < steps; step++)
+                    {
+                        for (var i = 0; i < batch.Length; i++)
+                        {
+                            var r = random.NextBelow(trainingWindows);
+                            batch[i] = ((int)(r / perSku), firstOrigin + (int)(r % perSku));
+                        }
+
+                        lossSum += Step(network, optimizer, tau, batch);
+                        totalSteps++;
+                    }
+
+                    var trainLoss = lossSum / steps;
+                    network.eval();
+                    var metrics = Evaluate(network, validation);
+                    if (!double.IsFinite(metrics.PinballLoss) || !double.IsFinite(trainLoss))
+                    {
+                        throw new InvalidOperationException(
+                            $"LSTM training diverged in epoch {epoch} (train loss {trainLoss}, validation loss {metrics.PinballLoss}); lower the learning rate.");
+                    }
+
+                    var improved = metrics.PinballLoss < bestLoss;
+                    if (improved)
+                    {
+                        bestLoss = metrics.PinballLoss;
+                        bestMetrics = metrics;
+                        bestEpoch = epoch;
+                        bestTrainLoss = trainLoss;
+                        sinceBest = 0;
+                        DisposeAll(best);
+                        best = Snapshot(network);
+                    }
+                    else
+                    {
+                        sinceBest++;
+                        foreach (var group in optimizer.ParamGroups)
+                        {
+                            group.LearningRate = Math.Max(options.MinLearningRate, group.LearningRate * options.PlateauDecay);
+                        }
+                    }
+
+                    var elapsed = _clock.Elapsed;
+                    var perEpoch = elapsed / epoch;
+                    var remaining = perEpoch * (options.MaxEpochs - epoch);
+                    if (options.TimeBudget is { } budget)
+                    {
+                        remaining = TimeSpan.FromTicks(Math.Max(0, Math.Min(remaining.Ticks, (budget - elapsed).Ticks + perEpoch.Ticks)));
+                    }
+
+                    var report = new LstmEpochProgress(epoch, options.MaxEpochs, trainLoss, metrics.PinballLoss, improved, elapsed, remaining);
+                    history.Add(report);
+                    progress?.Invoke(report);
+
+                    if (sinceBest >= options.Patience)
+                    {
+                        stopReason = $"early stopping: no better validation loss for {options.Patience} epochs";
+                        break;
+                    }
+
+                    if (options.TimeBudget is { } limit && elapsed >= limit)
+                    {
+                        stopReason = $"time budget of {limit.TotalSeconds:0} s reached";
+                        break;
+                    }
+                }
+
+                Restore(network, best!);
+            }
+            finally
+            {
+                DisposeAll(best);
+            }
+
+            network.eval();
+            var metadata = new LstmModelMetadata
+            {
+                Created = DateTimeOffset.UtcNow,
+                DatasetName = dataset.Info.Name,
+                DatasetStart = dataset.Start,
+                TrainEndDay = trainEnd,
+                ValidationStartDay = validationStart,
+                TrainingDataSha256 = TrainingDataHash(dataset, trainEnd),
+                Quantiles = [.. options.Quantiles],
+                Architecture = architecture,
+                Hyperparameters = options,
+                Schema = _schema,
+                Validation = bestMetrics!,
+                Training = new LstmTrainingSummary(
+                    history.Count, bestEpoch, bestTrainLoss, _clock.Elapsed.TotalSeconds, trainingWindows, totalSteps, stopReason),
+            };
+            return new LstmTrainingResult(new LstmModel(network, metadata), history);
+        }
+
+        private void BuildTables(int trainEnd)
+        {
+            var builder = new FeatureBuilder(_schema, dataset);
+            _tables = new SkuTable[dataset.Skus.Count];
+            for (var s = 0; s < _tables.Length; s++)
+            {
+                var writer = builder.Writer(s, trainEnd);
+                var past = new float[trainEnd * _pastWidth];
+                var known = new float[trainEnd * _knownWidth];
+                var target = new float[trainEnd];
+                for (var d = 0; d < trainEnd; d++)
+                {
+                    writer.WritePastRow(d, past.AsSpan(d * _pastWidth, _pastWidth));
+                    writer.WriteKnownRow(d, known.AsSpan(d * _knownWidth, _knownWidth));
+                    target[d] = writer.ScaledUnits(d);
+                }
+
+                _tables[s] = new SkuTable(past, known, target, writer.Category, writer.Region, (float)writer.Scale);
+            }
+        }
+
+        private (int Sku, int Origin)[] ValidationPairs(int firstOrigin, int lastOrigin)
+        {
+            var perSku = lastOrigin - firstOrigin + 1;
+            var total = (long)perSku * _tables.Length;
+            var count = (int)Math.Min(total, options.MaxValidationWindows);
+            var pairs = new (int, int)[count];
+            for (var j = 0; j < count; j++)
+            {
+                var r = total == count ? j : (long)((double)j * total / count);
+                pairs[j] = ((int)(r / perSku), firstOrigin + (int)(r % perSku));
+            }
+
+            return pairs;
+        }
+
+        private double Step(QuantileLstm network, optim.Optimizer optimizer, Tensor tau, (int Sku, int Origin)[] batch)
+        {
+            using var scope = torch.NewDisposeScope();
+            var (past, future, category, region, target) = Tensors(batch, 0, batch.Length);
+            var y = network.call(past, future, category, region);
+            var quantiles = y.narrow(2, 0, _quantiles);
+            var mean = y.narrow(2, _quantiles, 1).squeeze(2);
+            var error = target.unsqueeze(2) - quantiles;
+            var pinball = torch.maximum(tau * error, (tau - 1) * error).mean();
+            var squared = (mean - target).pow(2).mean();
+            var loss = pinball + (squared * options.MeanLossWeight);
+            optimizer.zero_grad();
+            loss.backward();
+            if (options.GradientClip > 0)
+            {
+                nn.utils.clip_grad_norm_(network.parameters(), options.GradientClip);
+            }
+
+            optimizer.step();
+            return pinball.item<float>();
+        }
+
+        private LstmValidationMetrics Evaluate(QuantileLstm network, (int Sku, int Origin)[] pairs)
+        {
+            using var noGrad = torch.no_grad();
+            var pinball = 0.0;
+            var squared = 0.0;
+            var absolute = 0.0;
+            var actual = 0.0;
+            var covered = new long[_quantiles];
+            var outputs = _quantiles + 1;
+            for (var start = 0; start < pairs.Length; start += ValidationChunk)
+            {
+                var count = Math.Min(ValidationChunk, pairs.Length - start);
+                using var scope = torch.NewDisposeScope();
+                var (past, future, category, region, _) = Tensors(pairs, start, count);
+                var y = network.call(past, future, category, region).contiguous();
+                var values = MemoryMarshal.Cast<byte, float>(y.bytes);
+                for (var i = 0; i < count; i++)
+                {
+                    var (sku, origin) = pairs[start + i];
+                    var table = _tables[sku];
+                    for (var h = 0; h < _horizon; h++)
+                    {
+                        var truth = table.Target[origin + h];
+                        var row = values.Slice(((i * _horizon) + h) * outputs, outputs);
+                        for (var k = 0; k < _quantiles; k++)
+                        {
+                            var e = truth - row[k];
+                            pinball += Math.Max(_levels[k] * e, (_levels[k] - 1) * e);
+                            covered[k] += truth <= row[k] ? 1 : 0;
+                        }
+
+                        var meanError = row[_quantiles] - truth;
+                        squared += meanError * meanError;
+                        absolute += Math.Abs(meanError) * table.Scale;
+                        actual += truth * table.Scale;
+                    }
+                }
+            }
+
+            var cells = (double)pairs.Length * _horizon;
+            return new LstmValidationMetrics(
+                pinball / (cells * _quantiles),
+                squared / cells,
+                [.. covered.Select(c => c / cells)],
+                actual > 0 ? absolute / actual : double.NaN,
+                pairs.Length);
+        }
+
+        private (Tensor Past, Tensor Future, Tensor Category, Tensor Region, Tensor Target) Tensors(
+            (int Sku, int Origin)[] pairs, int start, int count)
+        {
+            var pastTensor = torch.empty([count, _window, _pastWidth]);
+            var futureTensor = torch.empty([count, _horizon, _knownWidth]);
+            var categoryTensor = torch.empty([count], ScalarType.Int64);
+            var regionTensor = torch.empty([count], ScalarType.Int64);
+            var targetTensor = torch.empty([count, _horizon]);
+            var past = MemoryMarshal.Cast<byte, float>(pastTensor.bytes);
+            var future = MemoryMarshal.Cast<byte, float>(futureTensor.bytes);
+            var categories = MemoryMarshal.Cast<byte, long>(categoryTensor.bytes);
+            var regions = MemoryMarshal.Cast<byte, long>(regionTensor.bytes);
+            var targets = MemoryMarshal.Cast<byte, float>(targetTensor.bytes);
+            var pastLength = _window * _pastWidth;
+            var futureLength = _horizon * _knownWidth;
+            for (var i = 0; i < count; i++)
+            {
+                var (sku, origin) = pairs[start + i];
+                var table = _tables[sku];
+                var slot = past.Slice(i * pastLength, pastLength);
+                var first = origin - _window;
+                if (first >= 0)
+                {
+                    table.Past.AsSpan(first * _pastWidth, pastLength).CopyTo(slot);
+                }
+                else
+                {
+                    var padding = -first * _pastWidth;
+                    slot[..padding].Clear();
+                    table.Past.AsSpan(0, origin * _pastWidth).CopyTo(slot[padding..]);
+                }
+
+                table.Known.AsSpan(origin * _knownWidth, futureLength).CopyTo(future.Slice(i * futureLength, futureLength));
+                table.Target.AsSpan(origin, _horizon).CopyTo(targets.Slice(i * _horizon, _horizon));
+                categories[i] = table.Category;
+                regions[i] = table.Region;
+            }
+
+            return (pastTensor, futureTensor, categoryTensor, regionTensor, targetTensor);
+        }
+
+        private static Tensor[] Snapshot(QuantileLstm network)
+        {
+            using var noGrad = torch.no_grad();
+            return [.. network.parameters().Select(p => p.detach().clone().DetachFromDisposeScope())];
+        }
+
+        private static void Restore(QuantileLstm network, Tensor[] snapshot)
+        {
+            using var noGrad = torch.no_grad();
+            var parameters = network.parameters().ToArray();
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                parameters[i].copy_(snapshot[i]);
+            }
+        }
+
+        private static void DisposeAll(Tensor[]? tensors)
+        {
+            foreach (var t in tensors ?? [])
+            {
+                t.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using SeasonalGrains.Data;
+using SeasonalGrains.Forecasting.Features;
+using Xunit;
+
+namespace SeasonalGrains.Forecasting.Tests;
+
+public sealed class FeatureBuilderTests
+{
+    // Past row layout: 6 past-only features, then the known features. Known layout: dow sin/cos,
+    // doy sin/cos, (flag, days to, days since) for double-11, 618, spring-festival, christmas, other,
+    // then price_rel, promo, seasonal_index, seasonal_available, events.
+    private const int Known = 6;
+    private const int SpringFestival = 4 + (2 * 3);
+    private const int Christmas = 4 + (3 * 3);
+    private const int Other = 4 + (4 * 3);
+    private const int PriceRel = 4 + (5 * 3);
+
+    [Fact]
+    public void Features_of_a_constant_series_are_the_values_worked_out_by_hand()
+    {
+        // 2024-01-01 is a Monday; day 359 is Christmas 2024, day 378 is Monday 2025-01-13 and
+        // Spring Festival 2025 is on 29 January.
+        var dataset = OneSku(400, d => 10, temp: d => d % 2 == 0 ? 10 : 30);
+        dataset.Series[0].Price![380] = 80;
+        dataset.Series[0].Promo![380] = true;
+        var schema = FeatureSchema.Fit(dataset, window: 7, horizon: 7, fitEndDay: 360);
+        Assert.Equal(29, schema.PastFeatureCount);
+        Assert.Equal(23, schema.KnownFeatureCount);
+
+        var window = new FeatureBuilder(schema, dataset).BuildWindow(0, origin: 378);
+
+        Assert.Equal(10f, window.Scale);
+        var lastPast = window.Past.AsSpan(6 * 29, 29); // day 377, Sunday 2025-01-12
+        Assert.Equal(1f, lastPast[0]); // observed
+        Assert.Equal(1f, lastPast[1]); // 10 units / scale 10
+        Assert.Equal(1f, lastPast[2]); // trend of a flat series
+        // Temperatures alternate 10/30 over the 360 fitted days: mean 20, sample sd 10*sqrt(360/359).
+        Assert.Equal(0.99861, lastPast[3], 4);
+        Assert.Equal(0f, lastPast[4]); // constant humidity: sd taken as 1, z = 0
+        Assert.Equal(0f, lastPast[Known + 0], 5); // sin(0): Sunday
+        Assert.Equal(1f, lastPast[Known + 1], 5);
+        Assert.Equal(17f / 60, lastPast[Known + SpringFestival + 1], 5); // 17 days to 29 January
+        Assert.Equal(1f, lastPast[Known + SpringFestival + 2]); // last one over 60 days ago
+        Assert.Equal(0f, lastPast[Known + Christmas]);
+        Assert.Equal(18f / 60, lastPast[Known + Christmas + 2], 5); // 18 days since Christmas
+        Assert.Equal(1f, lastPast[Known + Other + 1]); // no other holidays at all
+
+        var firstFuture = window.Future.AsSpan(0, 23); // day 378, Monday, day of year 13
+        Assert.Equal(0.78183, firstFuture[0], 4); // sin(2 pi / 7)
+        Assert.Equal(0.62349, firstFuture[1], 4);
+        Assert.Equal(0.20497, firstFuture[2], 4); // sin(2 pi 12 / 365.25)
+        Assert.Equal(16f / 60, firstFuture[SpringFestival + 1], 5);
+        Assert.Equal(1f, firstFuture[PriceRel]); // regular price
+        Assert.Equal(1f, firstFuture[PriceRel + 2]); // flat series: seasonal index 1
+        Assert.Equal(1f, firstFuture[PriceRel + 3]); // a year of history exists
+
+        var promoDay = window.Future.AsSpan(2 * 23, 23); // day 380
+        Assert.Equal(0.8f, promoDay[PriceRel], 5); // 80 / median price 100
+        Assert.Equal(1f, promoDay[PriceRel + 1]);
+    }
+
+    [Fact]
+    public void Seasonal_index_is_the_same_week_in_earlier_years_over_the_mean_of_all_days_up_to_a_year_before()
+    {
+        // 2 units a day except 9 on days 100..106 (a week centred on day 103).
+        var dataset = OneSku(900, d => d is >= 100 and <= 106 ? 9 : 2);
+        var schema = FeatureSchema.Fit(dataset, window: 7, horizon: 7, fitEndDay: 400);
+        var builder = new FeatureBuilder(schema, dataset);
+
+        // Day 467 = 103 + 364: week mean 9 over mean(units[0..106]) = (100*2 + 7*9) / 107.
+        var oneYear = builder.BuildWindow(0, origin: 467).Future.AsSpan(0, 23);
+        Assert.Equal(9 / (263.0 / 107), oneYear[PriceRel + 2], 4);
+        Assert.Equal(1f, oneYear[PriceRel + 3]);
+
+        // Day 831 = 103 + 2*364: weeks of 2 and 9 units average 5.5; mean(units[0..470]) = (464*2 + 7*9) / 471.
+        var twoYears = builder.BuildWindow(0, origin: 831).Future.AsSpan(0, 23);
+        Assert.Equal(5.5 / (991.0 / 471), twoYears[PriceRel + 2], 4);
+
+        // Before a full year of history there is no index.
+        var early = builder.BuildWindow(0, origin: 300).Future.AsSpan(0, 23);
+        Assert.Equal(1f, early[PriceRel + 2]);
+        Assert.Equal(0f, early[PriceRel + 3]);
+    }
+
+    [Fact]
+    public void Days_before_the_data_starts_are_zero_padded_rows()
+    {
+        var dataset = OneSku(400, d => 10);
+        var schema = FeatureSchema.Fit(dataset, window: 7, horizon: 7, fitEndDay: 360);
+
+        var window = new FeatureBuilder(schema, dataset).BuildWindow(0, origin: 3);
+
+        Assert.All(window.Past.AsSpan(0, 4 * 29).ToArray(), v => Assert.Equal(0f, v));
+        Assert.Equal(1f, window.Past[4 * 29]); // day 0 is observed
+    }
+
+    [Fact]
+    public void Units_and_weather_at_or_after_the_origin_do_not_change_the_window()
+    {
+        var dataset = LstmTestData.Create();
+        var schema = FeatureSchema.Fit(dataset, window: 14, horizon: 7, fitEndDay: 360);
+        var before = new FeatureBuilder(schema, dataset).BuildWindow(1, origin: 380);
+
+        var changed = LstmTestData.Copy(dataset);
+        for (var d = 380; d < dataset.Days; d++)
+        {
+            changed.Series[1].Units[d] = 1000 + d;
+            changed.Weather!["south"].TempC[d] = -40;
+        }
+
+        var after = new FeatureBuilder(schema, changed).BuildWindow(1, origin: 380);
+        Assert.Equal(before.Past, after.Past);
+        Assert.Equal(before.Future, after.Future);
+
+        changed.Series[1].Units[379] += 5; // the day before the origin is history
+        Assert.NotEqual(before.Past, new FeatureBuilder(schema, changed).BuildWindow(1, origin: 380).Past);
+    }
+
+    [Fact]
+    public void Windows_built_at_an_origin_equal_the_rows_training_reads()
+    {
+        var dataset = LstmTestData.Create();
+        var schema = FeatureSchema.Fit(dataset, window: 14, horizon: 7, fitEndDay: 360);
+        var builder = new FeatureBuilder(schema, dataset);
+        var training = builder.Writer(2, dataset.Days); // what the trainer reads: every day visible
+        foreach (var origin in new[] { 20, 200, 390, dataset.Days - 7 })
+        {
+            var window = builder.BuildWindow(2, origin);
+            var row = new float[schema.PastFeatureCount];
+            for (var i = 0; i < schema.Window; i++)
+            {
+                training.WritePastRow(origin - schema.Window + i, row);
+                Assert.Equal(row, window.Past.AsSpan(i * row.Length, row.Length).ToArray());
+            }
+
+            var known = new float[schema.KnownFeatureCount];
+            for (var h = 0; h < schema.Horizon; h++)
+            {
+                training.WriteKnownRow(origin + h, known);
+                Assert.Equal(known, window.Future.AsSpan(h * known.Length, known.Length).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void Calendar_holidays_and_event_columns_of_the_dataset_are_features()
+    {
+        var dataset = LstmTestData.Create(); // national-day on 1 October, school_break in July and August
+        var schema = FeatureSchema.Fit(dataset, window: 14, horizon: 7, fitEndDay: 360);
+        Assert.Equal(["school_break"], schema.EventColumns);
+        Assert.Equal("event:school_break", schema.KnownFeatures[^1]);
+        var width = schema.KnownFeatureCount;
+        Assert.Equal(24, width);
+        var builder = new FeatureBuilder(schema, dataset);
+
+        // Forecast from 29 September 2022: horizon day 1 is 30 September, day 2 is the holiday.
+        var future = builder.BuildWindow(0, dataset.IndexOf(new DateOnly(2022, 9, 29))).Future;
+        Assert.Equal(0f, future[width + Other]);
+        Assert.Equal(1f / 60, future[width + Other + 1], 5);
+        Assert.Equal(1f, future[(2 * width) + Other]);
+        Assert.Equal(0f, future[(2 * width) + width - 1]); // no school break in October
+
+        var july = builder.BuildWindow(0, dataset.IndexOf(new DateOnly(2022, 7, 10))).Future;
+        Assert.Equal(1f, july[width - 1]);
+    }
+
+    [Fact]
+    public void A_schema_round_trips_through_json_and_a_feature_list_the_code_does_not_write_is_rejected()
+    {
+        var schema = FeatureSchema.Fit(LstmTestData.Create(), window: 14, horizon: 7, fitEndDay: 360);
+
+        var copy = FeatureSchema.FromJson(schema.ToJson());
+
+        Assert.Equal(schema.ToJson(), copy.ToJson());
+        Assert.Equal(schema.Skus["SKU-1"], copy.Skus["SKU-1"]);
+        var tampered = schema.ToJson().Replace("\"promo\"", "\"promotion\"", StringComparison.Ordinal);
+        var error = Assert.Throws<InvalidDataException>(() => FeatureSchema.FromJson(tampered));
+        Assert.Contains("promotion", error.Message);
+    }
+
+    [Fact]
+    public void Unclean_units_before_the_origin_are_rejected_with_the_sku_and_date()
+    {
+        var dataset = OneSku(400, d => 10);
+        var schema = FeatureSchema.Fit(dataset, window: 7, horizon: 7, fitEndDay: 360);
+        dataset.Series[0].Units[370] = double.NaN;
+
+        var error = Assert.Throws<ArgumentException>(() => new FeatureBuilder(schema, dataset).BuildWindow(0, 378));
+
+        Assert.Contains("'A'", error.Message);
+        Assert.Contains("2025-01-05", error.Message);
+    }
+
+    private static Dataset OneSku(int days, Func<int, double> units, Func<int, double>? temp = null)
+    {
+        var start = new DateOnly(2024, 1, 1);
+        var series = new SkuSeries(
+            "A",
+            [.. Enumerable.Range(0, days).Select(units)],
+            [.. Enumerable.Repeat(100.0, days)],
+            new bool[days]);
+        var weather = new RegionWeather(
+            "north",
+            [.. Enumerable.Range(0, days).Select(d => temp?.Invoke(d) ?? 15)],
+            [.. Enumerable.Repeat(50.0, days)],
+            new double[days]);
+        return new Dataset(
+            new DatasetInfo("one", "test", "CC0", start, start.AddDays(days - 1)),
+            start,
+            days,
+            [new SkuInfo("A", "coats", "north", 50, 100, 7, 0)],
+            [series],
+            null,
+            new Dictionary<string, RegionWeather> { ["north"] = weather });
+    }
+}
