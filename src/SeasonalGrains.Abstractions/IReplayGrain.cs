@@ -28,6 +28,18 @@ public interface IReplayGrain : IGrainWithStringKey
 
     [Alias("GetProgress")]
     Task<ReplayProgress> GetProgress();
+
+    /// <summary>The run as recorded in grain state (plan and checkpointed progress); null unless it was begun with checkpoints.</summary>
+    [Alias("GetRecord")]
+    Task<ReplayRecord?> GetRecord();
+
+    /// <summary>
+    /// Takes up a recorded run (after the process that drove it stopped): the plan and progress come back from grain
+    /// state; the caller then re-sends, per batch, the chunk of its last checkpoint (marked <see cref="ChunkBatch.Resent"/>)
+    /// and the chunks after it. Fails when nothing is recorded for the run.
+    /// </summary>
+    [Alias("Resume")]
+    Task<ReplayRecord> Resume();
 }
 
 /// <summary>The policies of a run and its size: each policy replays <see cref="Skus"/> SKUs over <see cref="Days"/> days.</summary>
@@ -40,6 +52,57 @@ public sealed record ReplayPlan
     [Id(1)] public int Skus { get; init; }
 
     [Id(2)] public int Days { get; init; }
+
+    /// <summary>Days per chunk (needed with <see cref="Checkpoints"/>: progress is recorded per batch and chunk).</summary>
+    [Id(3)] public int ChunkDays { get; init; }
+
+    /// <summary>SKUs per batch (needed with <see cref="Checkpoints"/>); batch b holds SKUs b x SkusPerBatch onwards.</summary>
+    [Id(4)] public int SkusPerBatch { get; init; }
+
+    /// <summary>Record the run and, after every batch's chunk, its progress in grain state, so it can resume after a crash.</summary>
+    [Id(5)] public bool Checkpoints { get; init; }
+
+    /// <summary>Where the run's input came from, so a resumed run can rebuild and check it; null when not from a scenario file.</summary>
+    [Id(6)] public ReplaySource? Source { get; init; }
+}
+
+/// <summary>The input of a recorded run: the scenario file, and SHA-256 hashes (hex) of its bytes and of the replayed input.</summary>
+[GenerateSerializer, Immutable]
+[Alias("SeasonalGrains.ReplaySource")]
+public sealed record ReplaySource
+{
+    [Id(0)] public required string ScenarioPath { get; init; }
+
+    [Id(1)] public required string ScenarioSha256 { get; init; }
+
+    /// <summary>Hash of the SKUs' days and setups as replayed (so a changed dataset is noticed too).</summary>
+    [Id(2)] public required string InputSha256 { get; init; }
+}
+
+/// <summary>A run with checkpoints as recorded in grain state.</summary>
+[GenerateSerializer, Immutable]
+[Alias("SeasonalGrains.ReplayRecord")]
+public sealed record ReplayRecord
+{
+    [Id(0)] public required string RunId { get; init; }
+
+    [Id(1)] public required ReplayPlan Plan { get; init; }
+
+    /// <summary>Per policy (plan order), per batch: the chunks every SKU of the batch has run and checkpointed.</summary>
+    [Id(2)] public required int[][] ChunksDone { get; init; }
+
+    [Id(3)] public DateTimeOffset StartedAt { get; init; }
+
+    [Id(4)] public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Chunks per SKU and policy.</summary>
+    public int ChunksPerSku => Plan.ChunkDays > 0 ? (Plan.Days + Plan.ChunkDays - 1) / Plan.ChunkDays : 0;
+
+    /// <summary>Batch chunks checkpointed, over all policies.</summary>
+    public long ChunksCompleted => ChunksDone.Sum(p => p.Sum(c => (long)c));
+
+    /// <summary>Batch chunks of the whole run.</summary>
+    public long ChunksTotal => ChunksDone.Sum(p => (long)p.Length * ChunksPerSku);
 }
 
 [GenerateSerializer, Immutable]
@@ -61,6 +124,15 @@ public sealed record ChunkBatch
 
     /// <summary>When given, one setup per chunk (same order): the SKUs start their season with this chunk.</summary>
     [Id(2)] public SkuSetup[]? Setups { get; init; }
+
+    /// <summary>The batch's index within the policy (b = first SKU / SkusPerBatch); a run with checkpoints records progress under it.</summary>
+    [Id(3)] public int Batch { get; init; }
+
+    /// <summary>
+    /// Chunks sent again when a run resumes: the SKU grains skip days they have already run (returning the result of a
+    /// season they closed), the replay grain registers the SKUs without configuring them and counts no days.
+    /// </summary>
+    [Id(4)] public bool Resent { get; init; }
 }
 
 [GenerateSerializer, Immutable]

@@ -91,6 +91,9 @@ public sealed record SkuResult
     [Id(1)] public required SkuMetrics Metrics { get; init; }
 
     [Id(2)] public DailyTrace? Trace { get; init; }
+
+    /// <summary>The forecasts behind the reviews, when the policy ordered from a forecast.</summary>
+    [Id(3)] public ForecastLog? Forecasts { get; init; }
 }
 
 /// <summary>A SKU grain's current position, for queries.</summary>

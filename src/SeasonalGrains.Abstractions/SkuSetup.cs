@@ -110,4 +110,7 @@ public sealed record SkuSetup
     [Id(7)] public bool Trace { get; init; }
 
     [Id(8)] public StateWrites StateWrites { get; init; }
+
+    /// <summary>Where the outlook of each review comes from, for policies that order from a forecast; null for the others.</summary>
+    [Id(9)] public ForecastSpec? Forecast { get; init; }
 }

@@ -2,6 +2,7 @@ using Orleans.Concurrency;
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Grains.Hosting;
+using SeasonalGrains.Grains.State;
 
 namespace SeasonalGrains.Grains;
 
@@ -11,11 +12,23 @@ namespace SeasonalGrains.Grains;
 /// result when its season closes, and sums them per policy. Reentrant: several batches and
 /// progress queries interleave; all bookkeeping happens between awaits, on the grain's own turn.
 /// </summary>
+/// <remarks>
+/// A run begun with <see cref="ReplayPlan.Checkpoints"/> is recorded in grain state (<see cref="ReplayState"/>):
+/// the plan at <see cref="Begin"/>, then after each batch's chunk, once its SKU grains have checkpointed it, the
+/// chunks done per batch. Writes are serialised; <see cref="RunChunk"/> returns after its progress is stored, so
+/// whatever a caller saw completed survives a crash. <see cref="Resume"/> takes the run up again.
+/// </remarks>
 [Reentrant]
-public sealed class ReplayGrain(SeasonalGrainsOptions options) : Grain, IReplayGrain
+public sealed class ReplayGrain(
+    [PersistentState("replay", StorageNames.Replays)] IPersistentState<ReplayState> state,
+    SeasonalGrainsOptions options) : Grain, IReplayGrain
 {
     private readonly SemaphoreSlim _gate = new(options.ReplayCallsInFlight, options.ReplayCallsInFlight);
+    private readonly SemaphoreSlim _saving = new(1, 1);
     private readonly Dictionary<string, PolicyRun> _policies = new(StringComparer.Ordinal);
+    private ReplayPlan? _plan;
+    private int[][] _chunksDone = [];
+    private DateTimeOffset _startedAt;
     private string _runId = "";
     private long _skuDaysDone;
     private long _skuDaysTotal;
@@ -29,7 +42,7 @@ public sealed class ReplayGrain(SeasonalGrainsOptions options) : Grain, IReplayG
         return Task.CompletedTask;
     }
 
-    public Task Begin(ReplayPlan plan)
+    public async Task Begin(ReplayPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         if (plan.Policies.Length == 0)
@@ -42,23 +55,48 @@ public sealed class ReplayGrain(SeasonalGrainsOptions options) : Grain, IReplayG
             throw new ArgumentException("A replay's SKU and day counts must be 0 or more.", nameof(plan));
         }
 
-        _policies.Clear();
-        foreach (var policy in plan.Policies)
+        if (plan.Checkpoints && (plan.ChunkDays < 1 || plan.SkusPerBatch < 1))
         {
-            if (!_policies.TryAdd(policy, new PolicyRun()))
-            {
-                throw new ArgumentException($"Policy '{policy}' appears twice in the replay.", nameof(plan));
-            }
-
-            // fails early on a name that cannot be part of a key
-            _ = SkuKeys.Replay(_runId, policy, "x");
+            throw new ArgumentException(
+                $"A replay with checkpoints needs ChunkDays and SkusPerBatch of at least 1 (got {plan.ChunkDays} and {plan.SkusPerBatch}).", nameof(plan));
         }
 
-        _skuDaysTotal = (long)plan.Policies.Length * plan.Skus * plan.Days;
-        _skuDaysDone = 0;
-        _configured = 0;
-        _closed = 0;
-        return Task.CompletedTask;
+        Open(plan);
+        _chunksDone = plan.Checkpoints ? [.. plan.Policies.Select(_ => new int[BatchCount(plan)])] : [];
+        _startedAt = DateTimeOffset.UtcNow;
+        if (plan.Checkpoints)
+        {
+            await Save();
+        }
+        else if (state.RecordExists)
+        {
+            await state.ClearStateAsync();
+        }
+    }
+
+    public Task<ReplayRecord?> GetRecord() =>
+        Task.FromResult(state.RecordExists && state.State.Plan is { } plan && state.State.ChunksDone is { } done
+            ? new ReplayRecord { RunId = _runId, Plan = plan, ChunksDone = Copy(done), StartedAt = state.State.StartedAt, UpdatedAt = state.State.UpdatedAt }
+            : null);
+
+    public async Task<ReplayRecord> Resume()
+    {
+        var record = await GetRecord()
+            ?? throw new InvalidOperationException($"Replay '{_runId}' has no recorded run to resume (only a run begun with checkpoints is recorded).");
+        var plan = record.Plan;
+        Open(plan);
+        _chunksDone = Copy(record.ChunksDone);
+        _startedAt = record.StartedAt;
+        for (var p = 0; p < _chunksDone.Length; p++)
+        {
+            for (var b = 0; b < _chunksDone[p].Length; b++)
+            {
+                var skus = Math.Min(plan.SkusPerBatch, plan.Skus - (b * plan.SkusPerBatch));
+                _skuDaysDone += (long)skus * Math.Min((long)_chunksDone[p][b] * plan.ChunkDays, plan.Days);
+            }
+        }
+
+        return record;
     }
 
     public Task Configure(SetupBatch batch)
@@ -68,18 +106,58 @@ public sealed class ReplayGrain(SeasonalGrainsOptions options) : Grain, IReplayG
         return FanOut(batch.Setups, batch.Policy, static s => s.Sku, ConfigureOne, static (_, _) => { });
     }
 
-    public Task RunChunk(ChunkBatch batch)
+    public async Task RunChunk(ChunkBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var run = PolicyOf(batch.Policy);
+        if (batch.Resent)
+        {
+            await RunResent(batch, run);
+            return;
+        }
+
+        await RunFresh(batch, run);
+        if (_plan is { Checkpoints: true } plan && batch.Chunks.Length > 0)
+        {
+            var done = _chunksDone[run.Index];
+            if (batch.Batch < 0 || batch.Batch >= done.Length)
+            {
+                throw new ArgumentException($"Batch {batch.Batch} is outside the run's {done.Length} batches.", nameof(batch));
+            }
+
+            done[batch.Batch] = Math.Max(done[batch.Batch], (batch.Chunks[0].StartDay / plan.ChunkDays) + 1);
+            await Save();
+        }
+    }
+
+    private Task RunResent(ChunkBatch batch, PolicyRun run)
+    {
+        foreach (var chunk in batch.Chunks)
+        {
+            if (run.Skus.Add(chunk.Sku))
+            {
+                _configured++;
+            }
+        }
+
+        return FanOut(batch.Chunks, batch.Policy, static c => c.Sku, static (grain, chunk) => grain.RunDays(chunk), (_, result) => Collect(run, result));
+    }
+
+    private void Collect(PolicyRun run, SkuResult? result)
+    {
+        if (result is not null)
+        {
+            run.Results.Add(result);
+            _closed++;
+        }
+    }
+
+    private Task RunFresh(ChunkBatch batch, PolicyRun run)
+    {
         void Done(DemandChunk chunk, SkuResult? result)
         {
             _skuDaysDone += chunk.Units.Length;
-            if (result is not null)
-            {
-                run.Results.Add(result);
-                _closed++;
-            }
+            Collect(run, result);
         }
 
         if (batch.Setups is { } setups)
@@ -137,6 +215,47 @@ public sealed class ReplayGrain(SeasonalGrainsOptions options) : Grain, IReplayG
         SkusClosed = _closed,
     });
 
+    private void Open(ReplayPlan plan)
+    {
+        _policies.Clear();
+        for (var i = 0; i < plan.Policies.Length; i++)
+        {
+            var policy = plan.Policies[i];
+            if (!_policies.TryAdd(policy, new PolicyRun(i)))
+            {
+                throw new ArgumentException($"Policy '{policy}' appears twice in the replay.", nameof(plan));
+            }
+
+            // fails early on a name that cannot be part of a key
+            _ = SkuKeys.Replay(_runId, policy, "x");
+        }
+
+        _plan = plan;
+        _skuDaysTotal = (long)plan.Policies.Length * plan.Skus * plan.Days;
+        _skuDaysDone = 0;
+        _configured = 0;
+        _closed = 0;
+    }
+
+    private static int BatchCount(ReplayPlan plan) => (plan.Skus + plan.SkusPerBatch - 1) / plan.SkusPerBatch;
+
+    private static int[][] Copy(int[][] done) => [.. done.Select(d => (int[])d.Clone())];
+
+    /// <summary>Stores the plan and progress; one write at a time (batches finish chunks concurrently).</summary>
+    private async Task Save()
+    {
+        await _saving.WaitAsync();
+        try
+        {
+            state.State = new ReplayState { Plan = _plan, ChunksDone = Copy(_chunksDone), StartedAt = _startedAt, UpdatedAt = DateTimeOffset.UtcNow };
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _saving.Release();
+        }
+    }
+
     private void Register(PolicyRun run, string policy, SkuSetup[] setups)
     {
         foreach (var setup in setups)
@@ -190,8 +309,11 @@ public sealed class ReplayGrain(SeasonalGrainsOptions options) : Grain, IReplayG
         done(item, result);
     }
 
-    private sealed class PolicyRun
+    private sealed class PolicyRun(int index)
     {
+        /// <summary>The policy's position in the plan.</summary>
+        public int Index { get; } = index;
+
         public HashSet<string> Skus { get; } = new(StringComparer.Ordinal);
 
         public List<SkuResult> Results { get; } = [];

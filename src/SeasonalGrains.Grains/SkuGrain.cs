@@ -1,6 +1,7 @@
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Policies;
+using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Grains.Hosting;
 using SeasonalGrains.Grains.State;
 
@@ -19,7 +20,8 @@ namespace SeasonalGrains.Grains;
 [CollectionAgeLimit(Minutes = 5)]
 public sealed class SkuGrain(
     [PersistentState("sku", StorageNames.Skus)] IPersistentState<SkuState> state,
-    PolicyCatalog catalog) : Grain, ISkuGrain
+    PolicyCatalog catalog,
+    ReplayForecastService forecasts) : Grain, ISkuGrain
 {
     /// <summary>Days of units, price and promo kept as forecast features.</summary>
     public const int FeatureWindowDays = 28;
@@ -29,6 +31,7 @@ public sealed class SkuGrain(
     private InventoryLedger? _ledger;
     private IReorderPolicy? _policy;
     private TraceRecorder? _trace;
+    private SkuForecastSession? _forecast;
     private SkuResult? _result;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -53,9 +56,19 @@ public sealed class SkuGrain(
                 }
             }
 
+            if (setup.Forecast is not null && !saved.Closed)
+            {
+                // a season under a forecast policy resumes only while its run's sources are registered
+                _forecast = new SkuForecastSession(forecasts.Get(SkuForecastSession.RunIdOf(this.GetPrimaryKeyString())), setup);
+                if (saved.Forecasts is { } log)
+                {
+                    _forecast.Recorder.Load(log);
+                }
+            }
+
             if (saved.Closed)
             {
-                _result = BuildResult(_ledger.Close());
+                _result = BuildResult(_ledger.Close()) with { Forecasts = saved.Forecasts };
             }
         }
 
@@ -81,6 +94,11 @@ public sealed class SkuGrain(
     public async Task<SkuResult?> RunDays(DemandChunk chunk)
     {
         ArgumentNullException.ThrowIfNull(chunk);
+        if (AlreadyRun(chunk, out var earlier))
+        {
+            return earlier;
+        }
+
         var (setup, ledger, policy) = Running();
         var units = chunk.Units;
         var n = units.Length;
@@ -104,15 +122,23 @@ public sealed class SkuGrain(
         CheckLength(promo?.Length, n, nameof(chunk.Promo));
 
         var trace = _trace;
+        var forecast = _forecast;
         var lastDay = setup.WindowDays > 0 ? setup.WindowDays - 1 : int.MaxValue;
         for (var i = 0; i < n; i++)
         {
             var day = ledger.Day;
-            var input = new DayInput(units[i], ledger.IsReviewDay(day), holidays is null ? int.MaxValue : holidays[i])
+            var review = ledger.IsReviewDay(day);
+            var input = new DayInput(units[i], review, holidays is null ? int.MaxValue : holidays[i])
             {
                 DaysToSeasonEnd = lastDay == int.MaxValue ? int.MaxValue : lastDay - day,
             };
+            if (forecast is not null && review)
+            {
+                input = input with { Outlook = await forecast.ReviewAsync(day) };
+            }
+
             var outcome = ledger.Step(in input, policy);
+            forecast?.Observe(day, units[i]);
             _window.Push(units[i], price is null ? double.NaN : price[i], promo is not null && promo[i]);
             trace?.Record(day, outcome);
         }
@@ -193,12 +219,32 @@ public sealed class SkuGrain(
         // Build everything before touching the grain, so a bad setup leaves the grain as it was.
         var ledger = setup.CreateLedger();
         var policy = setup.CreatePolicy(catalog);
+        var forecast = setup.Forecast is null ? null : new SkuForecastSession(forecasts.Get(SkuForecastSession.RunIdOf(key)), setup);
         _setup = setup;
         _ledger = ledger;
         _policy = policy;
+        _forecast = forecast;
         _window.Clear();
         _trace = setup.Trace ? new TraceRecorder(setup.WindowDays) : null;
         _result = null;
+    }
+
+    /// <summary>
+    /// True for a chunk whose days the SKU has already run (a replay resumed after a crash sends the chunk of its last
+    /// checkpoint again, and a retried call may arrive after its first attempt was applied): it is not run twice. The
+    /// chunk that ended a closed season yields the result again; any other yields null, as it did the first time.
+    /// </summary>
+    private bool AlreadyRun(DemandChunk chunk, out SkuResult? result)
+    {
+        result = null;
+        var end = chunk.StartDay + chunk.Units.Length;
+        if (_ledger is null || chunk.Units.Length == 0 || end > _ledger.Day)
+        {
+            return false;
+        }
+
+        result = _result is not null && end == _ledger.Day ? _result : null;
+        return true;
     }
 
     private (SkuSetup Setup, InventoryLedger Ledger, IReorderPolicy Policy) Running()
@@ -221,6 +267,7 @@ public sealed class SkuGrain(
         Sku = _setup!.Sku,
         Metrics = metrics.ToWire(),
         Trace = _trace?.Snapshot(),
+        Forecasts = _forecast?.Recorder.Snapshot(),
     };
 
     private Task WriteState()
@@ -232,6 +279,8 @@ public sealed class SkuGrain(
             Window = _window.ToWindow(),
             Closed = _result is not null,
             Trace = _trace?.Snapshot(),
+            SavedAt = DateTimeOffset.UtcNow,
+            Forecasts = _forecast?.Recorder.Snapshot(),
         };
         return state.WriteStateAsync();
     }

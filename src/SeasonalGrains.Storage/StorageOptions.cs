@@ -18,6 +18,12 @@ public sealed class StorageOptions
     /// <summary>Maximum Pool Size applied when the connection string sets none.</summary>
     public int MaxPoolSize { get; set; } = PostgresConnectionStrings.DefaultMaxPoolSize;
 
+    /// <summary>
+    /// When the database schema is older than this build: true migrates it as the silo starts; false (default) stops
+    /// the silo with a message asking to run <c>seasonal db migrate</c>.
+    /// </summary>
+    public bool MigrateOnStart { get; set; }
+
     /// <summary>True when <see cref="Provider"/> is <c>postgres</c> (case-insensitive).</summary>
     public bool UsesPostgres => string.Equals(Provider?.Trim(), PostgresProvider, StringComparison.OrdinalIgnoreCase);
 

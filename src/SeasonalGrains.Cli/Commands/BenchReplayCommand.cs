@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using SeasonalGrains.Abstractions;
 using SeasonalGrains.Grains.Hosting;
 using SeasonalGrains.Simulation.Hosting;
 using SeasonalGrains.Simulation.Replay;
+using SeasonalGrains.Storage;
 using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;
@@ -16,10 +18,9 @@ public sealed class BenchReplayCommand : CliCommand
 
     private readonly Option<string> _policy = new("--policy") { Description = "Policy name (catalog).", DefaultValueFactory = _ => "sS" };
 
-    private readonly Option<int> _chunkDays = new("--chunk-days")
+    private readonly Option<int?> _chunkDays = new("--chunk-days")
     {
-        Description = "Days per SKU grain call.",
-        DefaultValueFactory = _ => ReplayDriverOptions.DefaultChunkDays,
+        Description = $"Days per SKU grain call (default {ReplayDriverOptions.DefaultChunkDays}, or {ReplayDriverOptions.DefaultCheckpointChunkDays} with every-chunk state writes).",
     };
 
     private readonly Option<int> _batchSkus = new("--batch-skus")
@@ -42,11 +43,12 @@ public sealed class BenchReplayCommand : CliCommand
 
     private readonly Option<int> _seed = new("--seed") { Description = "Generator seed.", DefaultValueFactory = _ => 1 };
 
-    private readonly Option<string> _stateWrites = new("--state-writes")
+    private readonly Option<string?> _stateWrites = new("--state-writes")
     {
-        Description = "When SKU grains write their state: never (default), on-close or every-chunk.",
-        DefaultValueFactory = _ => "never",
+        Description = "When SKU grains write their state: never (default in memory), on-close or every-chunk (default with --storage postgres).",
     };
+
+    private readonly StorageSelection _storage = new();
 
     public BenchReplayCommand()
     {
@@ -58,22 +60,26 @@ public sealed class BenchReplayCommand : CliCommand
     public override string Description =>
         "Generate SKUs in memory and time the bare domain loop (one thread) and the replay through an embedded silo.";
 
-    public override IEnumerable<Symbol> Symbols => [_skus, _days, _policy, _chunkDays, _batchSkus, _batches, _callsInFlight, _seed, _stateWrites];
+    public override IEnumerable<Symbol> Symbols => [_skus, _days, _policy, _chunkDays, _batchSkus, _batches, _callsInFlight, _seed, _stateWrites, .. _storage.Symbols];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
+        var storage = _storage.Resolve(parse);
+        var stateWrites = ReplayCommand.ParseStateWrites(parse.GetValue(_stateWrites) ?? (storage is null ? "never" : "every-chunk"));
         var options = new ReplayBenchOptions
         {
             Skus = Positive(parse.GetValue(_skus), "--skus"),
             Days = Positive(parse.GetValue(_days), "--days"),
             Policy = parse.GetRequiredValue(_policy),
-            ChunkDays = Positive(parse.GetValue(_chunkDays), "--chunk-days"),
+            ChunkDays = Positive(
+                parse.GetValue(_chunkDays) ?? (stateWrites == StateWrites.EveryChunk ? ReplayDriverOptions.DefaultCheckpointChunkDays : ReplayDriverOptions.DefaultChunkDays),
+                "--chunk-days"),
             SkusPerBatch = Positive(parse.GetValue(_batchSkus), "--batch-skus"),
             BatchesInFlight = Positive(parse.GetValue(_batches), "--batches-in-flight"),
             Seed = parse.GetValue(_seed),
-            StateWrites = ReplayCommand.ParseStateWrites(parse.GetValue(_stateWrites)),
+            StateWrites = stateWrites,
         };
-        var siloOptions = EmbeddedSilo.PrivateOptions();
+        var siloOptions = EmbeddedSilo.PrivateOptions(storage);
         siloOptions.ReplayCallsInFlight = Positive(parse.GetValue(_callsInFlight), "--calls-in-flight");
         if (!siloOptions.Policies.Contains(options.Policy))
         {
@@ -81,7 +87,7 @@ public sealed class BenchReplayCommand : CliCommand
         }
 
         var c = context.Console;
-        var silo = EmbeddedSilo.StartAsync(siloOptions, cancellationToken);
+        var silo = StartSilo(siloOptions, cancellationToken);
         try
         {
             c.MarkupLine(Markup.Escape($"Generating {options.Skus:N0} SKUs x {options.HistoryDays + options.Days:N0} days (preset {options.Preset}, seed {options.Seed})..."));
@@ -96,6 +102,8 @@ public sealed class BenchReplayCommand : CliCommand
             c.Write(table);
             c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"grains / bare = {result.Ratio:0.00}; chunk {options.ChunkDays} days, state writes {options.StateWrites}, {options.SkusPerBatch} SKUs per batch, {options.BatchesInFlight} batches and {siloOptions.ReplayCallsInFlight} grain calls in flight.")));
+            c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"storage {(storage is null ? "memory" : PostgresConnectionStrings.Describe(storage.ConnectionString!))}: {result.StateWrites:N0} grain state writes, {result.StateWritesPerSecond:N0} writes/s.")));
             if (result.MismatchedSkus > 0)
             {
                 context.WriteError($"{result.MismatchedSkus} SKU(s) got different metrics through the grains than in the bare loop.");
@@ -108,6 +116,18 @@ public sealed class BenchReplayCommand : CliCommand
         finally
         {
             await ReplayCommand.DisposeSilo(silo);
+        }
+    }
+
+    private static async Task<EmbeddedSilo> StartSilo(SeasonalGrainsOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await EmbeddedSilo.StartAsync(options, cancellationToken);
+        }
+        catch (Exception e) when (e.GetBaseException() is DatabaseSchemaException schema)
+        {
+            throw new UserInputException(schema.Message);
         }
     }
 

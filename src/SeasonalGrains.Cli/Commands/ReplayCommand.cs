@@ -1,21 +1,40 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using SeasonalGrains.Abstractions;
+using SeasonalGrains.Grains.Forecasting;
+using SeasonalGrains.Grains.Hosting;
+using SeasonalGrains.Simulation.Compare;
 using SeasonalGrains.Simulation.Hosting;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Simulation.Reports;
+using SeasonalGrains.Storage;
 using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;
 
-/// <summary><c>seasonal replay --scenario FILE</c>: replays a scenario through the grains of an embedded silo.</summary>
+/// <summary>
+/// <c>seasonal replay --scenario FILE</c>: replays a scenario through the grains of an embedded silo. With
+/// <c>--storage postgres</c> the SKU grains checkpoint every chunk (30 days unless given) and the run is recorded in the
+/// database; its run id is printed first, and <c>seasonal replay --resume RUN_ID --storage postgres</c> finishes it
+/// after the process was killed, with the same results as an uninterrupted run.
+/// </summary>
 public sealed class ReplayCommand : CliCommand
 {
-    private readonly Option<FileInfo> _scenario = new("--scenario", "-s")
+    /// <summary>How often a non-interactive run with checkpoints prints its progress.</summary>
+    private static readonly TimeSpan ProgressLineInterval = TimeSpan.FromMilliseconds(500);
+
+    private readonly Option<FileInfo?> _scenario = new("--scenario", "-s")
     {
-        Description = "The scenario file (JSON).",
-        Required = true,
+        Description = "The scenario file (JSON); required unless --resume is given.",
     };
+
+    private readonly Option<string?> _resume = new("--resume")
+    {
+        Description = "Finish the recorded run RUN_ID (printed when it started) from its last checkpoints; needs --storage postgres.",
+    };
+
+    private readonly StorageSelection _storage = new();
 
     private readonly Option<DirectoryInfo?> _out = new("--out", "-o")
     {
@@ -33,10 +52,9 @@ public sealed class ReplayCommand : CliCommand
         Description = "Days per grain call (default: the scenario's chunkDays, else 365).",
     };
 
-    private readonly Option<string> _stateWrites = new("--state-writes")
+    private readonly Option<string?> _stateWrites = new("--state-writes")
     {
-        Description = "When SKU grains write their state: never (default), on-close, or every-chunk (checkpoints to resume from).",
-        DefaultValueFactory = _ => "never",
+        Description = "When SKU grains write their state: never (default in memory), on-close, or every-chunk (default with --storage postgres: checkpoints to resume from).",
     };
 
     public ReplayCommand()
@@ -48,7 +66,7 @@ public sealed class ReplayCommand : CliCommand
 
     public override string Description => "Replay a scenario's window through per-SKU grains and write summary.json and per-sku.csv.";
 
-    public override IEnumerable<Symbol> Symbols => [_scenario, _out, _policy, _chunkDays, _stateWrites];
+    public override IEnumerable<Symbol> Symbols => [_scenario, _resume, _out, _policy, _chunkDays, _stateWrites, .. _storage.Symbols];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
@@ -58,25 +76,50 @@ public sealed class ReplayCommand : CliCommand
             throw new UserInputException($"--chunk-days must be at least 1 (got {chunkDays}).");
         }
 
+        var storage = _storage.Resolve(parse);
+        var scenario = parse.GetValue(_scenario);
+        var resume = parse.GetValue(_resume);
+        if ((scenario is null) == (resume is null))
+        {
+            throw new UserInputException("give either --scenario FILE (a new run) or --resume RUN_ID (a recorded run).");
+        }
+
+        if (resume is not null)
+        {
+            return await ResumeAsync(parse, context, resume, storage, cancellationToken);
+        }
+
         var request = new ReplayRequest
         {
-            ScenarioPath = parse.GetRequiredValue(_scenario).FullName,
+            ScenarioPath = scenario!.FullName,
             OutDir = parse.GetValue(_out)?.FullName,
             Policies = parse.GetValue(_policy) ?? [],
             ChunkDays = chunkDays,
-            StateWrites = ParseStateWrites(parse.GetValue(_stateWrites)),
+            StateWrites = ParseStateWrites(parse.GetValue(_stateWrites) ?? (storage is null ? "never" : "every-chunk")),
         };
 
         // The silo starts while the dataset is read.
-        var silo = EmbeddedSilo.StartAsync(cancellationToken: cancellationToken);
+        var silo = StartSilo(storage, cancellationToken);
         try
         {
             var (report, outDir) = await CliProgress.RunAsync(context, async report =>
             {
                 var progress = new Progress<ReplayStatus>(s => report(Label(s), s.Fraction));
                 var prepared = await Task.Run(() => ReplayRunner.Prepare(request, progress), cancellationToken);
+                if (chunkDays is null && prepared.Scenario.ChunkDays is null && prepared.Input.Policies.Any(p => p.Setups.Any(s => s.Forecast is not null)))
+                {
+                    // forecast policies forecast inside the grain calls: short calls
+                    prepared = prepared with { ChunkDays = ScenarioForecasts.ChunkDays(prepared.Scenario) };
+                }
+
+                var runId = ReplayRunner.NewRunId(prepared.Scenario.Name);
+                var checkpoints = ReplayRunner.HasCheckpoints(prepared.Input);
+                context.Console.MarkupLine(Markup.Escape(checkpoints
+                    ? $"Run id: {runId} (checkpoints every {prepared.ChunkDays} days; finish an interrupted run with --resume {runId})"
+                    : $"Run id: {runId}"));
                 var grains = (await silo).Grains;
-                var result = await ReplayRunner.ReplayAsync(prepared, grains, progress, cancellationToken);
+                using var forecasts = ScenarioForecasts.Register(prepared, (await silo).Services.GetRequiredService<ReplayForecastService>(), runId);
+                var result = await ReplayRunner.ReplayAsync(prepared, grains, WithLines(context, progress, checkpoints), cancellationToken, runId);
                 var folder = request.OutDir ?? ReplayRunner.DefaultOutDir(prepared.Scenario.Name);
                 cancellationToken.ThrowIfCancellationRequested();
                 ResultWriter.Write(result, folder);
@@ -89,6 +132,110 @@ public sealed class ReplayCommand : CliCommand
         {
             await DisposeSilo(silo);
         }
+    }
+
+    private async Task<int> ResumeAsync(ParseResult parse, CliContext context, string runId, StorageOptions? storage, CancellationToken cancellationToken)
+    {
+        if (storage is null)
+        {
+            throw new UserInputException("--resume needs --storage postgres: a run kept in memory ended with its process.");
+        }
+
+        if (parse.GetValue(_policy) is { Length: > 0 } || parse.GetValue(_chunkDays) is not null || parse.GetValue(_stateWrites) is not null)
+        {
+            throw new UserInputException("--resume takes the policies, chunk size and state writes recorded with the run; drop --policy, --chunk-days and --state-writes.");
+        }
+
+        try
+        {
+            SkuKeys.CheckRunId(runId);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserInputException("--resume: " + e.Message);
+        }
+
+        await using var silo = await StartSilo(storage, cancellationToken);
+        var record = await silo.Grains.GetGrain<IReplayGrain>(runId).GetRecord()
+            ?? throw new UserInputException($"--resume: no run '{runId}' is recorded in the {PostgresConnectionStrings.Describe(storage.ConnectionString!)}.");
+        context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"Resuming run {runId}: {record.ChunksCompleted:N0} of {record.ChunksTotal:N0} batch chunks were checkpointed (scenario {record.Plan.Source?.ScenarioPath}).")));
+        var (report, outDir) = await CliProgress.RunAsync(context, async report =>
+        {
+            var progress = new Progress<ReplayStatus>(s => report(Label(s), s.Fraction));
+            var prepared = await Task.Run(() => ReplayRunner.PrepareResume(record, progress), cancellationToken);
+            var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, runId, WithLines(context, progress, checkpoints: true), cancellationToken);
+            var folder = parse.GetValue(_out)?.FullName ?? ReplayRunner.DefaultOutDir(prepared.Scenario.Name);
+            cancellationToken.ThrowIfCancellationRequested();
+            ResultWriter.Write(result, folder);
+            return (result, folder);
+        });
+        Print(context, report, outDir);
+        return SeasonalCli.Ok;
+    }
+
+    /// <summary>An embedded silo with the chosen storage; a database without this build's schema is reported as bad input.</summary>
+    internal static async Task<EmbeddedSilo> StartSilo(StorageOptions? storage, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await EmbeddedSilo.StartAsync(EmbeddedSilo.PrivateOptions(storage), cancellationToken);
+        }
+        catch (Exception e) when (FindSchemaProblem(e) is { } problem)
+        {
+            throw new UserInputException(problem.Message);
+        }
+    }
+
+    private static DatabaseSchemaException? FindSchemaProblem(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is DatabaseSchemaException schema)
+            {
+                return schema;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// On a non-interactive console a run with checkpoints prints its progress as lines
+    /// (<c>Replaying: 12,000 / 36,500 SKU-days (32%)</c>, at most every half second), so logs show how far it got.
+    /// </summary>
+    private static IProgress<ReplayStatus> WithLines(CliContext context, IProgress<ReplayStatus> progress, bool checkpoints)
+    {
+        if (context.Interactive || !checkpoints)
+        {
+            return progress;
+        }
+
+        var last = DateTime.MinValue;
+        var lastDetail = "";
+        var gate = new Lock();
+        return new SynchronousProgress(s =>
+        {
+            progress.Report(s);
+            if (s.Stage != ReplayStage.Replaying)
+            {
+                return;
+            }
+
+            lock (gate)
+            {
+                var now = DateTime.UtcNow;
+                if (s.Detail == lastDetail || (now - last < ProgressLineInterval && s.Fraction < 1))
+                {
+                    return;
+                }
+
+                last = now;
+                lastDetail = s.Detail;
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Replaying: {s.Detail} ({s.Fraction:P0})"));
+                context.Output.Flush();
+            }
+        });
     }
 
     internal static StateWrites ParseStateWrites(string? value) => value switch
@@ -108,6 +255,15 @@ public sealed class ReplayCommand : CliCommand
         {
             // the silo never started
         }
+        catch (UserInputException)
+        {
+            // the silo never started; the command reports why
+        }
+    }
+
+    private sealed class SynchronousProgress(Action<ReplayStatus> report) : IProgress<ReplayStatus>
+    {
+        public void Report(ReplayStatus value) => report(value);
     }
 
     private static string Label(ReplayStatus s) => s.Stage switch

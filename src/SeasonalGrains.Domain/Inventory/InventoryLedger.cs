@@ -220,6 +220,25 @@ public sealed class InventoryLedger
     }
 
     /// <summary>
+    /// Units that arrive now from outside this ledger's own orders (e.g. a goods receipt a warehouse
+    /// reports): they go on hand and serve backorders first, like an order's arrival, and count as received.
+    /// </summary>
+    public void ReceiveUnplanned(double units)
+    {
+        if (_closed is not null)
+        {
+            throw new InvalidOperationException("The season is closed; nothing more can be received.");
+        }
+
+        if (!(units > 0) || double.IsInfinity(units))
+        {
+            throw new ArgumentOutOfRangeException(nameof(units), units, "A receipt must be a finite number of units > 0.");
+        }
+
+        Receive(units);
+    }
+
+    /// <summary>
     /// Ends the season: closes the last review cycle and values what is left (on hand and on order)
     /// at cost and at salvage value. Returns the SKU's metrics.
     /// </summary>

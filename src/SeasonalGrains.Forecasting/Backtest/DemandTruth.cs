@@ -13,6 +13,13 @@ public interface IDemandTruth
 
     /// <summary>The true distribution of <paramref name="sku"/> on <paramref name="date"/>, or null when unknown.</summary>
     TruthPoint? Find(string sku, DateOnly date);
+
+    /// <summary>
+    /// The exact true quantiles of <paramref name="sku"/> on <paramref name="date"/> at any ascending
+    /// <paramref name="levels"/>, when the distribution itself is known; null when only the quantiles at
+    /// <see cref="Levels"/> are (the oracle then interpolates between them).
+    /// </summary>
+    double[]? QuantilesAt(string sku, DateOnly date, IReadOnlyList<double> levels) => null;
 }
 
 /// <summary>An <see cref="IDemandTruth"/> held in memory, filled point by point.</summary>

@@ -5,7 +5,9 @@ namespace SeasonalGrains.Forecasting;
 /// true quantile. The best any forecaster can do on average; a reference row in backtests.
 /// </summary>
 /// <remarks>
-/// A requested level held by the truth (within 1e-9) is used as it is. A level between two held
+/// When the truth knows the distribution itself (<see cref="IDemandTruth.QuantilesAt"/>, as for generated
+/// negative binomial demand) every requested level is exact. Otherwise a requested level held by the truth
+/// (within 1e-9) is used as it is. A level between two held
 /// levels is interpolated linearly in the level; a level below the lowest (above the highest) held
 /// level gets the lowest (highest) held quantile. A missing truth point is an error.
 /// </remarks>
@@ -37,6 +39,13 @@ public sealed class OracleForecaster : IForecaster
                 var point = _truth.Find(sku, date)
                     ?? throw new InvalidOperationException($"oracle: the truth has no point for SKU '{sku}' on {date:yyyy-MM-dd}.");
                 mean[h] = point.Mean;
+                var exact = _truth.QuantilesAt(sku, date, request.Levels);
+                if (exact is not null)
+                {
+                    quantiles[h] = exact;
+                    continue;
+                }
+
                 quantiles[h] = new double[request.Levels.Count];
                 for (var k = 0; k < request.Levels.Count; k++)
                 {

@@ -16,7 +16,9 @@ public sealed record LstmArchitecture(
     int HiddenSize,
     int Layers,
     double Dropout,
-    int FutureHidden)
+    int FutureHidden,
+    int DecoderHidden,
+    int PositionEmbedding)
 {
     /// <summary>Floats per horizon day of a forecast: the quantiles, then the mean.</summary>
     [JsonIgnore]

@@ -81,7 +81,8 @@ public sealed class LstmModel : IDisposable
         var architecture = new LstmArchitecture(
             schema.PastFeatureCount, schema.KnownFeatureCount, schema.Window, schema.Horizon, options.Quantiles.Count,
             schema.Categories.Count, schema.Regions.Count, options.CategoryEmbedding, options.RegionEmbedding,
-            options.HiddenSize, options.Layers, options.Dropout, options.FutureHidden);
+            options.HiddenSize, options.Layers, options.Dropout, options.FutureHidden,
+                options.DecoderHidden, options.PositionEmbedding);
         TorchRuntime.EnsureInitialized();
         torch.manual_seed(options.Seed);
         var network = new QuantileLstm(architecture);

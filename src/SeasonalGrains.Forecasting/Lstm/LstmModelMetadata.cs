@@ -14,7 +14,14 @@ public sealed record LstmValidationMetrics(
     double MeanSquaredError,
     IReadOnlyList<double> Coverage,
     double MeanWape,
-    int Windows);
+    int Windows)
+{
+    /// <summary>Mean |median forecast - actual| in units (NaN when the model has no 0.5 level).</summary>
+    public double MedianMae { get; init; } = double.NaN;
+
+    /// <summary>Mean |mean forecast - actual| in units.</summary>
+    public double MeanMae { get; init; } = double.NaN;
+}
 
 /// <summary>How a training run went.</summary>
 public sealed record LstmTrainingSummary(
@@ -30,7 +37,7 @@ public sealed record LstmTrainingSummary(
 public sealed record LstmModelMetadata
 {
     public const string FormatName = "seasonal-grains-quantile-lstm";
-    public const int CurrentFormatVersion = 1;
+    public const int CurrentFormatVersion = 2;
 
     public string Format { get; init; } = FormatName;
 
@@ -47,6 +54,12 @@ public sealed record LstmModelMetadata
     public required int TrainEndDay { get; init; }
 
     public required int ValidationStartDay { get; init; }
+
+    /// <summary>
+    /// SKUs whose days from <see cref="ValidationStartDay"/> were held out for validation; the others trained on
+    /// the whole range (see <see cref="LstmOptions.ValidationSkuFraction"/>). 0 for an untrained model.
+    /// </summary>
+    public int ValidationSkus { get; init; }
 
     /// <summary>SHA-256 (hex) of the training arrays; see <see cref="LstmTrainer"/> for what is hashed.</summary>
     public required string TrainingDataSha256 { get; init; }

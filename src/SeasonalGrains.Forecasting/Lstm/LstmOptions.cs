@@ -18,7 +18,7 @@ public sealed record LstmOptions
 
     public int Layers { get; init; } = 2;
 
-    /// <summary>Dropout between LSTM layers and in the head.</summary>
+    /// <summary>Dropout between LSTM layers and in the shared layer.</summary>
     public double Dropout { get; init; } = 0.2;
 
     /// <summary>Quantile levels the network predicts, strictly ascending in (0, 1).</summary>
@@ -30,6 +30,12 @@ public sealed record LstmOptions
 
     /// <summary>Width of the MLP that encodes the horizon's known-future covariates.</summary>
     public int FutureHidden { get; init; } = 32;
+
+    /// <summary>Width of the per-day decoder that reads the shared code, the day's known covariates and its position.</summary>
+    public int DecoderHidden { get; init; } = 32;
+
+    /// <summary>Width of the learned embedding of the horizon position (day 1..Horizon).</summary>
+    public int PositionEmbedding { get; init; } = 8;
 
     public int BatchSize { get; init; } = 128;
 
@@ -54,6 +60,15 @@ public sealed record LstmOptions
     /// <summary>Share of the training range (its last days) held out for validation and early stopping.</summary>
     public double ValidationFraction { get; init; } = 0.15;
 
+    /// <summary>
+    /// Share of SKUs (a seeded sample) whose last <see cref="ValidationFraction"/> of days is held out for
+    /// validation; the other SKUs train on the whole range, so the model sees the latest season. 1 (the
+    /// default) holds out every SKU: a pure time split, as for a dataset of fewer than
+    /// <see cref="LstmTrainer.MinSkusForSkuSplit"/> SKUs. On the 200-SKU down-jackets backtest 0.2 scored a
+    /// worse pinball loss than the pure time split (0.950 against 0.917), so it is not the default.
+    /// </summary>
+    public double ValidationSkuFraction { get; init; } = 1.0;
+
     /// <summary>Validation windows evaluated per epoch (an evenly spaced subset when there are more).</summary>
     public int MaxValidationWindows { get; init; } = 4096;
 
@@ -74,7 +89,10 @@ public sealed record LstmOptions
     /// <summary>Weight of the mean head's squared error in the loss (the head does not train the shared layers).</summary>
     public double MeanLossWeight { get; init; } = 1.0;
 
-    /// <summary>Training stops after the epoch in which this much time has passed (null: no limit).</summary>
+    /// <summary>
+    /// Training stops before an epoch that would end past this time from the start, judged by the longer of the
+    /// mean and the last epoch time (null: no limit). The first epoch always runs.
+    /// </summary>
     public TimeSpan? TimeBudget { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
@@ -86,7 +104,9 @@ public sealed record LstmOptions
         Require(Dropout >= 0 && Dropout < 1, $"Dropout must be within [0, 1), got {Dropout.ToString(CultureInfo.InvariantCulture)}.");
         ForecastRequestChecks.ValidateLevels(Quantiles, "lstm");
         Require(Quantiles.Count >= 1, "At least one quantile level is needed.");
-        Require(CategoryEmbedding >= 1 && RegionEmbedding >= 1 && FutureHidden >= 1, "Embedding and future widths must be at least 1.");
+        Require(
+            CategoryEmbedding >= 1 && RegionEmbedding >= 1 && FutureHidden >= 1 && DecoderHidden >= 1 && PositionEmbedding >= 1,
+            "Embedding, future and decoder widths must be at least 1.");
         Require(BatchSize >= 1, $"BatchSize must be at least 1, got {BatchSize}.");
         Require(LearningRate > 0 && MinLearningRate > 0, "LearningRate and MinLearningRate must be positive.");
         Require(PlateauDecay > 0 && PlateauDecay <= 1, $"PlateauDecay must be within (0, 1], got {PlateauDecay.ToString(CultureInfo.InvariantCulture)}.");
@@ -94,6 +114,9 @@ public sealed record LstmOptions
         Require(StepsPerEpoch is null or >= 1 && MaxStepsPerEpoch >= 1, "Steps per epoch must be at least 1.");
         Require(ValidationFraction > 0 && ValidationFraction < 1, $"ValidationFraction must be within (0, 1), got {ValidationFraction.ToString(CultureInfo.InvariantCulture)}.");
         Require(MaxValidationWindows >= 1, "MaxValidationWindows must be at least 1.");
+        Require(
+            ValidationSkuFraction > 0 && ValidationSkuFraction <= 1,
+            $"ValidationSkuFraction must be within (0, 1], got {ValidationSkuFraction.ToString(CultureInfo.InvariantCulture)}.");
         Require(MinHistoryDays >= 1, $"MinHistoryDays must be at least 1, got {MinHistoryDays}.");
         Require(Threads >= 1, $"Threads must be at least 1, got {Threads}.");
         Require(GradientClip >= 0 && MeanLossWeight >= 0, "GradientClip and MeanLossWeight must not be negative.");

@@ -13,7 +13,7 @@ namespace SeasonalGrains.Forecasting.Lstm;
 /// <param name="TrainLoss">Mean pinball loss of the epoch's minibatches (scaled units, dropout on).</param>
 /// <param name="ValidationLoss">Mean pinball loss on the validation windows (scaled units).</param>
 /// <param name="Improved">True when this epoch has the lowest validation loss so far (its weights are kept).</param>
-/// <param name="EstimatedRemaining">Mean epoch time x epochs left before <see cref="LstmOptions.MaxEpochs"/> (or the time budget): an upper bound, since early stopping may end sooner.</param>
+/// <param name="EstimatedRemaining">Mean epoch time x epochs left before <see cref="LstmOptions.MaxEpochs"/> or, with a time budget, the epochs that still fit into it: an upper bound, since early stopping may end sooner.</param>
 public sealed record LstmEpochProgress(
     int Epoch,
     int MaxEpochs,
@@ -30,8 +30,11 @@ public sealed record LstmTrainingResult(LstmModel Model, IReadOnlyList<LstmEpoch
 /// Trains one global <see cref="QuantileLstm"/> on windows of every SKU.
 /// <para>
 /// Days [0, TrainEnd) are used. The last <see cref="LstmOptions.ValidationFraction"/> of them (at least a
-/// horizon) form the validation range: validation windows have their whole horizon inside it, training
-/// windows end their horizon before it, and scalers are fitted on the days before it. Each step draws a
+/// horizon) form the validation range, held out for a seeded sample of <see cref="LstmOptions.ValidationSkuFraction"/>
+/// of the SKUs (all SKUs when there are fewer than <see cref="MinSkusForSkuSplit"/>): validation windows of those
+/// SKUs have their whole horizon inside it and their training windows end their horizon before it; the other
+/// SKUs train on windows up to TrainEnd, so the latest season is learnt. Scalers are fitted on the days before
+/// the validation range. Each step draws a
 /// minibatch of (SKU, origin) pairs uniformly with a seeded SplitMix64; Adam minimises the pinball loss
 /// of all quantiles and horizon days plus <see cref="LstmOptions.MeanLossWeight"/> x the mean head's squared
 /// error. After each epoch the validation pinball loss decides early stopping (patience in epochs) and
@@ -49,6 +52,9 @@ public sealed record LstmTrainingResult(LstmModel Model, IReadOnlyList<LstmEpoch
 public static class LstmTrainer
 {
     private const int ValidationChunk = 512;
+
+    /// <summary>Fewer SKUs than this validate on all of them (a pure time split).</summary>
+    public const int MinSkusForSkuSplit = 5;
     private static readonly Lock TrainingGate = new();
 
     public static LstmTrainingResult Train(
@@ -165,6 +171,7 @@ public static class LstmTrainer
         private int _knownWidth;
         private int _quantiles;
         private float[] _levels = [];
+        private int _heldOutCount;
 
         public LstmTrainingResult Execute()
         {
@@ -194,9 +201,17 @@ public static class LstmTrainer
             _levels = [.. options.Quantiles.Select(q => (float)q)];
             BuildTables(trainEnd);
 
-            var perSku = lastTrainOrigin - firstOrigin + 1;
-            var trainingWindows = (long)perSku * _tables.Length;
-            var validation = ValidationPairs(validationStart, trainEnd - _horizon);
+            var heldOut = HeldOutSkus(_tables.Length);
+            var cumulative = new long[_tables.Length + 1];
+            for (var s = 0; s < _tables.Length; s++)
+            {
+                var last = heldOut.Contains(s) ? lastTrainOrigin : trainEnd - _horizon;
+                cumulative[s + 1] = cumulative[s] + (last - firstOrigin + 1);
+            }
+
+            var trainingWindows = cumulative[^1];
+            _heldOutCount = heldOut.Length;
+            var validation = ValidationPairs(heldOut, validationStart, trainEnd - _horizon);
             var steps = options.StepsPerEpoch ?? (int)Math.Min(options.MaxStepsPerEpoch, (trainingWindows + options.BatchSize - 1) / options.BatchSize);
 
             TorchRuntime.SetThreads(options.Threads);
@@ -205,11 +220,12 @@ public static class LstmTrainer
                 _pastWidth, _knownWidth, _window, _horizon, _quantiles,
                 _schema.Categories.Count, _schema.Regions.Count,
                 options.CategoryEmbedding, options.RegionEmbedding,
-                options.HiddenSize, options.Layers, options.Dropout, options.FutureHidden);
+                options.HiddenSize, options.Layers, options.Dropout, options.FutureHidden,
+                options.DecoderHidden, options.PositionEmbedding);
             var network = new QuantileLstm(architecture);
             try
             {
-                return Fit(network, architecture, trainEnd, validationStart, firstOrigin, perSku, trainingWindows, steps, validation);
+                return Fit(network, architecture, trainEnd, validationStart, firstOrigin, cumulative, steps, validation);
             }
             catch
             {
@@ -224,12 +240,12 @@ public static class LstmTrainer
             int trainEnd,
             int validationStart,
             int firstOrigin,
-            int perSku,
-            long trainingWindows,
+            long[] cumulative,
             int steps,
             (int Sku, int Origin)[] validation)
         {
             var random = new SplitMix64(unchecked((ulong)options.Seed));
+            var trainingWindows = cumulative[^1];
             using var optimizer = torch.optim.Adam(network.parameters(), lr: options.LearningRate);
             using var tau = torch.tensor(_levels, [1, 1, _quantiles]);
             var history = new List<LstmEpochProgress>();
@@ -254,7 +270,10 @@ public static class LstmTrainer
                         for (var i = 0; i < batch.Length; i++)
                         {
                             var r = random.NextBelow(trainingWindows);
-                            batch[i] = ((int)(r / perSku), firstOrigin + (int)(r % perSku));
+                            var sku = Array.BinarySearch(cumulative, r);
+                            sku = sku >= 0 ? sku : ~sku - 1; // every SKU has at least one window: cumulative ascends strictly
+
+                            batch[i] = (sku, firstOrigin + (int)(r - cumulative[sku]));
                         }
 
                         lossSum += Step(network, optimizer, tau, batch);
@@ -293,9 +312,15 @@ public static class LstmTrainer
                     var elapsed = _clock.Elapsed;
                     var perEpoch = elapsed / epoch;
                     var remaining = perEpoch * (options.MaxEpochs - epoch);
+                    var budgetEpochs = options.MaxEpochs - epoch;
                     if (options.TimeBudget is { } budget)
                     {
-                        remaining = TimeSpan.FromTicks(Math.Max(0, Math.Min(remaining.Ticks, (budget - elapsed).Ticks + perEpoch.Ticks)));
+                        // Epochs that still fit into the budget at the longer of the mean and the last epoch time
+                        // (epochs slow down when other work shares the cores).
+                        var lastEpoch = elapsed - (history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero);
+                        var expected = perEpoch > lastEpoch ? perEpoch : lastEpoch;
+                        budgetEpochs = (int)Math.Min(budgetEpochs, Math.Max(0, (budget - elapsed).Ticks / Math.Max(1, expected.Ticks)));
+                        remaining = expected * budgetEpochs;
                     }
 
                     var report = new LstmEpochProgress(epoch, options.MaxEpochs, trainLoss, metrics.PinballLoss, improved, elapsed, remaining);
@@ -308,9 +333,9 @@ public static class LstmTrainer
                         break;
                     }
 
-                    if (options.TimeBudget is { } limit && elapsed >= limit)
+                    if (options.TimeBudget is { } limit && epoch < options.MaxEpochs && budgetEpochs == 0)
                     {
-                        stopReason = $"time budget of {limit.TotalSeconds:0} s reached";
+                        stopReason = $"time budget of {limit.TotalSeconds:0} s: another epoch would not fit";
                         break;
                     }
                 }
@@ -330,6 +355,7 @@ public static class LstmTrainer
                 DatasetStart = dataset.Start,
                 TrainEndDay = trainEnd,
                 ValidationStartDay = validationStart,
+                ValidationSkus = _heldOutCount,
                 TrainingDataSha256 = TrainingDataHash(dataset, trainEnd),
                 Quantiles = [.. options.Quantiles],
                 Architecture = architecture,
@@ -363,16 +389,40 @@ public static class LstmTrainer
             }
         }
 
-        private (int Sku, int Origin)[] ValidationPairs(int firstOrigin, int lastOrigin)
+        /// <summary>
+        /// SKUs whose validation range is held out, ascending: a seeded sample of
+        /// <see cref="LstmOptions.ValidationSkuFraction"/> of them, or all when that leaves none or too few SKUs.
+        /// </summary>
+        private int[] HeldOutSkus(int count)
+        {
+            var all = Enumerable.Range(0, count).ToArray();
+            var take = (int)Math.Round(count * options.ValidationSkuFraction);
+            if (options.ValidationSkuFraction >= 1 || count < MinSkusForSkuSplit || take < 1)
+            {
+                return all;
+            }
+
+            // Fisher-Yates with its own stream, so the choice does not shift the minibatch draws.
+            var random = new SplitMix64(unchecked((ulong)options.Seed ^ 0x56414C4944415445UL));
+            for (var i = count - 1; i > 0; i--)
+            {
+                var j = (int)random.NextBelow(i + 1);
+                (all[i], all[j]) = (all[j], all[i]);
+            }
+
+            return [.. all.Take(take).Order()];
+        }
+
+        private (int Sku, int Origin)[] ValidationPairs(int[] skus, int firstOrigin, int lastOrigin)
         {
             var perSku = lastOrigin - firstOrigin + 1;
-            var total = (long)perSku * _tables.Length;
+            var total = (long)perSku * skus.Length;
             var count = (int)Math.Min(total, options.MaxValidationWindows);
             var pairs = new (int, int)[count];
             for (var j = 0; j < count; j++)
             {
                 var r = total == count ? j : (long)((double)j * total / count);
-                pairs[j] = ((int)(r / perSku), firstOrigin + (int)(r % perSku));
+                pairs[j] = (skus[(int)(r / perSku)], firstOrigin + (int)(r % perSku));
             }
 
             return pairs;
@@ -409,6 +459,8 @@ public static class LstmTrainer
             var actual = 0.0;
             var covered = new long[_quantiles];
             var outputs = _quantiles + 1;
+            var median = Array.FindIndex(_levels, l => Math.Abs(l - 0.5f) < 1e-6f);
+            var medianAbsolute = 0.0;
             for (var start = 0; start < pairs.Length; start += ValidationChunk)
             {
                 var count = Math.Min(ValidationChunk, pairs.Length - start);
@@ -431,6 +483,11 @@ public static class LstmTrainer
                             covered[k] += truth <= row[k] ? 1 : 0;
                         }
 
+                        if (median >= 0)
+                        {
+                            medianAbsolute += Math.Abs(Math.Max(0f, row[median]) - truth) * table.Scale;
+                        }
+
                         var meanError = row[_quantiles] - truth;
                         squared += meanError * meanError;
                         absolute += Math.Abs(meanError) * table.Scale;
@@ -445,7 +502,11 @@ public static class LstmTrainer
                 squared / cells,
                 [.. covered.Select(c => c / cells)],
                 actual > 0 ? absolute / actual : double.NaN,
-                pairs.Length);
+                pairs.Length)
+            {
+                MedianMae = median >= 0 ? medianAbsolute / cells : double.NaN,
+                MeanMae = absolute / cells,
+            };
         }
 
         private (Tensor Past, Tensor Future, Tensor Category, Tensor Region, Tensor Target) Tensors(

@@ -10,11 +10,13 @@ namespace SeasonalGrains.Forecasting.Lstm;
 /// the quantiles in ascending level order, then the mean.
 /// <para>
 /// Category and region embeddings are appended to every past day and fed to a stacked LSTM; its last hidden
-/// state, an MLP code of the flattened horizon covariates and the embeddings go through a shared layer to
-/// two heads. The quantile head predicts the lowest quantile and softplus increments whose cumulative sum
-/// gives the others, so quantiles never cross. The mean head (softplus, non-negative) reads the shared
-/// layer detached from the graph: its squared error trains the head alone and leaves the quantile
-/// representation to the pinball loss.
+/// state, an MLP code of the flattened horizon covariates and the embeddings go through a shared layer. A
+/// per-day decoder (the same weights for every horizon day, as in MQ-RNN's local MLP) reads the shared code,
+/// that day's known covariates and a learned embedding of its position, so an effect tied to a calendar day
+/// (a festival, a promo) lands on that day wherever it falls in the horizon. Two heads read the decoder: the
+/// quantile head predicts the lowest quantile and softplus increments whose cumulative sum gives the others,
+/// so quantiles never cross; the mean head (softplus, non-negative) reads the decoder detached from the graph:
+/// its squared error trains the head alone and leaves the representation to the pinball loss.
 /// </para>
 /// </summary>
 public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>
@@ -24,6 +26,8 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
     private readonly LSTM _encoder;
     private readonly Sequential _future;
     private readonly Sequential _trunk;
+    private readonly Embedding _position;
+    private readonly Sequential _decoder;
     private readonly Linear _quantileHead;
     private readonly Linear _meanHead;
     private readonly long _horizon;
@@ -53,8 +57,12 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
             nn.Linear(architecture.HiddenSize + architecture.FutureHidden + statics, architecture.HiddenSize),
             nn.ReLU(),
             nn.Dropout(architecture.Dropout));
-        _quantileHead = nn.Linear(architecture.HiddenSize, architecture.Horizon * architecture.Quantiles);
-        _meanHead = nn.Linear(architecture.HiddenSize, architecture.Horizon);
+        _position = nn.Embedding(architecture.Horizon, architecture.PositionEmbedding);
+        _decoder = nn.Sequential(
+            nn.Linear(architecture.HiddenSize + architecture.KnownFeatures + architecture.PositionEmbedding, architecture.DecoderHidden),
+            nn.ReLU());
+        _quantileHead = nn.Linear(architecture.DecoderHidden, architecture.Quantiles);
+        _meanHead = nn.Linear(architecture.DecoderHidden, 1);
 
         RegisterComponents();
     }
@@ -72,11 +80,20 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         var futureCode = _future.call(future.reshape(n, -1));
         var shared = _trunk.call(cat([last, futureCode, statics], 1));
 
-        var raw = _quantileHead.call(shared).reshape(n, _horizon, _quantiles);
+        var positions = _position.call(arange(_horizon, dtype: ScalarType.Int64, device: past.device));
+        var perDay = cat(
+            [
+                shared.unsqueeze(1).expand(n, _horizon, shared.shape[1]),
+                future,
+                positions.unsqueeze(0).expand(n, _horizon, positions.shape[1]),
+            ],
+            2);
+        var decoded = _decoder.call(perDay);
+        var raw = _quantileHead.call(decoded);
         var quantiles = _quantiles == 1
             ? raw
             : cat([raw.narrow(2, 0, 1), nn.functional.softplus(raw.narrow(2, 1, _quantiles - 1))], 2).cumsum(2);
-        var mean = nn.functional.softplus(_meanHead.call(shared.detach())).reshape(n, _horizon, 1);
+        var mean = nn.functional.softplus(_meanHead.call(decoded.detach()));
         return cat([quantiles, mean], 2);
     }
 }

@@ -7,7 +7,8 @@ namespace SeasonalGrains.Grains.Hosting;
 
 /// <summary>
 /// Where a silo keeps cluster membership and grain state. <see cref="SiloConfiguration.AddSeasonalGrains"/>
-/// calls it once; implementations exist for a single local silo (in memory) and for PostgreSQL.
+/// calls it once; implementations exist for a single local silo (in memory) and, chosen by configuration,
+/// for PostgreSQL (<see cref="SeasonalSiloPersistence"/>).
 /// </summary>
 public interface ISiloPersistence
 {
@@ -16,6 +17,11 @@ public interface ISiloPersistence
 
     /// <summary>Registers a grain storage provider under <paramref name="name"/>.</summary>
     void AddGrainStorage(ISiloBuilder silo, string name);
+
+    /// <summary>Registers the reminder service (none by default).</summary>
+    void AddReminders(ISiloBuilder silo)
+    {
+    }
 }
 
 /// <summary>One silo on localhost; grain state in this process's memory (<see cref="LocalGrainStorage"/>, lost when the silo stops).</summary>

@@ -20,8 +20,8 @@ public sealed class SeasonalGrainsOptions
     /// <summary>How many SKU grain calls one replay grain keeps in flight at most.</summary>
     public int ReplayCallsInFlight { get; set; } = DefaultReplayCallsInFlight;
 
-    /// <summary>The policies SKU grains may name. Defaults to the classical policies.</summary>
-    public PolicyCatalog Policies { get; set; } = PolicyCatalog.Classical;
+    /// <summary>The policies SKU grains may name. Defaults to the classical and the forecast-driven policies.</summary>
+    public PolicyCatalog Policies { get; set; } = ForecastPolicyCatalog.All;
 
     /// <summary>
     /// Where cluster membership and grain state live. Defaults to <see cref="LocalSiloPersistence"/>

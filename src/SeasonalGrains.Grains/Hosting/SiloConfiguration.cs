@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
+using SeasonalGrains.Grains.Forecasting;
 
 namespace SeasonalGrains.Grains.Hosting;
 
@@ -20,9 +21,12 @@ public static class SiloConfiguration
         // Clustering and grain storage: localhost + memory by default, PostgreSQL when that persistence is set.
         options.Persistence.ConfigureClustering(silo, options);
         options.Persistence.AddGrainStorage(silo, StorageNames.Skus);
+        options.Persistence.AddGrainStorage(silo, StorageNames.Replays);
+        options.Persistence.AddReminders(silo);
 
         silo.Services.AddSingleton(options);
         silo.Services.AddSingleton(options.Policies);
+        silo.Services.AddReplayForecasts();
         return silo;
     }
 }

@@ -5,4 +5,7 @@ public static class StorageNames
 {
     /// <summary>The state of SKU grains (replay checkpoints and live SKUs).</summary>
     public const string Skus = "skus";
+
+    /// <summary>The state of replay grains (a checkpointed run's record and progress).</summary>
+    public const string Replays = "replays";
 }

@@ -10,7 +10,8 @@ namespace SeasonalGrains.Grains.State;
 [Alias("SeasonalGrains.SkuState.v1")]
 public sealed record SkuState
 {
-    public const int CurrentVersion = 1;
+    /// <summary>2: <see cref="SavedAt"/> added (records of version 1 load with it null).</summary>
+    public const int CurrentVersion = 2;
 
     [Id(0)] public int Version { get; init; } = CurrentVersion;
 
@@ -25,6 +26,12 @@ public sealed record SkuState
 
     /// <summary>The daily trace so far, when the setup asks for one.</summary>
     [Id(5)] public DailyTrace? Trace { get; init; }
+
+    /// <summary>When the grain wrote this record (UTC); null in records of version 1.</summary>
+    [Id(6)] public DateTimeOffset? SavedAt { get; init; }
+
+    /// <summary>The forecasts recorded so far, under a forecast policy (null otherwise).</summary>
+    [Id(7)] public ForecastLog? Forecasts { get; init; }
 }
 
 /// <summary>The ledger's complete state (mirror of the domain's LedgerState).</summary>

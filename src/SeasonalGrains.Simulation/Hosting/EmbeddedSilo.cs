@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SeasonalGrains.Grains.Hosting;
+using SeasonalGrains.Storage;
 
 namespace SeasonalGrains.Simulation.Hosting;
 
@@ -26,14 +27,29 @@ public sealed class EmbeddedSilo : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Options for a private single-silo cluster on free ports.</summary>
-    public static SeasonalGrainsOptions PrivateOptions() => new()
+    /// <summary>The service id of embedded silos: grain state they keep in PostgreSQL is keyed by it, so a later run finds it.</summary>
+    public const string ServiceId = "seasonalgrains-embedded";
+
+    /// <summary>
+    /// Options for a private single-silo cluster on free ports; grain state in memory, or where <paramref name="storage"/>
+    /// says (e.g. PostgreSQL, with the schema checked at start).
+    /// </summary>
+    public static SeasonalGrainsOptions PrivateOptions(StorageOptions? storage = null)
     {
-        ClusterId = "embedded-" + Guid.NewGuid().ToString("N")[..12],
-        ServiceId = "seasonalgrains-embedded",
-        SiloPort = FreePort(),
-        GatewayPort = FreePort(),
-    };
+        var options = new SeasonalGrainsOptions
+        {
+            ClusterId = "embedded-" + Guid.NewGuid().ToString("N")[..12],
+            ServiceId = ServiceId,
+            SiloPort = FreePort(),
+            GatewayPort = FreePort(),
+        };
+        if (storage is not null)
+        {
+            options.Persistence = new SeasonalSiloPersistence(storage, new ClusteringOptions());
+        }
+
+        return options;
+    }
 
     public static async Task<EmbeddedSilo> StartAsync(SeasonalGrainsOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -26,7 +26,8 @@ public static class DatasetProvisioner
             throw new ScenarioException(scenario.SourcePath, $"generate.preset: unknown preset '{g.Preset}' (known: {string.Join(", ", SeasonGenerator.Presets)})");
         }
 
-        SeasonGenerator.GenerateTo(new GeneratorOptions { Preset = g.Preset, Skus = g.Skus, Years = g.Years, Seed = g.Seed }, folder, progress);
+        var options = new GeneratorOptions { Preset = g.Preset, Skus = g.Skus, Years = g.Years, Seed = g.Seed };
+        SeasonGenerator.GenerateTo(g.Start is { } start ? options with { Start = start } : options, folder, progress);
         return true;
     }
 }

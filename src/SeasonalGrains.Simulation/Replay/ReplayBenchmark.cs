@@ -40,6 +40,11 @@ public sealed record ReplayBenchOptions
 /// <remarks>CPU times are the whole process's processor time during each run (all threads).</remarks>
 public sealed record ReplayBenchResult(long SkuDays, TimeSpan Bare, TimeSpan Grains, TimeSpan BareCpu, TimeSpan GrainsCpu, int MismatchedSkus)
 {
+    /// <summary>Grain state writes of the timed grain run: SKU grain checkpoints and, with checkpoints, the replay grain's progress records.</summary>
+    public long StateWrites { get; init; }
+
+    public double StateWritesPerSecond => StateWrites / Grains.TotalSeconds;
+
     public double BareSkuDaysPerSecond => SkuDays / Bare.TotalSeconds;
 
     public double GrainSkuDaysPerSecond => SkuDays / Grains.TotalSeconds;
@@ -83,6 +88,7 @@ public static class ReplayBenchmark
             ChunkDays = options.ChunkDays,
             SkusPerBatch = options.SkusPerBatch,
             BatchesInFlight = options.BatchesInFlight,
+            Checkpoints = options.StateWrites == StateWrites.EveryChunk,
         };
         var driver = new ReplayDriver(grains, driverOptions);
         var policy = input.Policies[0];
@@ -122,7 +128,27 @@ public static class ReplayBenchmark
             }
         }
 
-        return new ReplayBenchResult(input.SkuDays, bareTime, grainTime, bareCpu, grainCpu, mismatched);
+        return new ReplayBenchResult(input.SkuDays, bareTime, grainTime, bareCpu, grainCpu, mismatched)
+        {
+            StateWrites = CountStateWrites(options, input.Skus.Count, input.Days),
+        };
+    }
+
+    /// <summary>
+    /// The state writes one run makes: with every-chunk writes each SKU writes once per chunk (the last one at its
+    /// close) and the replay grain once at the start and once per batch and chunk; with on-close writes, one per SKU.
+    /// </summary>
+    public static long CountStateWrites(ReplayBenchOptions options, int skus, int days)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var chunks = (days + options.ChunkDays - 1) / options.ChunkDays;
+        var batches = (skus + options.SkusPerBatch - 1) / options.SkusPerBatch;
+        return options.StateWrites switch
+        {
+            StateWrites.EveryChunk => ((long)skus * chunks) + 1 + ((long)batches * chunks),
+            StateWrites.OnClose => skus,
+            _ => 0,
+        };
     }
 
     private static ReplayInput Subset(ReplayInput input, int skus) => input with

@@ -7,6 +7,9 @@ namespace SeasonalGrains.Simulation.Replay;
 public sealed record ReplayDriverOptions
 {
     public const int DefaultChunkDays = 365;
+
+    /// <summary>Days per chunk of a run with checkpoints when none is given: a crash loses at most this many days of work per SKU.</summary>
+    public const int DefaultCheckpointChunkDays = 30;
     public const int DefaultSkusPerBatch = 250;
     public const int DefaultBatchesInFlight = 4;
 
@@ -18,6 +21,12 @@ public sealed record ReplayDriverOptions
 
     /// <summary>Batches of SKUs replayed at the same time; each batch sends its chunks in order.</summary>
     public int BatchesInFlight { get; init; } = DefaultBatchesInFlight;
+
+    /// <summary>
+    /// Record the run and its progress in the replay grain's state after every batch's chunk (the setups must write
+    /// SKU state every chunk), so <see cref="ReplayDriver.ResumeAsync"/> can finish it after a crash.
+    /// </summary>
+    public bool Checkpoints { get; init; }
 
     /// <summary>How often the replay grain's progress is polled (when progress is reported).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(100);
@@ -45,25 +54,92 @@ public sealed record PolicyOutcome(PolicyRunInput Policy, PolicyReplayResult Res
 /// Drives one replay through its <see cref="IReplayGrain"/>: the SKUs go in batches, several batches
 /// at a time; each batch is sent its chunks of days in order, the first together with the SKUs'
 /// setups. Policies run one after the other. The grain's progress is polled and reported.
+/// With <see cref="ReplayDriverOptions.Checkpoints"/> the run is recorded and can be finished by
+/// <see cref="ResumeAsync"/> after the process driving it died.
 /// </summary>
 public sealed class ReplayDriver(IGrainFactory grains, ReplayDriverOptions? options = null)
 {
     private readonly ReplayDriverOptions _options = options ?? new ReplayDriverOptions();
 
-    public async Task<ReplayOutcome> RunAsync(string runId, ReplayInput input, IProgress<ReplayProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<ReplayOutcome> RunAsync(string runId, ReplayInput input, IProgress<ReplayProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        RunAsync(runId, input, source: null, progress, cancellationToken);
+
+    /// <summary>Runs the replay; with checkpoints, <paramref name="source"/> is recorded with the run so a resume can rebuild and check its input.</summary>
+    public async Task<ReplayOutcome> RunAsync(
+        string runId, ReplayInput input, ReplaySource? source, IProgress<ReplayProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         SkuKeys.CheckRunId(runId);
         _options.Validate();
-        var total = Stopwatch.StartNew();
+        if (_options.Checkpoints)
+        {
+            var writes = input.Policies.SelectMany(p => p.Setups).FirstOrDefault(s => s.StateWrites != StateWrites.EveryChunk);
+            if (writes is not null)
+            {
+                throw new ArgumentException(
+                    $"A replay with checkpoints needs SKU state written every chunk, but SKU '{writes.Sku}' writes {writes.StateWrites}.", nameof(input));
+            }
+        }
+
         var replay = grains.GetGrain<IReplayGrain>(runId);
         await replay.Begin(new ReplayPlan
         {
             Policies = [.. input.Policies.Select(p => p.Label)],
             Skus = input.Skus.Count,
             Days = input.Days,
+            ChunkDays = _options.ChunkDays,
+            SkusPerBatch = _options.SkusPerBatch,
+            Checkpoints = _options.Checkpoints,
+            Source = source,
         });
+        return await DriveAsync(replay, runId, input, null, progress, cancellationToken);
+    }
 
+    /// <summary>
+    /// Finishes a run recorded with checkpoints: per batch, the chunk of its last checkpoint is sent again (SKU grains
+    /// skip the days they have run and return the results of seasons they closed), then the chunks after it. The
+    /// options must cut the run as the recorded plan says (chunk days, SKUs per batch) and the input must have the
+    /// plan's policies, SKUs and days.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Nothing is recorded for the run, or the input or options do not match it.</exception>
+    public async Task<ReplayOutcome> ResumeAsync(string runId, ReplayInput input, IProgress<ReplayProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        SkuKeys.CheckRunId(runId);
+        _options.Validate();
+        var replay = grains.GetGrain<IReplayGrain>(runId);
+        var record = await replay.GetRecord()
+            ?? throw new InvalidOperationException($"No replay run '{runId}' is recorded (only runs with checkpoints are).");
+        var plan = record.Plan;
+        var mismatch = new List<string>();
+        if (!plan.Policies.SequenceEqual(input.Policies.Select(p => p.Label)))
+        {
+            mismatch.Add($"policies {string.Join(", ", plan.Policies)} (the input has {string.Join(", ", input.Policies.Select(p => p.Label))})");
+        }
+
+        if (plan.Skus != input.Skus.Count || plan.Days != input.Days)
+        {
+            mismatch.Add($"{plan.Skus} SKUs x {plan.Days} days (the input has {input.Skus.Count} x {input.Days})");
+        }
+
+        if (plan.ChunkDays != _options.ChunkDays || plan.SkusPerBatch != _options.SkusPerBatch)
+        {
+            mismatch.Add($"chunks of {plan.ChunkDays} days and batches of {plan.SkusPerBatch} SKUs (the driver uses {_options.ChunkDays} and {_options.SkusPerBatch})");
+        }
+
+        if (mismatch.Count > 0)
+        {
+            throw new InvalidOperationException($"Run '{runId}' was recorded with " + string.Join("; ", mismatch) + ".");
+        }
+
+        record = await replay.Resume();
+        return await DriveAsync(replay, runId, input, record.ChunksDone, progress, cancellationToken);
+    }
+
+    private async Task<ReplayOutcome> DriveAsync(
+        IReplayGrain replay, string runId, ReplayInput input, int[][]? chunksDone, IProgress<ReplayProgress>? progress, CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
         using var polling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var poller = progress is null ? Task.CompletedTask : PollAsync(replay, progress, polling.Token);
         var outcomes = new List<PolicyOutcome>();
@@ -73,16 +149,27 @@ public sealed class ReplayDriver(IGrainFactory grains, ReplayDriverOptions? opti
             var batches = Enumerable.Range(0, (input.Skus.Count + _options.SkusPerBatch - 1) / _options.SkusPerBatch)
                 .Select(b => (Start: b * _options.SkusPerBatch, Count: Math.Min(_options.SkusPerBatch, input.Skus.Count - (b * _options.SkusPerBatch))))
                 .ToArray();
-            foreach (var policy in input.Policies)
+            for (var p = 0; p < input.Policies.Count; p++)
             {
+                var policy = input.Policies[p];
+                var done = chunksDone?[p];
                 var watch = Stopwatch.StartNew();
                 var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.BatchesInFlight, CancellationToken = cancellationToken };
-                await Parallel.ForEachAsync(batches, parallel, async (batch, token) =>
+                await Parallel.ForEachAsync(Enumerable.Range(0, batches.Length), parallel, async (b, token) =>
                 {
-                    for (var c = 0; c < holidayChunks.Length; c++)
+                    var batch = batches[b];
+                    var first = done?[b] ?? 0;
+                    if (first > 0)
+                    {
+                        // the chunk of the last checkpoint again: registers the SKUs and collects results of closed seasons
+                        var again = BuildChunk(input, policy.Label, batch.Start, batch.Count, (first - 1) * _options.ChunkDays, holidayChunks[first - 1]);
+                        await replay.RunChunk(again with { Batch = b, Resent = true });
+                    }
+
+                    for (var c = first; c < holidayChunks.Length; c++)
                     {
                         token.ThrowIfCancellationRequested();
-                        var chunk = BuildChunk(input, policy.Label, batch.Start, batch.Count, c * _options.ChunkDays, holidayChunks[c]);
+                        var chunk = BuildChunk(input, policy.Label, batch.Start, batch.Count, c * _options.ChunkDays, holidayChunks[c]) with { Batch = b };
 
                         // the first chunk starts each SKU's season: setup and days in one grain call
                         await replay.RunChunk(c == 0 ? chunk with { Setups = policy.Setups[batch.Start..(batch.Start + batch.Count)] } : chunk);

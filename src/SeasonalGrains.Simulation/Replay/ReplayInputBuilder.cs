@@ -28,7 +28,7 @@ public static class ReplayInputBuilder
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(window);
-        catalog ??= PolicyCatalog.Classical;
+        catalog ??= ForecastPolicyCatalog.All;
         var source = scenario.SourcePath;
         var selected = SelectPolicies(scenario, onlyPolicies);
         CheckNames(scenario, dataset, selected);
@@ -88,6 +88,11 @@ public static class ReplayInputBuilder
                     WindowDays = days,
                     Trace = trace.Contains(info.Sku),
                     StateWrites = stateWrites,
+
+                    // a forecast policy's review on window day d forecasts from dataset day StartIndex + d
+                    Forecast = entry.Forecaster is { } forecaster
+                        ? new ForecastSpec { Source = forecaster, SkuIndex = i, OriginOffset = window.StartIndex }
+                        : null,
                 };
                 try
                 {

@@ -18,7 +18,7 @@ public sealed record ReplayRequest
     /// <summary>Only these policy labels (all when empty).</summary>
     public IReadOnlyList<string> Policies { get; init; } = [];
 
-    /// <summary>Days per grain call; overrides the scenario's chunkDays.</summary>
+    /// <summary>Days per grain call; overrides the scenario's chunkDays (default 365, or 30 with state written every chunk).</summary>
     public int? ChunkDays { get; init; }
 
     public StateWrites StateWrites { get; init; } = StateWrites.Never;
@@ -49,7 +49,8 @@ public static class ReplayRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         var scenario = ScenarioLoader.Load(request.ScenarioPath, catalog);
-        var chunkDays = request.ChunkDays ?? scenario.ChunkDays ?? ReplayDriverOptions.DefaultChunkDays;
+        var chunkDays = request.ChunkDays ?? scenario.ChunkDays
+            ?? (request.StateWrites == StateWrites.EveryChunk ? ReplayDriverOptions.DefaultCheckpointChunkDays : ReplayDriverOptions.DefaultChunkDays);
         if (chunkDays < 1)
         {
             throw new ScenarioException(scenario.SourcePath, $"chunkDays: must be at least 1 (got {chunkDays})");
@@ -67,20 +68,80 @@ public static class ReplayRunner
         return new PreparedReplay(scenario, cleaned, cleaning, window, input, chunkDays);
     }
 
-    /// <summary>Replays a prepared scenario through the grains.</summary>
+    /// <summary>
+    /// Replays a prepared scenario through the grains under <paramref name="runId"/> (default: a new one). When every SKU
+    /// writes its state every chunk, the run is recorded with checkpoints (scenario path and hashes, policies, progress)
+    /// and <see cref="ResumeAsync"/> can finish it after a crash.
+    /// </summary>
     public static async Task<ReplayReport> ReplayAsync(
-        PreparedReplay prepared, IGrainFactory grains, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default)
+        PreparedReplay prepared, IGrainFactory grains, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default, string? runId = null)
     {
         ArgumentNullException.ThrowIfNull(prepared);
-        var runId = NewRunId(prepared.Scenario.Name);
-        var driver = new ReplayDriver(grains, new ReplayDriverOptions { ChunkDays = prepared.ChunkDays });
-        var outcome = await driver.RunAsync(
-            runId,
-            prepared.Input,
-            progress is null ? null : new Progress<ReplayProgress>(p => progress.Report(new(ReplayStage.Replaying, p.Fraction, $"{p.SkuDaysDone:N0} / {p.SkuDaysTotal:N0} SKU-days"))),
-            cancellationToken);
+        runId ??= NewRunId(prepared.Scenario.Name);
+        var checkpoints = HasCheckpoints(prepared.Input);
+        var driver = new ReplayDriver(grains, new ReplayDriverOptions { ChunkDays = prepared.ChunkDays, Checkpoints = checkpoints });
+        var source = checkpoints && File.Exists(prepared.Scenario.SourcePath) ? ReplayFingerprint.Source(prepared) : null;
+        var outcome = await driver.RunAsync(runId, prepared.Input, source, ReplayProgressOf(progress), cancellationToken);
         return ReplayReport.Build(prepared.Scenario, prepared.Window, prepared.Input, outcome, prepared.ChunkDays);
     }
+
+    /// <summary>True when every SKU of every policy writes its state every chunk (the condition for a run with checkpoints).</summary>
+    public static bool HasCheckpoints(ReplayInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Skus.Count > 0 && input.Policies.All(p => p.Setups.All(s => s.StateWrites == StateWrites.EveryChunk));
+    }
+
+    /// <summary>
+    /// Rebuilds the input of a recorded run from its scenario file (with the run's policies and chunk size) and checks
+    /// that the scenario file and the input are the ones the run started with.
+    /// </summary>
+    /// <exception cref="ScenarioException">The run records no scenario, or the scenario or its dataset changed since.</exception>
+    public static PreparedReplay PrepareResume(ReplayRecord record, IProgress<ReplayStatus>? progress = null, PolicyCatalog? catalog = null)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var source = record.Plan.Source
+            ?? throw new ScenarioException(record.RunId, "the run records no scenario file, so it cannot be rebuilt");
+        if (!File.Exists(source.ScenarioPath))
+        {
+            throw new ScenarioException(source.ScenarioPath, $"run '{record.RunId}' was started from this file, which no longer exists");
+        }
+
+        if (!string.Equals(ReplayFingerprint.OfFile(source.ScenarioPath), source.ScenarioSha256, StringComparison.Ordinal))
+        {
+            throw new ScenarioException(source.ScenarioPath, $"the file changed since run '{record.RunId}' started (SHA-256 {source.ScenarioSha256[..12]}...); a resumed run must replay the same scenario");
+        }
+
+        var prepared = Prepare(
+            new ReplayRequest
+            {
+                ScenarioPath = source.ScenarioPath,
+                Policies = record.Plan.Policies,
+                ChunkDays = record.Plan.ChunkDays,
+                StateWrites = StateWrites.EveryChunk,
+            },
+            progress,
+            catalog);
+        if (!string.Equals(ReplayFingerprint.OfInput(prepared.Input), source.InputSha256, StringComparison.Ordinal))
+        {
+            throw new ScenarioException(source.ScenarioPath, $"the dataset {prepared.Scenario.DatasetFolder} changed since run '{record.RunId}' started; a resumed run must replay the same days");
+        }
+
+        return prepared;
+    }
+
+    /// <summary>Finishes a run recorded with checkpoints (see <see cref="ReplayDriver.ResumeAsync"/>); <paramref name="prepared"/> comes from <see cref="PrepareResume"/>.</summary>
+    public static async Task<ReplayReport> ResumeAsync(
+        PreparedReplay prepared, IGrainFactory grains, string runId, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        var driver = new ReplayDriver(grains, new ReplayDriverOptions { ChunkDays = prepared.ChunkDays, Checkpoints = true });
+        var outcome = await driver.ResumeAsync(runId, prepared.Input, ReplayProgressOf(progress), cancellationToken);
+        return ReplayReport.Build(prepared.Scenario, prepared.Window, prepared.Input, outcome, prepared.ChunkDays);
+    }
+
+    private static Progress<ReplayProgress>? ReplayProgressOf(IProgress<ReplayStatus>? progress) =>
+        progress is null ? null : new Progress<ReplayProgress>(p => progress.Report(new(ReplayStage.Replaying, p.Fraction, $"{p.SkuDaysDone:N0} / {p.SkuDaysTotal:N0} SKU-days")));
 
     /// <summary>Prepare, replay and write; returns the report and the folder written.</summary>
     public static async Task<(ReplayReport Report, string OutDir)> RunAsync(

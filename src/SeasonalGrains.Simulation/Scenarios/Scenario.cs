@@ -40,10 +40,46 @@ public sealed record Scenario
 
     /// <summary>SKUs whose daily on hand, orders and demand go to trace.csv.</summary>
     public IReadOnlyList<string> TraceSkus { get; init; } = [];
+
+    /// <summary>Settings of forecasters by name (the model folder of <c>lstm</c>), resolved against the scenario's folder.</summary>
+    public IReadOnlyDictionary<string, ForecasterSettings> Forecasters { get; init; } = new Dictionary<string, ForecasterSettings>(StringComparer.Ordinal);
+
+    /// <summary>How forecasts become outlooks for the forecast policies (seed, sample paths, correlation).</summary>
+    public OutlookSpec Outlook { get; init; } = new();
+
+    /// <summary>A parameter run at several values by <c>seasonal compare</c> (each policy at each value); null for none.</summary>
+    public SweepSpec? Sweep { get; init; }
+
+    /// <summary>How the <c>-tuned</c> policies of <c>seasonal compare</c> are tuned.</summary>
+    public TuningSpec Tuning { get; init; } = new();
 }
 
-/// <summary>How to create the dataset folder when it is missing.</summary>
-public sealed record GenerateSpec(string Preset, int Skus, int Years, int Seed);
+/// <summary>Settings of one forecaster: the model folder of a trained model.</summary>
+public sealed record ForecasterSettings(string? Model);
+
+/// <summary>How forecast policies' outlooks are drawn: the seed of the sample paths (with SKU and day), their number and the copula correlation between days.</summary>
+public sealed record OutlookSpec(ulong Seed = 1, int Paths = 256, double Correlation = 0.2);
+
+/// <summary>A parameter swept over values; the only one so far is <see cref="TargetServiceLevel"/>.</summary>
+public sealed record SweepSpec(string Parameter, IReadOnlyList<double> Values)
+{
+    public const string TargetServiceLevel = "targetServiceLevel";
+}
+
+public enum TuningScope
+{
+    /// <summary>Each SKU gets the grid point with its own lowest training cost.</summary>
+    Sku,
+
+    /// <summary>All SKUs of a category get the grid point with the category's lowest summed training cost.</summary>
+    Category,
+}
+
+/// <summary>Tuning of the classical policies on the history before the window (the days <c>historyDays</c> allows).</summary>
+public sealed record TuningSpec(TuningScope Scope = TuningScope.Sku);
+
+/// <summary>How to create the dataset folder when it is missing; <paramref name="Start"/> null = the generator's default first day.</summary>
+public sealed record GenerateSpec(string Preset, int Skus, int Years, int Seed, DateOnly? Start = null);
 
 /// <summary>The replay window: explicit dates (inclusive) or the last days of the dataset.</summary>
 public sealed record WindowSpec(DateOnly? Start, DateOnly? End, int? LastDays);
@@ -95,8 +131,14 @@ public sealed record PolicyEntry
 {
     public required string Name { get; init; }
 
-    /// <summary>Unique within the scenario; defaults to the name.</summary>
+    /// <summary>Unique within the scenario; defaults to the name as written (with its forecaster or tuned suffix).</summary>
     public required string Label { get; init; }
+
+    /// <summary>For a forecast policy, the forecaster its outlooks come from (written <c>name:forecaster</c>); null otherwise.</summary>
+    public string? Forecaster { get; init; }
+
+    /// <summary>Whether the policy's parameters are tuned per SKU on the history before the window (written <c>name-tuned</c>).</summary>
+    public bool Tuned { get; init; }
 
     public IReadOnlyDictionary<string, double> Parameters { get; init; } = new Dictionary<string, double>();
 

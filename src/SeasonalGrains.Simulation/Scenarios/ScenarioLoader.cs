@@ -4,6 +4,7 @@ using SeasonalGrains.Data;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
+using SeasonalGrains.Grains.Forecasting;
 
 namespace SeasonalGrains.Simulation.Scenarios;
 
@@ -16,7 +17,10 @@ public static partial class ScenarioLoader
         CommentHandling = JsonCommentHandling.Skip,
     };
 
-    /// <summary>Reads the scenario at <paramref name="path"/>; the dataset folder is resolved against the file's folder.</summary>
+    /// <summary>
+    /// Reads the scenario at <paramref name="path"/>; the dataset folder is resolved against the file's folder.
+    /// Policies are checked against <paramref name="catalog"/> (default: the classical and the forecast-driven policies).
+    /// </summary>
     public static Scenario Load(string path, PolicyCatalog? catalog = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -33,7 +37,7 @@ public static partial class ScenarioLoader
     public static Scenario Parse(string json, string sourcePath, PolicyCatalog? catalog = null)
     {
         ArgumentNullException.ThrowIfNull(json);
-        catalog ??= PolicyCatalog.Classical;
+        catalog ??= ForecastPolicyCatalog.All;
         JsonDocument document;
         try
         {
@@ -98,13 +102,21 @@ public static partial class ScenarioLoader
 
         var fulfilment = fulfilmentText == "backorders" ? Fulfilment.Backorders : Fulfilment.LostSales;
         var policies = ReadPolicies(root, catalog, errors, fulfilment, reviewPeriod, serviceLevel);
+        var baseFolder = Path.GetDirectoryName(Path.GetFullPath(string.IsNullOrEmpty(sourcePath) ? "scenario.json" : sourcePath))!;
+        var forecasters = ReadForecasters(root.Object("forecasters"), baseFolder);
+        var outlook = ReadOutlook(root.Object("outlook"));
+        var sweep = ReadSweep(root.Object("sweep"), errors);
+        var tuning = ReadTuning(root.Object("tuning"));
+        if (policies is not null)
+        {
+            CheckForecasterSettings(policies.Select((p, i) => (p.Forecaster, $"policies[{i}].name")), forecasters, errors);
+        }
 
         if (name is null || datasetText is null || window is null || policies is null)
         {
             return null;
         }
 
-        var baseFolder = Path.GetDirectoryName(Path.GetFullPath(string.IsNullOrEmpty(sourcePath) ? "scenario.json" : sourcePath))!;
         return new Scenario
         {
             Name = name,
@@ -122,7 +134,117 @@ public static partial class ScenarioLoader
             Policies = policies,
             ChunkDays = chunkDays,
             TraceSkus = traceSkus,
+            Forecasters = forecasters,
+            Outlook = outlook,
+            Sweep = sweep,
+            Tuning = tuning,
         };
+    }
+
+    /// <summary>
+    /// Adds an error under <c>path</c> for each forecaster that needs settings the scenario's
+    /// <c>forecasters</c> block does not give (<c>lstm</c> needs <c>forecasters.lstm.model</c>).
+    /// </summary>
+    internal static void CheckForecasterSettings(
+        IEnumerable<(string? Forecaster, string Path)> uses, IReadOnlyDictionary<string, ForecasterSettings> settings, List<string> errors)
+    {
+        foreach (var (forecaster, path) in uses)
+        {
+            if (forecaster == ForecasterCatalog.Lstm && settings.GetValueOrDefault(ForecasterCatalog.Lstm)?.Model is null)
+            {
+                errors.Add($"{path}: forecaster 'lstm' needs its model folder: add \"forecasters\": {{ \"lstm\": {{ \"model\": \"<folder>\" }} }}");
+            }
+        }
+    }
+
+    private static Dictionary<string, ForecasterSettings> ReadForecasters(JsonObjectReader? f, string baseFolder)
+    {
+        var result = new Dictionary<string, ForecasterSettings>(StringComparer.Ordinal);
+        if (f is null)
+        {
+            return result;
+        }
+
+        // only the forecasters that load a model take settings
+        if (f.Object(ForecasterCatalog.Lstm) is { } lstm)
+        {
+            var model = lstm.String("model", required: true);
+            lstm.RejectUnknown();
+            if (model is not null)
+            {
+                result[ForecasterCatalog.Lstm] = new ForecasterSettings(Path.GetFullPath(Path.Combine(baseFolder, model)));
+            }
+        }
+
+        f.RejectUnknown();
+        return result;
+    }
+
+    private static OutlookSpec ReadOutlook(JsonObjectReader? o)
+    {
+        if (o is null)
+        {
+            return new OutlookSpec();
+        }
+
+        var defaults = new OutlookSpec();
+        var seed = o.Int("seed", min: 0);
+        var paths = o.Int("paths", min: 2, max: 100_000);
+        var correlation = o.Number("correlation", 0, 1);
+        o.RejectUnknown();
+        return new OutlookSpec(seed is { } s ? (ulong)s : defaults.Seed, paths ?? defaults.Paths, correlation ?? defaults.Correlation);
+    }
+
+    private static SweepSpec? ReadSweep(JsonObjectReader? w, List<string> errors)
+    {
+        if (w is null)
+        {
+            return null;
+        }
+
+        var items = w.Array(SweepSpec.TargetServiceLevel, required: true);
+        w.RejectUnknown();
+        if (items is null)
+        {
+            return null;
+        }
+
+        var values = new List<double>();
+        foreach (var (element, path) in items)
+        {
+            if (element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out var v) && v > 0 && v < 1)
+            {
+                if (values.Contains(v))
+                {
+                    errors.Add($"{path}: {v.ToString(System.Globalization.CultureInfo.InvariantCulture)} is listed twice");
+                }
+
+                values.Add(v);
+            }
+            else
+            {
+                errors.Add($"{path}: must be a service level strictly between 0 and 1 (got {JsonObjectReader.Describe(element)})");
+            }
+        }
+
+        if (items.Count == 0)
+        {
+            w.Error(SweepSpec.TargetServiceLevel, "must list at least one value");
+        }
+
+        return values.Count == items.Count && values.Count > 0 ? new SweepSpec(SweepSpec.TargetServiceLevel, values) : null;
+    }
+
+    private static TuningSpec ReadTuning(JsonObjectReader? t)
+    {
+        if (t is null)
+        {
+            return new TuningSpec();
+        }
+
+        var scope = t.Choice("scope", "sku", "category");
+        t.RejectUnknown();
+        return new TuningSpec(scope == "category" ? TuningScope.Category : TuningScope.Sku);
     }
 
     private static GenerateSpec? ReadGenerate(JsonObjectReader? g)
@@ -136,8 +258,9 @@ public static partial class ScenarioLoader
         var skus = g.Int("skus", min: 1, required: true);
         var years = g.Int("years", min: 1, max: 50, required: true);
         var seed = g.Int("seed", required: true);
+        var start = g.Date("start");
         g.RejectUnknown();
-        return preset is null || skus is null || years is null || seed is null ? null : new GenerateSpec(preset, skus.Value, years.Value, seed.Value);
+        return preset is null || skus is null || years is null || seed is null ? null : new GenerateSpec(preset, skus.Value, years.Value, seed.Value, start);
     }
 
     private static WindowSpec? ReadWindow(JsonObjectReader? w)
@@ -291,20 +414,27 @@ public static partial class ScenarioLoader
             }
 
             var p = new JsonObjectReader(element, path, errors);
-            var name = p.String("name", required: true);
-            var label = p.String("label") ?? name;
+            var written = p.String("name", required: true);
+            var label = p.String("label") ?? written;
             var parameters = p.NumberMap("parameters") ?? [];
             var perCategory = p.Object("perCategory")?.AllNumberMaps() ?? [];
             var perSku = p.Object("perSku")?.AllNumberMaps() ?? [];
             p.RejectUnknown();
-            if (name is null)
+            if (written is null)
             {
                 continue;
             }
 
-            if (!catalog.Contains(name))
+            if (PolicyName.TryParse(written, catalog, out var reason) is not { } parsed)
             {
-                p.Error("name", $"unknown policy '{name}' (known: {string.Join(", ", catalog.Names)})");
+                p.Error("name", reason);
+                continue;
+            }
+
+            var name = parsed.Policy;
+            if (parsed.Tuned && (parameters.Count > 0 || perCategory.Count > 0 || perSku.Count > 0))
+            {
+                p.Error("name", $"'{written}' takes its parameters from the tuning on the history; give no parameters, perCategory or perSku");
                 continue;
             }
 
@@ -336,6 +466,8 @@ public static partial class ScenarioLoader
             {
                 Name = name,
                 Label = label!,
+                Forecaster = parsed.Forecaster,
+                Tuned = parsed.Tuned,
                 Parameters = parameters,
                 PerCategory = perCategory,
                 PerSku = perSku,

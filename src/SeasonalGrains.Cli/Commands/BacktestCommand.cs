@@ -1,0 +1,385 @@
+using System.CommandLine;
+using System.Globalization;
+using SeasonalGrains.Data;
+using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Lstm;
+using Spectre.Console;
+
+namespace SeasonalGrains.Cli.Commands;
+
+/// <summary>
+/// <c>seasonal backtest --dataset DIR --forecasters seasonal-naive,ets,croston,lstm</c>: a rolling-origin
+/// backtest without look-ahead. The windows end on the dataset's last day. <c>lstm</c> uses <c>--model</c>,
+/// which must have been trained only on days before the first origin, or else a model trained here on those
+/// days (saved under OUT/model). With truth.csv in the dataset folder an oracle row is added. Writes
+/// backtest.csv (every scored point), summary.csv (one row per forecaster) and PNG plots of actuals against
+/// P10/P50/P90 for the SKUs with the most units.
+/// </summary>
+public sealed class BacktestCommand : CliCommand
+{
+    public const string DetailsFile = "backtest.csv";
+    public const string SummaryFile = "summary.csv";
+    public const string PlotsFolder = "plots";
+    public const string ModelFolder = "model";
+
+    private readonly Option<DirectoryInfo> _dataset = new("--dataset", "-d")
+    {
+        Description = "The dataset folder (truth.csv in it adds the oracle row).",
+        Required = true,
+    };
+
+    private readonly Option<string> _forecasters = new("--forecasters", "-f")
+    {
+        Description = $"Comma-separated forecasters: {string.Join(", ", BaselineForecasters.CreateAll().Select(f => f.Name))}, {LstmForecaster.ForecasterName}.",
+        DefaultValueFactory = _ => "seasonal-naive,ets,croston,lstm",
+    };
+
+    private readonly Option<int> _origins = new("--origins")
+    {
+        Description = "Number of forecast origins.",
+        DefaultValueFactory = _ => 8,
+    };
+
+    private readonly Option<int> _horizon = new("--horizon")
+    {
+        Description = "Days forecast from each origin.",
+        DefaultValueFactory = _ => 28,
+    };
+
+    private readonly Option<int?> _step = new("--step")
+    {
+        Description = "Days between origins (default: the horizon, so windows do not overlap).",
+    };
+
+    private readonly Option<DirectoryInfo?> _model = new("--model", "-m")
+    {
+        Description = "A trained model folder for lstm; its training range must end before the first origin. Default: train one here.",
+    };
+
+    private readonly Option<DirectoryInfo?> _out = new("--out", "-o")
+    {
+        Description = "Output folder (default: runs/backtest-<dataset>-<timestamp>).",
+    };
+
+    private readonly Option<string?> _trainEnd = new("--train-end")
+    {
+        Description = "For the lstm trained here: train on the days before this date (yyyy-MM-dd); at most the first origin, which is the default.",
+    };
+
+    private readonly Option<int> _plotSkus = new("--plot-skus")
+    {
+        Description = "SKUs plotted per forecaster (those with the most units); 0 for no plots.",
+        DefaultValueFactory = _ => 4,
+    };
+
+    private readonly TrainCommand.TrainingSymbols _training = new();
+
+    public override IReadOnlyList<string> Path => ["backtest"];
+
+    public override string Description => "Rolling-origin backtest of forecasters (and an oracle on generated data) without look-ahead.";
+
+    public override IEnumerable<Symbol> Symbols =>
+        [_dataset, _forecasters, _origins, _horizon, _step, _model, _out, _trainEnd, _plotSkus, .. _training.Symbols];
+
+    public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
+    {
+        var folder = parse.GetRequiredValue(_dataset).FullName;
+        var names = ParseNames(parse.GetRequiredValue(_forecasters));
+        var originCount = parse.GetValue(_origins);
+        var horizon = parse.GetValue(_horizon);
+        var step = parse.GetValue(_step) ?? horizon;
+        var plotSkus = parse.GetValue(_plotSkus);
+        var modelFolder = parse.GetValue(_model)?.FullName;
+        var trainEndText = parse.GetValue(_trainEnd);
+        if (plotSkus < 0)
+        {
+            throw new UserInputException($"--plot-skus must not be negative (got {plotSkus}).");
+        }
+
+        if (horizon is < 1 or > Forecasting.Features.FeatureSchema.MaxHorizon)
+        {
+            throw new UserInputException($"--horizon must be within 1..{Forecasting.Features.FeatureSchema.MaxHorizon} (got {horizon}).");
+        }
+
+        var wantsLstm = names.Contains(LstmForecaster.ForecasterName);
+        if (!wantsLstm && (modelFolder is not null || trainEndText is not null))
+        {
+            throw new UserInputException("--model and --train-end are for the lstm forecaster; add lstm to --forecasters or drop them.");
+        }
+
+        if (modelFolder is not null && trainEndText is not null)
+        {
+            throw new UserInputException("--train-end applies to the model trained here; with --model the model's own training range is checked instead.");
+        }
+
+        var trainingOptions = wantsLstm && modelFolder is null ? _training.Resolve(parse) : null;
+        var baselines = names.Where(n => n != LstmForecaster.ForecasterName).Select(CreateBaseline).ToList();
+
+        var dataset = await TrainCommand.LoadCleanAsync(folder, cancellationToken);
+        IReadOnlyList<int> origins;
+        try
+        {
+            origins = BacktestRunner.OriginsFor(dataset.Days, originCount, horizon, step);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserInputException(e.Message);
+        }
+
+        var firstOrigin = origins[0];
+        var firstOriginDate = dataset.DateOf(firstOrigin);
+        var outFolder = parse.GetValue(_out)?.FullName
+            ?? System.IO.Path.GetFullPath(System.IO.Path.Combine(
+                "runs", $"backtest-{Safe(dataset.Info.Name)}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}"));
+        var c = context.Console;
+        c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"Backtest of {dataset.Info.Name}: {dataset.Skus.Count:N0} SKUs, {origins.Count} origins {step} days apart from {firstOriginDate:yyyy-MM-dd}, horizon {horizon} days (last day {dataset.End:yyyy-MM-dd}).")));
+
+        LstmModel? model = null;
+        try
+        {
+            if (wantsLstm)
+            {
+                model = modelFolder is not null
+                    ? LoadChecked(modelFolder, dataset, firstOrigin, horizon)
+                    : await TrainHere(context, dataset, trainingOptions!, trainEndText, firstOrigin, horizon, outFolder, cancellationToken);
+            }
+
+            var forecasters = new List<IForecaster>();
+            foreach (var name in names)
+            {
+                forecasters.Add(name == LstmForecaster.ForecasterName ? new LstmForecaster(model!) : baselines.First(b => b.Name == name));
+            }
+
+            var truthTable = TruthReader.Read(folder, dataset);
+            TruthTableDemandTruth? truth = null;
+            if (truthTable is not null)
+            {
+                truth = await Task.Run(() => TruthTableDemandTruth.Create(truthTable), cancellationToken);
+                c.MarkupLine(Markup.Escape($"truth.csv found: an oracle row is added with {truth.Describe()}."));
+            }
+
+            var runner = new BacktestRunner(forecasters, truth);
+            var options = new BacktestOptions { Origins = originCount, Horizon = horizon, Step = step };
+            var result = await CliProgress.RunAsync(context, report => Task.Run(
+                () => runner.Run(
+                    dataset,
+                    options,
+                    new SynchronousProgress<BacktestProgress>(p => report("Backtesting", p.Completed / (double)p.Total)),
+                    cancellationToken),
+                cancellationToken));
+
+            Print(context, result);
+            Directory.CreateDirectory(outFolder);
+            BacktestCsv.WriteDetails(result, System.IO.Path.Combine(outFolder, DetailsFile));
+            BacktestCsv.WriteSummary(result, System.IO.Path.Combine(outFolder, SummaryFile));
+            var plots = 0;
+            if (plotSkus > 0)
+            {
+                foreach (var row in result.Rows.Where(r => r.Forecaster != "oracle"))
+                {
+                    plots += BacktestPlots.SaveBands(result, row.Forecaster, System.IO.Path.Combine(outFolder, PlotsFolder), Math.Min(plotSkus, result.SkuIndices.Count)).Count;
+                }
+            }
+
+            c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(outFolder, DetailsFile)}, {SummaryFile}" +
+                (plots > 0 ? $" and {plots} plots in {PlotsFolder}/" : "") + "."));
+            return SeasonalCli.Ok;
+        }
+        finally
+        {
+            model?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Loads a model folder and refuses it unless its training data ended before the first origin (no
+    /// look-ahead) and it forecasts at least the horizon.
+    /// </summary>
+    internal static LstmModel LoadChecked(string folder, Dataset dataset, int firstOrigin, int horizon)
+    {
+        LstmModel model;
+        try
+        {
+            model = LstmModel.Load(folder);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or DirectoryNotFoundException)
+        {
+            throw new UserInputException($"--model: {e.Message}");
+        }
+
+        var m = model.Metadata;
+        var firstOriginDate = dataset.DateOf(firstOrigin);
+        string? problem = null;
+        if (m.TrainEndDay < 1)
+        {
+            problem = $"the model in {folder} is untrained.";
+        }
+        else
+        {
+            var lastTrained = m.DatasetStart.AddDays(m.TrainEndDay - 1);
+            if (lastTrained >= firstOriginDate)
+            {
+                problem = $"the model in {folder} was trained on data up to {lastTrained:yyyy-MM-dd} ({LstmModel.MetadataFile}: dataset start {m.DatasetStart:yyyy-MM-dd}, train end day {m.TrainEndDay}), " +
+                    $"which is not before the first origin {firstOriginDate:yyyy-MM-dd}: its forecasts would have seen the days they are scored on. " +
+                    $"Train it with --train-end {firstOriginDate:yyyy-MM-dd} or earlier, or leave out --model to train one here.";
+            }
+            else if (model.Horizon < horizon)
+            {
+                problem = $"the model in {folder} forecasts {model.Horizon} days; the backtest horizon is {horizon}.";
+            }
+        }
+
+        if (problem is not null)
+        {
+            model.Dispose();
+            throw new UserInputException(problem);
+        }
+
+        return model;
+    }
+
+    private static async Task<LstmModel> TrainHere(
+        CliContext context,
+        Dataset dataset,
+        LstmOptions options,
+        string? trainEndText,
+        int firstOrigin,
+        int horizon,
+        string outFolder,
+        CancellationToken cancellationToken)
+    {
+        var trainEnd = firstOrigin;
+        if (trainEndText is not null)
+        {
+            var date = TrainCommand.ParseDate(trainEndText, "--train-end");
+            trainEnd = date.DayNumber - dataset.Start.DayNumber;
+            if (trainEnd > firstOrigin)
+            {
+                throw new UserInputException(
+                    $"--train-end {trainEndText} is after the first origin {dataset.DateOf(firstOrigin):yyyy-MM-dd}: the model would see the days it is scored on.");
+            }
+
+            if (trainEnd < 1)
+            {
+                throw new UserInputException($"--train-end {trainEndText} is not after the dataset's first day {dataset.Start:yyyy-MM-dd}.");
+            }
+        }
+
+        options = options with { TrainEndDay = trainEnd, Horizon = horizon };
+        context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"Training lstm on {dataset.Start:yyyy-MM-dd}..{dataset.DateOf(trainEnd - 1):yyyy-MM-dd} (before the first origin): " +
+            $"{options.Layers} x {options.HiddenSize}, horizon {options.Horizon}, at most {options.MaxEpochs} epochs{(options.TimeBudget is { } b ? $" within {b:hh\\:mm\\:ss}" : "")}, seed {options.Seed}.")));
+        var result = await TrainCommand.TrainAsync(context, dataset, options, cancellationToken);
+        var modelFolder = System.IO.Path.Combine(outFolder, ModelFolder);
+        try
+        {
+            result.Model.Save(modelFolder);
+        }
+        catch
+        {
+            result.Model.Dispose();
+            throw;
+        }
+
+        TrainCommand.PrintSummary(context, result.Model.Metadata);
+        context.Console.MarkupLine(Markup.Escape($"Saved the model to {modelFolder}."));
+        return result.Model;
+    }
+
+    private static List<string> ParseNames(string text)
+    {
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => n.ToLowerInvariant())
+            .ToList();
+        if (names.Count == 0)
+        {
+            throw new UserInputException("--forecasters: name at least one forecaster.");
+        }
+
+        if (names.Contains("oracle"))
+        {
+            throw new UserInputException("--forecasters: 'oracle' is added by itself when the dataset folder has truth.csv.");
+        }
+
+        var repeated = names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (repeated.Count > 0)
+        {
+            throw new UserInputException($"--forecasters: given more than once: {string.Join(", ", repeated)}.");
+        }
+
+        return names;
+    }
+
+    private static IForecaster CreateBaseline(string name)
+    {
+        try
+        {
+            return BaselineForecasters.Create(name);
+        }
+        catch (ArgumentException)
+        {
+            throw new UserInputException(
+                $"--forecasters: unknown forecaster '{name}'. Known: {string.Join(", ", BaselineForecasters.CreateAll().Select(f => f.Name))}, {LstmForecaster.ForecasterName}.");
+        }
+    }
+
+    private static void Print(CliContext context, BacktestResult result)
+    {
+        var c = context.Console;
+        var table = new Table().AddColumns("forecaster", "MAE", "RMSE", "MASE", "wMAPE", "bias", "mean pinball", "80% coverage", "seconds");
+        foreach (var column in table.Columns.Skip(1))
+        {
+            column.RightAligned();
+        }
+
+        foreach (var r in result.Rows)
+        {
+            table.AddRow(
+                Markup.Escape(r.Forecaster),
+                F(r.Mae, "0.000"),
+                F(r.Rmse, "0.000"),
+                F(r.Mase, "0.000"),
+                F(r.WMape, "P1"),
+                F(r.Bias, "+0.000;-0.000;0.000"),
+                F(r.MeanPinball, "0.0000"),
+                F(r.Coverage80, "P1"),
+                F(r.Elapsed.TotalSeconds, "0.0"));
+        }
+
+        c.Write(table);
+        c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"{result.Rows[0].Points:N0} points per forecaster ({result.SkuIndices.Count:N0} SKUs x {result.Origins.Count} origins x {result.Horizon} days); " +
+            $"MASE is scaled by the in-sample seasonal naive (period 7) of each window; pinball is the mean over levels {string.Join(", ", result.Levels.Select(l => l.ToString(CultureInfo.InvariantCulture)))}.")));
+        var lstm = result.Rows.FirstOrDefault(r => r.Forecaster == LstmForecaster.ForecasterName);
+        if (lstm is null)
+        {
+            return;
+        }
+
+        var parts = new List<string>();
+        if (result.Rows.FirstOrDefault(r => r.Forecaster == "seasonal-naive") is { } naive && naive.Mase > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"MASE / seasonal-naive MASE = {lstm.Mase / naive.Mase:0.000}"));
+        }
+
+        if (result.Rows.FirstOrDefault(r => r.Forecaster == "oracle") is { } oracle && oracle.MeanPinball > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"mean pinball / oracle's = {lstm.MeanPinball / oracle.MeanPinball:0.000}"));
+        }
+
+        parts.Add(string.Create(CultureInfo.InvariantCulture, $"80% interval coverage = {lstm.Coverage80:P1}"));
+        c.MarkupLine(Markup.Escape("lstm: " + string.Join("; ", parts) + "."));
+    }
+
+    private static string F(double value, string format) =>
+        double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "-";
+
+    private static string Safe(string name) =>
+        new([.. name.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' ? ch : '_')]);
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

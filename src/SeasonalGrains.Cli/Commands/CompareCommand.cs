@@ -1,0 +1,216 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using SeasonalGrains.Grains.Forecasting;
+using SeasonalGrains.Simulation.Compare;
+using SeasonalGrains.Simulation.Hosting;
+using Spectre.Console;
+
+namespace SeasonalGrains.Cli.Commands;
+
+/// <summary>
+/// <c>seasonal compare --scenario FILE --policies sS,rule,forecast-order-up-to:ets [--baseline sS] [--out DIR]</c>:
+/// replays several policies on the same SKUs and days through the grains of an embedded silo and
+/// compares them with a baseline (paired bootstrap over SKUs).
+/// </summary>
+public sealed class CompareCommand : CliCommand
+{
+    private readonly Option<FileInfo> _scenario = new("--scenario", "-s")
+    {
+        Description = "The scenario file (JSON).",
+        Required = true,
+    };
+
+    private readonly Option<string[]> _policies = new("--policies", "-p")
+    {
+        Description = "Policies to compare, comma-separated: labels of the scenario's policies or names such as sS, sS-tuned, rule, " +
+            "forecast-order-up-to:ets, forecast-order-up-to:oracle (default: the scenario's policies).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private readonly Option<string?> _baseline = new("--baseline", "-b")
+    {
+        Description = "The policy the others are compared with (default: the first).",
+    };
+
+    private readonly Option<DirectoryInfo?> _out = new("--out", "-o")
+    {
+        Description = "Output folder (default: runs/<scenario>-compare-<timestamp>).",
+    };
+
+    private readonly Option<int> _resamples = new("--resamples")
+    {
+        Description = "Bootstrap resamples for the confidence intervals.",
+        DefaultValueFactory = _ => BootstrapOptions.DefaultResamples,
+    };
+
+    private readonly Option<int?> _chunkDays = new("--chunk-days")
+    {
+        Description = "Days per grain call (default: the scenario's chunkDays, else 365).",
+    };
+
+    public override IReadOnlyList<string> Path => ["compare"];
+
+    public override string Description =>
+        "Compare policies on the same data through the grains: fill rate, service, stockouts, inventory, cost, differences to a baseline with 95% CIs, " +
+        "and the service-versus-inventory frontier. Writes summary.json, per-sku.csv and report.html.";
+
+    public override IEnumerable<Symbol> Symbols => [_scenario, _policies, _baseline, _out, _resamples, _chunkDays];
+
+    public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
+    {
+        var resamples = parse.GetValue(_resamples);
+        if (resamples < 100)
+        {
+            throw new UserInputException($"--resamples must be at least 100 (got {resamples}).");
+        }
+
+        var chunkDays = parse.GetValue(_chunkDays);
+        if (chunkDays is < 1)
+        {
+            throw new UserInputException($"--chunk-days must be at least 1 (got {chunkDays}).");
+        }
+
+        var policies = (parse.GetValue(_policies) ?? [])
+            .SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToList();
+        var request = new CompareRequest
+        {
+            ScenarioPath = parse.GetRequiredValue(_scenario).FullName,
+            Policies = policies,
+            Baseline = parse.GetValue(_baseline),
+            OutDir = parse.GetValue(_out)?.FullName,
+            Bootstrap = new BootstrapOptions(Resamples: resamples),
+            ChunkDays = chunkDays,
+        };
+
+        // The silo starts while the dataset is read.
+        var silo = EmbeddedSilo.StartAsync(cancellationToken: cancellationToken);
+        try
+        {
+            var (result, folder) = await CliProgress.RunAsync(context, async report =>
+            {
+                var progress = new Progress<CompareStatus>(s => report(s.Stage, s.Fraction));
+                var started = await silo;
+                var forecasts = started.Services.GetRequiredService<ReplayForecastService>();
+                var compared = await CompareRunner.RunAsync(request, started.Grains, forecasts, progress, cancellationToken);
+                var outDir = request.OutDir ?? CompareRunner.DefaultOutDir(compared.Scenario.Name);
+                cancellationToken.ThrowIfCancellationRequested();
+                report("Writing results", 0);
+                CompareRunnerOutput.Write(compared, outDir);
+                report("Writing results", 1);
+                return (compared, outDir);
+            });
+            Print(context, result, folder);
+            return SeasonalCli.Ok;
+        }
+        finally
+        {
+            try
+            {
+                await (await silo).DisposeAsync();
+            }
+            catch (OperationCanceledException)
+            {
+                // the silo never started
+            }
+        }
+    }
+
+    private static void Print(CliContext context, CompareResult result, string folder)
+    {
+        var c = context.Console;
+        var inv = CultureInfo.InvariantCulture;
+        var w = result.Window;
+        var confidence = result.Bootstrap.Confidence * 100;
+        c.MarkupLine(Markup.Escape(string.Create(inv,
+            $"Scenario {result.Scenario.Name}: {result.Skus.Count:N0} SKUs x {w.Days} days ({w.Start:yyyy-MM-dd}..{w.End:yyyy-MM-dd}), {result.Variants.Count} policies; baseline {result.Baseline}; " +
+            $"{result.Seconds.GetValueOrDefault("total"):0.0} s (prepare {result.Seconds.GetValueOrDefault("prepare"):0.0}, tuning {result.Seconds.GetValueOrDefault("tuning"):0.0}, replay {result.Seconds.GetValueOrDefault("replay"):0.0}).")));
+        var table = new Table().AddColumns(
+            "policy", "fill rate", "cycle SL", "stockout d", "lost", "avg inv", "turns", "leftover", "total cost");
+        foreach (var column in table.Columns.Skip(1))
+        {
+            column.RightAligned().NoWrap();
+        }
+
+        var ci = $"{confidence:0.#}% CI";
+        var differences = new Table().AddColumns(
+            "policy", "Δ total cost", "Δ fill rate (pp)", "Δ avg inventory value", "Δ lost units");
+        differences.Columns[0].NoWrap();
+        table.Columns[0].NoWrap();
+        foreach (var column in differences.Columns.Skip(1))
+        {
+            column.RightAligned();
+        }
+
+        foreach (var row in result.Rows)
+        {
+            var m = row.Total;
+            var baseline = row.Policy == result.Baseline;
+            var name = Markup.Escape(row.Policy + (baseline ? " (baseline)" : ""));
+            table.AddRow(
+                name,
+                m.FillRate.ToString("P1", inv),
+                m.CycleServiceLevel.ToString("P1", inv),
+                m.StockoutDays.ToString("N0", inv),
+                m.UnitsLost.ToString("N0", inv),
+                m.AverageOnHandValue.ToString("N0", inv),
+                m.Turnover?.ToString("N2", inv) ?? "-",
+                m.LeftoverValue.ToString("N0", inv),
+                m.TotalCost.ToString("N0", inv));
+            if (!baseline)
+            {
+                differences.AddRow(
+                    name,
+                    Markup.Escape(Interval(row.CostDifference, v => v.ToString("+#,0;-#,0;0", inv))),
+                    Markup.Escape(Interval(row.FillRateDifference, v => (v * 100).ToString("+0.00;-0.00;0.00", inv))),
+                    Markup.Escape(Interval(row.Differences.GetValueOrDefault(CompareMetric.AverageInventoryValue.Name), v => v.ToString("+#,0;-#,0;0", inv))),
+                    Markup.Escape(Interval(row.Differences.GetValueOrDefault(CompareMetric.LostUnits.Name), v => v.ToString("+#,0;-#,0;0", inv))));
+            }
+        }
+
+        c.Write(table);
+        if (result.Rows.Count > 1)
+        {
+            c.MarkupLine(Markup.Escape($"Differences to {result.Baseline} (policy - baseline): estimate [{ci}], paired bootstrap over SKUs ({result.Bootstrap.Resamples} resamples):"));
+            c.Write(differences);
+        }
+        var efficient = result.Frontier.Where(p => p.Efficient).Select(p => p.Policy == p.Label ? p.Policy : $"{p.Policy}@{p.Label}");
+        c.MarkupLine(Markup.Escape("Frontier (fill rate vs average inventory value), efficient: " + string.Join(", ", efficient)));
+        var forecasts = result.Variants.Where(v => v.Variant.Forecaster is not null).ToList();
+        if (forecasts.Count > 0)
+        {
+            var accuracy = new Table().AddColumns("forecasts of", "reviews", "interval MAE", "interval bias", "interval coverage", "day MAE", "day coverage");
+            foreach (var column in accuracy.Columns.Skip(1))
+            {
+                column.RightAligned();
+            }
+
+            foreach (var v in forecasts)
+            {
+                var a = v.ForecastAccuracy!;
+                accuracy.AddRow(
+                    Markup.Escape(v.Variant.Label),
+                    a.Count.ToString("N0", inv),
+                    a.IntervalMae.ToString("N2", inv),
+                    a.IntervalBias.ToString("+0.00;-0.00;0.00", inv),
+                    a.IntervalCoverage.ToString("P1", inv),
+                    a.DayMae.ToString("N2", inv),
+                    a.DayCoverage.ToString("P1", inv));
+            }
+
+            c.Write(accuracy);
+            c.MarkupLine(Markup.Escape(string.Create(inv, $"Coverage: share of realised totals inside the forecast's {forecasts[0].ForecastAccuracy!.LowerLevel * 100:0.#}-{forecasts[0].ForecastAccuracy!.UpperLevel * 100:0.#}% band.")));
+        }
+
+        foreach (var t in result.Tuning)
+        {
+            c.MarkupLine(Markup.Escape(t.Method));
+        }
+
+        c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(folder, CompareRunnerOutput.SummaryFile)}, {CompareRunnerOutput.PerSkuFile} and report.html"));
+    }
+
+    private static string Interval(BootstrapInterval? d, Func<double, string> format) =>
+        d is null ? "-" : $"{format(d.Estimate)} [{format(d.Lower)}, {format(d.Upper)}]";
+}

@@ -1,0 +1,276 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using SeasonalGrains.Data;
+using SeasonalGrains.Forecasting.Lstm;
+using SeasonalGrains.Simulation.Replay;
+using Spectre.Console;
+
+namespace SeasonalGrains.Cli.Commands;
+
+/// <summary>
+/// <c>seasonal train --dataset DIR --out models/NAME</c>: cleans the dataset, trains the global quantile LSTM on
+/// the days before <c>--train-end</c> (default: all), shows each epoch's losses and the time left, saves the
+/// model folder (weights.bin, model.json, training.csv) and prints the kept epoch's validation figures.
+/// </summary>
+public sealed class TrainCommand : CliCommand
+{
+    /// <summary>Name of the per-epoch history written beside the model files.</summary>
+    public const string HistoryFile = "training.csv";
+
+    /// <summary>The trainer's defaults, predicting the levels a backtest scores (5% to 95%).</summary>
+    private static readonly LstmOptions Defaults = new() { Quantiles = [.. Forecasting.BacktestOptions.DefaultLevels] };
+
+    private readonly Option<DirectoryInfo> _dataset = new("--dataset", "-d")
+    {
+        Description = "The dataset folder.",
+        Required = true,
+    };
+
+    private readonly Option<DirectoryInfo> _out = new("--out", "-o")
+    {
+        Description = "The model folder to write (weights.bin, model.json, training.csv).",
+        Required = true,
+    };
+
+    private readonly Option<string?> _trainEnd = new("--train-end")
+    {
+        Description = "Train on the days before this date (yyyy-MM-dd); default: every day of the dataset.",
+    };
+
+    private readonly TrainingSymbols _training = new();
+
+    public override IReadOnlyList<string> Path => ["train"];
+
+    public override string Description => "Train the global quantile LSTM on a dataset folder and save the model folder.";
+
+    public override IEnumerable<Symbol> Symbols => [_dataset, _out, _trainEnd, .. _training.Symbols];
+
+    public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
+    {
+        var folder = parse.GetRequiredValue(_dataset).FullName;
+        var outFolder = parse.GetRequiredValue(_out).FullName;
+        var options = _training.Resolve(parse);
+        var dataset = await LoadCleanAsync(folder, cancellationToken);
+        var trainEnd = dataset.Days;
+        if (parse.GetValue(_trainEnd) is { } text)
+        {
+            var date = ParseDate(text, "--train-end");
+            trainEnd = date.DayNumber - dataset.Start.DayNumber;
+            if (trainEnd < 1 || trainEnd > dataset.Days)
+            {
+                throw new UserInputException(
+                    $"--train-end {text} must be within {dataset.Start.AddDays(1):yyyy-MM-dd}..{dataset.End.AddDays(1):yyyy-MM-dd} (the dataset covers {dataset.Start:yyyy-MM-dd}..{dataset.End:yyyy-MM-dd}).");
+            }
+        }
+
+        options = options with { TrainEndDay = trainEnd };
+        context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"Training on {dataset.Skus.Count:N0} SKUs, {dataset.Start:yyyy-MM-dd}..{dataset.DateOf(trainEnd - 1):yyyy-MM-dd} ({trainEnd:N0} days): " +
+            $"LSTM {options.Layers} x {options.HiddenSize}, dropout {options.Dropout:0.##}, window {options.Window}, horizon {options.Horizon}, " +
+            $"at most {options.MaxEpochs} epochs{(options.TimeBudget is { } b ? $" within {b:hh\\:mm\\:ss}" : "")}, seed {options.Seed}.")));
+        var result = await TrainAsync(context, dataset, options, cancellationToken);
+        using var model = result.Model;
+        cancellationToken.ThrowIfCancellationRequested();
+        model.Save(outFolder);
+        WriteHistory(result.History, System.IO.Path.Combine(outFolder, HistoryFile));
+        PrintSummary(context, model.Metadata);
+        context.Console.MarkupLine(Markup.Escape($"Wrote {outFolder} ({LstmModel.WeightsFile}, {LstmModel.MetadataFile}, {HistoryFile})."));
+        return SeasonalCli.Ok;
+    }
+
+    /// <summary>Reads, validates and cleans (interpolates missing units) a dataset folder.</summary>
+    internal static async Task<Dataset> LoadCleanAsync(string folder, CancellationToken cancellationToken)
+    {
+        var dataset = await Task.Run(() => DatasetLoadException.Read(folder), cancellationToken);
+        return DatasetCleaner.Clean(dataset).Cleaned;
+    }
+
+    internal static DateOnly ParseDate(string text, string option) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw new UserInputException($"{option}: '{text}' is not a date (expected yyyy-MM-dd).");
+
+    /// <summary>
+    /// Trains with a live display: on a terminal a bar over the epochs whose label shows the epoch, train and
+    /// validation loss and the time left; otherwise one line per epoch. Bad options or too little data are
+    /// reported as <see cref="UserInputException"/>.
+    /// </summary>
+    internal static async Task<LstmTrainingResult> TrainAsync(
+        CliContext context, Dataset dataset, LstmOptions options, CancellationToken cancellationToken)
+    {
+        if (!context.Interactive)
+        {
+            return await Task.Run(
+                () => Train(dataset, options, p =>
+                {
+                    context.Output.WriteLine(EpochLine(p));
+                    context.Output.Flush();
+                }, cancellationToken),
+                cancellationToken);
+        }
+
+        return await context.Console.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape($"Training: epoch 1/{options.MaxEpochs} running..."), maxValue: options.MaxEpochs);
+                var result = await Task.Run(
+                    () => Train(dataset, options, p =>
+                    {
+                        task.Description = Markup.Escape(EpochLine(p));
+                        task.Value = p.Epoch;
+                    }, cancellationToken),
+                    cancellationToken);
+                task.Value = task.MaxValue;
+                return result;
+            });
+    }
+
+    private static LstmTrainingResult Train(Dataset dataset, LstmOptions options, Action<LstmEpochProgress> progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return LstmTrainer.Train(dataset, options, progress, cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserInputException(e.Message);
+        }
+    }
+
+    private static string EpochLine(LstmEpochProgress p) => string.Create(CultureInfo.InvariantCulture,
+        $"Epoch {p.Epoch}/{p.MaxEpochs}: train loss {p.TrainLoss:0.0000}, validation loss {p.ValidationLoss:0.0000}{(p.Improved ? " (best)" : "")}, " +
+        $"{p.Elapsed.TotalSeconds:0} s elapsed, at most {p.EstimatedRemaining.TotalSeconds:0} s left");
+
+    /// <summary>The kept epoch's validation figures and the training summary as two tables.</summary>
+    internal static void PrintSummary(CliContext context, LstmModelMetadata metadata)
+    {
+        var v = metadata.Validation;
+        var t = metadata.Training;
+        var c = context.Console;
+        c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"Validation: {metadata.DatasetStart.AddDays(metadata.ValidationStartDay):yyyy-MM-dd}..{metadata.DatasetStart.AddDays(metadata.TrainEndDay - 1):yyyy-MM-dd}, {v.Windows:N0} windows of {metadata.Horizon} days (kept epoch {t.BestEpoch}).")));
+        var table = new Table().AddColumns("metric", "value");
+        table.Columns[1].RightAligned();
+        table.AddRow("pinball loss (scaled units)", F(v.PinballLoss, "0.0000"));
+        for (var k = 0; k < metadata.Quantiles.Count; k++)
+        {
+            table.AddRow(
+                Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"share of actuals <= P{metadata.Quantiles[k] * 100:0.#}")),
+                F(v.Coverage.Count > k ? v.Coverage[k] : double.NaN, "P1"));
+        }
+
+        table.AddRow("MAE of the median (units)", F(v.MedianMae, "0.000"));
+        table.AddRow("MAE of the mean (units)", F(v.MeanMae, "0.000"));
+        table.AddRow("wMAPE of the mean", F(v.MeanWape, "P1"));
+        table.AddRow("epochs run", t.EpochsRun.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("stopped by", Markup.Escape(t.StopReason));
+        table.AddRow("training windows", t.TrainingWindows.ToString("N0", CultureInfo.InvariantCulture));
+        table.AddRow("training time", F(t.ElapsedSeconds, "0.0") + " s");
+        c.Write(table);
+    }
+
+    private static void WriteHistory(IReadOnlyList<LstmEpochProgress> history, string path)
+    {
+        var text = new StringBuilder("epoch,train_loss,validation_loss,improved,elapsed_seconds\n");
+        foreach (var p in history)
+        {
+            text.Append(string.Create(CultureInfo.InvariantCulture,
+                $"{p.Epoch},{p.TrainLoss:0.######},{p.ValidationLoss:0.######},{(p.Improved ? 1 : 0)},{p.Elapsed.TotalSeconds:0.###}\n"));
+        }
+
+        File.WriteAllText(path, text.ToString(), new UTF8Encoding(false));
+    }
+
+    private static string F(double value, string format) =>
+        double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "-";
+
+    /// <summary>The training options shared by <c>train</c> and <c>backtest</c> (for the model it trains in-process).</summary>
+    internal sealed class TrainingSymbols
+    {
+        private readonly Option<int> _epochs = new("--epochs")
+        {
+            Description = "Most epochs (training stops earlier when the validation loss stops improving).",
+            DefaultValueFactory = _ => Defaults.MaxEpochs,
+        };
+
+        private readonly Option<int> _hidden = new("--hidden")
+        {
+            Description = "LSTM hidden size.",
+            DefaultValueFactory = _ => Defaults.HiddenSize,
+        };
+
+        private readonly Option<int> _layers = new("--layers")
+        {
+            Description = "Stacked LSTM layers.",
+            DefaultValueFactory = _ => Defaults.Layers,
+        };
+
+        private readonly Option<double> _dropout = new("--dropout")
+        {
+            Description = "Dropout between LSTM layers and in the shared layer, in [0, 1).",
+            DefaultValueFactory = _ => Defaults.Dropout,
+        };
+
+        private readonly Option<long> _seed = new("--seed")
+        {
+            Description = "Random seed (same seed, data and threads: same model).",
+            DefaultValueFactory = _ => 1,
+        };
+
+        private readonly Option<string> _timeBudget = new("--time-budget")
+        {
+            Description = "Stop before an epoch that would end past this time (hh:mm:ss).",
+            DefaultValueFactory = _ => "00:05:00",
+        };
+
+        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _seed, _timeBudget];
+
+        /// <summary>The LSTM options from the command line; invalid values are reported as <see cref="UserInputException"/>.</summary>
+        public LstmOptions Resolve(ParseResult parse)
+        {
+            var text = parse.GetRequiredValue(_timeBudget);
+            if (!TimeSpan.TryParseExact(text, [@"hh\:mm\:ss", @"h\:mm\:ss", @"d\.hh\:mm\:ss"], CultureInfo.InvariantCulture, out var budget) || budget <= TimeSpan.Zero)
+            {
+                throw new UserInputException($"--time-budget: '{text}' is not a positive duration (expected hh:mm:ss, such as 00:05:00).");
+            }
+
+            var options = Defaults with
+            {
+                MaxEpochs = parse.GetValue(_epochs),
+                HiddenSize = parse.GetValue(_hidden),
+                Layers = parse.GetValue(_layers),
+                Dropout = parse.GetValue(_dropout),
+                Seed = parse.GetValue(_seed),
+                TimeBudget = budget,
+            };
+            Check(options.MaxEpochs >= 1, $"--epochs must be at least 1 (got {options.MaxEpochs}).");
+            Check(options.HiddenSize is >= 1 and <= 4096, $"--hidden must be within 1..4096 (got {options.HiddenSize}).");
+            Check(options.Layers is >= 1 and <= 16, $"--layers must be within 1..16 (got {options.Layers}).");
+            Check(
+                options.Dropout is >= 0 and < 1,
+                $"--dropout must be within [0, 1) (got {options.Dropout.ToString(CultureInfo.InvariantCulture)}).");
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new UserInputException(e.Message);
+            }
+
+            return options;
+        }
+
+        private static void Check(bool condition, string message)
+        {
+            if (!condition)
+            {
+                throw new UserInputException(message);
+            }
+        }
+    }
+}

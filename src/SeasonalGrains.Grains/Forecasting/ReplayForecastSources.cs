@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using SeasonalGrains.Data;
+using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Lstm;
+
+namespace SeasonalGrains.Grains.Forecasting;
+
+/// <summary>What is needed to build the forecast sources of a replay run.</summary>
+public sealed record ForecastSourceOptions
+{
+    /// <summary>Outlook settings shared by every source (seed, sample paths, horizon, review period).</summary>
+    public OutlookOptions Outlook { get; init; } = new();
+
+    /// <summary>The true distribution, for <c>oracle</c>; read only when that source is asked for.</summary>
+    public Func<IDemandTruth?>? Truth { get; init; }
+
+    /// <summary>Model folders by forecaster name (<c>lstm</c>).</summary>
+    public IReadOnlyDictionary<string, string> ModelFolders { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// The forecast sources of one replay run: one <see cref="ForecastOutlookProvider"/> per forecaster,
+/// all over the run's dataset and with the same outlook options, so every source draws the same
+/// sample-path random numbers for a SKU-day (common random numbers) and a policy replayed twice,
+/// or through the grains and in a bare loop, sees identical outlooks.
+/// </summary>
+/// <remarks>
+/// The first request at an origin forecasts every SKU of the run in one forecaster call (and the
+/// earlier origins the error record reads); <see cref="OutlookAsync"/> does that work on the thread
+/// pool, once per origin, so the many grains waiting for the same origin block no thread.
+/// </remarks>
+public sealed class ReplayForecastSources : IDisposable
+{
+    private readonly Dictionary<string, ForecastOutlookProvider> _providers;
+    private readonly ConcurrentDictionary<(string Source, int Origin), Task> _prepared = new();
+    private readonly IReadOnlyList<IDisposable> _owned;
+    private int _disposed;
+
+    public ReplayForecastSources(Dataset dataset, IReadOnlyDictionary<string, ForecastOutlookProvider> providers, IEnumerable<IDisposable>? owned = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(providers);
+        foreach (var (name, provider) in providers)
+        {
+            if (!ReferenceEquals(provider.Dataset, dataset))
+            {
+                throw new ArgumentException($"Forecast source '{name}' forecasts another dataset than the run's.", nameof(providers));
+            }
+        }
+
+        Dataset = dataset;
+        _providers = new Dictionary<string, ForecastOutlookProvider>(providers, StringComparer.Ordinal);
+        _owned = owned?.ToList() ?? [];
+    }
+
+    public Dataset Dataset { get; }
+
+    public IReadOnlyCollection<string> Names => _providers.Keys;
+
+    /// <summary>
+    /// Builds one provider per name in <paramref name="sources"/> (names of <see cref="ForecasterCatalog"/>):
+    /// baselines with their defaults, <c>oracle</c> through <see cref="ForecastOutlookProvider.ForTruth"/>
+    /// (independent days, as the true daily draws are), <c>lstm</c> from its model folder.
+    /// </summary>
+    public static ReplayForecastSources Create(Dataset dataset, IEnumerable<string> sources, ForecastSourceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(options);
+        var providers = new Dictionary<string, ForecastOutlookProvider>(StringComparer.Ordinal);
+        var owned = new List<IDisposable>();
+        try
+        {
+            foreach (var name in sources.Select(ForecasterCatalog.Canonical).Distinct(StringComparer.Ordinal))
+            {
+                providers[name] = name switch
+                {
+                    ForecasterCatalog.Oracle => ForecastOutlookProvider.ForTruth(
+                        options.Truth?.Invoke() ?? throw new InvalidOperationException(
+                            "The 'oracle' forecaster needs the true demand distribution: a generated dataset folder with truth.csv."),
+                        dataset,
+                        options.Outlook),
+                    ForecasterCatalog.Lstm => new ForecastOutlookProvider(LoadLstm(options, owned), dataset, options.Outlook),
+                    _ when ForecasterCatalog.IsBaseline(name) => new ForecastOutlookProvider(BaselineForecasters.Create(name), dataset, options.Outlook),
+                    _ => throw new ArgumentException($"Unknown forecaster '{name}' (known: {string.Join(", ", ForecasterCatalog.Names)}).", nameof(sources)),
+                };
+            }
+        }
+        catch
+        {
+            foreach (var o in owned)
+            {
+                o.Dispose();
+            }
+
+            throw;
+        }
+
+        return new ReplayForecastSources(dataset, providers, owned);
+    }
+
+    public ForecastOutlookProvider Provider(string source) =>
+        _providers.TryGetValue(source, out var p)
+            ? p
+            : throw new ArgumentException($"The run has no forecast source '{source}' (it has: {string.Join(", ", _providers.Keys)}).", nameof(source));
+
+    /// <summary>The outlook of a SKU at an origin, forecast on the calling thread where not yet done.</summary>
+    public SamplePathOutlook Outlook(string source, int skuIndex, int origin) => Provider(source).GetOutlook(skuIndex, origin);
+
+    /// <summary>
+    /// The outlook of a SKU at an origin; the origin's forecasts are made once, on the thread pool, and the next
+    /// review's origin (one review period later) is started too, so forecasting runs ahead of the reviews.
+    /// </summary>
+    public async ValueTask<SamplePathOutlook> OutlookAsync(string source, int skuIndex, int origin)
+    {
+        var provider = Provider(source);
+        var ready = Prepare(provider, source, skuIndex, origin);
+        var next = origin + provider.Options.ReviewPeriodDays;
+        if (next < Dataset.Days)
+        {
+            _ = Prepare(provider, source, skuIndex, next);
+        }
+
+        if (!ready.IsCompletedSuccessfully)
+        {
+            await ready.ConfigureAwait(false);
+        }
+
+        return provider.GetOutlook(skuIndex, origin);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            foreach (var o in _owned)
+            {
+                o.Dispose();
+            }
+        }
+    }
+
+    private Task Prepare(ForecastOutlookProvider provider, string source, int skuIndex, int origin) =>
+        _prepared.GetOrAdd((source, origin), key => Task.Run(() =>
+        {
+            provider.Forecasts(key.Origin);
+
+            // the error record reads the forecasts of the earlier origins: make them here too
+            provider.MeasuredErrorStandardDeviation(skuIndex, key.Origin);
+        }));
+
+    private static LstmForecaster LoadLstm(ForecastSourceOptions options, List<IDisposable> owned)
+    {
+        if (!options.ModelFolders.TryGetValue(ForecasterCatalog.Lstm, out var folder) || string.IsNullOrWhiteSpace(folder))
+        {
+            throw new InvalidOperationException("The 'lstm' forecaster needs a model folder: forecasters.lstm.model in the scenario.");
+        }
+
+        var model = LstmModel.Load(folder);
+        owned.Add(model);
+        return new LstmForecaster(model);
+    }
+}

@@ -1,0 +1,73 @@
+using SeasonalGrains.Abstractions;
+using SeasonalGrains.Domain.Policies;
+
+namespace SeasonalGrains.Grains.Forecasting;
+
+/// <summary>
+/// The forecasts of one SKU's season under a forecast policy: fetches the outlook of each review
+/// from the run's sources (origin = the window day's dataset index) and records it with
+/// <see cref="ReviewForecastRecorder"/>. Used alike by the SKU grain and the bare replay loop, so
+/// both give a policy the same outlooks and record the same log.
+/// </summary>
+public sealed class SkuForecastSession
+{
+    private readonly ReplayForecastSources _sources;
+
+    public SkuForecastSession(ReplayForecastSources sources, SkuSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(setup);
+        Spec = setup.Forecast ?? throw new ArgumentException($"The setup of SKU '{setup.Sku}' names no forecast source.", nameof(setup));
+        if (setup.WindowDays < 1)
+        {
+            throw new ArgumentException($"SKU '{setup.Sku}': a forecast policy needs a season of known length (WindowDays > 0).", nameof(setup));
+        }
+
+        _ = sources.Provider(Spec.Source); // fails early on a source the run does not have
+        var dataset = sources.Dataset;
+        if (Spec.SkuIndex < 0 || Spec.SkuIndex >= dataset.Skus.Count || dataset.Skus[Spec.SkuIndex].Sku != setup.Sku)
+        {
+            throw new ArgumentException($"SKU '{setup.Sku}': forecast SKU index {Spec.SkuIndex} does not point at it in the run's dataset.", nameof(setup));
+        }
+
+        if (Spec.OriginOffset < 1 || Spec.OriginOffset + setup.WindowDays > dataset.Days)
+        {
+            throw new ArgumentException(
+                $"SKU '{setup.Sku}': the window (dataset days {Spec.OriginOffset}..{Spec.OriginOffset + setup.WindowDays - 1}) must have history before it and lie inside the dataset's {dataset.Days} days.",
+                nameof(setup));
+        }
+
+        _sources = sources;
+        Recorder = new ReviewForecastRecorder(setup.WindowDays, setup.ReviewPeriodDays, setup.Terms.LeadTimeDays, Spec.RecordLower, Spec.RecordUpper);
+    }
+
+    public ForecastSpec Spec { get; }
+
+    public ReviewForecastRecorder Recorder { get; }
+
+    /// <summary>The run id of a replay grain key <c>{runId}/{policy}/{sku}</c>.</summary>
+    public static string RunIdOf(string grainKey)
+    {
+        ArgumentNullException.ThrowIfNull(grainKey);
+        var slash = grainKey.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 ? grainKey[..slash] : grainKey;
+    }
+
+    /// <summary>The outlook of the review on window day <paramref name="day"/> (recorded).</summary>
+    public async ValueTask<IDemandOutlook> ReviewAsync(int day)
+    {
+        var outlook = await _sources.OutlookAsync(Spec.Source, Spec.SkuIndex, Spec.OriginOffset + day);
+        Recorder.Review(day, outlook);
+        return outlook;
+    }
+
+    /// <summary>As <see cref="ReviewAsync"/>, forecasting on the calling thread.</summary>
+    public IDemandOutlook Review(int day)
+    {
+        var outlook = _sources.Outlook(Spec.Source, Spec.SkuIndex, Spec.OriginOffset + day);
+        Recorder.Review(day, outlook);
+        return outlook;
+    }
+
+    public void Observe(int day, double demand) => Recorder.Observe(day, demand);
+}

@@ -1,0 +1,120 @@
+using SeasonalGrains.Domain.Policies;
+
+namespace SeasonalGrains.Grains.Live;
+
+/// <summary>Settings of live SKUs (configuration section <see cref="Section"/>).</summary>
+public sealed class LiveSkuOptions
+{
+    public const string Section = "Live";
+
+    /// <summary>Days of sales a live SKU keeps as its feature window (forecast input and derived policy parameters).</summary>
+    public const int WindowDays = 28;
+
+    /// <summary>
+    /// The forecaster live SKUs ask at each day close: a registered <c>IForecaster</c> of that name, else
+    /// the baseline of that name (naive, seasonal-naive, moving-average, ets, croston, tsb, ...).
+    /// </summary>
+    public string Forecaster { get; set; } = "seasonal-naive";
+
+    /// <summary>Days forecast at each day close (at least lead time + review period are always forecast).</summary>
+    public int ForecastHorizonDays { get; set; } = 14;
+
+    /// <summary>The quantile levels of forecasts, strictly ascending inside (0, 1).</summary>
+    public double[] QuantileLevels { get; set; } = [0.1, 0.5, 0.9];
+
+    /// <summary>
+    /// Most event ids a SKU remembers: the ids of its open days and of its last closed day. Beyond it
+    /// new events are refused until days close (a retry is only recognised while its id is remembered;
+    /// an event for an older day is refused as closed, so it is never applied twice either).
+    /// </summary>
+    public int MaxEventIds { get; set; } = 20_000;
+
+    /// <summary>Orders (suggestions and their outcomes) each SKU keeps, newest first.</summary>
+    public int RecentOrders { get; set; } = 20;
+
+    /// <summary>IANA or Windows id of the time zone whose calendar days are the business days.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Time of day (in <see cref="TimeZone"/>) of the daily close reminder; it closes every open day before the current one.</summary>
+    public TimeSpan DayCloseTime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>SKUs' reminders are spread over this many minutes after <see cref="DayCloseTime"/> (by a hash of the SKU id).</summary>
+    public int DayCloseSpreadMinutes { get; set; } = 10;
+
+    /// <summary>The policies a live SKU may name: the classical ones and the forecast-driven ones.</summary>
+    public PolicyCatalog Policies { get; set; } = ForecastPolicyCatalog.All;
+
+    /// <summary>Every problem, each naming its setting; empty when the options are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Forecaster))
+        {
+            errors.Add($"{Section}:{nameof(Forecaster)} must name a forecaster.");
+        }
+
+        if (ForecastHorizonDays is < 1 or > 366)
+        {
+            errors.Add($"{Section}:{nameof(ForecastHorizonDays)} must be 1-366 (got {ForecastHorizonDays}).");
+        }
+
+        if (QuantileLevels is null || QuantileLevels.Length == 0)
+        {
+            errors.Add($"{Section}:{nameof(QuantileLevels)} must hold at least one level.");
+        }
+        else
+        {
+            for (var k = 0; k < QuantileLevels.Length; k++)
+            {
+                if (!(QuantileLevels[k] > 0 && QuantileLevels[k] < 1) || (k > 0 && QuantileLevels[k] <= QuantileLevels[k - 1]))
+                {
+                    errors.Add($"{Section}:{nameof(QuantileLevels)} must be strictly ascending inside (0, 1).");
+                    break;
+                }
+            }
+        }
+
+        if (MaxEventIds < 1)
+        {
+            errors.Add($"{Section}:{nameof(MaxEventIds)} must be at least 1 (got {MaxEventIds}).");
+        }
+
+        if (RecentOrders < 1)
+        {
+            errors.Add($"{Section}:{nameof(RecentOrders)} must be at least 1 (got {RecentOrders}).");
+        }
+
+        if (DayCloseTime < TimeSpan.Zero || DayCloseTime >= TimeSpan.FromDays(1))
+        {
+            errors.Add($"{Section}:{nameof(DayCloseTime)} must be a time of day 00:00-23:59 (got {DayCloseTime}).");
+        }
+
+        if (DayCloseSpreadMinutes is < 0 or > 720)
+        {
+            errors.Add($"{Section}:{nameof(DayCloseSpreadMinutes)} must be 0-720 (got {DayCloseSpreadMinutes}).");
+        }
+
+        if (!TryFindTimeZone(TimeZone, out _))
+        {
+            errors.Add($"{Section}:{nameof(TimeZone)} '{TimeZone}' is not a known time zone.");
+        }
+
+        if (Policies is null)
+        {
+            errors.Add($"{Section}:{nameof(Policies)} must be set.");
+        }
+
+        return errors;
+    }
+
+    internal static bool TryFindTimeZone(string? id, out TimeZoneInfo zone)
+    {
+        zone = TimeZoneInfo.Utc;
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return false;
+        }
+
+        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone!);
+    }
+}

@@ -1,0 +1,54 @@
+using SeasonalGrains.Abstractions.Live;
+using SeasonalGrains.Grains.State;
+
+namespace SeasonalGrains.Grains.Live;
+
+/// <summary>
+/// The persisted state of a live SKU, replaced as a whole on every write. Fields are only ever added
+/// with new ids.
+/// </summary>
+[GenerateSerializer, Immutable]
+[Alias("SeasonalGrains.Live.LiveSkuState.v1")]
+public sealed record LiveSkuState
+{
+    public const int CurrentVersion = 1;
+
+    [Id(0)] public int Version { get; init; } = CurrentVersion;
+
+    /// <summary>Null until the SKU is defined.</summary>
+    [Id(1)] public LiveSkuDefinition? Definition { get; init; }
+
+    [Id(2)] public DateOnly OpenDate { get; init; }
+
+    [Id(3)] public LedgerSnapshot? Ledger { get; init; }
+
+    /// <summary>The last closed days, oldest first.</summary>
+    [Id(4)] public LiveDay[] Days { get; init; } = [];
+
+    /// <summary>Sales and receipts booked to days not closed yet.</summary>
+    [Id(5)] public PendingDay[] Pending { get; init; } = [];
+
+    /// <summary>The event ids remembered (those of open days and of the last closed day).</summary>
+    [Id(6)] public RememberedEvent[] Events { get; init; } = [];
+
+    [Id(7)] public LiveForecast? Forecast { get; init; }
+
+    /// <summary>Recent orders, newest first.</summary>
+    [Id(8)] public LiveOrder[] Orders { get; init; } = [];
+
+    [Id(9)] public string? LastCloseWarning { get; init; }
+}
+
+/// <summary>What has been booked to one open day.</summary>
+[GenerateSerializer, Immutable]
+[Alias("SeasonalGrains.Live.PendingDay.v1")]
+public sealed record PendingDay([property: Id(0)] DateOnly Date, [property: Id(1)] double Sales, [property: Id(2)] double Receipts);
+
+/// <summary>An applied event, remembered to answer retries: its id and content.</summary>
+[GenerateSerializer, Immutable]
+[Alias("SeasonalGrains.Live.RememberedEvent.v1")]
+public sealed record RememberedEvent(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] LiveEventKind Kind,
+    [property: Id(2)] double Units,
+    [property: Id(3)] DateOnly Date);

@@ -1,0 +1,288 @@
+using System.Text.Json.Serialization;
+using SeasonalGrains.Abstractions;
+
+namespace SeasonalGrains.Host.Api;
+
+// ---- requests: every field is optional in the type so that a missing one is reported by name ----
+
+/// <summary>The master data of a SKU (PUT /skus/{sku}).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record SkuDefinitionRequest
+{
+    public string? Category { get; init; }
+
+    public string? Region { get; init; }
+
+    /// <summary>Purchase cost of one unit.</summary>
+    public double? UnitCost { get; init; }
+
+    /// <summary>Selling price of one unit.</summary>
+    public double? UnitPrice { get; init; }
+
+    /// <summary>Days from placing an order to its arrival (required).</summary>
+    public int? LeadTimeDays { get; init; }
+
+    /// <summary>Units on hand when the SKU is created.</summary>
+    public double? InitialOnHand { get; init; }
+
+    /// <summary>Minimum order quantity (0 = none).</summary>
+    public double? Moq { get; init; }
+
+    /// <summary>Orders are rounded up to a multiple of it (default 1).</summary>
+    public double? CasePack { get; init; }
+
+    /// <summary>What one unsold unit is worth at the end.</summary>
+    public double? SalvageValue { get; init; }
+
+    /// <summary><c>backorders</c> (default) or <c>lostSales</c>.</summary>
+    public FulfilmentMode? Fulfilment { get; init; }
+
+    /// <summary>Days between policy reviews (default 1: a suggestion may follow every day close).</summary>
+    public int? ReviewPeriodDays { get; init; }
+
+    public CostsRequest? Costs { get; init; }
+
+    /// <summary>The reorder policy (required).</summary>
+    public PolicyRequest? Policy { get; init; }
+
+    /// <summary>The SKU's first business day (default: today).</summary>
+    public DateOnly? StartDate { get; init; }
+
+    /// <summary>Daily units sold before the start date, oldest first (at most 28).</summary>
+    public double[]? History { get; init; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record CostsRequest
+{
+    /// <summary>Per unit on hand at the end of a day.</summary>
+    public double? HoldingPerUnitDay { get; init; }
+
+    /// <summary>Per lost unit (lost sales) or per backordered unit-day (backorders).</summary>
+    public double? ShortagePerUnit { get; init; }
+
+    public double? FixedPerOrder { get; init; }
+
+    /// <summary>Per unit ordered (default: the unit cost).</summary>
+    public double? PurchasePerUnit { get; init; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record PolicyRequest
+{
+    /// <summary>A policy name: base-stock, sS, rQ, RS, rule, forecast-order-up-to, forecast-safety-stock, season-aware.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Explicit parameters (e.g. <c>{"s": 20, "S": 60}</c>); the others are derived from the last 28 days of sales.</summary>
+    public Dictionary<string, double>? Parameters { get; init; }
+
+    /// <summary>Service level aimed at when a parameter is derived (default 0.95).</summary>
+    public double? TargetServiceLevel { get; init; }
+}
+
+/// <summary>A sale or receipt of one SKU.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record EventRequest
+{
+    /// <summary>The sender's id of the event (1-100 characters); a retry with the same id is applied once.</summary>
+    public string? EventId { get; init; }
+
+    /// <summary>Units, a finite number &gt; 0.</summary>
+    public double? Units { get; init; }
+
+    /// <summary>The business day (default: the SKU's open day).</summary>
+    public DateOnly? Date { get; init; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record SalesBatchRequest
+{
+    public List<BatchSaleRequest>? Sales { get; init; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record BatchSaleRequest
+{
+    public string? Sku { get; init; }
+
+    public string? EventId { get; init; }
+
+    public double? Units { get; init; }
+
+    public DateOnly? Date { get; init; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record CloseDayRequest
+{
+    /// <summary>Close every open day through this one (default: the open day only).</summary>
+    public DateOnly? Date { get; init; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record ReplayRequestBody
+{
+    /// <summary>Path of a scenario file on the server, inside the configured scenario folder.</summary>
+    public string? ScenarioPath { get; init; }
+
+    /// <summary>Only these policy labels (default: all of the scenario's).</summary>
+    public List<string>? Policies { get; init; }
+
+    /// <summary>Days per grain call (default: the scenario's).</summary>
+    public int? ChunkDays { get; init; }
+}
+
+// ---- responses ----
+
+public sealed record EventResponse(string EventId, string Status, DateOnly? Date);
+
+public sealed record BatchResponse(int Applied, int Duplicates, int Failed, IReadOnlyList<BatchItemResult> Results);
+
+public sealed record BatchItemResult(
+    int Index,
+    string? Sku,
+    string? EventId,
+    string Status,
+    int HttpStatus,
+    DateOnly? Date,
+    string? Detail,
+    IDictionary<string, string[]>? Errors);
+
+public sealed record OrderResponse(
+    string Id,
+    string Sku,
+    double Units,
+    double RawUnits,
+    double InventoryPosition,
+    string Policy,
+    string Status,
+    DateTimeOffset CreatedAt,
+    DateOnly ForDate,
+    DateTimeOffset? AcceptedAt,
+    DateOnly? ExpectedArrival);
+
+public sealed record OrderListResponse(string Status, int Page, int PageSize, int Total, IReadOnlyList<OrderResponse> Orders);
+
+public sealed record DayResponse(
+    DateOnly Date,
+    double Sales,
+    double Receipts,
+    double Received,
+    double Filled,
+    double Shortage,
+    double OnHand,
+    double OnOrder,
+    double Backorders);
+
+public sealed record ForecastDayResponse(DateOnly Date, double Mean, IReadOnlyList<double> Quantiles);
+
+public sealed record ForecastResponse(string Sku, DateOnly Start, string Forecaster, int HistoryDays, IReadOnlyList<double> Levels, IReadOnlyList<ForecastDayResponse> Days);
+
+public sealed record DueResponse(DateOnly Date, double Units);
+
+public sealed record PolicyResponse(string Name, IReadOnlyDictionary<string, double> Parameters, double TargetServiceLevel);
+
+public sealed record MetricsResponse(
+    double UnitsDemanded,
+    double UnitsSold,
+    double UnitsFilledOnDemand,
+    double UnitsLost,
+    double UnitsBackordered,
+    double UnitsReceived,
+    double UnitsOrdered,
+    int OrdersPlaced,
+    int StockoutDays,
+    double FillRate,
+    double HoldingCost,
+    double ShortageCost,
+    double OrderingCost,
+    double PurchaseCost);
+
+public sealed record SkuResponse
+{
+    public required string Sku { get; init; }
+
+    public required string Category { get; init; }
+
+    public required string Region { get; init; }
+
+    /// <summary>Events are booked to this day now; every earlier day is closed.</summary>
+    public DateOnly OpenDate { get; init; }
+
+    public DateOnly StartDate { get; init; }
+
+    public int DaysClosed { get; init; }
+
+    public double OnHand { get; init; }
+
+    public double OnOrder { get; init; }
+
+    public double Backorders { get; init; }
+
+    /// <summary>On hand + on order - backorders.</summary>
+    public double InventoryPosition { get; init; }
+
+    public double PendingSales { get; init; }
+
+    public double PendingReceipts { get; init; }
+
+    public int LeadTimeDays { get; init; }
+
+    public required PolicyResponse Policy { get; init; }
+
+    public required string Forecaster { get; init; }
+
+    /// <summary>The last closed days (at most 28), oldest first.</summary>
+    public required IReadOnlyList<DayResponse> Days { get; init; }
+
+    /// <summary>Daily sales given with the definition, before the start date.</summary>
+    public required IReadOnlyList<double> SeedHistory { get; init; }
+
+    /// <summary>The forecast made at the last day close.</summary>
+    public ForecastResponse? Forecast { get; init; }
+
+    /// <summary>The open order suggestion.</summary>
+    public OrderResponse? Suggestion { get; init; }
+
+    public required IReadOnlyList<OrderResponse> Orders { get; init; }
+
+    /// <summary>Accepted units due to arrive, by day.</summary>
+    public required IReadOnlyList<DueResponse> DueIn { get; init; }
+
+    public required MetricsResponse Metrics { get; init; }
+
+    public string? Warning { get; init; }
+}
+
+public sealed record CloseDayResponse(string Status, IReadOnlyList<DayResponse> Closed, OrderResponse? Suggestion, string? Detail, SkuResponse? Sku);
+
+public sealed record ReplayPolicyResult(
+    string Label,
+    string Policy,
+    double FillRate,
+    double CycleServiceLevel,
+    double TotalCost,
+    double HoldingCost,
+    double ShortageCost,
+    double OrderingCost,
+    double UnitsDemanded,
+    double UnitsSold,
+    int StockoutDays,
+    double AverageOnHandUnits,
+    double? Turnover,
+    double Seconds);
+
+public sealed record ReplayResults(string RunId, int Skus, DateOnly WindowStart, DateOnly WindowEnd, int Days, double Seconds, IReadOnlyList<ReplayPolicyResult> Policies);
+
+public sealed record ReplayResponse(
+    string Id,
+    string ScenarioPath,
+    string State,
+    string? Stage,
+    double Fraction,
+    string? Detail,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? OutDir,
+    string? Error,
+    ReplayResults? Results);

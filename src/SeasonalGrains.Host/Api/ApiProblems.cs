@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace SeasonalGrains.Host.Api;
+
+/// <summary>The API's error responses: ProblemDetails, with field-level errors where a field is at fault.</summary>
+public static class ApiProblems
+{
+    public static IResult Validation(FieldErrors errors, string title = "The request has invalid fields.") =>
+        Results.ValidationProblem(errors.ToDictionary(), title: title);
+
+    public static IResult Validation(string field, string message) => Validation(new FieldErrors().Add(field, message));
+
+    public static IResult NotFound(string title, string detail) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: title, detail: detail);
+
+    public static IResult Conflict(string title, string? detail) => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
+
+    public static IResult Conflict(FieldErrors errors, string title) =>
+        Results.ValidationProblem(errors.ToDictionary(), title: title, statusCode: StatusCodes.Status409Conflict);
+
+    public static IResult UnknownSku(string sku) => NotFound("SKU not found", $"There is no SKU '{sku}'; define it with PUT /api/v1/skus/{sku}.");
+
+    /// <summary>
+    /// The field a JSON path points at, as the request's JSON names it: <c>$.costs.holdingPerUnitDay</c> is
+    /// <c>costs.holdingPerUnitDay</c>, <c>$.sales[3].units</c> is <c>sales[3].units</c>; null for the whole body.
+    /// </summary>
+    public static string? FieldOf(string? jsonPath)
+    {
+        if (string.IsNullOrEmpty(jsonPath) || jsonPath == "$")
+        {
+            return null;
+        }
+
+        var field = jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+        return field.Length == 0 ? null : field;
+    }
+}
+
+/// <summary>
+/// Turns exceptions into ProblemDetails without internals: a malformed or mistyped JSON body into a
+/// validation problem naming the field, an oversized body into 413, other bad requests into their status,
+/// and anything else into a bare 500 (the exception is logged, never sent).
+/// </summary>
+public sealed class ApiExceptionHandler(IOptions<ApiOptions> options, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        ArgumentNullException.ThrowIfNull(exception);
+        IResult result;
+        if (exception is BadHttpRequestException bad)
+        {
+            result = bad.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => Results.Problem(
+                    statusCode: StatusCodes.Status413PayloadTooLarge,
+                    title: "Request body too large",
+                    detail: $"The body exceeds the limit of {options.Value.MaxRequestBodyBytes} bytes."),
+                StatusCodes.Status400BadRequest when Find<JsonException>(bad) is { } json => JsonProblem(json),
+                StatusCodes.Status415UnsupportedMediaType => Results.Problem(
+                    statusCode: StatusCodes.Status415UnsupportedMediaType,
+                    title: "Unsupported media type",
+                    detail: "Send the body as JSON with Content-Type: application/json."),
+                _ => Results.Problem(statusCode: bad.StatusCode, title: "Bad request", detail: bad.Message),
+            };
+        }
+        else
+        {
+            ApiLog.Unhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            result = Results.Problem(
+                statusCode: StatusCodes.Status500InternalServerError,
+                title: "An unexpected error occurred",
+                detail: $"The request failed on the server (trace {httpContext.TraceIdentifier}).");
+        }
+
+        await result.ExecuteAsync(httpContext);
+        return true;
+    }
+
+    private static IResult JsonProblem(JsonException json)
+    {
+        var field = ApiProblems.FieldOf(json.Path);
+        if (field is null)
+        {
+            return ApiProblems.Validation("body", "is not a valid JSON object for this request.");
+        }
+
+        var message = json.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            ? "is not a field of this request."
+            : "has a value of the wrong type or is malformed (numbers must be finite JSON numbers, dates yyyy-MM-dd).";
+        return ApiProblems.Validation(field, message);
+    }
+
+    private static T? Find<T>(Exception exception)
+        where T : Exception
+    {
+        for (var e = exception.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+}
+
+internal static partial class ApiLog
+{
+    [LoggerMessage(EventId = 4200, Level = LogLevel.Error, Message = "Request {Method} {Path} failed")]
+    public static partial void Unhandled(ILogger logger, Exception exception, string method, PathString path);
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "No API keys are configured (Api:Keys): every write endpoint answers 401")]
+    public static partial void NoKeys(ILogger logger);
+
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Information, Message = "Replay {Id} of {Scenario} started")]
+    public static partial void ReplayStarted(ILogger logger, string id, string scenario);
+
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "Replay {Id} failed")]
+    public static partial void ReplayFailed(ILogger logger, Exception exception, string id);
+}

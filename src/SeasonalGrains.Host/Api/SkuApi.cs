@@ -1,0 +1,132 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using Scalar.AspNetCore;
+using SeasonalGrains.Grains.Live;
+using SeasonalGrains.Host.Api;
+
+// in the host's root namespace, so Program.cs needs no using for it
+namespace SeasonalGrains.Host;
+
+/// <summary>
+/// The HTTP API over the live SKU grains (under <see cref="Prefix"/>), its OpenAPI document and reference
+/// page, Prometheus metrics and the dashboard. Program.cs calls <see cref="AddSkuApi"/> and <see cref="MapSkuApi"/>.
+/// </summary>
+public static class SkuApi
+{
+    public const string Prefix = "/api/v1";
+
+    public const string DashboardPath = "/dashboard";
+
+    public const string OpenApiPath = "/openapi/v1.json";
+
+    public const string ScalarPath = "/scalar";
+
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>The dashboard's files are embedded in this assembly (so it is served from any working folder).</summary>
+    private const string DashboardResources = "SeasonalGrains.Host.wwwroot";
+
+    /// <summary>
+    /// Registers the API: options (<c>Api</c>, <c>Live</c> sections, validated at start), the live SKU services
+    /// of the silo, JSON and ProblemDetails behaviour, the request body limit, OpenAPI and OpenTelemetry metrics.
+    /// </summary>
+    public static IHostApplicationBuilder AddSkuApi(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
+
+        var live = builder.Configuration.GetSection(LiveSkuOptions.Section);
+        services.AddLiveSkus(options =>
+        {
+            var defaults = options.QuantileLevels;
+            options.QuantileLevels = [];
+            live.Bind(options);
+            if (options.QuantileLevels.Length == 0)
+            {
+                options.QuantileLevels = defaults;
+            }
+        });
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ApiKeyRing>();
+        services.AddSingleton<ApiMetrics>();
+        services.AddSingleton<ReplayJobs>();
+
+        services.Configure<JsonOptions>(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "SeasonalGrains API";
+            document.Info.Description =
+                "Live SKUs over Orleans grains: master data, idempotent sales and receipts, day close with forecast and order suggestion, " +
+                $"the order book and season replays. Mutating endpoints need an API key with the write role in the {ApiKeyRing.Header} header; " +
+                "reads are open unless Api:RequireKeyForReads is set. Errors are RFC 9457 problem details.";
+            return Task.CompletedTask;
+        }));
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("seasonalgrains"))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddMeter(ApiMetrics.MeterName, LiveMetrics.MeterName, "Microsoft.Orleans")
+                .AddPrometheusExporter());
+        return builder;
+    }
+
+    /// <summary>Maps the endpoints and the middleware they need (ProblemDetails for errors, API keys, the dashboard).</summary>
+    public static WebApplication MapSkuApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyMiddleware>();
+
+        var files = new EmbeddedFileProvider(typeof(SkuApi).Assembly, DashboardResources);
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, RequestPath = DashboardPath });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = DashboardPath });
+        app.MapGet("/", () => Results.Redirect(DashboardPath + "/")).ExcludeFromDescription();
+
+        var api = app.MapGroup(Prefix);
+        api.MapSkuEndpoints();
+        api.MapOrderEndpoints();
+        api.MapReplayEndpoints();
+
+        app.MapOpenApi(OpenApiPath.Replace("v1", "{documentName}", StringComparison.Ordinal));
+        app.MapScalarApiReference(ScalarPath, options => options.WithTitle("SeasonalGrains API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+
+        if (app.Services.GetRequiredService<ApiKeyRing>().Count == 0)
+        {
+            ApiLog.NoKeys(app.Logger);
+        }
+
+        return app;
+    }
+
+    private sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ApiOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orleans.Configuration;
+using SeasonalGrains.Grains.Hosting;
+
+namespace SeasonalGrains.Host.Hosting;
+
+/// <summary>The host's wiring: the silo from configuration and its health endpoints.</summary>
+public static class SeasonalHostExtensions
+{
+    /// <summary>Configuration section bound to Orleans' membership options (probe timeout, missed probes, ...).</summary>
+    public const string MembershipSection = "Clustering:Membership";
+
+    public const string LivePath = "/health/live";
+
+    public const string ReadyPath = "/health/ready";
+
+    private const string LiveTag = "live";
+    private const string ReadyTag = "ready";
+
+    /// <summary>
+    /// Adds the silo: storage and clustering from the <c>Storage</c> and <c>Clustering</c> sections (validated now:
+    /// a <see cref="Storage.StorageConfigurationException"/> names every bad key), membership tuning from
+    /// <see cref="MembershipSection"/>, and the health checks. With PostgreSQL the silo refuses to start on an
+    /// unmigrated database (see <see cref="DatabaseSchemaCheck"/>).
+    /// </summary>
+    public static IHostApplicationBuilder AddSeasonalGrains(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = SiloSettings.FromConfiguration(builder.Configuration);
+        var persistence = (SeasonalSiloPersistence)options.Persistence;
+
+        var membership = builder.Configuration.GetSection(MembershipSection);
+        _ = SiloSettings.Bind(() => membership.Get<ClusterMembershipOptions>()); // a bad value fails now, naming its key
+        builder.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration(MembershipSection);
+        var health = builder.Services.AddHealthChecks()
+            .AddCheck("process", static () => HealthCheckResult.Healthy(), tags: [LiveTag])
+            .AddCheck<SiloHealthCheck>("silo", tags: [ReadyTag]);
+        foreach (var (connectionString, i) in persistence.PostgresConnectionStrings.Select((c, i) => (c, i)))
+        {
+            health.AddTypeActivatedCheck<DatabaseHealthCheck>(
+                i == 0 ? "database" : $"database-{i + 1}", failureStatus: null, tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5), connectionString);
+        }
+
+        builder.UseOrleans(silo => silo.AddSeasonalGrains(options));
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the silo is active in its cluster and, with
+    /// PostgreSQL, the database answers at this build's schema version. Both reply with JSON
+    /// (<c>{"status":"Healthy","checks":{"silo":"Healthy",...}}</c>) and 503 when unhealthy.
+    /// </summary>
+    public static IEndpointRouteBuilder MapSeasonalHealth(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(LiveTag), ResponseWriter = HealthResponse.WriteAsync });
+        endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthResponse.WriteAsync });
+        return endpoints;
+    }
+}

@@ -1,0 +1,53 @@
+using SeasonalGrains.Host.Hosting;
+
+namespace SeasonalGrains.Host;
+
+/// <summary>
+/// The silo and its HTTP endpoints in one process. Storage and clustering come from configuration (the
+/// <c>Storage</c> and <c>Clustering</c> sections; environment variables <c>Storage__Provider</c>, ...).
+/// <c>seasonal serve</c> runs the same <see cref="Build"/> in the CLI's process.
+/// </summary>
+public sealed class Program
+{
+    private Program()
+    {
+    }
+
+    public static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            await RunAsync(args, CancellationToken.None);
+            return 0;
+        }
+        catch (Exception e) when (StartupErrors.Explain(e) is { } message)
+        {
+            await Console.Error.WriteLineAsync("error: " + message);
+            return StartupErrors.ExitCode;
+        }
+    }
+
+    /// <summary>Builds the app and runs it until <paramref name="cancellationToken"/> fires or the process is asked to stop.</summary>
+    public static async Task RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        await using var app = Build(args);
+        await app.RunAsync(cancellationToken);
+    }
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddSeasonalGrains();
+
+        // ---- HTTP API: service registrations go here (builder.AddSkuApi();) ----
+        builder.AddSkuApi();
+
+        var app = builder.Build();
+        app.MapSeasonalHealth();
+
+        // ---- HTTP API: endpoints go here (app.MapSkuApi();) ----
+        app.MapSkuApi();
+
+        return app;
+    }
+}

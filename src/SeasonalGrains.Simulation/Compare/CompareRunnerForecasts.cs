@@ -1,0 +1,101 @@
+using SeasonalGrains.Data;
+using SeasonalGrains.Forecasting;
+using SeasonalGrains.Grains.Forecasting;
+using SeasonalGrains.Simulation.Replay;
+using SeasonalGrains.Simulation.Scenarios;
+
+namespace SeasonalGrains.Simulation.Compare;
+
+/// <summary>
+/// The forecast sources of a scenario's forecast policies, for a replay or a comparison on the embedded silo: built
+/// over the run's (cleaned) dataset with the scenario's outlook settings, and registered with the silo's
+/// <see cref="ReplayForecastService"/> under the run id for as long as the run lasts.
+/// </summary>
+public static class ScenarioForecasts
+{
+    /// <summary>Sources for <paramref name="names"/> (forecaster names); problems come back as <see cref="ScenarioException"/> under <c>forecasters</c>.</summary>
+    public static ReplayForecastSources Create(Scenario scenario, Dataset dataset, ReplayWindow window, IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(window);
+        var defaults = new OutlookOptions();
+        var outlook = new OutlookOptions
+        {
+            ReviewPeriodDays = scenario.ReviewPeriodDays,
+            Seed = scenario.Outlook.Seed,
+            Sampling = new SamplePathSettings(scenario.Outlook.Paths, scenario.Outlook.Correlation),
+            Record = false,
+
+            // every origin of the window (and the error record's before it) stays cached, so each is forecast once
+            RetainOrigins = Math.Max(defaults.RetainOrigins, window.Days + defaults.ErrorWindowDays + (2 * scenario.ReviewPeriodDays)),
+        };
+        try
+        {
+            return ReplayForecastSources.Create(dataset, names, new ForecastSourceOptions
+            {
+                Outlook = outlook,
+                Truth = () => TruthOf(scenario, dataset),
+                ModelFolders = scenario.Forecasters
+                    .Where(f => f.Value.Model is not null)
+                    .ToDictionary(f => f.Key, f => f.Value.Model!, StringComparer.Ordinal),
+            });
+        }
+        catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or InvalidDataException or ArgumentException)
+        {
+            throw new ScenarioException(scenario.SourcePath, $"forecasters: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Registers the sources of a prepared replay's forecast policies with <paramref name="service"/> under
+    /// <paramref name="runId"/>; disposing the result unregisters and releases them. Null when no policy orders from a forecast.
+    /// </summary>
+    public static IDisposable? Register(PreparedReplay prepared, ReplayForecastService service, string runId)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(service);
+        var names = prepared.Input.Policies.SelectMany(p => p.Setups).Select(s => s.Forecast?.Source).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (names.Count == 0)
+        {
+            return null;
+        }
+
+        var sources = Create(prepared.Scenario, prepared.Dataset, prepared.Window, names);
+        try
+        {
+            return new Registration(service.Register(runId, sources), sources);
+        }
+        catch
+        {
+            sources.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Days per grain call for a run with forecast policies when none is given: <see cref="CompareRunner.ReviewsPerForecastChunk"/>
+    /// review periods, since the reviews forecast inside the grain calls, which must end within the silo's response timeout.
+    /// </summary>
+    public static int ChunkDays(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        return CompareRunner.ReviewsPerForecastChunk * scenario.ReviewPeriodDays;
+    }
+
+    private static TruthTableDemandTruth TruthOf(Scenario scenario, Dataset dataset)
+    {
+        var table = TruthReader.Read(scenario.DatasetFolder, dataset)
+            ?? throw new InvalidOperationException($"the 'oracle' forecaster needs the true demand distribution, but the dataset folder {scenario.DatasetFolder} has no truth.csv (only generated datasets have one)");
+        return TruthTableDemandTruth.Create(table);
+    }
+
+    private sealed class Registration(IDisposable registration, ReplayForecastSources sources) : IDisposable
+    {
+        public void Dispose()
+        {
+            registration.Dispose();
+            sources.Dispose();
+        }
+    }
+}

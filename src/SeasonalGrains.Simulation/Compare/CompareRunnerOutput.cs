@@ -1,0 +1,325 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SeasonalGrains.Data;
+using SeasonalGrains.Domain.Inventory;
+using SeasonalGrains.Forecasting;
+using SeasonalGrains.Simulation.Reports;
+using SeasonalGrains.Simulation.Scenarios;
+
+namespace SeasonalGrains.Simulation.Compare;
+
+/// <summary>
+/// Writes a comparison's files: summary.json (run facts, one entry per policy with its totals, its
+/// differences to the baseline with their bootstrap intervals and its forecast accuracy, the
+/// frontier, and how tuned policies were tuned), per-sku.csv, and the season report (report.html
+/// and PNG charts, through <see cref="SeasonReportWriter"/>). Everything is written to a temporary
+/// folder first and moved into place at the end, so a failure leaves nothing half-written.
+/// </summary>
+public static class CompareRunnerOutput
+{
+    public const string SummaryFile = "summary.json";
+    public const string PerSkuFile = "per-sku.csv";
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>Writes every file into <paramref name="folder"/> (created if missing; files of the same names replaced). Returns the paths written.</summary>
+    public static IReadOnlyList<string> Write(CompareResult result, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        var target = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
+        var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException("Cannot write to a file-system root.", nameof(folder));
+        Directory.CreateDirectory(parent);
+        var temp = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            File.WriteAllText(Path.Combine(temp, SummaryFile), Summary(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", Utf8NoBom);
+            File.WriteAllText(Path.Combine(temp, PerSkuFile), PerSkuCsv(result), Utf8NoBom);
+            SeasonReportWriter.Write(Report(result), temp);
+            var names = Directory.GetFiles(temp).Select(Path.GetFileName).OfType<string>().ToList();
+            if (Directory.Exists(target))
+            {
+                foreach (var name in names)
+                {
+                    File.Move(Path.Combine(temp, name), Path.Combine(target, name), overwrite: true);
+                }
+
+                Directory.Delete(temp, recursive: true);
+            }
+            else
+            {
+                Directory.Move(temp, target);
+            }
+
+            return [.. names.Select(n => Path.Combine(target, n))];
+        }
+        catch
+        {
+            if (Directory.Exists(temp))
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+
+            throw;
+        }
+    }
+
+    public static JsonObject Summary(CompareResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var s = result.Scenario;
+        var policies = new JsonArray();
+        foreach (var (row, v) in result.Rows.Zip(result.Variants))
+        {
+            var metrics = new JsonObject();
+            MetricColumns.AddTo(metrics, row.Total);
+            var differences = new JsonObject();
+            foreach (var m in result.Metrics)
+            {
+                var d = row.Differences[m.Name];
+                differences[Key(m.Name)] = new JsonObject
+                {
+                    ["estimate"] = Number(d.Estimate),
+                    ["lower"] = Number(d.Lower),
+                    ["upper"] = Number(d.Upper),
+                    ["confidence"] = d.Confidence,
+                    ["excludesZero"] = d.ExcludesZero,
+                    ["higherIsBetter"] = m.HigherIsBetter,
+                };
+            }
+
+            policies.Add(new JsonObject
+            {
+                ["policy"] = v.Variant.Label,
+                ["series"] = v.Variant.Policy,
+                ["name"] = v.Variant.Name,
+                ["forecaster"] = v.Variant.Forecaster,
+                ["tuned"] = v.Variant.Tuned,
+                ["sweepValue"] = v.Variant.SweepValue,
+                ["baseline"] = v.Variant.Label == result.Baseline,
+                ["seconds"] = Math.Round(v.Seconds, 3),
+                ["metrics"] = metrics,
+                ["differences"] = differences,
+                ["forecast"] = v.ForecastAccuracy is { } a ? Accuracy(a) : null,
+            });
+        }
+
+        var frontier = new JsonArray();
+        foreach (var p in result.Frontier)
+        {
+            frontier.Add(new JsonObject
+            {
+                ["series"] = p.Policy,
+                ["label"] = p.Label,
+                ["fillRate"] = p.Service,
+                ["averageInventoryValue"] = p.InventoryValue,
+                ["efficient"] = p.Efficient,
+            });
+        }
+
+        var tuning = new JsonArray();
+        foreach (var t in result.Tuning)
+        {
+            var chosen = new JsonObject();
+            foreach (var g in t.Choices.GroupBy(c => c.Best.Label).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
+            {
+                chosen[g.Key] = g.Count();
+            }
+
+            tuning.Add(new JsonObject
+            {
+                ["policy"] = t.Label,
+                ["name"] = t.Policy,
+                ["scope"] = t.Scope == TuningScope.Sku ? "sku" : "category",
+                ["grid"] = t.Grid,
+                ["trainingStart"] = CsvFormat.FormatDate(t.TrainingStart),
+                ["trainingEnd"] = CsvFormat.FormatDate(t.TrainingEnd),
+                ["method"] = t.Method,
+                ["trainingCost"] = t.Choices.Sum(c => c.TrainingCost),
+                ["chosenPoints"] = chosen,
+            });
+        }
+
+        var seconds = new JsonObject();
+        foreach (var (k, v) in result.Seconds)
+        {
+            seconds[k] = Math.Round(v, 3);
+        }
+
+        return new JsonObject
+        {
+            ["scenario"] = s.Name,
+            ["scenarioFile"] = s.SourcePath,
+            ["dataset"] = s.DatasetFolder,
+            ["runId"] = result.RunId,
+            ["window"] = new JsonObject
+            {
+                ["start"] = CsvFormat.FormatDate(result.Window.Start),
+                ["end"] = CsvFormat.FormatDate(result.Window.End),
+                ["days"] = result.Window.Days,
+            },
+            ["historyDays"] = result.Window.HistoryDays,
+            ["fulfilment"] = s.Fulfilment == Fulfilment.Backorders ? "backorders" : "lostSales",
+            ["reviewPeriodDays"] = s.ReviewPeriodDays,
+            ["targetServiceLevel"] = s.TargetServiceLevel,
+            ["skus"] = result.Skus.Count,
+            ["baseline"] = result.Baseline,
+            ["bootstrap"] = new JsonObject
+            {
+                ["method"] = "paired bootstrap over SKUs: each resample draws the SKUs with replacement, the same draws for every policy and metric; percentile interval",
+                ["resamples"] = result.Bootstrap.Resamples,
+                ["confidence"] = result.Bootstrap.Confidence,
+                ["seed"] = result.Bootstrap.Seed,
+            },
+            ["outlook"] = new JsonObject
+            {
+                ["seed"] = s.Outlook.Seed,
+                ["paths"] = s.Outlook.Paths,
+                ["correlation"] = s.Outlook.Correlation,
+                ["oracleCorrelation"] = 0,
+            },
+            ["sweep"] = s.Sweep is { } sweep ? new JsonObject { ["parameter"] = sweep.Parameter, ["values"] = new JsonArray([.. sweep.Values.Select(v => (JsonNode?)v)]) } : null,
+            ["seconds"] = seconds,
+            ["policies"] = policies,
+            ["frontier"] = frontier,
+            ["tuning"] = tuning,
+        };
+    }
+
+    public static string PerSkuCsv(CompareResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var sb = new StringBuilder("policy,sku,category,region");
+        foreach (var name in MetricColumns.Names)
+        {
+            sb.Append(',').Append(name);
+        }
+
+        sb.Append(",forecastIntervalMae,forecastIntervalCoverage\n");
+        foreach (var v in result.Variants)
+        {
+            for (var i = 0; i < result.Skus.Count; i++)
+            {
+                var info = result.Skus[i];
+                CsvFormat.AppendField(sb, v.Variant.Label);
+                sb.Append(',');
+                CsvFormat.AppendField(sb, info.Sku);
+                sb.Append(',');
+                CsvFormat.AppendField(sb, info.Category);
+                sb.Append(',');
+                CsvFormat.AppendField(sb, info.Region);
+                foreach (var value in MetricColumns.CsvValues(v.Metrics[i]))
+                {
+                    sb.Append(',').Append(value);
+                }
+
+                var log = v.Results[i].Forecasts;
+                var a = log is null ? null : Grains.Forecasting.ForecastLogAccuracy.Of([log]);
+                sb.Append(',').Append(a is { Count: > 0 } ? a.IntervalMae.ToString("R", Inv) : "");
+                sb.Append(',').Append(a is { Count: > 0 } ? a.IntervalCoverage.ToString("R", Inv) : "");
+                sb.Append('\n');
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The season report of a comparison: table, frontier, forecast accuracy and a few SKUs' seasons.</summary>
+    public static SeasonReport Report(CompareResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var s = result.Scenario;
+        var baseline = result.VariantOf(result.Baseline).Variant;
+        var level = baseline.SweepValue ?? s.TargetServiceLevel;
+        var shown = result.Variants
+            .Where(v => v.Variant.Label == result.Baseline || (v.Variant.Forecaster is not null && (v.Variant.SweepValue is null || v.Variant.SweepValue == level)))
+            .ToList();
+        var traces = new List<SeasonSkuTrace>();
+        for (var i = 0; i < result.Skus.Count; i++)
+        {
+            foreach (var v in shown)
+            {
+                var r = v.Results[i];
+                if (r.Trace is not { } t)
+                {
+                    continue;
+                }
+
+                var log = r.Forecasts;
+                traces.Add(new SeasonSkuTrace(
+                    r.Sku, v.Variant.Label, result.Window.Start, t.Demand, t.OnHand, t.Ordered, log?.DayMean, log?.DayLower, log?.DayUpper,
+                    log is null ? "forecast band" : $"forecast {log.LowerLevel * 100:0.#}-{log.UpperLevel * 100:0.#}%"));
+            }
+        }
+
+        var notes = new List<string>
+        {
+            $"Every policy ran on the same {result.Skus.Count} SKUs and the same {result.Window.Days} days, each SKU through its own grain, " +
+            $"with reviews every {s.ReviewPeriodDays} day(s), {(s.Fulfilment == Fulfilment.Backorders ? "backorders" : "lost sales")} and the scenario's costs.",
+        };
+        if (result.Variants.Any(v => v.Variant.Forecaster is not null))
+        {
+            notes.Add(
+                $"Forecast policies order from an outlook of total demand over the protection interval (lead time + review period), drawn as {s.Outlook.Paths} sample paths " +
+                $"per SKU and review from the forecaster's daily quantiles, joined by a Gaussian copula with correlation {s.Outlook.Correlation.ToString(Inv)} between days " +
+                "(0 for the oracle, whose true daily draws are independent); the paths' random numbers depend only on the seed, the SKU and the day, so every policy sees the same ones.");
+            notes.Add("oracle (perfect foresight) forecasts with the true demand distribution of the generated data (truth.csv): the best a forecaster can do.");
+        }
+
+        notes.AddRange(result.Tuning.Select(t => t.Method));
+        if (s.Sweep is { } sweep)
+        {
+            notes.Add($"Each policy ran at {sweep.Parameter} = {string.Join(", ", sweep.Values.Select(v => v.ToString(Inv)))} (label@value); " +
+                "forecast policies take it as their service level, the classical ones derive their parameters from it; tuned policies ran once.");
+        }
+
+        return new SeasonReport
+        {
+            Title = $"Policy comparison: {s.Name}",
+            Facts =
+            [
+                new("Scenario", s.Name),
+                new("Window", $"{result.Window.Start:yyyy-MM-dd} .. {result.Window.End:yyyy-MM-dd} ({result.Window.Days} days)"),
+                new("Training", $"{result.Window.HistoryDays} days before the window"),
+                new("SKUs", result.Skus.Count.ToString("N0", Inv)),
+                new("Review period", $"{s.ReviewPeriodDays} day(s)"),
+                new("Fulfilment", s.Fulfilment == Fulfilment.Backorders ? "backorders" : "lost sales"),
+                new("Run time", result.Seconds.TryGetValue("total", out var total) ? $"{total:0.0} s" : "-"),
+            ],
+            Baseline = result.Baseline,
+            Policies = result.Rows,
+            Frontier = result.Frontier,
+            ServiceMeasure = "fill rate",
+            Forecasts = [.. result.Variants.Where(v => v.Variant.Forecaster is not null).Select(v => new SeasonForecastRow(v.Variant.Label, v.ForecastAccuracy!))],
+            Traces = traces,
+            Notes = notes,
+        };
+    }
+
+    private static JsonObject Accuracy(OutlookAccuracy a) => new()
+    {
+        ["reviews"] = a.Count,
+        ["intervalMae"] = Number(a.IntervalMae),
+        ["intervalBias"] = Number(a.IntervalBias),
+        ["intervalWape"] = Number(a.IntervalWape),
+        ["intervalCoverage"] = Number(a.IntervalCoverage),
+        ["dayMae"] = Number(a.DayMae),
+        ["dayBias"] = Number(a.DayBias),
+        ["dayCoverage"] = Number(a.DayCoverage),
+        ["bandLower"] = a.LowerLevel,
+        ["bandUpper"] = a.UpperLevel,
+    };
+
+    private static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    /// <summary>"average inventory value" → "averageInventoryValue".</summary>
+    private static string Key(string name)
+    {
+        var parts = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return string.Concat(parts.Select((p, i) => i == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..]));
+    }
+}

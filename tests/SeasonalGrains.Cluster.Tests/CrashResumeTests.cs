@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SeasonalGrains.Cli;
+using SeasonalGrains.Storage;
+using SeasonalGrains.TestSupport;
+using Xunit.Abstractions;
+
+namespace SeasonalGrains.Cluster.Tests;
+
+/// <summary>
+/// A replay on PostgreSQL killed with SIGKILL part-way and finished with <c>--resume</c> gives the results of an
+/// uninterrupted run, number for number.
+/// </summary>
+[Collection(PostgresDatabaseFixture.Collection)]
+public sealed partial class CrashResumeTests(PostgresDatabaseFixture postgres, ITestOutputHelper log) : IDisposable
+{
+    /// <summary>
+    /// 300 SKUs x 365 days under two policies: 219,000 SKU-days in 13 chunks of 30 days, about 8,000 checkpoints;
+    /// a few seconds on PostgreSQL, so the kill lands mid-run.
+    /// </summary>
+    private const string Scenario = """
+        {
+          "name": "crash",
+          "dataset": "data",
+          "generate": { "preset": "down-jackets", "skus": 300, "years": 2, "seed": 5 },
+          "window": { "lastDays": 365 },
+          "costs": { "fixedPerOrder": 10 },
+          "policies": [ { "name": "sS" }, { "name": "base-stock" } ]
+        }
+        """;
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    private readonly string _root = Directory.CreateTempSubdirectory("seasonal-crash-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task A_replay_killed_mid_run_and_resumed_ends_with_the_metrics_of_an_uninterrupted_run()
+    {
+        var database = await postgres.CreateDatabaseAsync("crash");
+        await new DatabaseMigrator().MigrateAsync(database);
+        var scenario = Path.Combine(_root, "scenario.json");
+        await File.WriteAllTextAsync(scenario, Scenario);
+
+        // the reference: the same scenario uninterrupted, in memory (this also generates the dataset once)
+        var reference = Path.Combine(_root, "reference");
+        var (code, output, error) = await RunInProcess("replay", "--scenario", scenario, "--out", reference);
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+
+        // on PostgreSQL, killed once the first policy is done and the second under way
+        string runId;
+        await using (var victim = SeasonalProcess.Start("replay", "--scenario", scenario, "--out", Path.Combine(_root, "never"), "--storage", "postgres", "--connection", database))
+        {
+            var started = await victim.WaitForLineAsync(l => l.StartsWith("Run id: ", StringComparison.Ordinal), Patience);
+            runId = started.Split(' ')[2];
+            await victim.WaitForLineAsync(l => Percent(l) is >= 60, Patience);
+            victim.Kill();
+            log.WriteLine(victim.Output);
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(_root, "never")), "the killed run wrote no results");
+        var resumedOut = Path.Combine(_root, "resumed");
+        await using var resumed = SeasonalProcess.Start("replay", "--resume", runId, "--out", resumedOut, "--storage", "postgres", "--connection", database);
+        var exit = await resumed.WaitForExitAsync(Patience);
+        log.WriteLine(resumed.Output);
+        Assert.True(exit == 0, $"exit {exit}\n{resumed.Output}");
+
+        var resumedLine = ResumedLine().Match(resumed.Output);
+        Assert.True(resumedLine.Success, resumed.Output);
+        var checkpointed = long.Parse(resumedLine.Groups["done"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        var total = long.Parse(resumedLine.Groups["total"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        Assert.Equal(2 * 2 * 13, total); // 2 policies x 2 batches of 250 SKUs at most x 13 chunks
+        Assert.InRange(checkpointed, (total / 2) + 1, total - 1); // the first policy was done, the second was not
+
+        using var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(reference, "summary.json")));
+        using var actual = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(resumedOut, "summary.json")));
+        Assert.Equal(runId, actual.RootElement.GetProperty("runId").GetString());
+        var expectedPolicies = expected.RootElement.GetProperty("policies").EnumerateArray().ToList();
+        var actualPolicies = actual.RootElement.GetProperty("policies").EnumerateArray().ToList();
+        Assert.Equal(2, actualPolicies.Count);
+        for (var p = 0; p < expectedPolicies.Count; p++)
+        {
+            var metrics = expectedPolicies[p].EnumerateObject().Where(m => m.Name != "seconds").ToList();
+            Assert.True(metrics.Count > 20, "every metric is compared");
+            foreach (var metric in metrics)
+            {
+                Assert.Equal(metric.Value.ToString(), actualPolicies[p].GetProperty(metric.Name).ToString());
+            }
+        }
+
+        Assert.Equal(
+            await File.ReadAllTextAsync(Path.Combine(reference, "per-sku.csv")),
+            await File.ReadAllTextAsync(Path.Combine(resumedOut, "per-sku.csv")));
+    }
+
+    [Fact]
+    public async Task Resuming_needs_postgres_and_a_recorded_run()
+    {
+        var database = await postgres.CreateDatabaseAsync("noresume");
+        await new DatabaseMigrator().MigrateAsync(database);
+
+        var (memoryCode, _, memoryError) = await RunInProcess("replay", "--resume", "crash-1");
+        var (unknownCode, _, unknownError) = await RunInProcess("replay", "--resume", "crash-1", "--storage", "postgres", "--connection", database);
+
+        Assert.Equal(SeasonalCli.BadInput, memoryCode);
+        Assert.Contains("--resume needs --storage postgres", memoryError, StringComparison.Ordinal);
+        Assert.Equal(SeasonalCli.BadInput, unknownCode);
+        Assert.Contains("no run 'crash-1' is recorded", unknownError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_replay_on_an_unmigrated_database_stops_and_asks_for_db_migrate()
+    {
+        var database = await postgres.CreateDatabaseAsync("unmigrated");
+        var scenario = Path.Combine(_root, "scenario.json");
+        await File.WriteAllTextAsync(scenario, Scenario.Replace("\"skus\": 300", "\"skus\": 3", StringComparison.Ordinal));
+
+        var (code, _, error) = await RunInProcess("replay", "--scenario", scenario, "--out", Path.Combine(_root, "out"), "--storage", "postgres", "--connection", database);
+
+        Assert.Equal(SeasonalCli.BadInput, code);
+        Assert.Contains("has schema version 0, but this build needs version", error, StringComparison.Ordinal);
+        Assert.Contains("run `seasonal db migrate`", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_root, "out")));
+    }
+
+    /// <summary>The percentage of a progress line (<c>Replaying: 1,234 / 5,678 SKU-days (22%)</c>), or null.</summary>
+    private static int? Percent(string line)
+    {
+        var match = ProgressLine().Match(line);
+        return match.Success ? int.Parse(match.Groups["percent"].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunInProcess(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await SeasonalCli.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [GeneratedRegex(@"^Replaying: .* \((?<percent>\d+) ?%\)$")]
+    private static partial Regex ProgressLine();
+
+    [GeneratedRegex(@"Resuming run \S+: (?<done>[\d,]+) of (?<total>[\d,]+) batch chunks were checkpointed")]
+    private static partial Regex ResumedLine();
+}

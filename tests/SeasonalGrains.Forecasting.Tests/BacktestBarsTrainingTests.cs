@@ -1,0 +1,56 @@
+using SeasonalGrains.Forecasting.Lstm;
+using Xunit;
+
+namespace SeasonalGrains.Forecasting.Tests;
+
+/// <summary>The validation split and the time budget of the trainer, on the small LSTM test data (420 days, window 14, horizon 7).</summary>
+[Collection(TorchCollection.Name)]
+public sealed class BacktestBarsTrainingTests
+{
+    private static readonly LstmOptions OneEpoch = LstmTestData.SmallOptions with { MaxEpochs = 1, StepsPerEpoch = 2 };
+
+    [Fact]
+    public void Validation_holds_out_the_last_days_of_a_seeded_share_of_skus_and_the_others_train_to_the_end()
+    {
+        var dataset = LstmTestData.Create(skus: 10);
+
+        using var model = LstmTrainer.Train(dataset, OneEpoch with { ValidationSkuFraction = 0.3 }).Model;
+
+        // 63 validation days (15% of 420) start on day 357. The 3 held-out SKUs train on origins 7..350
+        // (344 windows) and validate on origins 357..413 (57 windows); the other 7 train on origins 7..413 (407).
+        var m = model.Metadata;
+        Assert.Equal(357, m.ValidationStartDay);
+        Assert.Equal(3, m.ValidationSkus);
+        Assert.Equal((3 * 344) + (7 * 407), m.Training.TrainingWindows);
+        Assert.Equal(3 * 57, m.Validation.Windows);
+        Assert.True(double.IsFinite(m.Validation.MedianMae) && double.IsFinite(m.Validation.MeanMae));
+    }
+
+    [Fact]
+    public void Fewer_than_five_skus_validate_on_all_of_them_with_a_pure_time_split()
+    {
+        var dataset = LstmTestData.Create(skus: 4);
+
+        using var model = LstmTrainer.Train(dataset, OneEpoch with { ValidationSkuFraction = 0.5 }).Model;
+
+        var m = model.Metadata;
+        Assert.Equal(4, m.ValidationSkus);
+        Assert.Equal(4 * 344, m.Training.TrainingWindows);
+        Assert.Equal(4 * 57, m.Validation.Windows);
+    }
+
+    [Fact]
+    public void A_time_budget_shorter_than_an_epoch_stops_training_after_the_first_epoch()
+    {
+        var dataset = LstmTestData.Create(skus: 2);
+        var options = LstmTestData.SmallOptions with { MaxEpochs = 3, Patience = 3, StepsPerEpoch = 2, TimeBudget = TimeSpan.FromMilliseconds(1) };
+
+        var result = LstmTrainer.Train(dataset, options);
+        using var model = result.Model;
+
+        Assert.Single(result.History);
+        Assert.Equal(1, model.Metadata.Training.EpochsRun);
+        Assert.Contains("time budget", model.Metadata.Training.StopReason);
+        Assert.Equal(TimeSpan.Zero, result.History[0].EstimatedRemaining);
+    }
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using static SeasonalGrains.Host.Tests.Http;
+
+namespace SeasonalGrains.Host.Tests;
+
+/// <summary>The dashboard as a person sees it in a browser, driven through headless Chromium.</summary>
+[Collection(InMemoryHostFixture.Collection)]
+public sealed class DashboardTests(InMemoryHostFixture fixture)
+{
+    /// <summary>Where the screenshot is kept, under the test output.</summary>
+    public static string ScreenshotPath => Path.Combine(AppContext.BaseDirectory, "screenshots", "dashboard.png");
+
+    [Fact]
+    public async Task Dashboard_shows_a_skus_stock_chart_and_the_open_orders()
+    {
+        var host = fixture.Host;
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var sku = "dash-" + Guid.NewGuid().ToString("N")[..6];
+        double[] history = [8, 9, 10, 12, 15, 18, 14, 9, 10, 11, 13, 16, 19, 15];
+        var definition = new JsonObject
+        {
+            ["category"] = "knitwear",
+            ["region"] = "alps",
+            ["unitCost"] = 18,
+            ["unitPrice"] = 45,
+            ["leadTimeDays"] = 2,
+            ["initialOnHand"] = 70,
+            ["casePack"] = 10,
+            ["startDate"] = Iso(today.AddDays(-6)),
+            ["history"] = new JsonArray([.. history.Select(v => (JsonNode)v)]),
+            ["policy"] = new JsonObject { ["name"] = "sS", ["parameters"] = new JsonObject { ["s"] = 30, ["S"] = 90 } },
+        };
+        Assert.Equal(HttpStatusCode.Created, (await PutAsync(host.Writer, $"/api/v1/skus/{sku}", RawJson(definition.ToJsonString()))).Status);
+
+        // 70 on hand; sales 12, 15, 9, 14, 11 leave 58, 43, 34, 20, 9. Day 3 (20 <= s = 30) suggests 90 - 20 = 70;
+        // day 4 supersedes it: 9 on hand, 90 - 9 = 81, rounded to cases of 10: 90 units for day 5
+        double[] sales = [12, 15, 9, 14, 11];
+        for (var d = 0; d < sales.Length; d++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostAsync(host.Writer, $"/api/v1/skus/{sku}/sales", new JsonObject { ["eventId"] = $"d{d}", ["units"] = sales[d] })).Status);
+            Assert.Equal(HttpStatusCode.OK, (await PostAsync(host.Writer, $"/api/v1/skus/{sku}/close-day")).Status);
+        }
+
+        var orderId = $"{sku}@{Iso(today.AddDays(-1))}";
+        await using var browser = await DevTools.LaunchAsync(1100, 1400);
+        await browser.SendAsync("Page.enable");
+        await browser.SendAsync("Emulation.setDeviceMetricsOverride", new JsonObject { ["width"] = 1100, ["height"] = 1400, ["deviceScaleFactor"] = 1, ["mobile"] = false });
+        await browser.SendAsync("Page.navigate", new JsonObject { ["url"] = new Uri(host.Address, "/dashboard/").AbsoluteUri });
+        await browser.WaitForAsync("document.readyState === 'complete' && document.querySelectorAll('#orders-table tbody tr').length > 0", TimeSpan.FromSeconds(20));
+
+        // type the SKU into the box and press the button, as a person would
+        await browser.EvaluateAsync("document.getElementById('sku-input').focus()");
+        await browser.SendAsync("Input.insertText", new JsonObject { ["text"] = sku });
+        await browser.EvaluateAsync("document.getElementById('sku-find').click()");
+        await browser.WaitForAsync("!document.getElementById('sku-panel').hidden && document.getElementById('on-hand').textContent !== ''", TimeSpan.FromSeconds(20));
+
+        Assert.Equal(sku, Text(await browser.EvaluateAsync("document.getElementById('sku-title').textContent")));
+        Assert.Equal("9", Text(await browser.EvaluateAsync("document.getElementById('on-hand').textContent")));
+        Assert.Equal("0", Text(await browser.EvaluateAsync("document.getElementById('on-order').textContent")));
+        Assert.Equal(Iso(today.AddDays(-1)), Text(await browser.EvaluateAsync("document.getElementById('open-day').textContent")));
+        Assert.Contains("90 units", Text(await browser.EvaluateAsync("document.getElementById('suggestion').textContent")), StringComparison.Ordinal);
+
+        // the chart: 14 + 5 days of sales, 5 days of stock, a 14-day forecast line and its band (upper and lower edge)
+        Assert.Equal(19, await PointsAsync(browser, "series-sales"));
+        Assert.Equal(5, await PointsAsync(browser, "series-onhand"));
+        Assert.Equal(14, await PointsAsync(browser, "series-forecast"));
+        Assert.Equal(28, await PointsAsync(browser, "series-band"));
+
+        // the open orders table has the SKU's suggestion with its units
+        var rows = (await browser.EvaluateAsync(
+            "JSON.stringify([...document.querySelectorAll('#orders-table tbody tr')].map(r => [...r.cells].map(c => c.textContent)))"))!.GetValue<string>();
+        var table = JsonNode.Parse(rows)!.AsArray().Select(r => r!.AsArray().Select(c => (string)c!).ToArray()).ToList();
+        var row = Assert.Single(table, r => r[0] == orderId);
+        Assert.Equal([orderId, sku, "90", Iso(today.AddDays(-1)), "9", "sS"], row);
+
+        var shot = await browser.SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png", ["captureBeyondViewport"] = true });
+        Directory.CreateDirectory(Path.GetDirectoryName(ScreenshotPath)!);
+        await File.WriteAllBytesAsync(ScreenshotPath, Convert.FromBase64String((string)shot["data"]!));
+        Assert.True(new FileInfo(ScreenshotPath).Length > 10_000, "The screenshot is suspiciously small.");
+    }
+
+    [Fact]
+    public async Task Dashboard_says_so_when_a_sku_does_not_exist()
+    {
+        await using var browser = await DevTools.LaunchAsync(1000, 800);
+        await browser.SendAsync("Page.navigate", new JsonObject { ["url"] = new Uri(fixture.Host.Address, "/dashboard/#no-such-sku-42").AbsoluteUri });
+        await browser.WaitForAsync("document.getElementById('message').textContent !== ''", TimeSpan.FromSeconds(20));
+        Assert.Equal("No SKU \"no-such-sku-42\".", Text(await browser.EvaluateAsync("document.getElementById('message').textContent")));
+        Assert.True((await browser.EvaluateAsync("document.getElementById('sku-panel').hidden"))!.GetValue<bool>());
+    }
+
+    private static async Task<int> PointsAsync(DevTools browser, string series)
+    {
+        var d = Text(await browser.EvaluateAsync($"(document.querySelector('#chart path.{series}') || {{ getAttribute: () => '' }}).getAttribute('d')"));
+        Assert.False(string.IsNullOrEmpty(d), $"The chart has no path of class {series}.");
+        return d.Count(c => c is 'M' or 'L');
+    }
+
+    private static string Text(JsonNode? node) => node?.GetValue<string>() ?? "";
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SeasonalGrains.Host.Tests;
+
+/// <summary>
+/// The real host (<see cref="Program.Build"/>: Kestrel on 127.0.0.1 on a free port, the silo in the same
+/// process) with a write key and a read key, and HTTP clients for it.
+/// </summary>
+public sealed class LiveHost : IAsyncDisposable
+{
+    public const string WriteKey = "test-write-key-0123456789";
+    public const string ReadKey = "test-read-key-0123456789";
+
+    private readonly WebApplication _app;
+
+    private LiveHost(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        Writer = new HttpClient(handler, disposeHandler: false) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        Writer.DefaultRequestHeaders.Add("X-Api-Key", WriteKey);
+        Anonymous = new HttpClient(handler, disposeHandler: false) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        Handler = handler;
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>Sends the write key with every request.</summary>
+    public HttpClient Writer { get; }
+
+    /// <summary>Sends no key.</summary>
+    public HttpClient Anonymous { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
+
+    private SocketsHttpHandler Handler { get; }
+
+    /// <summary>Starts the host with the given extra settings (<c>key=value</c>, as on its command line).</summary>
+    public static async Task<LiveHost> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var args = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Clustering:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Clustering:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Clustering:ClusterId"] = "host-tests-" + Guid.NewGuid().ToString("N")[..8],
+            ["Api:Keys:0:Name"] = "tests-writer",
+            ["Api:Keys:0:Key"] = WriteKey,
+            ["Api:Keys:0:Role"] = "write",
+            ["Api:Keys:1:Name"] = "tests-reader",
+            ["Api:Keys:1:Key"] = ReadKey,
+            ["Api:Keys:1:Role"] = "read",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Polly"] = "Warning",
+        };
+        foreach (var (key, value) in settings)
+        {
+            args[key] = value;
+        }
+
+        var app = Program.Build([.. args.Select(a => $"--{a.Key}={a.Value}")]);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var address = new Uri(app.Urls.First());
+        return new LiveHost(app, address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Writer.Dispose();
+        Anonymous.Dispose();
+        Handler.Dispose();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>A client that sends the given key (or none).</summary>
+    public HttpClient Client(string? key)
+    {
+        var client = new HttpClient(Handler, disposeHandler: false) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        }
+
+        return client;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>JSON over HTTP for the tests.</summary>
+public static class Http
+{
+    public static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
+    public static StringContent RawJson(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public static async Task<(HttpStatusCode Status, JsonNode? Body, MediaTypeHeaderValue? Type)> SendAsync(HttpClient client, HttpMethod method, string path, HttpContent? content = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response.Content.Headers.ContentType);
+    }
+
+    public static Task<(HttpStatusCode Status, JsonNode? Body, MediaTypeHeaderValue? Type)> GetAsync(HttpClient client, string path) =>
+        SendAsync(client, HttpMethod.Get, path);
+
+    public static Task<(HttpStatusCode Status, JsonNode? Body, MediaTypeHeaderValue? Type)> PostAsync(HttpClient client, string path, object? body = null) =>
+        SendAsync(client, HttpMethod.Post, path, body is null ? null : body as HttpContent ?? Json(body));
+
+    public static Task<(HttpStatusCode Status, JsonNode? Body, MediaTypeHeaderValue? Type)> PutAsync(HttpClient client, string path, object body) =>
+        SendAsync(client, HttpMethod.Put, path, body as HttpContent ?? Json(body));
+
+    /// <summary>The field names of a validation problem's errors.</summary>
+    public static string[] ErrorFields(JsonNode? problem) =>
+        problem?["errors"]?.AsObject().Select(e => e.Key).Order(StringComparer.Ordinal).ToArray() ?? [];
+}

@@ -1,0 +1,75 @@
+using SeasonalGrains.Simulation.Scenarios;
+
+namespace SeasonalGrains.Simulation.Tests;
+
+/// <summary>Scenario keys of forecast policies, tuning, sweeps and generated seasons.</summary>
+public sealed class ForecastScenarioTests
+{
+    private const string Path = "/scenarios/x/scenario.json";
+
+    [Fact]
+    public void Forecast_policies_tuned_policies_sweep_outlook_and_generate_start_are_read()
+    {
+        var s = ScenarioLoader.Parse("""
+            {
+              "name": "cmp",
+              "dataset": "data",
+              "generate": { "preset": "down-jackets", "skus": 20, "years": 4, "seed": 1, "start": "2021-04-01" },
+              "window": { "start": "2024-04-01", "end": "2025-03-31" },
+              "forecasters": { "lstm": { "model": "../../models/down-jackets" } },
+              "outlook": { "seed": 7, "paths": 500, "correlation": 0.3 },
+              "sweep": { "targetServiceLevel": [0.8, 0.9, 0.99] },
+              "tuning": { "scope": "category" },
+              "policies": [
+                { "name": "sS-tuned" },
+                { "name": "forecast-order-up-to:ets", "parameters": { "q": 0.9 } },
+                { "name": "forecast-order-up-to:perfect-foresight", "label": "pf" },
+                { "name": "forecast-safety-stock:lstm" }
+              ]
+            }
+            """, Path);
+
+        Assert.Equal(new GenerateSpec("down-jackets", 20, 4, 1, new DateOnly(2021, 4, 1)), s.Generate);
+        Assert.Equal("/models/down-jackets", s.Forecasters["lstm"].Model);
+        Assert.Equal(new OutlookSpec(7, 500, 0.3), s.Outlook);
+        Assert.Equal(SweepSpec.TargetServiceLevel, s.Sweep!.Parameter);
+        Assert.Equal([0.8, 0.9, 0.99], s.Sweep.Values);
+        Assert.Equal(TuningScope.Category, s.Tuning.Scope);
+        Assert.Equal(["sS-tuned", "forecast-order-up-to:ets", "pf", "forecast-safety-stock:lstm"], s.Policies.Select(p => p.Label));
+        Assert.Equal(["sS", "forecast-order-up-to", "forecast-order-up-to", "forecast-safety-stock"], s.Policies.Select(p => p.Name));
+        Assert.Equal([null, "ets", "oracle", "lstm"], s.Policies.Select(p => p.Forecaster));
+        Assert.Equal([true, false, false, false], s.Policies.Select(p => p.Tuned));
+    }
+
+    [Theory]
+    [InlineData("{ \"name\": \"forecast-order-up-to:prophet\" }", "policies[0].name: unknown forecaster 'prophet' in 'forecast-order-up-to:prophet'")]
+    [InlineData("{ \"name\": \"forecast-order-up-to\" }", "policies[0].name: policy 'forecast-order-up-to' orders from a forecast")]
+    [InlineData("{ \"name\": \"sS:ets\" }", "policies[0].name: policy 'sS' does not use a forecast")]
+    [InlineData("{ \"name\": \"forecast-order-up-to:lstm\" }", "policies[0].name: forecaster 'lstm' needs its model folder")]
+    [InlineData("{ \"name\": \"sS-tuned\", \"parameters\": { \"s\": 3 } }", "policies[0].name: 'sS-tuned' takes its parameters from the tuning")]
+    [InlineData("{ \"name\": \"forecast-order-up-to:ets\", \"parameters\": { \"z\": 1 } }", "policies[0].parameters: Policy 'forecast-order-up-to' has no parameter 'z'")]
+    public void A_bad_forecast_or_tuned_policy_is_an_error_naming_its_key(string policy, string expected)
+    {
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(Scenario($"\"policies\": [ {policy} ]"), Path));
+
+        Assert.Contains(e.Errors, m => m.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("\"sweep\": { \"targetServiceLevel\": [0.9, 1.2] }", "sweep.targetServiceLevel[1]: must be a service level strictly between 0 and 1")]
+    [InlineData("\"sweep\": { \"targetServiceLevel\": [] }", "sweep.targetServiceLevel: must list at least one value")]
+    [InlineData("\"sweep\": { \"q\": [0.9] }", "sweep.targetServiceLevel: is required")]
+    [InlineData("\"outlook\": { \"paths\": 1 }", "outlook.paths: must be between 2 and 100000")]
+    [InlineData("\"forecasters\": { \"ets\": { \"alpha\": 1 } }", "forecasters.ets: unknown key")]
+    [InlineData("\"tuning\": { \"scope\": \"region\" }", "tuning.scope:")]
+    [InlineData("\"generate\": { \"preset\": \"steady\", \"skus\": 2, \"years\": 1, \"seed\": 1, \"start\": \"April\" }", "generate.start:")]
+    public void Bad_comparison_settings_are_errors_naming_their_key(string member, string expected)
+    {
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(Scenario(member + ", \"policies\": [ { \"name\": \"sS\" } ]"), Path));
+
+        Assert.Contains(e.Errors, m => m.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    private static string Scenario(string members) =>
+        $"{{ \"name\": \"x\", \"dataset\": \"data\", \"window\": {{ \"lastDays\": 30 }}, {members} }}";
+}
