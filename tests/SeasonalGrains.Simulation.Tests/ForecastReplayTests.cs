@@ -102,6 +102,35 @@ public sealed class ForecastReplayTests(SiloFixture silo)
         Assert.True(oracle.FillRate > naive.FillRate, $"fill rate oracle {oracle.FillRate:P1} vs seasonal naive {naive.FillRate:P1}");
     }
 
+    [Fact]
+    public void Policies_with_the_same_forecaster_see_the_same_outlook_on_every_sku_day()
+    {
+        // common random numbers: the sample paths depend on the seed, the SKU and the day only, so two policies
+        // reading one forecaster record identical interval quantiles (read from the paths), not merely similar ones
+        var season = Generate(skus: 3, seed: 4);
+        var (input, _) = Build(
+            season.Dataset,
+            windowDays: 60,
+            reviewPeriod: 7,
+            Policy("forecast-order-up-to", "seasonal-naive", ("q", 0.7)),
+            Policy("forecast-safety-stock", "seasonal-naive", ("z", 2)) with { Label = "safety" });
+        using var sources = Sources(season, reviewPeriod: 7, "seasonal-naive");
+
+        var a = new ForecastLog?[3];
+        var b = new ForecastLog?[3];
+        var first = BareReplay.Run(input, input.Policies[0], null, sources, a);
+        var second = BareReplay.Run(input, input.Policies[1], null, sources, b);
+
+        Assert.NotEqual(first.Select(m => m.UnitsOrdered), second.Select(m => m.UnitsOrdered));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(a[i]!.IntervalLower, b[i]!.IntervalLower);
+            Assert.Equal(a[i]!.IntervalMedian, b[i]!.IntervalMedian);
+            Assert.Equal(a[i]!.IntervalUpper, b[i]!.IntervalUpper);
+            Assert.Equal(a[i]!.DayLower, b[i]!.DayLower);
+        }
+    }
+
     internal static GeneratedSeason Generate(int skus, int seed) =>
         SeasonGenerator.Generate(new GeneratorOptions { Preset = SeasonPresets.DownJackets, Skus = skus, Years = 2, Seed = seed, Start = new DateOnly(2022, 4, 1) });
 

@@ -70,6 +70,34 @@ public sealed class ForecastScenarioTests
         Assert.Contains(e.Errors, m => m.StartsWith(expected, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("compare.json")]
+    [InlineData("compare-sweep.json")]
+    public void The_down_jackets_comparisons_hold_out_the_last_whole_season(string file)
+    {
+        var s = ScenarioLoader.Load(System.IO.Path.Combine(RepositoryRoot(), "simulations", "down-jackets", file));
+        var g = s.Generate!;
+        var generated = new SeasonalGrains.Data.GeneratorOptions { Preset = g.Preset, Skus = g.Skus, Years = g.Years, Seed = g.Seed, Start = g.Start!.Value };
+
+        // four years from 2021-04-01 end on 2025-03-31: the window is the last of four whole seasons
+        Assert.Equal(new DateOnly(2025, 3, 31), g.Start.Value.AddDays(generated.DayCount - 1));
+        Assert.Equal(new WindowSpec(new DateOnly(2024, 4, 1), new DateOnly(2025, 3, 31), null), s.Window);
+        Assert.Equal(200, g.Skus);
+        Assert.Contains(s.Policies, p => p is { Name: "sS", Tuned: true });
+        Assert.Contains(s.Policies, p => p.Forecaster == "oracle");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "SeasonalGrains.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException($"No SeasonalGrains.sln above {AppContext.BaseDirectory}.");
+    }
+
     private static string Scenario(string members) =>
         $"{{ \"name\": \"x\", \"dataset\": \"data\", \"window\": {{ \"lastDays\": 30 }}, {members} }}";
 }

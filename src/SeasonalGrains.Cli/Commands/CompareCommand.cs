@@ -135,7 +135,7 @@ public sealed class CompareCommand : CliCommand
 
         var ci = $"{confidence:0.#}% CI";
         var differences = new Table().AddColumns(
-            "policy", "Δ total cost", "Δ fill rate (pp)", "Δ avg inventory value", "Δ lost units");
+            "policy", "Δ total cost (thousands)", "Δ fill rate (pp)", "Δ avg inventory value (thousands)");
         differences.Columns[0].NoWrap();
         table.Columns[0].NoWrap();
         foreach (var column in differences.Columns.Skip(1))
@@ -162,10 +162,9 @@ public sealed class CompareCommand : CliCommand
             {
                 differences.AddRow(
                     name,
-                    Markup.Escape(Interval(row.CostDifference, v => v.ToString("+#,0;-#,0;0", inv))),
+                    Markup.Escape(Interval(row.CostDifference, v => (v / 1000).ToString("+#,0.0;-#,0.0;0.0", inv))),
                     Markup.Escape(Interval(row.FillRateDifference, v => (v * 100).ToString("+0.00;-0.00;0.00", inv))),
-                    Markup.Escape(Interval(row.Differences.GetValueOrDefault(CompareMetric.AverageInventoryValue.Name), v => v.ToString("+#,0;-#,0;0", inv))),
-                    Markup.Escape(Interval(row.Differences.GetValueOrDefault(CompareMetric.LostUnits.Name), v => v.ToString("+#,0;-#,0;0", inv))));
+                    Markup.Escape(Interval(row.Differences.GetValueOrDefault(CompareMetric.AverageInventoryValue.Name), v => (v / 1000).ToString("+#,0.0;-#,0.0;0.0", inv))));
             }
         }
 
