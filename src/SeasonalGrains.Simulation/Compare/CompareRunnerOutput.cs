@@ -150,22 +150,8 @@ public static class CompareRunnerOutput
             seconds[k] = Math.Round(v, 3);
         }
 
-        return new JsonObject
+        return ResultWriter.RunSummary(s, result.RunId, result.Window, new JsonObject
         {
-            ["scenario"] = s.Name,
-            ["scenarioFile"] = s.SourcePath,
-            ["dataset"] = s.DatasetFolder,
-            ["runId"] = result.RunId,
-            ["window"] = new JsonObject
-            {
-                ["start"] = CsvFormat.FormatDate(result.Window.Start),
-                ["end"] = CsvFormat.FormatDate(result.Window.End),
-                ["days"] = result.Window.Days,
-            },
-            ["historyDays"] = result.Window.HistoryDays,
-            ["fulfilment"] = s.Fulfilment == Fulfilment.Backorders ? "backorders" : "lostSales",
-            ["reviewPeriodDays"] = s.ReviewPeriodDays,
-            ["targetServiceLevel"] = s.TargetServiceLevel,
             ["skus"] = result.Skus.Count,
             ["baseline"] = result.Baseline,
             ["bootstrap"] = new JsonObject
@@ -187,7 +173,7 @@ public static class CompareRunnerOutput
             ["policies"] = policies,
             ["frontier"] = frontier,
             ["tuning"] = tuning,
-        };
+        });
     }
 
     public static string PerSkuCsv(CompareResult result)

@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SeasonalGrains.Data;
 using SeasonalGrains.Domain.Inventory;
+using SeasonalGrains.Simulation.Replay;
+using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Reports;
 
@@ -90,22 +92,8 @@ public static class ResultWriter
             policies.Add(entry);
         }
 
-        return new JsonObject
+        return RunSummary(s, report.RunId, report.Window, new JsonObject
         {
-            ["scenario"] = s.Name,
-            ["scenarioFile"] = s.SourcePath,
-            ["dataset"] = s.DatasetFolder,
-            ["runId"] = report.RunId,
-            ["window"] = new JsonObject
-            {
-                ["start"] = CsvFormat.FormatDate(report.Window.Start),
-                ["end"] = CsvFormat.FormatDate(report.Window.End),
-                ["days"] = report.Window.Days,
-            },
-            ["historyDays"] = report.Window.HistoryDays,
-            ["fulfilment"] = s.Fulfilment == Fulfilment.Backorders ? "backorders" : "lostSales",
-            ["reviewPeriodDays"] = s.ReviewPeriodDays,
-            ["targetServiceLevel"] = s.TargetServiceLevel,
             ["skus"] = report.Skus,
             ["days"] = report.Window.Days,
             ["skuDays"] = skuDays,
@@ -113,7 +101,39 @@ public static class ResultWriter
             ["seconds"] = Math.Round(report.Seconds, 3),
             ["skuDaysPerSecond"] = report.Seconds > 0 ? Math.Round(skuDays / report.Seconds) : null,
             ["policies"] = policies,
+        });
+    }
+
+    /// <summary>
+    /// A summary.json: the facts every run starts with (scenario, dataset, run id, window, replay options),
+    /// then the run's own <paramref name="details"/> (moved in, in order).
+    /// </summary>
+    internal static JsonObject RunSummary(Scenario s, string runId, ReplayWindow window, JsonObject details)
+    {
+        var summary = new JsonObject
+        {
+            ["scenario"] = s.Name,
+            ["scenarioFile"] = s.SourcePath,
+            ["dataset"] = s.DatasetFolder,
+            ["runId"] = runId,
+            ["window"] = new JsonObject
+            {
+                ["start"] = CsvFormat.FormatDate(window.Start),
+                ["end"] = CsvFormat.FormatDate(window.End),
+                ["days"] = window.Days,
+            },
+            ["historyDays"] = window.HistoryDays,
+            ["fulfilment"] = s.Fulfilment == Fulfilment.Backorders ? "backorders" : "lostSales",
+            ["reviewPeriodDays"] = s.ReviewPeriodDays,
+            ["targetServiceLevel"] = s.TargetServiceLevel,
         };
+        foreach (var (key, value) in details.ToList())
+        {
+            details.Remove(key);
+            summary[key] = value;
+        }
+
+        return summary;
     }
 
     public static string PerSkuCsv(ReplayReport report)
