@@ -33,6 +33,18 @@ internal sealed class FeatureRing
         }
     }
 
+    /// <summary>
+    /// Pushes a run of days in order. Only the last <c>capacity</c> of them can stay in the ring,
+    /// so only those are written: the result equals pushing every day.
+    /// </summary>
+    public void PushRange(double[] units, double[]? price, bool[]? promo)
+    {
+        for (var i = Math.Max(0, units.Length - _units.Length); i < units.Length; i++)
+        {
+            Push(units[i], price is null ? double.NaN : price[i], promo is not null && promo[i]);
+        }
+    }
+
     /// <summary>The days held, oldest first.</summary>
     public FeatureWindow ToWindow()
     {

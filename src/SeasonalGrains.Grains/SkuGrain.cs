@@ -139,9 +139,10 @@ public sealed class SkuGrain(
 
             var outcome = ledger.Step(in input, policy);
             forecast?.Observe(day, units[i]);
-            _window.Push(units[i], price is null ? double.NaN : price[i], promo is not null && promo[i]);
             trace?.Record(day, outcome);
         }
+
+        _window.PushRange(units, price, promo);
 
         if (setup.WindowDays > 0 && ledger.Day == setup.WindowDays)
         {

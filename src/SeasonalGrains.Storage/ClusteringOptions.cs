@@ -106,25 +106,13 @@ public sealed class ClusteringOptions
     }
 
     /// <summary>Throws <see cref="StorageConfigurationException"/> listing every problem.</summary>
-    public void EnsureValid()
-    {
-        var errors = Validate();
-        if (errors.Count > 0)
-        {
-            throw new StorageConfigurationException(errors);
-        }
-    }
+    public void EnsureValid() => StorageConfigurationException.ThrowIfAny(Validate());
 
     /// <summary>The connection string with the pool limit applied.</summary>
     public string GetPooledConnectionString()
     {
         EnsureValid();
-        if (!UsesPostgres)
-        {
-            throw new InvalidOperationException($"{SectionName}:Provider is '{Provider}', which has no connection string.");
-        }
-
-        return PostgresConnectionStrings.WithPoolLimit(ConnectionString!, MaxPoolSize);
+        return PostgresConnectionStrings.Pooled(SectionName, Provider, UsesPostgres, ConnectionString, MaxPoolSize);
     }
 
     /// <summary>The parsed <see cref="AdvertisedAddress"/>, or null when none is set.</summary>

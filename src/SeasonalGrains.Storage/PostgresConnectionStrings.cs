@@ -16,6 +16,15 @@ public static class PostgresConnectionStrings
     private static readonly string[] PoolSizeKeys = ["maximumpoolsize", "maxpoolsize"];
 
     /// <summary>
+    /// The pooled connection string of a configuration section whose provider is postgres; any other
+    /// provider has none, which is a programming error naming the section's key.
+    /// </summary>
+    internal static string Pooled(string section, string provider, bool usesPostgres, string? connectionString, int maxPoolSize) =>
+        usesPostgres && connectionString is not null
+            ? WithPoolLimit(connectionString, maxPoolSize)
+            : throw new InvalidOperationException($"{section}:Provider is '{provider}', which has no connection string.");
+
+    /// <summary>
     /// Returns <paramref name="connectionString"/> with <c>Maximum Pool Size</c> set to <paramref name="maxPoolSize"/>
     /// unless the string already sets a pool size (the user's choice wins).
     /// </summary>

@@ -28,4 +28,13 @@ public sealed class StorageConfigurationException : Exception
 
     /// <summary>One sentence per problem, each naming its configuration key.</summary>
     public IReadOnlyList<string> Errors { get; }
+
+    /// <summary>Throws when <paramref name="errors"/> lists any problem.</summary>
+    public static void ThrowIfAny(IReadOnlyList<string> errors)
+    {
+        if (errors.Count > 0)
+        {
+            throw new StorageConfigurationException(errors);
+        }
+    }
 }

@@ -204,6 +204,48 @@ public sealed class GrainReplayTests(SiloFixture silo)
     }
 
     [Fact]
+    public async Task The_feature_window_holds_the_last_28_days_whatever_the_chunk_size()
+    {
+        // 40 days: the window must hold days 12..39, oldest first, with their prices and promos
+        var units = Enumerable.Range(0, 40).Select(d => (double)d).ToArray();
+        var price = Enumerable.Range(0, 40).Select(d => 100.0 + d).ToArray();
+        var promo = Enumerable.Range(0, 40).Select(d => d % 5 == 0).ToArray();
+        SkuSetup Setup() => new()
+        {
+            Sku = "W",
+            Terms = new SkuTermsSpec { LeadTimeDays = 1, InitialOnHand = 50, UnitCost = 2, UnitPrice = 5 },
+            Costs = new CostRatesSpec { HoldingPerUnitDay = 0.01, ShortagePerUnit = 1 },
+            Policy = new PolicySpec { Name = "sS", Parameters = [new PolicyParameter("s", 20), new PolicyParameter("S", 60)] },
+            WindowDays = 0,
+        };
+        DemandChunk Chunk(int start, int length) => new()
+        {
+            Sku = "W",
+            StartDay = start,
+            Units = units[start..(start + length)],
+            Price = price[start..(start + length)],
+            Promo = promo[start..(start + length)],
+        };
+        var run = NewRunId();
+        var whole = silo.Grains.GetGrain<ISkuGrain>(SkuKeys.Replay(run, "whole", "W"));
+        var weekly = silo.Grains.GetGrain<ISkuGrain>(SkuKeys.Replay(run, "weekly", "W"));
+        await whole.Start(Setup(), Chunk(0, 40));
+        await weekly.Start(Setup(), Chunk(0, 7));
+        for (var start = 7; start < 40; start += 7)
+        {
+            await weekly.RunDays(Chunk(start, Math.Min(7, 40 - start)));
+        }
+
+        foreach (var grain in new[] { whole, weekly })
+        {
+            var window = await grain.GetFeatureWindow();
+            Assert.Equal(units[12..], window.Units);
+            Assert.Equal(price[12..], window.Price);
+            Assert.Equal(promo[12..], window.Promo);
+        }
+    }
+
+    [Fact]
     public async Task The_local_grain_storage_refuses_a_write_from_a_stale_etag()
     {
         var storage = silo.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Skus);
