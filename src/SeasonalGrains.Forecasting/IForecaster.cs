@@ -28,7 +28,14 @@ public sealed record SkuForecast(
     int Origin,
     double[] Mean,
     double[][] Quantiles,
-    IReadOnlyList<double> Levels);
+    IReadOnlyList<double> Levels)
+{
+    /// <summary>
+    /// From a forecaster that predicts sums directly (the LSTM's interval head): <c>IntervalQuantiles[h][k]</c> is
+    /// the level-k quantile of total demand over horizon days 0..h; null otherwise.
+    /// </summary>
+    public double[][]? IntervalQuantiles { get; init; }
+}
 
 /// <summary>A demand forecaster. One class per algorithm, each with a unique <see cref="Name"/>.</summary>
 public interface IForecaster

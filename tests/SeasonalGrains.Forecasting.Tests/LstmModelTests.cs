@@ -33,7 +33,7 @@ public sealed class LstmModelTests(LstmTrainedModelFixture fixture) : IDisposabl
 
         var window = fixture.Model.BuildWindow(fixture.Dataset, 0, 400);
         Assert.Equal(14 * fixture.Model.Schema.PastFeatureCount, window.Past.Length);
-        Assert.Equal(7 * (5 + 1), Assert.Single(fixture.Model.Predict([window])).Length);
+        Assert.Equal(7 * (5 + 1 + 5), Assert.Single(fixture.Model.Predict([window])).Length); // quantiles, mean, interval quantiles
     }
 
     [Fact]

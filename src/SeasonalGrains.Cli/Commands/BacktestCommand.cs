@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SeasonalGrains.Data;
 using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
 using Spectre.Console;
 
@@ -30,7 +31,7 @@ public sealed class BacktestCommand : CliCommand
 
     private readonly Option<string> _forecasters = new("--forecasters", "-f")
     {
-        Description = $"Comma-separated forecasters: {string.Join(", ", BaselineForecasters.CreateAll().Select(f => f.Name))}, {LstmForecaster.ForecasterName}.",
+        Description = $"Comma-separated forecasters: {string.Join(", ", BaselineForecasters.CreateAll().Select(f => f.Name))}, {LstmForecaster.ForecasterName}, {StatefulLstmForecaster.ForecasterName} (the model run as stateful replays run it).",
         DefaultValueFactory = _ => "seasonal-naive,ets,croston,lstm",
     };
 
@@ -56,6 +57,12 @@ public sealed class BacktestCommand : CliCommand
         Description = "A trained model folder for lstm; its training range must end before the first origin. Default: train one here.",
     };
 
+    private readonly Option<int> _restartDays = new("--restart-days")
+    {
+        Description = $"For {StatefulLstmForecaster.ForecasterName}: days between encoder restarts (0: never).",
+        DefaultValueFactory = _ => 28,
+    };
+
     private readonly Option<DirectoryInfo?> _out = new("--out", "-o")
     {
         Description = "Output folder (default: runs/backtest-<dataset>-<timestamp>).",
@@ -79,7 +86,7 @@ public sealed class BacktestCommand : CliCommand
     public override string Description => "Rolling-origin backtest of forecasters (and an oracle on generated data) without look-ahead.";
 
     public override IEnumerable<Symbol> Symbols =>
-        [_dataset, _forecasters, _origins, _horizon, _step, _model, _out, _trainEnd, _plotSkus, .. _training.Symbols];
+        [_dataset, _forecasters, _origins, _horizon, _step, _model, _restartDays, _out, _trainEnd, _plotSkus, .. _training.Symbols];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
@@ -101,7 +108,7 @@ public sealed class BacktestCommand : CliCommand
             throw new UserInputException($"--horizon must be within 1..{Forecasting.Features.FeatureSchema.MaxHorizon} (got {horizon}).");
         }
 
-        var wantsLstm = names.Contains(LstmForecaster.ForecasterName);
+        var wantsLstm = names.Contains(LstmForecaster.ForecasterName) || names.Contains(StatefulLstmForecaster.ForecasterName);
         if (!wantsLstm && (modelFolder is not null || trainEndText is not null))
         {
             throw new UserInputException("--model and --train-end are for the lstm forecaster; add lstm to --forecasters or drop them.");
@@ -113,7 +120,12 @@ public sealed class BacktestCommand : CliCommand
         }
 
         var trainingOptions = wantsLstm && modelFolder is null ? _training.Resolve(parse) : null;
-        var baselines = names.Where(n => n != LstmForecaster.ForecasterName).Select(CreateBaseline).ToList();
+        var baselines = names.Where(n => n is not LstmForecaster.ForecasterName and not StatefulLstmForecaster.ForecasterName).Select(CreateBaseline).ToList();
+        var restartDays = parse.GetValue(_restartDays);
+        if (restartDays < 0)
+        {
+            throw new UserInputException($"--restart-days must be 0 or more (got {restartDays}).");
+        }
 
         var dataset = await TrainCommand.LoadCleanAsync(folder, cancellationToken);
         IReadOnlyList<int> origins;
@@ -148,7 +160,12 @@ public sealed class BacktestCommand : CliCommand
             var forecasters = new List<IForecaster>();
             foreach (var name in names)
             {
-                forecasters.Add(name == LstmForecaster.ForecasterName ? new LstmForecaster(model!) : baselines.First(b => b.Name == name));
+                forecasters.Add(name switch
+                {
+                    LstmForecaster.ForecasterName => new LstmForecaster(model!),
+                    StatefulLstmForecaster.ForecasterName => new StatefulLstmForecaster(model!, restartDays),
+                    _ => baselines.First(b => b.Name == name),
+                });
             }
 
             var truthTable = TruthReader.Read(folder, dataset);
@@ -320,7 +337,7 @@ public sealed class BacktestCommand : CliCommand
         catch (ArgumentException)
         {
             throw new UserInputException(
-                $"--forecasters: unknown forecaster '{name}'. Known: {string.Join(", ", BaselineForecasters.CreateAll().Select(f => f.Name))}, {LstmForecaster.ForecasterName}.");
+                $"--forecasters: unknown forecaster '{name}'. Known: {string.Join(", ", BaselineForecasters.CreateAll().Select(f => f.Name))}, {LstmForecaster.ForecasterName}, {StatefulLstmForecaster.ForecasterName}.");
         }
     }
 

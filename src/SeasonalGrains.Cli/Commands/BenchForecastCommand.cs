@@ -50,6 +50,12 @@ public sealed class BenchForecastCommand : CliCommand
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 
+    private readonly Option<int> _hidden = new("--hidden-size")
+    {
+        Description = "LSTM hidden size of the untrained model measured without --model.",
+        DefaultValueFactory = _ => new LstmOptions().HiddenSize,
+    };
+
     public BenchForecastCommand()
     {
         _precision.AcceptOnlyFromAmong("float32", "bfloat16");
@@ -59,7 +65,7 @@ public sealed class BenchForecastCommand : CliCommand
 
     public override string Description => "Measure LSTM forecasts per second by batch size, directly and through the forecast batcher.";
 
-    public override IEnumerable<Symbol> Symbols => [_batchSizes, _model, _seconds, _precision, _workers, _threads];
+    public override IEnumerable<Symbol> Symbols => [_batchSizes, _model, _seconds, _precision, _workers, _threads, _hidden];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
@@ -82,7 +88,13 @@ public sealed class BenchForecastCommand : CliCommand
         LstmModel model;
         try
         {
-            model = folder is null ? ForecastBench.UntrainedModel() : LstmModel.Load(folder);
+            var hidden = parse.GetValue(_hidden);
+            if (hidden is < 1 or > 4096)
+            {
+                throw new UserInputException($"--hidden-size must be within 1..4096 (got {hidden}).");
+            }
+
+            model = folder is null ? ForecastBench.UntrainedModel(options: new LstmOptions { HiddenSize = hidden }) : LstmModel.Load(folder);
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or DirectoryNotFoundException)
         {
@@ -95,7 +107,7 @@ public sealed class BenchForecastCommand : CliCommand
             var a = model.Metadata.Architecture;
             var c = context.Console;
             c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"Model: {(folder is null ? "untrained (weights do not change the cost)" : folder)}; LSTM {a.Layers} x {a.HiddenSize}, window {model.Window}, horizon {model.Horizon}, {model.Quantiles.Count} quantiles + mean, {a.PastFeatures} past and {a.KnownFeatures} known features.")));
+                $"Model: {(folder is null ? "untrained (weights do not change the cost)" : folder)}; LSTM {a.Layers} x {a.HiddenSize}, window {model.Window}, horizon {model.Horizon}, {model.Quantiles.Count} quantiles + mean{(a.IntervalHead ? " + interval quantiles" : "")}, {a.PastFeatures} past and {a.KnownFeatures} known features.")));
             c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"Configuration: precision {(precision == InferencePrecision.BFloat16 ? "bfloat16" : "float32")}, batcher workers {workers} (flush at {LstmModel.ChunkSize} requests or 2 ms), libtorch threads {torch.get_num_threads()}, {Environment.ProcessorCount} cores, chunks of {LstmModel.ChunkSize} windows per tensor call; {seconds:0.##} s per batch size and mode.")));
             var batcherOptions = new ForecastBatcherOptions { Workers = workers, Precision = precision };
@@ -131,7 +143,7 @@ public sealed class BenchForecastCommand : CliCommand
             }
 
             c.Write(table);
-            c.MarkupLine(Markup.Escape($"One forecast = {model.Horizon} days x ({model.Quantiles.Count} quantiles + mean) from a {model.Window}-day window."));
+            c.MarkupLine(Markup.Escape($"One forecast = {model.Horizon} days x {model.OutputsPerDay} outputs ({model.Quantiles.Count} quantiles + mean{(model.HasIntervalHead ? $" + {model.Quantiles.Count} interval quantiles" : "")}) from a {model.Window}-day window."));
         }
 
         return SeasonalCli.Ok;

@@ -1,11 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
 using SeasonalGrains.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using SeasonalGrains.Forecasting.Lstm;
+using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Grains.Hosting;
 using SeasonalGrains.Simulation.Hosting;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Storage;
 using Spectre.Console;
+using TorchSharp;
 
 namespace SeasonalGrains.Cli.Commands;
 
@@ -23,22 +27,22 @@ public sealed class BenchReplayCommand : CliCommand
         Description = $"Days per SKU grain call (default {ReplayDriverOptions.DefaultChunkDays}, or {ReplayDriverOptions.DefaultCheckpointChunkDays} with every-chunk state writes).",
     };
 
-    private readonly Option<int> _batchSkus = new("--batch-skus")
+    private const int ForecastBatchSkus = 1024;
+    private const int ForecastBatchesInFlight = 3;
+
+    private readonly Option<int?> _batchSkus = new("--batch-skus")
     {
-        Description = "SKUs per replay grain call.",
-        DefaultValueFactory = _ => ReplayDriverOptions.DefaultSkusPerBatch,
+        Description = $"SKUs per replay grain call (default {ReplayDriverOptions.DefaultSkusPerBatch}; {ForecastBatchSkus} with a forecast policy).",
     };
 
-    private readonly Option<int> _batches = new("--batches-in-flight")
+    private readonly Option<int?> _batches = new("--batches-in-flight")
     {
-        Description = "Batches of SKUs replayed at once.",
-        DefaultValueFactory = _ => ReplayDriverOptions.DefaultBatchesInFlight,
+        Description = $"Batches of SKUs replayed at once (default {ReplayDriverOptions.DefaultBatchesInFlight}; {ForecastBatchesInFlight} with a forecast policy).",
     };
 
-    private readonly Option<int> _callsInFlight = new("--calls-in-flight")
+    private readonly Option<int?> _callsInFlight = new("--calls-in-flight")
     {
-        Description = "SKU grain calls the replay grain keeps in flight.",
-        DefaultValueFactory = _ => SeasonalGrainsOptions.DefaultReplayCallsInFlight,
+        Description = $"SKU grain calls the replay grain keeps in flight (default {SeasonalGrainsOptions.DefaultReplayCallsInFlight}; with a forecast policy, all SKUs of a batch, so the forecast batcher sees them together).",
     };
 
     private readonly Option<int> _seed = new("--seed") { Description = "Generator seed.", DefaultValueFactory = _ => 1 };
@@ -48,11 +52,48 @@ public sealed class BenchReplayCommand : CliCommand
         Description = "When SKU grains write their state: never (default in memory), on-close or every-chunk (default with --storage postgres).",
     };
 
+    private readonly Option<DirectoryInfo?> _model = new("--model", "-m")
+    {
+        Description = "With an lstm forecast policy: a trained model folder (default: an untrained model of the usual shape; its cost per forecast is a trained one's).",
+    };
+
+    private readonly Option<string> _inference = new("--inference")
+    {
+        Description = "With an lstm forecast policy: stateful (each SKU's encoder state carried from day to day) or window (re-read every review).",
+        DefaultValueFactory = _ => "stateful",
+    };
+
+    private readonly Option<string> _precision = new("--precision")
+    {
+        Description = "With an lstm forecast policy: network number format, float32 or bfloat16.",
+        DefaultValueFactory = _ => "bfloat16",
+    };
+
+    private readonly Option<int> _workers = new("--forecast-workers")
+    {
+        Description = "With a stateful lstm: threads of the silo's forecast batcher.",
+        DefaultValueFactory = _ => 1,
+    };
+
+    private readonly Option<int> _restart = new("--restart-days")
+    {
+        Description = "With a stateful lstm: days between encoder restarts (0: never restart).",
+        DefaultValueFactory = _ => 28,
+    };
+
+    private readonly Option<int> _threads = new("--threads")
+    {
+        Description = "With an lstm forecast policy: libtorch intra-op threads.",
+        DefaultValueFactory = _ => 1,
+    };
+
     private readonly StorageSelection _storage = new();
 
     public BenchReplayCommand()
     {
         _stateWrites.AcceptOnlyFromAmong("on-close", "every-chunk", "never");
+        _inference.AcceptOnlyFromAmong("stateful", "window");
+        _precision.AcceptOnlyFromAmong("float32", "bfloat16");
     }
 
     public override IReadOnlyList<string> Path => ["bench", "replay"];
@@ -60,12 +101,14 @@ public sealed class BenchReplayCommand : CliCommand
     public override string Description =>
         "Generate SKUs in memory and time the bare domain loop (one thread) and the replay through an embedded silo.";
 
-    public override IEnumerable<Symbol> Symbols => [_skus, _days, _policy, _chunkDays, _batchSkus, _batches, _callsInFlight, _seed, _stateWrites, .. _storage.Symbols];
+    public override IEnumerable<Symbol> Symbols =>
+        [_skus, _days, _policy, _chunkDays, _batchSkus, _batches, _callsInFlight, _seed, _stateWrites, _model, _inference, _precision, _workers, _restart, _threads, .. _storage.Symbols];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
         var storage = _storage.Resolve(parse);
         var stateWrites = ReplayCommand.ParseStateWrites(parse.GetValue(_stateWrites) ?? (storage is null ? "never" : "every-chunk"));
+        var forecastPolicy = parse.GetRequiredValue(_policy).Contains(PolicyName.ForecasterSeparator, StringComparison.Ordinal);
         var options = new ReplayBenchOptions
         {
             Skus = Positive(parse.GetValue(_skus), "--skus"),
@@ -74,16 +117,36 @@ public sealed class BenchReplayCommand : CliCommand
             ChunkDays = Positive(
                 parse.GetValue(_chunkDays) ?? (stateWrites == StateWrites.EveryChunk ? ReplayDriverOptions.DefaultCheckpointChunkDays : ReplayDriverOptions.DefaultChunkDays),
                 "--chunk-days"),
-            SkusPerBatch = Positive(parse.GetValue(_batchSkus), "--batch-skus"),
-            BatchesInFlight = Positive(parse.GetValue(_batches), "--batches-in-flight"),
+            SkusPerBatch = Positive(parse.GetValue(_batchSkus) ?? (forecastPolicy ? ForecastBatchSkus : ReplayDriverOptions.DefaultSkusPerBatch), "--batch-skus"),
+            BatchesInFlight = Positive(parse.GetValue(_batches) ?? (forecastPolicy ? ForecastBatchesInFlight : ReplayDriverOptions.DefaultBatchesInFlight), "--batches-in-flight"),
             Seed = parse.GetValue(_seed),
             StateWrites = stateWrites,
         };
         var siloOptions = EmbeddedSilo.PrivateOptions(storage);
-        siloOptions.ReplayCallsInFlight = Positive(parse.GetValue(_callsInFlight), "--calls-in-flight");
-        if (!siloOptions.Policies.Contains(options.Policy))
+        siloOptions.ReplayCallsInFlight = Positive(
+            parse.GetValue(_callsInFlight) ?? (forecastPolicy ? options.SkusPerBatch : SeasonalGrainsOptions.DefaultReplayCallsInFlight), "--calls-in-flight");
+        var name = PolicyName.TryParse(options.Policy, siloOptions.Policies, out var nameError)
+            ?? throw new UserInputException($"--policy: {nameError}.");
+        if (name.Tuned)
         {
-            throw new UserInputException($"--policy: unknown policy '{options.Policy}' (known: {string.Join(", ", siloOptions.Policies.Names)}).");
+            throw new UserInputException("--policy: the bench replays one policy as given; tuned policies are for 'seasonal compare'.");
+        }
+
+        options = options with
+        {
+            Lstm = new LstmSourceSettings
+            {
+                Inference = parse.GetRequiredValue(_inference) == "window" ? LstmInference.Window : LstmInference.Stateful,
+                Precision = parse.GetRequiredValue(_precision) == "bfloat16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32,
+                Workers = Positive(parse.GetValue(_workers), "--forecast-workers"),
+                RestartDays = parse.GetValue(_restart) is var restart && restart >= 0 ? restart : throw new UserInputException($"--restart-days must be 0 or more (got {restart})."),
+            },
+        };
+        using var model = LoadModel(parse.GetValue(_model)?.FullName, name);
+        options = options with { Model = model };
+        if (name.Forecaster == ForecasterCatalog.Lstm)
+        {
+            TorchRuntime.SetThreads(Positive(parse.GetValue(_threads), "--threads"));
         }
 
         var c = context.Console;
@@ -91,9 +154,23 @@ public sealed class BenchReplayCommand : CliCommand
         try
         {
             c.MarkupLine(Markup.Escape($"Generating {options.Skus:N0} SKUs x {options.HistoryDays + options.Days:N0} days (preset {options.Preset}, seed {options.Seed})..."));
-            var input = await Task.Run(() => ReplayBenchmark.BuildInput(options), cancellationToken);
-            var grains = (await silo).Grains;
-            var result = await ReplayBenchmark.RunAsync(options, input, grains, new Progress<string>(s => c.MarkupLine(Markup.Escape($"  {s}..."))), cancellationToken);
+            var (input, dataset) = await Task.Run(() => ReplayBenchmark.BuildInputAndDataset(options), cancellationToken);
+            var started = await silo;
+            if (name.Forecaster == ForecasterCatalog.Lstm)
+            {
+                var lstm = options.Lstm;
+                c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"Forecasts: {(model is null ? "an untrained LSTM of the usual shape (weights do not change the cost)" : parse.GetValue(_model)!.FullName)}; {(lstm.Inference == LstmInference.Stateful ? $"stateful, encoder restarts every {lstm.RestartDays} days, {lstm.Workers} batcher thread(s) of up to {lstm.MaxBatch:N0} SKUs" : "re-reading each window")}; {(lstm.Precision == InferencePrecision.BFloat16 ? "bfloat16" : "float32")}; libtorch threads {torch.get_num_threads()}.")));
+            }
+
+            var result = await ReplayBenchmark.RunAsync(
+                options,
+                input,
+                started.Grains,
+                new Progress<string>(s => c.MarkupLine(Markup.Escape($"  {s}..."))),
+                cancellationToken,
+                dataset,
+                started.Services.GetRequiredService<ReplayForecastService>());
 
             var table = new Table().AddColumns("run", "SKU-days", "seconds", "CPU seconds", "SKU-days/s");
             table.AddRow("bare domain loop (1 thread)", N(result.SkuDays), S(result.Bare.TotalSeconds), S(result.BareCpu.TotalSeconds), N(result.BareSkuDaysPerSecond));
@@ -104,6 +181,12 @@ public sealed class BenchReplayCommand : CliCommand
                 $"grains / bare = {result.Ratio:0.00}; chunk {options.ChunkDays} days, state writes {options.StateWrites}, {options.SkusPerBatch} SKUs per batch, {options.BatchesInFlight} batches and {siloOptions.ReplayCallsInFlight} grain calls in flight.")));
             c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"storage {(storage is null ? "memory" : PostgresConnectionStrings.Describe(storage.ConnectionString!))}: {result.StateWrites:N0} grain state writes, {result.StateWritesPerSecond:N0} writes/s.")));
+            if (result.Forecasting is { } f)
+            {
+                c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"forecasts: {f.Forecasts:N0} made, {f.EncoderSteps:N0} encoder days run; the grains' batcher made {f.GrainBatches:N0} model calls of {f.MeanGrainBatch:N0} SKUs on average.")));
+            }
+
             if (result.MismatchedSkus > 0)
             {
                 context.WriteError($"{result.MismatchedSkus} SKU(s) got different metrics through the grains than in the bare loop.");
@@ -128,6 +211,28 @@ public sealed class BenchReplayCommand : CliCommand
         catch (Exception e) when (e.GetBaseException() is DatabaseSchemaException schema)
         {
             throw new UserInputException(schema.Message);
+        }
+    }
+
+    private static LstmModel? LoadModel(string? folder, PolicyName name)
+    {
+        if (folder is null)
+        {
+            return null;
+        }
+
+        if (name.Forecaster != ForecasterCatalog.Lstm)
+        {
+            throw new UserInputException("--model is for an lstm forecast policy, such as forecast-order-up-to:lstm.");
+        }
+
+        try
+        {
+            return LstmModel.Load(folder);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or DirectoryNotFoundException)
+        {
+            throw new UserInputException($"--model: {e.Message}");
         }
     }
 

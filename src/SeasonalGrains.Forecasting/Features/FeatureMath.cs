@@ -91,7 +91,10 @@ internal static class FeatureMath
     }
 
     /// <summary>Throws unless units of days [0, end) exist and are finite and non-negative.</summary>
-    public static void RequireCleanUnits(Dataset dataset, SkuSeries series, int end)
+    public static void RequireCleanUnits(Dataset dataset, SkuSeries series, int end) => RequireCleanUnits(dataset, series, 0, end);
+
+    /// <summary>As <see cref="RequireCleanUnits(Dataset, SkuSeries, int)"/> for days [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    public static void RequireCleanUnits(Dataset dataset, SkuSeries series, int start, int end)
     {
         if (series.Units.Length < end)
         {
@@ -99,7 +102,7 @@ internal static class FeatureMath
                 $"SKU '{series.Sku}' has {series.Units.Length} days of units, fewer than the {end} days needed.", nameof(dataset));
         }
 
-        for (var t = 0; t < end; t++)
+        for (var t = start; t < end; t++)
         {
             var u = series.Units[t];
             if (!double.IsFinite(u) || u < 0)

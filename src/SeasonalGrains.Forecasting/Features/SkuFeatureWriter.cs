@@ -18,7 +18,8 @@ internal sealed class SkuFeatureWriter
     private readonly SkuSeries _series;
     private readonly RegionWeather? _weather;
     private readonly WeatherScaler _weatherScaler;
-    private readonly double[] _prefix;
+    private readonly Dataset _dataset;
+    private double[] _prefix;
     private readonly double _regularPrice;
 
     public SkuFeatureWriter(FeatureSchema schema, CalendarTable calendar, Dataset dataset, int skuIndex, int visibleEnd)
@@ -37,6 +38,7 @@ internal sealed class SkuFeatureWriter
         _calendar = calendar;
         var info = dataset.Skus[skuIndex];
         _series = dataset.Series[skuIndex];
+        _dataset = dataset;
         VisibleEnd = visibleEnd;
         FeatureMath.RequireCleanUnits(dataset, _series, visibleEnd);
 
@@ -64,7 +66,38 @@ internal sealed class SkuFeatureWriter
         _weatherScaler = schema.Weather.TryGetValue(info.Region, out var ws) ? ws : schema.PooledWeather;
     }
 
-    public int VisibleEnd { get; }
+    public int VisibleEnd { get; private set; }
+
+    /// <summary>
+    /// Makes days up to <paramref name="visibleEnd"/> (exclusive) visible, extending the prefix sums by the new days
+    /// only; the scale and regular price stay those fixed at construction. For a caller that moves its origin
+    /// forward one day at a time.
+    /// </summary>
+    public void Advance(int visibleEnd)
+    {
+        if (visibleEnd < VisibleEnd || visibleEnd > _dataset.Days)
+        {
+            throw new ArgumentOutOfRangeException(nameof(visibleEnd), visibleEnd, $"Visible days can only grow, from {VisibleEnd} up to {_dataset.Days}.");
+        }
+
+        if (visibleEnd == VisibleEnd)
+        {
+            return;
+        }
+
+        FeatureMath.RequireCleanUnits(_dataset, _series, VisibleEnd, visibleEnd);
+        if (_prefix.Length < visibleEnd + 1)
+        {
+            Array.Resize(ref _prefix, Math.Min(_dataset.Days + 1, Math.Max(visibleEnd + 1, _prefix.Length * 2)));
+        }
+
+        for (var t = VisibleEnd; t < visibleEnd; t++)
+        {
+            _prefix[t + 1] = _prefix[t] + _series.Units[t];
+        }
+
+        VisibleEnd = visibleEnd;
+    }
 
     public double Scale { get; }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 using TorchSharp;
@@ -37,75 +38,68 @@ public sealed record ForecastBatcherOptions
 }
 
 /// <summary>
-/// Collects single-window forecast requests from many callers into one tensor call. A worker thread
-/// takes the first waiting request, then keeps collecting until <see cref="ForecastBatcherOptions.MaxBatchSize"/>
-/// requests wait or <see cref="ForecastBatcherOptions.MaxDelay"/> has passed, and runs them through
-/// <see cref="LstmModel.Predict"/> (a dispose scope per chunk; no_grad opened on the worker's own thread).
-/// Each request completes with the model's output for its window (layout: see <see cref="LstmModel"/>).
-/// Plain .NET: no Orleans types, so a grain or any other host can wrap it.
+/// Collects single requests from many callers into batches run by one function. A worker thread takes the first
+/// waiting request, then keeps collecting until <c>maxBatch</c> requests wait or <c>maxDelay</c> has passed, and
+/// runs the batch (no_grad opened on the worker's own thread); each request completes with its result, or all
+/// of a batch with the batch's error. Plain .NET: no Orleans types, so a grain or any other host can wrap it.
 /// </summary>
-public sealed class ForecastBatcher : IDisposable, IAsyncDisposable
+public sealed class RequestBatcher<TRequest, TResult> : IDisposable, IAsyncDisposable
 {
-    private readonly LstmModel _model;
+    private readonly Func<IReadOnlyList<TRequest>, IReadOnlyList<TResult>> _run;
     private readonly int _maxBatch;
     private readonly long _maxDelayTicks;
     private readonly ConcurrentQueue<Pending> _queue = new();
     private readonly ManualResetEventSlim _signal = new(false);
     private readonly Lock _collecting = new();
     private readonly Thread[] _threads;
-    private readonly InferencePrecision _precision;
     private volatile bool _stopping;
     private long _batches;
-    private long _forecasts;
+    private long _completed;
 
-    public ForecastBatcher(LstmModel model, ForecastBatcherOptions? options = null)
+    /// <param name="run">Runs one batch and returns one result per request, in order.</param>
+    /// <param name="maxBatch">A batch is run as soon as this many requests wait.</param>
+    /// <param name="maxDelay">A batch is run at the latest this long after a free worker found its first request.</param>
+    /// <param name="workers">Threads running batches; one collects the next batch while the others compute.</param>
+    /// <param name="name">Thread name prefix.</param>
+    public RequestBatcher(Func<IReadOnlyList<TRequest>, IReadOnlyList<TResult>> run, int maxBatch, TimeSpan maxDelay, int workers, string name)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        options ??= new ForecastBatcherOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDelay, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Workers, 1);
-        _model = model;
-        _maxBatch = options.MaxBatchSize;
-        _maxDelayTicks = (long)(options.MaxDelay.TotalSeconds * Stopwatch.Frequency);
-        _precision = options.Precision;
-        _threads = [.. Enumerable.Range(0, options.Workers).Select(i => new Thread(Loop) { IsBackground = true, Name = $"forecast-batcher-{i}" })];
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        _run = run;
+        _maxBatch = maxBatch;
+        _maxDelayTicks = (long)(maxDelay.TotalSeconds * Stopwatch.Frequency);
+        _threads = [.. Enumerable.Range(0, workers).Select(i => new Thread(Loop) { IsBackground = true, Name = $"{name}-{i}" })];
         foreach (var thread in _threads)
         {
             thread.Start();
         }
     }
 
-    public LstmModel Model => _model;
-
-    /// <summary>Tensor calls made so far.</summary>
+    /// <summary>Batches run so far.</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
     /// <summary>Requests completed so far.</summary>
-    public long Forecasts => Interlocked.Read(ref _forecasts);
+    public long Completed => Interlocked.Read(ref _completed);
 
-    /// <summary>
-    /// Queues <paramref name="window"/> (built by <see cref="LstmModel.BuildWindow"/> or <see cref="FeatureBuilder"/>)
-    /// and returns its output: per horizon day the quantiles then the mean, in units. Throws
-    /// <see cref="ArgumentException"/> at once when the window does not fit the model.
-    /// </summary>
-    public Task<float[]> SubmitAsync(ForecastWindow window, CancellationToken cancellationToken = default)
+    /// <summary>Queues <paramref name="request"/> and returns its result.</summary>
+    public Task<TResult> SubmitAsync(TRequest request, CancellationToken cancellationToken = default)
     {
-        _model.Check(window);
         ObjectDisposedException.ThrowIf(_stopping, this);
         if (cancellationToken.IsCancellationRequested)
         {
-            return Task.FromCanceled<float[]>(cancellationToken);
+            return Task.FromCanceled<TResult>(cancellationToken);
         }
 
-        var completion = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (cancellationToken.CanBeCanceled)
         {
             var registration = cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken));
             completion.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
         }
 
-        _queue.Enqueue(new Pending(window, completion));
+        _queue.Enqueue(new Pending(request, completion));
         _signal.Set();
         if (_stopping)
         {
@@ -143,13 +137,13 @@ public sealed class ForecastBatcher : IDisposable, IAsyncDisposable
     {
         using var noGrad = torch.no_grad();
         var batch = new List<Pending>(_maxBatch);
-        var windows = new List<ForecastWindow>(_maxBatch);
+        var requests = new List<TRequest>(_maxBatch);
         while (true)
         {
             // One worker collects at a time; the others compute the batches already taken.
             lock (_collecting)
             {
-                if (!Collect(batch, windows))
+                if (!Collect(batch, requests))
                 {
                     _signal.Set(); // wake the next worker so it sees the stop too
                     return;
@@ -158,16 +152,16 @@ public sealed class ForecastBatcher : IDisposable, IAsyncDisposable
 
             if (batch.Count > 0)
             {
-                Run(batch, windows);
+                Run(batch, requests);
             }
 
             batch.Clear();
-            windows.Clear();
+            requests.Clear();
         }
     }
 
     /// <summary>Waits for a first request, then for a full batch or the deadline. False when stopping with nothing queued.</summary>
-    private bool Collect(List<Pending> batch, List<ForecastWindow> windows)
+    private bool Collect(List<Pending> batch, List<TRequest> requests)
     {
         while (_queue.IsEmpty)
         {
@@ -198,23 +192,23 @@ public sealed class ForecastBatcher : IDisposable, IAsyncDisposable
             if (!pending.Completion.Task.IsCompleted)
             {
                 batch.Add(pending);
-                windows.Add(pending.Window);
+                requests.Add(pending.Request);
             }
         }
 
         return true;
     }
 
-    private void Run(List<Pending> batch, List<ForecastWindow> windows)
+    private void Run(List<Pending> batch, List<TRequest> requests)
     {
         try
         {
-            var outputs = _model.Predict(windows, _precision);
+            var results = _run(requests);
             Interlocked.Increment(ref _batches);
-            Interlocked.Add(ref _forecasts, batch.Count);
+            Interlocked.Add(ref _completed, batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Completion.TrySetResult(outputs[i]);
+                batch[i].Completion.TrySetResult(results[i]);
             }
         }
         catch (Exception error)
@@ -230,9 +224,101 @@ public sealed class ForecastBatcher : IDisposable, IAsyncDisposable
     {
         while (_queue.TryDequeue(out var pending))
         {
-            pending.Completion.TrySetException(new ObjectDisposedException(nameof(ForecastBatcher)));
+            pending.Completion.TrySetException(new ObjectDisposedException(GetType().Name));
         }
     }
 
-    private readonly record struct Pending(ForecastWindow Window, TaskCompletionSource<float[]> Completion);
+    private readonly record struct Pending(TRequest Request, TaskCompletionSource<TResult> Completion);
+}
+
+/// <summary>
+/// Collects single-window forecast requests from many callers into one tensor call (a
+/// <see cref="RequestBatcher{TRequest, TResult}"/> over <see cref="LstmModel.Predict"/>, a dispose scope per chunk).
+/// Each request completes with the model's output for its window (layout: see <see cref="LstmModel"/>).
+/// </summary>
+public sealed class ForecastBatcher : IDisposable, IAsyncDisposable
+{
+    private readonly RequestBatcher<ForecastWindow, float[]> _batcher;
+
+    public ForecastBatcher(LstmModel model, ForecastBatcherOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        options ??= new ForecastBatcherOptions();
+        Model = model;
+        var precision = options.Precision;
+        _batcher = new RequestBatcher<ForecastWindow, float[]>(
+            windows => model.Predict(windows, precision), options.MaxBatchSize, options.MaxDelay, options.Workers, "forecast-batcher");
+    }
+
+    public LstmModel Model { get; }
+
+    /// <summary>Tensor calls made so far.</summary>
+    public long Batches => _batcher.Batches;
+
+    /// <summary>Requests completed so far.</summary>
+    public long Forecasts => _batcher.Completed;
+
+    /// <summary>
+    /// Queues <paramref name="window"/> (built by <see cref="LstmModel.BuildWindow"/> or <see cref="FeatureBuilder"/>)
+    /// and returns its output: per horizon day the quantiles then the mean, in units. Throws
+    /// <see cref="ArgumentException"/> at once when the window does not fit the model.
+    /// </summary>
+    public Task<float[]> SubmitAsync(ForecastWindow window, CancellationToken cancellationToken = default)
+    {
+        Model.Check(window);
+        return _batcher.SubmitAsync(window, cancellationToken);
+    }
+
+    public void Dispose() => _batcher.Dispose();
+
+    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
+}
+
+/// <summary>
+/// Collects stateful forecast requests (a SKU's <see cref="LstmTrack"/> and an origin) from many callers, such as
+/// the SKU grains of a replay, into one <see cref="LstmTracker.Forecast"/> call; each completes with the track's
+/// outlook at that origin. One caller per track at a time.
+/// </summary>
+public sealed class LstmTrackBatcher : IDisposable, IAsyncDisposable
+{
+    private readonly RequestBatcher<(LstmTrack Track, int Origin), IForecastErrorOutlook> _batcher;
+
+    public LstmTrackBatcher(LstmTracker tracker, int maxBatch = LstmTracker.DefaultBatchSkus, TimeSpan? maxDelay = null, int workers = 1)
+    {
+        ArgumentNullException.ThrowIfNull(tracker);
+        Tracker = tracker;
+        _batcher = new RequestBatcher<(LstmTrack Track, int Origin), IForecastErrorOutlook>(
+            Run, maxBatch, maxDelay ?? TimeSpan.FromMilliseconds(1), workers, "lstm-track-batcher");
+    }
+
+    public LstmTracker Tracker { get; }
+
+    /// <summary>Tracker calls made so far.</summary>
+    public long Batches => _batcher.Batches;
+
+    /// <summary>Forecasts handed out so far.</summary>
+    public long Forecasts => _batcher.Completed;
+
+    public Task<IForecastErrorOutlook> ForecastAsync(LstmTrack track, int origin, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(track);
+        return _batcher.SubmitAsync((track, origin), cancellationToken);
+    }
+
+    public void Dispose() => _batcher.Dispose();
+
+    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
+
+    private IReadOnlyList<IForecastErrorOutlook> Run(IReadOnlyList<(LstmTrack Track, int Origin)> requests)
+    {
+        var tracks = new LstmTrack[requests.Count];
+        var origins = new int[requests.Count];
+        for (var i = 0; i < tracks.Length; i++)
+        {
+            (tracks[i], origins[i]) = requests[i];
+        }
+
+        Tracker.Forecast(tracks, origins);
+        return [.. tracks.Select(t => t.Outlook!)];
+    }
 }

@@ -20,7 +20,17 @@ public sealed record LstmArchitecture(
     int DecoderHidden,
     int PositionEmbedding)
 {
-    /// <summary>Floats per horizon day of a forecast: the quantiles, then the mean.</summary>
+    /// <summary>
+    /// Whether the network has the interval head: quantiles of total demand over horizon days 1..h, for every h
+    /// (see <see cref="QuantileLstm"/>). Models written before it existed have none.
+    /// </summary>
+    public bool IntervalHead { get; init; }
+
+    /// <summary>Floats per horizon day of a forecast: the quantiles, the mean, then (with the interval head) the interval quantiles.</summary>
     [JsonIgnore]
-    public int OutputsPerDay => Quantiles + 1;
+    public int OutputsPerDay => Quantiles + 1 + (IntervalHead ? Quantiles : 0);
+
+    /// <summary>Floats in one SKU's encoder state: h then c, each [Layers, HiddenSize].</summary>
+    [JsonIgnore]
+    public int StateLength => 2 * Layers * HiddenSize;
 }

@@ -26,6 +26,9 @@ public sealed class LstmModel : IDisposable
     /// <summary>Windows per tensor call; larger batches are split (throughput drops beyond ~256 on 2 cores).</summary>
     public const int ChunkSize = 256;
 
+    /// <summary>Steps (SKU states) per tensor call of <see cref="Step"/>.</summary>
+    public const int StepChunkSize = 2048;
+
     public const string WeightsFile = "weights.bin";
     public const string MetadataFile = "model.json";
 
@@ -63,8 +66,8 @@ public sealed class LstmModel : IDisposable
 
     public IReadOnlyList<double> Quantiles => Metadata.Quantiles;
 
-    /// <summary>Floats per horizon day in a prediction: the quantiles, then the mean.</summary>
-    public int OutputsPerDay => Quantiles.Count + 1;
+    /// <summary>Floats per horizon day in a prediction: the quantiles, the mean, then (with the interval head) the interval quantiles.</summary>
+    public int OutputsPerDay => Metadata.Architecture.OutputsPerDay;
 
     /// <summary>Floats per prediction: <see cref="Horizon"/> x <see cref="OutputsPerDay"/>.</summary>
     public int OutputLength => Horizon * OutputsPerDay;
@@ -82,7 +85,7 @@ public sealed class LstmModel : IDisposable
             schema.PastFeatureCount, schema.KnownFeatureCount, schema.Window, schema.Horizon, options.Quantiles.Count,
             schema.Categories.Count, schema.Regions.Count, options.CategoryEmbedding, options.RegionEmbedding,
             options.HiddenSize, options.Layers, options.Dropout, options.FutureHidden,
-                options.DecoderHidden, options.PositionEmbedding);
+                options.DecoderHidden, options.PositionEmbedding) { IntervalHead = options.IntervalHead };
         TorchRuntime.EnsureInitialized();
         torch.manual_seed(options.Seed);
         var network = new QuantileLstm(architecture);
@@ -199,6 +202,94 @@ public sealed class LstmModel : IDisposable
         return results;
     }
 
+    /// <summary>Floats in one SKU's encoder state for <see cref="Step"/>.</summary>
+    public int StateLength => Metadata.Architecture.StateLength;
+
+    /// <summary>Whether outputs carry the interval head's quantiles (sums of days 1..h) after the mean.</summary>
+    public bool HasIntervalHead => Metadata.Architecture.IntervalHead;
+
+    /// <summary>The encoder state before any day: zeros, as <see cref="Predict"/> starts every window.</summary>
+    public float[] NewState() => new float[StateLength];
+
+    /// <summary>
+    /// Runs the encoder one day for each SKU in <paramref name="steps"/>, from and into its
+    /// <see cref="LstmStep.State"/>, and writes the forecast from the next day into <see cref="LstmStep.Output"/>
+    /// where <see cref="LstmStep.Future"/> is given (layout as <see cref="Predict"/>). A caller that keeps each
+    /// SKU's state pays one encoder day per forecast instead of <see cref="Window"/>. Starting from
+    /// <see cref="NewState"/> and stepping through a window's days gives <see cref="Predict"/>'s output for that
+    /// window, up to float rounding. Forecasts cover the first <paramref name="days"/> horizon days (default: all),
+    /// so each <see cref="LstmStep.Output"/> holds days x <see cref="OutputsPerDay"/> floats. Chunks of
+    /// <see cref="StepChunkSize"/> per tensor call.
+    /// </summary>
+    public void Step(IReadOnlyList<LstmStep> steps, InferencePrecision precision = InferencePrecision.Float32, int? days = null)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var forecastDays = days ?? Horizon;
+        if (forecastDays < 1 || forecastDays > Horizon)
+        {
+            throw new ArgumentOutOfRangeException(nameof(days), forecastDays, $"Forecast days must be within 1..{Horizon}.");
+        }
+
+        // forecasting steps first: one encoder call per chunk, the head on its leading rows only
+        var order = new int[steps.Count];
+        var forecasting = 0;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            Check(steps[i], forecastDays, i);
+            if (steps[i].Future is not null)
+            {
+                order[forecasting++] = i;
+            }
+        }
+
+        var advancing = forecasting;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (steps[i].Future is null)
+            {
+                order[advancing++] = i;
+            }
+        }
+
+        _lifetime.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var network = precision == InferencePrecision.BFloat16 ? BFloat16Network() : _network;
+            using var noGrad = torch.no_grad();
+            for (var start = 0; start < order.Length; start += StepChunkSize)
+            {
+                var count = Math.Min(StepChunkSize, order.Length - start);
+                var withFuture = Math.Clamp(forecasting - start, 0, count);
+                StepChunk(network, precision, steps, order, start, count, withFuture, forecastDays);
+            }
+        }
+        finally
+        {
+            _lifetime.ExitReadLock();
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless the step has this model's shape.</summary>
+    public void Check(in LstmStep step, int days, int position = 0)
+    {
+        if (step.State is null || step.State.Length != StateLength || step.Row is null || step.Row.Length != Schema.PastFeatureCount)
+        {
+            throw new ArgumentException(
+                $"Step {position} has {step.State?.Length ?? 0} state and {step.Row?.Length ?? 0} row floats; this model takes {StateLength} and {Schema.PastFeatureCount}.",
+                nameof(step));
+        }
+
+        if (step.Future is not null && (step.Future.Length != _futureLength || step.Output is null || step.Output.Length != days * OutputsPerDay))
+        {
+            throw new ArgumentException(
+                $"Step {position} has {step.Future.Length} future and {step.Output?.Length ?? 0} output floats; this model takes {_futureLength} and writes {days * OutputsPerDay} for {days} days.",
+                nameof(step));
+        }
+
+        CheckStatics(step.Category, step.Region, step.Scale, position);
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> unless the window has this model's shape.</summary>
     public void Check(ForecastWindow window, int position = 0)
     {
@@ -210,16 +301,20 @@ public sealed class LstmModel : IDisposable
                 nameof(window));
         }
 
-        if (window.Category < 0 || window.Category >= Schema.Categories.Count || window.Region < 0 || window.Region >= Schema.Regions.Count)
+        CheckStatics(window.Category, window.Region, window.Scale, position);
+    }
+
+    private void CheckStatics(int category, int region, float scale, int position)
+    {
+        if (category < 0 || category >= Schema.Categories.Count || region < 0 || region >= Schema.Regions.Count)
         {
             throw new ArgumentException(
-                $"Window {position} has category {window.Category} and region {window.Region}; valid indices are 0..{Schema.Categories.Count - 1} and 0..{Schema.Regions.Count - 1}.",
-                nameof(window));
+                $"Input {position} has category {category} and region {region}; valid indices are 0..{Schema.Categories.Count - 1} and 0..{Schema.Regions.Count - 1}.");
         }
 
-        if (!(window.Scale > 0) || !float.IsFinite(window.Scale))
+        if (!(scale > 0) || !float.IsFinite(scale))
         {
-            throw new ArgumentException($"Window {position} has scale {window.Scale}; it must be positive.", nameof(window));
+            throw new ArgumentException($"Input {position} has scale {scale}; it must be positive.");
         }
     }
 
@@ -258,6 +353,73 @@ public sealed class LstmModel : IDisposable
             }
 
             return _bfloat16;
+        }
+    }
+
+    private void StepChunk(
+        QuantileLstm network, InferencePrecision precision, IReadOnlyList<LstmStep> steps, int[] order, int start, int count, int withFuture, int days)
+    {
+        var architecture = Metadata.Architecture;
+        var stateLength = StateLength;
+        var width = Schema.PastFeatureCount;
+        using var scope = torch.NewDisposeScope();
+        var stateTensor = torch.empty([count, 2, architecture.Layers, architecture.HiddenSize]);
+        var rowTensor = torch.empty([count, width]);
+        var futureTensor = withFuture > 0 ? torch.empty([withFuture, Horizon, Schema.KnownFeatureCount]) : null;
+        var categoryTensor = torch.empty([count], ScalarType.Int64);
+        var regionTensor = torch.empty([count], ScalarType.Int64);
+        var state = MemoryMarshal.Cast<byte, float>(stateTensor.bytes);
+        var rows = MemoryMarshal.Cast<byte, float>(rowTensor.bytes);
+        var future = futureTensor is null ? default : MemoryMarshal.Cast<byte, float>(futureTensor.bytes);
+        var categories = MemoryMarshal.Cast<byte, long>(categoryTensor.bytes);
+        var regions = MemoryMarshal.Cast<byte, long>(regionTensor.bytes);
+        for (var i = 0; i < count; i++)
+        {
+            var step = steps[order[start + i]];
+            step.State.CopyTo(state.Slice(i * stateLength, stateLength));
+            step.Row.CopyTo(rows.Slice(i * width, width));
+            if (i < withFuture)
+            {
+                step.Future!.CopyTo(future.Slice(i * _futureLength, _futureLength));
+            }
+
+            categories[i] = step.Category;
+            regions[i] = step.Region;
+        }
+
+        // [N, 2, L, H] -> h and c as [L, N, H]
+        var hidden = stateTensor.select(1, 0).permute(1, 0, 2).contiguous();
+        var cell = stateTensor.select(1, 1).permute(1, 0, 2).contiguous();
+        var (y, h, c) = precision == InferencePrecision.BFloat16
+            ? network.Step(rowTensor.to(ScalarType.BFloat16), hidden.to(ScalarType.BFloat16), cell.to(ScalarType.BFloat16), futureTensor?.to(ScalarType.BFloat16), categoryTensor, regionTensor, days)
+            : network.Step(rowTensor, hidden, cell, futureTensor, categoryTensor, regionTensor, days);
+
+        // The state stays float32 between steps (bfloat16 only inside the call), so rounding does not build up in it.
+        var after = torch.stack([h, c], 0).permute(2, 0, 1, 3).to(ScalarType.Float32).contiguous();
+        var updated = MemoryMarshal.Cast<byte, float>(after.bytes);
+        for (var i = 0; i < count; i++)
+        {
+            updated.Slice(i * stateLength, stateLength).CopyTo(steps[order[start + i]].State);
+        }
+
+        if (y is null)
+        {
+            return;
+        }
+
+        y = y.to(ScalarType.Float32).contiguous();
+        var output = MemoryMarshal.Cast<byte, float>(y.bytes);
+        var length = days * OutputsPerDay;
+        for (var i = 0; i < withFuture; i++)
+        {
+            var step = steps[order[start + i]];
+            var row = output.Slice(i * length, length);
+            var destination = step.Output!;
+            var scale = step.Scale;
+            for (var j = 0; j < length; j++)
+            {
+                destination[j] = Math.Max(0f, row[j] * scale);
+            }
         }
     }
 
@@ -314,3 +476,11 @@ public enum InferencePrecision
     /// <summary>bfloat16 weights and activations (8-bit mantissa).</summary>
     BFloat16,
 }
+
+/// <summary>
+/// One SKU's day for <see cref="LstmModel.Step"/>: its encoder <paramref name="State"/> (read, then overwritten
+/// with the state after the day), the day's past feature <paramref name="Row"/>, and, to forecast from the next
+/// day, the horizon's known-future rows <paramref name="Future"/> and the <paramref name="Output"/> buffer the
+/// forecast is written into (units: network output x <paramref name="Scale"/>, floored at 0).
+/// </summary>
+public readonly record struct LstmStep(float[] State, float[] Row, float[]? Future, int Category, int Region, float Scale, float[]? Output);

@@ -37,7 +37,10 @@ public sealed record LstmTrainingSummary(
 public sealed record LstmModelMetadata
 {
     public const string FormatName = "seasonal-grains-quantile-lstm";
-    public const int CurrentFormatVersion = 2;
+    /// <summary>Version 3 added <see cref="LstmArchitecture.IntervalHead"/>; version 2 files (no interval head) still load.</summary>
+    public const int CurrentFormatVersion = 3;
+
+    public const int OldestFormatVersion = 2;
 
     public string Format { get; init; } = FormatName;
 
@@ -85,10 +88,15 @@ public sealed record LstmModelMetadata
     /// <summary>Throws <see cref="InvalidDataException"/> unless format, schema and architecture agree.</summary>
     public void Validate()
     {
-        if (Format != FormatName || FormatVersion != CurrentFormatVersion)
+        if (Format != FormatName || FormatVersion < OldestFormatVersion || FormatVersion > CurrentFormatVersion)
         {
             throw new InvalidDataException(
-                $"Model metadata has format '{Format}' version {FormatVersion}; expected '{FormatName}' version {CurrentFormatVersion}.");
+                $"Model metadata has format '{Format}' version {FormatVersion}; expected '{FormatName}' version {OldestFormatVersion}..{CurrentFormatVersion}.");
+        }
+
+        if (FormatVersion < 3 && Architecture.IntervalHead)
+        {
+            throw new InvalidDataException($"Model metadata version {FormatVersion} cannot have an interval head (it came with version 3).");
         }
 
         Schema.Validate();

@@ -90,6 +90,15 @@ public sealed record LstmOptions
     public double MeanLossWeight { get; init; } = 1.0;
 
     /// <summary>
+    /// Whether the network gets the interval head (quantiles of total demand over horizon days 1..h, trained on
+    /// those sums); forecast policies read interval quantiles from it instead of simulating sample paths.
+    /// </summary>
+    public bool IntervalHead { get; init; } = true;
+
+    /// <summary>Weight of the interval head's pinball loss (each sum's loss divided by its number of days).</summary>
+    public double IntervalLossWeight { get; init; } = 1.0;
+
+    /// <summary>
     /// Training stops before an epoch that would end past this time from the start, judged by the longer of the
     /// mean and the last epoch time (null: no limit). The first epoch always runs.
     /// </summary>
@@ -119,7 +128,7 @@ public sealed record LstmOptions
             $"ValidationSkuFraction must be within (0, 1], got {ValidationSkuFraction.ToString(CultureInfo.InvariantCulture)}.");
         Require(MinHistoryDays >= 1, $"MinHistoryDays must be at least 1, got {MinHistoryDays}.");
         Require(Threads >= 1, $"Threads must be at least 1, got {Threads}.");
-        Require(GradientClip >= 0 && MeanLossWeight >= 0, "GradientClip and MeanLossWeight must not be negative.");
+        Require(GradientClip >= 0 && MeanLossWeight >= 0 && IntervalLossWeight >= 0, "GradientClip, MeanLossWeight and IntervalLossWeight must not be negative.");
         Require(TimeBudget is null || TimeBudget > TimeSpan.Zero, "TimeBudget must be positive.");
     }
 

@@ -37,7 +37,8 @@ public sealed record LstmTrainingResult(LstmModel Model, IReadOnlyList<LstmEpoch
 /// the validation range. Each step draws a
 /// minibatch of (SKU, origin) pairs uniformly with a seeded SplitMix64; Adam minimises the pinball loss
 /// of all quantiles and horizon days plus <see cref="LstmOptions.MeanLossWeight"/> x the mean head's squared
-/// error. After each epoch the validation pinball loss decides early stopping (patience in epochs) and
+/// error, plus (with the interval head) <see cref="LstmOptions.IntervalLossWeight"/> x the pinball loss of the
+/// interval head on the sums of days 1..h, each divided by h. After each epoch the validation pinball loss decides early stopping (patience in epochs) and
 /// an epoch without improvement multiplies the learning rate by <see cref="LstmOptions.PlateauDecay"/>; the
 /// best epoch's weights are kept. With the same seed, data and thread count two runs give the same weights.
 /// </para>
@@ -221,7 +222,7 @@ public static class LstmTrainer
                 _schema.Categories.Count, _schema.Regions.Count,
                 options.CategoryEmbedding, options.RegionEmbedding,
                 options.HiddenSize, options.Layers, options.Dropout, options.FutureHidden,
-                options.DecoderHidden, options.PositionEmbedding);
+                options.DecoderHidden, options.PositionEmbedding) { IntervalHead = options.IntervalHead };
             var network = new QuantileLstm(architecture);
             try
             {
@@ -439,6 +440,15 @@ public static class LstmTrainer
             var pinball = torch.maximum(tau * error, (tau - 1) * error).mean();
             var squared = (mean - target).pow(2).mean();
             var loss = pinball + (squared * options.MeanLossWeight);
+            if (network.Architecture.IntervalHead)
+            {
+                // pinball loss of the sums over days 1..h+1, each divided by its h+1 days
+                var interval = y.narrow(2, _quantiles + 1, _quantiles);
+                var days = torch.arange(1, _horizon + 1, dtype: ScalarType.Float32).reshape(1, _horizon, 1);
+                var sumError = (target.cumsum(1).unsqueeze(2) - interval) / days;
+                var intervalLoss = torch.maximum(tau * sumError, (tau - 1) * sumError).mean();
+                loss = loss + (intervalLoss * options.IntervalLossWeight);
+            }
             optimizer.zero_grad();
             loss.backward();
             if (options.GradientClip > 0)
@@ -458,7 +468,7 @@ public static class LstmTrainer
             var absolute = 0.0;
             var actual = 0.0;
             var covered = new long[_quantiles];
-            var outputs = _quantiles + 1;
+            var outputs = network.Architecture.OutputsPerDay;
             var median = Array.FindIndex(_levels, l => Math.Abs(l - 0.5f) < 1e-6f);
             var medianAbsolute = 0.0;
             for (var start = 0; start < pairs.Length; start += ValidationChunk)

@@ -18,6 +18,18 @@ namespace SeasonalGrains.Forecasting.Lstm;
 /// so quantiles never cross; the mean head (softplus, non-negative) reads the decoder detached from the graph:
 /// its squared error trains the head alone and leaves the representation to the pinball loss.
 /// </para>
+/// <para>
+/// With <see cref="LstmArchitecture.IntervalHead"/>, a third head gives the quantiles of total demand over
+/// horizon days 1..h for every h, trained with the pinball loss on those sums: per day and level it predicts a
+/// non-negative increment, non-decreasing in the level (softplus increments summed over the levels); summing the
+/// increments over the days gives sums' quantiles that grow with h and never cross. Output: after the mean,
+/// the Q interval quantiles of days 1..h+1 in row h.
+/// </para>
+/// <para>
+/// <see cref="Step"/> runs the encoder one day from a given state (h, c) and forecasts from the day after:
+/// a caller that keeps each SKU's state feeds one new day per call instead of re-reading the window.
+/// From a zero state, <see cref="Step"/> over the window's days gives <see cref="forward"/>'s output.
+/// </para>
 /// </summary>
 public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>
 {
@@ -30,6 +42,7 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
     private readonly Sequential _decoder;
     private readonly Linear _quantileHead;
     private readonly Linear _meanHead;
+    private readonly Linear? _intervalHead;
     private readonly long _horizon;
     private readonly long _quantiles;
 
@@ -63,6 +76,10 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
             nn.ReLU());
         _quantileHead = nn.Linear(architecture.DecoderHidden, architecture.Quantiles);
         _meanHead = nn.Linear(architecture.DecoderHidden, 1);
+        if (architecture.IntervalHead)
+        {
+            _intervalHead = nn.Linear(architecture.DecoderHidden, architecture.Quantiles);
+        }
 
         RegisterComponents();
     }
@@ -73,14 +90,105 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
     {
         var n = past.shape[0];
         var steps = past.shape[1];
-        var statics = cat([_category.call(category), _region.call(region)], 1);
+        var statics = Statics(category, region);
         var perStep = statics.unsqueeze(1).expand(n, steps, statics.shape[1]);
         var (_, hidden, _) = _encoder.call(cat([past, perStep], 2), null);
-        var last = hidden.select(0, hidden.shape[0] - 1);
+        return Head(hidden.select(0, hidden.shape[0] - 1), future, statics, _horizon);
+    }
+
+    /// <summary>
+    /// One encoder day: <paramref name="row"/> [N, PastFeatures] is the day's past row, <paramref name="hidden"/>
+    /// and <paramref name="cell"/> [Layers, N, HiddenSize] the state before it. Returns the state after it and,
+    /// when <paramref name="future"/> [F, Horizon, KnownFeatures] is given, the forecast of the first F of the N rows
+    /// (F &lt;= N) from the next day, for its first <paramref name="days"/> horizon days (layout as
+    /// <see cref="forward"/>); otherwise Output is null. The other rows only advance their state.
+    /// </summary>
+    public (Tensor? Output, Tensor Hidden, Tensor Cell) Step(Tensor row, Tensor hidden, Tensor cell, Tensor? future, Tensor category, Tensor region, long days)
+    {
+        if (days < 1 || days > _horizon)
+        {
+            throw new ArgumentOutOfRangeException(nameof(days), days, $"Forecast days must be within 1..{_horizon}.");
+        }
+
+        var statics = Statics(category, region);
+        var (_, h, c) = _encoder.call(cat([row, statics], 1).unsqueeze(1), (hidden, cell));
+        Tensor? output = null;
+        if (future is not null)
+        {
+            var f = future.shape[0];
+            var last = h.select(0, h.shape[0] - 1);
+            output = f == row.shape[0]
+                ? Head(last, future, statics, days)
+                : Head(last.narrow(0, 0, f), future, statics.narrow(0, 0, f), days);
+        }
+
+        return (output, h, c);
+    }
+
+    private Tensor Statics(Tensor category, Tensor region) => cat([_category.call(category), _region.call(region)], 1);
+
+    /// <summary>Runs the reference (training) form of the head even in eval mode; for the test that compares the two forms.</summary>
+    internal bool ReferenceHead { get; set; }
+
+    private Tensor Head(Tensor last, Tensor future, Tensor statics, long days) =>
+        training || ReferenceHead
+            ? (days == _horizon ? TrainingHead(last, future, statics) : TrainingHead(last, future, statics).narrow(1, 0, days))
+            : InferenceHead(last, future, statics, days);
+
+    /// <summary>
+    /// The head in eval mode, with the same weights: the decoder's first layer is split by input block, so the
+    /// shared code and the position embeddings go through it once per SKU and once per day instead of once per
+    /// SKU-day, and the three heads run as one matrix product; only the first <paramref name="days"/> horizon days
+    /// are decoded. Equal to <see cref="TrainingHead"/> up to rounding.
+    /// </summary>
+    private Tensor InferenceHead(Tensor last, Tensor future, Tensor statics, long days)
+    {
+        var n = last.shape[0];
+        var futureCode = _future.call(future.reshape(n, -1));
+        var shared = _trunk.call(cat([last, futureCode, statics], 1));
+        var a = Architecture;
+        var layer = (Linear)_decoder[0];
+        var weight = layer.weight!;
+        var sharedPart = nn.functional.linear(shared, weight.narrow(1, 0, a.HiddenSize), layer.bias);
+        var futurePart = nn.functional.linear(days == _horizon ? future : future.narrow(1, 0, days), weight.narrow(1, a.HiddenSize, a.KnownFeatures));
+        var positions = _position.call(arange(days, dtype: ScalarType.Int64, device: last.device));
+        var positionPart = nn.functional.linear(positions, weight.narrow(1, a.HiddenSize + a.KnownFeatures, a.PositionEmbedding));
+        var decoded = nn.functional.relu(futurePart + sharedPart.unsqueeze(1) + positionPart.unsqueeze(0));
+
+        Tensor[] weights = _intervalHead is null
+            ? [_quantileHead.weight!, _meanHead.weight!]
+            : [_quantileHead.weight!, _meanHead.weight!, _intervalHead.weight!];
+        Tensor[] biases = _intervalHead is null
+            ? [_quantileHead.bias!, _meanHead.bias!]
+            : [_quantileHead.bias!, _meanHead.bias!, _intervalHead.bias!];
+        var raw = nn.functional.linear(decoded, cat(weights, 0), cat(biases, 0));
+        var q = _quantiles;
+        var positive = nn.functional.softplus(raw);
+
+        // cumulative sums as products with triangular matrices of ones: cheaper than cumsum on small inner dimensions
+        var options = (raw.dtype, raw.device);
+        var quantiles = q == 1
+            ? raw.narrow(2, 0, 1)
+            : raw.narrow(2, 0, 1) + matmul(positive.narrow(2, 1, q - 1), ones(q - 1, q, options.dtype, options.device).triu(1));
+        var mean = positive.narrow(2, q, 1);
+        if (_intervalHead is null)
+        {
+            return cat([quantiles, mean], 2);
+        }
+
+        var perDay = matmul(positive.narrow(2, q + 1, q), ones(q, q, options.dtype, options.device).triu());
+        var byLevel = perDay.transpose(1, 2).reshape(n * q, days); // one product for all SKUs and levels
+        var sums = matmul(byLevel, ones(days, days, options.dtype, options.device).triu()).reshape(n, q, days).transpose(1, 2);
+        return cat([quantiles, mean, sums], 2);
+    }
+
+    private Tensor TrainingHead(Tensor last, Tensor future, Tensor statics)
+    {
+        var n = last.shape[0];
         var futureCode = _future.call(future.reshape(n, -1));
         var shared = _trunk.call(cat([last, futureCode, statics], 1));
 
-        var positions = _position.call(arange(_horizon, dtype: ScalarType.Int64, device: past.device));
+        var positions = _position.call(arange(_horizon, dtype: ScalarType.Int64, device: last.device));
         var perDay = cat(
             [
                 shared.unsqueeze(1).expand(n, _horizon, shared.shape[1]),
@@ -94,6 +202,12 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
             ? raw
             : cat([raw.narrow(2, 0, 1), nn.functional.softplus(raw.narrow(2, 1, _quantiles - 1))], 2).cumsum(2);
         var mean = nn.functional.softplus(_meanHead.call(decoded.detach()));
-        return cat([quantiles, mean], 2);
+        if (_intervalHead is null)
+        {
+            return cat([quantiles, mean], 2);
+        }
+
+        var increments = nn.functional.softplus(_intervalHead.call(decoded)).cumsum(2);
+        return cat([quantiles, mean, increments.cumsum(1)], 2);
     }
 }

@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using SeasonalGrains.Data;
+using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
 
 namespace SeasonalGrains.Forecasting;
 
 /// <summary>
-/// Hands out the <see cref="SamplePathOutlook"/> of a SKU at a review day (the forecast origin):
+/// Hands out the outlook of a SKU at a review day (the forecast origin): a <see cref="SamplePathOutlook"/>, or an
+/// <see cref="IntervalQuantileOutlook"/> for a forecast with interval quantiles (the LSTM's interval head):
 /// the first request at an origin forecasts every SKU of the run in one forecaster call, and the
 /// outlooks built from it are cached, so all policies of a SKU-day share one outlook and one set of
 /// sample paths. Safe to call from many threads, for origins in any order; the results do not
@@ -17,7 +19,7 @@ namespace SeasonalGrains.Forecasting;
 /// Error record: at origin t with review period R, the forecasts made at the earlier reviews
 /// s = t - R, t - 2R, ... (s &gt;= t - <see cref="OutlookOptions.ErrorWindowDays"/>, s &gt;= 1) are compared
 /// with the units of the days each one was the newest forecast for (days s..s+R-1 before t);
-/// the sample sd of those errors is the outlook's <see cref="SamplePathOutlook.ErrorStandardDeviation"/>.
+/// the sample sd of those errors is the outlook's <see cref="IForecastErrorOutlook.ErrorStandardDeviation"/>.
 /// Only units before t are read. Earlier origins not yet forecast are forecast for it. With fewer
 /// than <see cref="OutlookOptions.MinErrors"/> errors the forecast's own day-0 spread
 /// (<see cref="QuantileCurve.ImpliedStandardDeviation"/>) stands in.
@@ -99,7 +101,7 @@ public sealed class ForecastOutlookProvider
     public int ForecastCalls => Volatile.Read(ref _forecastCalls);
 
     /// <summary>The outlook of <paramref name="skuIndex"/> at review day <paramref name="origin"/> (dataset day index, 1..Days-1).</summary>
-    public SamplePathOutlook GetOutlook(int skuIndex, int origin)
+    public IForecastErrorOutlook GetOutlook(int skuIndex, int origin)
     {
         var position = PositionOf(skuIndex);
         var entry = Prepare(origin);
@@ -303,20 +305,27 @@ public sealed class ForecastOutlookProvider
             quantiles[h] = f.Quantiles[from];
         }
 
-        return f with { Mean = mean, Quantiles = quantiles };
+        // padded days lie after the replay; the padded forecast answers interval sums by sample paths
+        return f with { Mean = mean, Quantiles = quantiles, IntervalQuantiles = null };
     }
 
-    private SamplePathOutlook Build(OriginForecasts entry, int position, int skuIndex, int origin)
+    private IForecastErrorOutlook Build(OriginForecasts entry, int position, int skuIndex, int origin)
     {
         var forecast = entry.Forecasts[position];
         var key = SamplePathOutlook.StreamKey(_options.Seed, _dataset.Skus[skuIndex].Sku, origin);
         var scores = _scores.GetValue(forecast.Levels, QuantileCurve.NormalScores);
         var curves = forecast.Quantiles.Select(q => QuantileCurve.FromScores(scores, q)).ToArray();
         var sd = MeasuredErrorStandardDeviation(skuIndex, origin) ?? curves[0].ImpliedStandardDeviation;
-        return new SamplePathOutlook(forecast.Mean, curves, _options.Sampling, key, sd);
+        SamplePathOutlook Paths() => new(forecast.Mean, curves, _options.Sampling, key, sd);
+        if (forecast.IntervalQuantiles is { } sums && _options.UseIntervalQuantiles)
+        {
+            return new IntervalQuantileOutlook(forecast.Mean, curves, [.. sums.Select(q => QuantileCurve.FromScores(scores, q))], sd, Paths);
+        }
+
+        return Paths();
     }
 
-    private OutlookRecord MakeRecord(SamplePathOutlook outlook, SkuForecast forecast, int skuIndex, int origin)
+    private OutlookRecord MakeRecord(IForecastErrorOutlook outlook, SkuForecast forecast, int skuIndex, int origin)
     {
         var days = Math.Min(Horizon, _dataset.Skus[skuIndex].LeadTimeDays + _options.ReviewPeriodDays);
         var day = QuantileCurve.FromScores(_scores.GetValue(forecast.Levels, QuantileCurve.NormalScores), forecast.Quantiles[0]);
@@ -337,7 +346,7 @@ public sealed class ForecastOutlookProvider
 
     private sealed class OriginForecasts(SkuForecast[] forecasts, double[][] means)
     {
-        private SamplePathOutlook?[] _outlooks = new SamplePathOutlook?[forecasts.Length];
+        private IForecastErrorOutlook?[] _outlooks = new IForecastErrorOutlook?[forecasts.Length];
 
         public SkuForecast[] Forecasts { get; } = forecasts;
 
@@ -346,7 +355,7 @@ public sealed class ForecastOutlookProvider
         /// <summary>A tick of the provider's clock at the last use, for least-recently-used trimming.</summary>
         public long LastUsed { get; set; }
 
-        public SamplePathOutlook Outlook(int position, Func<SamplePathOutlook> build)
+        public IForecastErrorOutlook Outlook(int position, Func<IForecastErrorOutlook> build)
         {
             var outlooks = Volatile.Read(ref _outlooks);
             var existing = Volatile.Read(ref outlooks[position]);
@@ -359,6 +368,6 @@ public sealed class ForecastOutlookProvider
             return Interlocked.CompareExchange(ref outlooks[position], built, null) ?? built;
         }
 
-        public void DropOutlooks() => Volatile.Write(ref _outlooks, new SamplePathOutlook?[_outlooks.Length]);
+        public void DropOutlooks() => Volatile.Write(ref _outlooks, new IForecastErrorOutlook?[_outlooks.Length]);
     }
 }

@@ -18,6 +18,13 @@ public sealed record OutlookOptions
     /// <summary>Sample paths and the dependence between days (see <see cref="SamplePathSettings"/>).</summary>
     public SamplePathSettings Sampling { get; init; } = new();
 
+    /// <summary>
+    /// Whether a forecast with interval quantiles (the LSTM's interval head) answers interval sums from them
+    /// (<see cref="IntervalQuantileOutlook"/>); false simulates sample paths over its daily quantiles, as for
+    /// every other forecaster.
+    /// </summary>
+    public bool UseIntervalQuantiles { get; init; } = true;
+
     /// <summary>Seed of the sample paths; with the SKU name and origin it keys every draw.</summary>
     public ulong Seed { get; init; } = 1;
 

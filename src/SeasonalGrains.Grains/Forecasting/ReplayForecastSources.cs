@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using SeasonalGrains.Data;
+using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
 
 namespace SeasonalGrains.Grains.Forecasting;
@@ -14,8 +16,41 @@ public sealed record ForecastSourceOptions
     /// <summary>The true distribution, for <c>oracle</c>; read only when that source is asked for.</summary>
     public Func<IDemandTruth?>? Truth { get; init; }
 
+    /// <summary>An already loaded LSTM (the caller keeps it and disposes it); when null, <c>lstm</c> loads its model folder.</summary>
+    public LstmModel? Model { get; init; }
+
     /// <summary>Model folders by forecaster name (<c>lstm</c>).</summary>
     public IReadOnlyDictionary<string, string> ModelFolders { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>How the LSTM runs: re-reading windows, or carrying each SKU's state.</summary>
+    public LstmSourceSettings Lstm { get; init; } = new();
+}
+
+/// <summary>How a replay runs the LSTM.</summary>
+public enum LstmInference
+{
+    /// <summary>Each review re-reads the SKU's window (<see cref="ForecastOutlookProvider"/> over <see cref="LstmForecaster"/>).</summary>
+    Window,
+
+    /// <summary>Each SKU's encoder state is carried from day to day (<see cref="LstmTracker"/>), batched across SKUs.</summary>
+    Stateful,
+}
+
+/// <summary>Settings of the <c>lstm</c> source of a replay.</summary>
+public sealed record LstmSourceSettings
+{
+    public LstmInference Inference { get; init; } = LstmInference.Window;
+
+    /// <summary>Days between encoder restarts of the stateful form (see <see cref="LstmTrackerOptions.RestartDays"/>).</summary>
+    public int RestartDays { get; init; } = 28;
+
+    public InferencePrecision Precision { get; init; } = InferencePrecision.Float32;
+
+    /// <summary>Threads of the stateful form's batcher.</summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>Forecast requests per tracker call of the stateful form.</summary>
+    public int MaxBatch { get; init; } = LstmTracker.DefaultBatchSkus;
 }
 
 /// <summary>
@@ -32,14 +67,27 @@ public sealed record ForecastSourceOptions
 public sealed class ReplayForecastSources : IDisposable
 {
     private readonly Dictionary<string, ForecastOutlookProvider> _providers;
+    private readonly Dictionary<string, LstmTrackBatcher> _stateful;
     private readonly ConcurrentDictionary<(string Source, int Origin), Task> _prepared = new();
     private readonly IReadOnlyList<IDisposable> _owned;
     private int _disposed;
 
-    public ReplayForecastSources(Dataset dataset, IReadOnlyDictionary<string, ForecastOutlookProvider> providers, IEnumerable<IDisposable>? owned = null)
+    public ReplayForecastSources(
+        Dataset dataset,
+        IReadOnlyDictionary<string, ForecastOutlookProvider> providers,
+        IEnumerable<IDisposable>? owned = null,
+        IReadOnlyDictionary<string, LstmTrackBatcher>? stateful = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(providers);
+        foreach (var (name, batcher) in stateful ?? new Dictionary<string, LstmTrackBatcher>())
+        {
+            if (!ReferenceEquals(batcher.Tracker.Dataset, dataset) || providers.ContainsKey(name))
+            {
+                throw new ArgumentException($"Stateful forecast source '{name}' forecasts another dataset than the run's, or is also a provider.", nameof(stateful));
+            }
+        }
+
         foreach (var (name, provider) in providers)
         {
             if (!ReferenceEquals(provider.Dataset, dataset))
@@ -50,12 +98,31 @@ public sealed class ReplayForecastSources : IDisposable
 
         Dataset = dataset;
         _providers = new Dictionary<string, ForecastOutlookProvider>(providers, StringComparer.Ordinal);
+        _stateful = new Dictionary<string, LstmTrackBatcher>(stateful ?? new Dictionary<string, LstmTrackBatcher>(), StringComparer.Ordinal);
         _owned = owned?.ToList() ?? [];
     }
 
     public Dataset Dataset { get; }
 
-    public IReadOnlyCollection<string> Names => _providers.Keys;
+    public IReadOnlyCollection<string> Names => [.. _providers.Keys, .. _stateful.Keys];
+
+    /// <summary>Whether <paramref name="source"/> carries per-SKU state (<see cref="Stateful"/> gives its batcher).</summary>
+    public bool IsStateful(string source) => _stateful.ContainsKey(source);
+
+    /// <summary>The batcher (and through it the tracker) of a stateful source.</summary>
+    public LstmTrackBatcher Stateful(string source) =>
+        _stateful.TryGetValue(source, out var b)
+            ? b
+            : throw new ArgumentException($"The run has no stateful forecast source '{source}'.", nameof(source));
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless the run has <paramref name="source"/>.</summary>
+    public void Check(string source)
+    {
+        if (!_providers.ContainsKey(source) && !_stateful.ContainsKey(source))
+        {
+            throw new ArgumentException($"The run has no forecast source '{source}' (it has: {string.Join(", ", Names)}).", nameof(source));
+        }
+    }
 
     /// <summary>
     /// Builds one provider per name in <paramref name="sources"/> (names of <see cref="ForecasterCatalog"/>):
@@ -68,11 +135,28 @@ public sealed class ReplayForecastSources : IDisposable
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(options);
         var providers = new Dictionary<string, ForecastOutlookProvider>(StringComparer.Ordinal);
+        var stateful = new Dictionary<string, LstmTrackBatcher>(StringComparer.Ordinal);
         var owned = new List<IDisposable>();
         try
         {
             foreach (var name in sources.Select(ForecasterCatalog.Canonical).Distinct(StringComparer.Ordinal))
             {
+                if (name == ForecasterCatalog.Lstm && options.Lstm.Inference == LstmInference.Stateful)
+                {
+                    var model = LoadModel(options, owned);
+                    var tracker = new LstmTracker(model, dataset, new LstmTrackerOptions
+                    {
+                        RestartDays = options.Lstm.RestartDays,
+                        Precision = options.Lstm.Precision,
+                        Days = OutlookDays(dataset, options.Outlook, model),
+                        Outlook = options.Outlook,
+                    });
+                    var batcher = new LstmTrackBatcher(tracker, options.Lstm.MaxBatch, workers: options.Lstm.Workers);
+                    owned.Insert(0, batcher); // stopped before the model is disposed
+                    stateful[name] = batcher;
+                    continue;
+                }
+
                 providers[name] = name switch
                 {
                     ForecasterCatalog.Oracle => ForecastOutlookProvider.ForTruth(
@@ -96,7 +180,7 @@ public sealed class ReplayForecastSources : IDisposable
             throw;
         }
 
-        return new ReplayForecastSources(dataset, providers, owned);
+        return new ReplayForecastSources(dataset, providers, owned, stateful);
     }
 
     public ForecastOutlookProvider Provider(string source) =>
@@ -105,13 +189,13 @@ public sealed class ReplayForecastSources : IDisposable
             : throw new ArgumentException($"The run has no forecast source '{source}' (it has: {string.Join(", ", _providers.Keys)}).", nameof(source));
 
     /// <summary>The outlook of a SKU at an origin, forecast on the calling thread where not yet done.</summary>
-    public SamplePathOutlook Outlook(string source, int skuIndex, int origin) => Provider(source).GetOutlook(skuIndex, origin);
+    public IForecastErrorOutlook Outlook(string source, int skuIndex, int origin) => Provider(source).GetOutlook(skuIndex, origin);
 
     /// <summary>
     /// The outlook of a SKU at an origin; the origin's forecasts are made once, on the thread pool, and the next
     /// review's origin (one review period later) is started too, so forecasting runs ahead of the reviews.
     /// </summary>
-    public async ValueTask<SamplePathOutlook> OutlookAsync(string source, int skuIndex, int origin)
+    public async ValueTask<IForecastErrorOutlook> OutlookAsync(string source, int skuIndex, int origin)
     {
         var provider = Provider(source);
         var ready = Prepare(provider, source, skuIndex, origin);
@@ -149,8 +233,15 @@ public sealed class ReplayForecastSources : IDisposable
             provider.MeasuredErrorStandardDeviation(skuIndex, key.Origin);
         }));
 
-    private static LstmForecaster LoadLstm(ForecastSourceOptions options, List<IDisposable> owned)
+    private static LstmForecaster LoadLstm(ForecastSourceOptions options, List<IDisposable> owned) => new(LoadModel(options, owned));
+
+    private static LstmModel LoadModel(ForecastSourceOptions options, List<IDisposable> owned)
     {
+        if (options.Model is { } given)
+        {
+            return given;
+        }
+
         if (!options.ModelFolders.TryGetValue(ForecasterCatalog.Lstm, out var folder) || string.IsNullOrWhiteSpace(folder))
         {
             throw new InvalidOperationException("The 'lstm' forecaster needs a model folder: forecasters.lstm.model in the scenario.");
@@ -158,6 +249,18 @@ public sealed class ReplayForecastSources : IDisposable
 
         var model = LstmModel.Load(folder);
         owned.Add(model);
-        return new LstmForecaster(model);
+        return model;
+    }
+
+    /// <summary>Days a stateful forecast covers: the outlook's horizon (longest lead time + R by default), at most the model's.</summary>
+    private static int OutlookDays(Dataset dataset, OutlookOptions outlook, LstmModel model)
+    {
+        var days = outlook.Horizon ?? (dataset.Skus.Select(s => s.LeadTimeDays).DefaultIfEmpty(0).Max() + outlook.ReviewPeriodDays);
+        if (days > model.Horizon)
+        {
+            throw new InvalidOperationException($"The outlooks need {days} days (lead time + review period), but the LSTM forecasts {model.Horizon}.");
+        }
+
+        return days;
     }
 }

@@ -1,5 +1,6 @@
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Domain.Policies;
+using SeasonalGrains.Forecasting.Inference;
 
 namespace SeasonalGrains.Grains.Forecasting;
 
@@ -12,6 +13,7 @@ namespace SeasonalGrains.Grains.Forecasting;
 public sealed class SkuForecastSession
 {
     private readonly ReplayForecastSources _sources;
+    private readonly LstmTrackBatcher? _batcher;
 
     public SkuForecastSession(ReplayForecastSources sources, SkuSetup setup)
     {
@@ -23,7 +25,7 @@ public sealed class SkuForecastSession
             throw new ArgumentException($"SKU '{setup.Sku}': a forecast policy needs a season of known length (WindowDays > 0).", nameof(setup));
         }
 
-        _ = sources.Provider(Spec.Source); // fails early on a source the run does not have
+        sources.Check(Spec.Source); // fails early on a source the run does not have
         var dataset = sources.Dataset;
         if (Spec.SkuIndex < 0 || Spec.SkuIndex >= dataset.Skus.Count || dataset.Skus[Spec.SkuIndex].Sku != setup.Sku)
         {
@@ -38,12 +40,24 @@ public sealed class SkuForecastSession
         }
 
         _sources = sources;
+        if (sources.IsStateful(Spec.Source))
+        {
+            _batcher = sources.Stateful(Spec.Source);
+            Track = _batcher.Tracker.Open(Spec.SkuIndex);
+        }
+
         Recorder = new ReviewForecastRecorder(setup.WindowDays, setup.ReviewPeriodDays, setup.Terms.LeadTimeDays, Spec.RecordLower, Spec.RecordUpper);
     }
 
     public ForecastSpec Spec { get; }
 
     public ReviewForecastRecorder Recorder { get; }
+
+    /// <summary>The SKU's encoder states when the source is stateful, else null.</summary>
+    public LstmTrack? Track { get; }
+
+    /// <summary>The dataset day a review on window day <paramref name="day"/> forecasts from.</summary>
+    public int OriginOf(int day) => Spec.OriginOffset + day;
 
     /// <summary>The run id of a replay grain key <c>{runId}/{policy}/{sku}</c>.</summary>
     public static string RunIdOf(string grainKey)
@@ -56,17 +70,52 @@ public sealed class SkuForecastSession
     /// <summary>The outlook of the review on window day <paramref name="day"/> (recorded).</summary>
     public async ValueTask<IDemandOutlook> ReviewAsync(int day)
     {
-        var outlook = await _sources.OutlookAsync(Spec.Source, Spec.SkuIndex, Spec.OriginOffset + day);
+        var origin = OriginOf(day);
+        IDemandOutlook outlook = Track is { } track
+            ? track.Origin == origin && track.Outlook is { } ready ? ready : await _batcher!.ForecastAsync(track, origin)
+            : await _sources.OutlookAsync(Spec.Source, Spec.SkuIndex, origin);
         Recorder.Review(day, outlook);
         return outlook;
     }
 
-    /// <summary>As <see cref="ReviewAsync"/>, forecasting on the calling thread.</summary>
+    /// <summary>
+    /// As <see cref="ReviewAsync"/>, forecasting on the calling thread (a stateful source's track may have been
+    /// forecast at this origin already, in a batch of many SKUs: see <see cref="ForecastAll"/>).
+    /// </summary>
     public IDemandOutlook Review(int day)
     {
-        var outlook = _sources.Outlook(Spec.Source, Spec.SkuIndex, Spec.OriginOffset + day);
+        var origin = OriginOf(day);
+        IDemandOutlook outlook;
+        if (Track is { } track)
+        {
+            if (track.Origin != origin || track.Outlook is null)
+            {
+                _batcher!.Tracker.Forecast([track], [origin]);
+            }
+
+            outlook = track.Outlook!;
+        }
+        else
+        {
+            outlook = _sources.Outlook(Spec.Source, Spec.SkuIndex, origin);
+        }
+
         Recorder.Review(day, outlook);
         return outlook;
+    }
+
+    /// <summary>
+    /// Forecasts the tracks of the stateful sessions among <paramref name="sessions"/> at their review on window day
+    /// <paramref name="day"/> in shared tracker calls (one per source), so their <see cref="Review"/> finds the outlook ready.
+    /// </summary>
+    public static void ForecastAll(IReadOnlyList<SkuForecastSession> sessions, int day)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        foreach (var group in sessions.Where(s => s.Track is not null).GroupBy(s => s._batcher!.Tracker))
+        {
+            var list = group.ToList();
+            group.Key.Forecast([.. list.Select(s => s.Track!)], [.. list.Select(s => s.OriginOf(day))]);
+        }
     }
 
     public void Observe(int day, double demand) => Recorder.Observe(day, demand);

@@ -1,5 +1,7 @@
 using SeasonalGrains.Data;
 using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Inference;
+using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Simulation.Scenarios;
@@ -39,6 +41,14 @@ public static class ScenarioForecasts
                 ModelFolders = scenario.Forecasters
                     .Where(f => f.Value.Model is not null)
                     .ToDictionary(f => f.Key, f => f.Value.Model!, StringComparer.Ordinal),
+                Lstm = scenario.Forecasters.TryGetValue(ForecasterCatalog.Lstm, out var lstm)
+                    ? new LstmSourceSettings
+                    {
+                        Inference = lstm.Inference,
+                        RestartDays = lstm.RestartDays,
+                        Precision = lstm.Precision == "bfloat16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32,
+                    }
+                    : new LstmSourceSettings(),
             });
         }
         catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or InvalidDataException or ArgumentException)

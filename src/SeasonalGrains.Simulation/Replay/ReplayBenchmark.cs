@@ -2,7 +2,12 @@ using System.Diagnostics;
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Data;
 using SeasonalGrains.Domain.Inventory;
+using SeasonalGrains.Domain.Policies;
+using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Features;
+using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Grains;
+using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Replay;
@@ -34,6 +39,25 @@ public sealed record ReplayBenchOptions
 
     /// <summary>SKUs of the warm-up run (both loops) before the timed runs.</summary>
     public int WarmUpSkus { get; init; } = 1_000;
+
+    /// <summary>
+    /// A forecast policy's model (<c>lstm</c>): null = an untrained model over a feature schema fitted on the bench's
+    /// history, of the default shape; its cost per forecast is a trained model's. The caller disposes it.
+    /// </summary>
+    public LstmModel? Model { get; init; }
+
+    /// <summary>How the LSTM runs for a forecast policy (the bench's default: stateful).</summary>
+    public LstmSourceSettings Lstm { get; init; } = new() { Inference = LstmInference.Stateful };
+}
+
+/// <summary>What the forecast sources did during the timed runs of a bench with a forecast policy.</summary>
+/// <param name="Forecasts">Forecasts made (both runs' own sources).</param>
+/// <param name="EncoderSteps">Encoder days run by the stateful LSTM.</param>
+/// <param name="GrainBatches">Tracker calls the grains' batcher made.</param>
+/// <param name="GrainForecasts">Forecasts handed to the grains through the batcher.</param>
+public sealed record ReplayBenchForecasting(long Forecasts, long EncoderSteps, long GrainBatches, long GrainForecasts)
+{
+    public double MeanGrainBatch => GrainBatches > 0 ? GrainForecasts / (double)GrainBatches : 0;
 }
 
 /// <summary>Throughput of one replay: the bare domain loop (one thread) and the same replay through the grains.</summary>
@@ -51,6 +75,9 @@ public sealed record ReplayBenchResult(long SkuDays, TimeSpan Bare, TimeSpan Gra
 
     /// <summary>Grain throughput as a fraction of the bare loop's.</summary>
     public double Ratio => GrainSkuDaysPerSecond / BareSkuDaysPerSecond;
+
+    /// <summary>With a forecast policy: what its forecast sources did.</summary>
+    public ReplayBenchForecasting? Forecasting { get; init; }
 }
 
 /// <summary>
@@ -61,28 +88,51 @@ public sealed record ReplayBenchResult(long SkuDays, TimeSpan Bare, TimeSpan Gra
 public static class ReplayBenchmark
 {
     /// <summary>The bench's input: a generated dataset with <see cref="ReplayBenchOptions.HistoryDays"/> of history and the window after it.</summary>
-    public static ReplayInput BuildInput(ReplayBenchOptions options, IProgress<double>? progress = null)
+    public static ReplayInput BuildInput(ReplayBenchOptions options, IProgress<double>? progress = null) => BuildInputAndDataset(options, progress).Input;
+
+    /// <summary>As <see cref="BuildInput"/>, with the generated dataset (a forecast policy's forecasters read it).</summary>
+    public static (ReplayInput Input, Dataset Dataset) BuildInputAndDataset(ReplayBenchOptions options, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var season = SeasonGenerator.Generate(
             new GeneratorOptions { Preset = options.Preset, Skus = options.Skus, Days = options.HistoryDays + options.Days, Seed = options.Seed },
             progress);
+        var name = PolicyName.Parse(options.Policy, ForecastPolicyCatalog.All);
         var scenario = new Scenario
         {
             Name = "bench",
             DatasetFolder = "",
             Window = new WindowSpec(null, null, options.Days),
-            Policies = [new PolicyEntry { Name = options.Policy, Label = options.Policy }],
+            Policies = [new PolicyEntry { Name = name.Policy, Label = options.Policy, Forecaster = name.Forecaster }],
         };
         var window = ReplayWindow.Resolve(scenario.Window, null, season.Dataset, "bench");
-        return ReplayInputBuilder.Build(scenario, season.Dataset, window, stateWrites: options.StateWrites);
+        return (ReplayInputBuilder.Build(scenario, season.Dataset, window, stateWrites: options.StateWrites), season.Dataset);
     }
 
+    /// <summary>
+    /// Runs the bench. A forecast policy needs the dataset the input was built from and the silo's
+    /// <paramref name="forecastService"/>: each run (warm-up and timed, bare and grains) gets its own forecast
+    /// sources, so no run reuses another's forecasts.
+    /// </summary>
     public static async Task<ReplayBenchResult> RunAsync(
-        ReplayBenchOptions options, ReplayInput input, IGrainFactory grains, IProgress<string>? log = null, CancellationToken cancellationToken = default)
+        ReplayBenchOptions options,
+        ReplayInput input,
+        IGrainFactory grains,
+        IProgress<string>? log = null,
+        CancellationToken cancellationToken = default,
+        Dataset? dataset = null,
+        ReplayForecastService? forecastService = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(input);
+        var forecaster = input.Policies[0].Setups.Select(s => s.Forecast?.Source).FirstOrDefault(f => f is not null);
+        if (forecaster is not null)
+        {
+            ArgumentNullException.ThrowIfNull(dataset);
+            ArgumentNullException.ThrowIfNull(forecastService);
+            return await RunWithForecastsAsync(options, input, grains, dataset, forecastService, forecaster, log, cancellationToken);
+        }
+
         var driverOptions = new ReplayDriverOptions
         {
             ChunkDays = options.ChunkDays,
@@ -118,6 +168,113 @@ public static class ReplayBenchmark
         process.Refresh();
         var grainCpu = process.TotalProcessorTime - cpu;
 
+        return new ReplayBenchResult(input.SkuDays, bareTime, grainTime, bareCpu, grainCpu, Mismatches(input, bare, outcome))
+        {
+            StateWrites = CountStateWrites(options, input.Skus.Count, input.Days),
+        };
+    }
+
+    /// <summary>An untrained model of the default shape over a feature schema fitted on <paramref name="dataset"/>'s first <paramref name="fitEndDay"/> days.</summary>
+    public static LstmModel UntrainedModel(Dataset dataset, int fitEndDay)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var options = new LstmOptions();
+        var schema = FeatureSchema.Fit(dataset, options.Window, options.Horizon, fitEndDay);
+        return LstmModel.Untrained(schema, options);
+    }
+
+    private static async Task<ReplayBenchResult> RunWithForecastsAsync(
+        ReplayBenchOptions options,
+        ReplayInput input,
+        IGrainFactory grains,
+        Dataset dataset,
+        ReplayForecastService service,
+        string forecaster,
+        IProgress<string>? log,
+        CancellationToken cancellationToken)
+    {
+        var owned = options.Model is null && forecaster == ForecasterCatalog.Lstm ? UntrainedModel(dataset, options.HistoryDays) : null;
+        try
+        {
+            var sourceOptions = new ForecastSourceOptions
+            {
+                Model = options.Model ?? owned,
+                Lstm = options.Lstm,
+                Outlook = new OutlookOptions { Record = false, RetainOrigins = options.Days + 64 },
+            };
+            ReplayForecastSources Sources() => ReplayForecastSources.Create(dataset, [forecaster], sourceOptions);
+            var driver = new ReplayDriver(grains, new ReplayDriverOptions
+            {
+                ChunkDays = options.ChunkDays,
+                SkusPerBatch = options.SkusPerBatch,
+                BatchesInFlight = options.BatchesInFlight,
+                Checkpoints = options.StateWrites == StateWrites.EveryChunk,
+            });
+            var policy = input.Policies[0];
+            var catalog = ForecastPolicyCatalog.All;
+
+            async Task<ReplayOutcome> ThroughGrains(ReplayInput run, ReplayForecastSources sources, string label)
+            {
+                var runId = ReplayRunner.NewRunId(label);
+                using var registration = service.Register(runId, sources);
+                return await driver.RunAsync(runId, run, cancellationToken: cancellationToken);
+            }
+
+            log?.Report($"warm-up on {Math.Min(options.WarmUpSkus, input.Skus.Count):N0} SKUs");
+            var warm = Subset(input, Math.Min(options.WarmUpSkus, input.Skus.Count));
+            using (var sources = Sources())
+            {
+                BareReplay.Run(warm, warm.Policies[0], catalog, sources, cancellationToken: cancellationToken);
+            }
+
+            using (var sources = Sources())
+            {
+                await ThroughGrains(warm, sources, "bench-warmup");
+            }
+
+            log?.Report("bare loop (one thread; each day's reviews of 1,024 SKUs in one model call)");
+            using var bareSources = Sources();
+            GC.Collect();
+            var process = Process.GetCurrentProcess();
+            var cpu = process.TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            var bare = BareReplay.Run(input, policy, catalog, bareSources, cancellationToken: cancellationToken);
+            var bareTime = watch.Elapsed;
+            process.Refresh();
+            var bareCpu = process.TotalProcessorTime - cpu;
+
+            log?.Report("replay through the grains (the silo's batcher collects the grains' forecast requests)");
+            using var grainSources = Sources();
+            GC.Collect();
+            process.Refresh();
+            cpu = process.TotalProcessorTime;
+            watch.Restart();
+            var outcome = await ThroughGrains(input, grainSources, "bench");
+            var grainTime = watch.Elapsed;
+            process.Refresh();
+            var grainCpu = process.TotalProcessorTime - cpu;
+
+            var forecasting = grainSources.IsStateful(forecaster)
+                ? new ReplayBenchForecasting(
+                    bareSources.Stateful(forecaster).Tracker.Forecasts + grainSources.Stateful(forecaster).Tracker.Forecasts,
+                    bareSources.Stateful(forecaster).Tracker.Steps + grainSources.Stateful(forecaster).Tracker.Steps,
+                    grainSources.Stateful(forecaster).Batches,
+                    grainSources.Stateful(forecaster).Forecasts)
+                : null;
+            return new ReplayBenchResult(input.SkuDays, bareTime, grainTime, bareCpu, grainCpu, Mismatches(input, bare, outcome))
+            {
+                StateWrites = CountStateWrites(options, input.Skus.Count, input.Days),
+                Forecasting = forecasting,
+            };
+        }
+        finally
+        {
+            owned?.Dispose();
+        }
+    }
+
+    private static int Mismatches(ReplayInput input, InventoryMetrics[] bare, ReplayOutcome outcome)
+    {
         var bySku = outcome.Policies[0].Result.Skus.ToDictionary(s => s.Sku, s => s.Metrics.ToDomain(), StringComparer.Ordinal);
         var mismatched = 0;
         for (var i = 0; i < input.Skus.Count; i++)
@@ -128,10 +285,7 @@ public static class ReplayBenchmark
             }
         }
 
-        return new ReplayBenchResult(input.SkuDays, bareTime, grainTime, bareCpu, grainCpu, mismatched)
-        {
-            StateWrites = CountStateWrites(options, input.Skus.Count, input.Days),
-        };
+        return mismatched;
     }
 
     /// <summary>

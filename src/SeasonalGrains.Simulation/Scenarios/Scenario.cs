@@ -1,3 +1,4 @@
+using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Data;
 using SeasonalGrains.Domain.Inventory;
 
@@ -54,8 +55,13 @@ public sealed record Scenario
     public TuningSpec Tuning { get; init; } = new();
 }
 
-/// <summary>Settings of one forecaster: the model folder of a trained model.</summary>
-public sealed record ForecasterSettings(string? Model);
+/// <summary>
+/// Settings of one forecaster: the model folder of a trained model, and for the LSTM how replays run it:
+/// <see cref="LstmInference.Window"/> re-reads each SKU's window at every review; <see cref="LstmInference.Stateful"/>
+/// carries each SKU's encoder state from day to day (<c>LstmTracker</c>), restarting it every
+/// <paramref name="RestartDays"/> days, in <paramref name="Precision"/> (<c>float32</c> or <c>bfloat16</c>).
+/// </summary>
+public sealed record ForecasterSettings(string? Model, LstmInference Inference = LstmInference.Window, int RestartDays = 28, string Precision = "float32");
 
 /// <summary>How forecast policies' outlooks are drawn: the seed of the sample paths (with SKU and day), their number and the copula correlation between days.</summary>
 public sealed record OutlookSpec(ulong Seed = 1, int Paths = 256, double Correlation = 0.2);

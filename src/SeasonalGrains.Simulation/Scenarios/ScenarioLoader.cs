@@ -169,10 +169,18 @@ public static partial class ScenarioLoader
         if (f.Object(ForecasterCatalog.Lstm) is { } lstm)
         {
             var model = lstm.String("model", required: true);
+            var inference = lstm.Choice("inference", "window", "stateful");
+            var restart = lstm.Int("restartDays", min: 0, max: 3650);
+            var precision = lstm.Choice("precision", "float32", "bfloat16");
             lstm.RejectUnknown();
             if (model is not null)
             {
-                result[ForecasterCatalog.Lstm] = new ForecasterSettings(Path.GetFullPath(Path.Combine(baseFolder, model)));
+                var defaults = new ForecasterSettings(null);
+                result[ForecasterCatalog.Lstm] = new ForecasterSettings(
+                    Path.GetFullPath(Path.Combine(baseFolder, model)),
+                    inference == "stateful" ? LstmInference.Stateful : LstmInference.Window,
+                    restart ?? defaults.RestartDays,
+                    precision ?? defaults.Precision);
             }
         }
 

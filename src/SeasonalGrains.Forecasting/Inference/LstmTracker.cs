@@ -1,0 +1,511 @@
+using SeasonalGrains.Data;
+using SeasonalGrains.Domain.Policies;
+using SeasonalGrains.Forecasting.Features;
+using SeasonalGrains.Forecasting.Lstm;
+
+namespace SeasonalGrains.Forecasting.Inference;
+
+/// <summary>Settings of an <see cref="LstmTracker"/>.</summary>
+public sealed record LstmTrackerOptions
+{
+    /// <summary>
+    /// Days between encoder restarts (S). The state that forecasts from origin o was started, from zeros, on the
+    /// latest multiple of S at least a window before o, so it has read between Window and Window + S - 1 days.
+    /// Smaller values keep the read history closer to the training window and cost more encoder steps per day:
+    /// ceil(Window / S) + 1 states per SKU are stepped. 0 never restarts: one state reads everything from
+    /// <see cref="LstmModel.Window"/> days before the dataset's first day (zero rows) on.
+    /// </summary>
+    public int RestartDays { get; init; } = 28;
+
+    /// <summary>Horizon days forecast from each origin (null: the model's horizon).</summary>
+    public int? Days { get; init; }
+
+    /// <summary>Number format of the network.</summary>
+    public InferencePrecision Precision { get; init; } = InferencePrecision.Float32;
+
+    /// <summary>Outlook settings: review period, error record window and minimum, sample paths of the fallback, seed.</summary>
+    public OutlookOptions Outlook { get; init; } = new();
+
+    public void Validate()
+    {
+        if (RestartDays < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RestartDays), RestartDays, "Restarts must be at least 1 day apart (0: never).");
+        }
+
+        if (Days is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Days), Days, "At least one day must be forecast.");
+        }
+
+        Outlook.Validate();
+    }
+}
+
+/// <summary>
+/// Forecasts of the shared LSTM that carry each SKU's encoder state from day to day instead of re-reading a
+/// window: a forecast from origin o costs one encoder day per kept state plus the head, where
+/// <see cref="LstmModel.Predict"/> costs <see cref="LstmModel.Window"/> encoder days.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The forecast from o is the model run, from a zero state, over days r(o) .. o - 1, where
+/// r(o) = ⌊(o - Window) / S⌋ · S is the latest multiple of <see cref="LstmTrackerOptions.RestartDays"/> S at least a
+/// window before o: a pure function of the data and the origin. So forecasts do not depend on the order of
+/// requests, on restarts of the caller or on which other SKUs share a batch, and where o - Window is a multiple of
+/// S they equal <see cref="LstmModel.Predict"/> on the window at o. Each SKU keeps ceil(Window / S) + 1 states,
+/// started on successive multiples of S, and steps them all through each new day.
+/// </para>
+/// <para>
+/// Error record, as <see cref="ForecastOutlookProvider"/>: at origin o the forecasts made from the review origins
+/// o - R, o - 2R, ... within <see cref="OutlookOptions.ErrorWindowDays"/> are compared with the units of the days each
+/// was the newest forecast for. A SKU's first forecast also makes the forecasts of those earlier origins.
+/// </para>
+/// <para>
+/// Outlooks: with the interval head, an <see cref="IntervalQuantileOutlook"/> read from the model's levels;
+/// without it, sample paths over the daily quantiles (<see cref="SamplePathOutlook"/>).
+/// </para>
+/// Not thread-safe per SKU: one caller at a time may forecast a given <see cref="LstmTrack"/>; different tracks may
+/// be forecast from different threads, in separate calls.
+/// </remarks>
+public sealed class LstmTracker
+{
+    /// <summary>SKUs whose forecasts a batching caller gathers into one <see cref="Forecast"/> call.</summary>
+    public const int DefaultBatchSkus = 1024;
+
+    private readonly FeatureBuilder _features;
+    private readonly double[] _scores;
+    private readonly double[] _levels;
+    private long _steps;
+    private long _forecasts;
+
+    public LstmTracker(LstmModel model, Dataset dataset, LstmTrackerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(dataset);
+        options ??= new LstmTrackerOptions();
+        options.Validate();
+        Model = model;
+        Dataset = dataset;
+        Options = options;
+        Days = options.Days ?? model.Horizon;
+        if (Days > model.Horizon)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Days, $"The model forecasts {model.Horizon} days; {Days} were asked for.");
+        }
+
+        States = options.RestartDays == 0 ? 1 : ((model.Window + options.RestartDays - 1) / options.RestartDays) + 1;
+        _features = model.FeaturesFor(dataset);
+        _levels = [.. model.Quantiles];
+        _scores = QuantileCurve.NormalScores(_levels);
+    }
+
+    public LstmModel Model { get; }
+
+    public Dataset Dataset { get; }
+
+    public LstmTrackerOptions Options { get; }
+
+    /// <summary>Horizon days of each forecast.</summary>
+    public int Days { get; }
+
+    /// <summary>Encoder states kept per SKU.</summary>
+    public int States { get; }
+
+    /// <summary>Encoder days run so far (one per state and day).</summary>
+    public long Steps => Interlocked.Read(ref _steps);
+
+    /// <summary>Forecasts made so far (including the error record's earlier origins).</summary>
+    public long Forecasts => Interlocked.Read(ref _forecasts);
+
+    /// <summary>A SKU's track, with no state yet.</summary>
+    public LstmTrack Open(int skuIndex)
+    {
+        if (skuIndex < 0 || skuIndex >= Dataset.Skus.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(skuIndex), skuIndex, $"SKU index must be within 0..{Dataset.Skus.Count - 1}.");
+        }
+
+        return new LstmTrack(this, skuIndex);
+    }
+
+    /// <summary>The first day of the run whose state forecasts from <paramref name="origin"/>: r(o) in the remarks.</summary>
+    public int StartOf(int origin)
+    {
+        var s = Options.RestartDays;
+        if (s == 0)
+        {
+            return -Model.Window;
+        }
+
+        return (int)Math.Floor((origin - Model.Window) / (double)s) * s;
+    }
+
+    /// <summary>
+    /// Forecasts each track from its origin (index-aligned; origins in 1..Days-1), batching all tracks' encoder days
+    /// into shared tensor calls, and sets each track's <see cref="LstmTrack.Outlook"/>.
+    /// </summary>
+    public void Forecast(IReadOnlyList<LstmTrack> tracks, IReadOnlyList<int> origins)
+    {
+        ArgumentNullException.ThrowIfNull(tracks);
+        ArgumentNullException.ThrowIfNull(origins);
+        if (tracks.Count != origins.Count)
+        {
+            throw new ArgumentException($"{tracks.Count} tracks but {origins.Count} origins.", nameof(origins));
+        }
+
+        var active = new List<LstmTrack>(tracks.Count);
+        for (var i = 0; i < tracks.Count; i++)
+        {
+            var track = tracks[i] ?? throw new ArgumentNullException(nameof(tracks), $"Track {i} is null.");
+            if (!ReferenceEquals(track.Tracker, this))
+            {
+                throw new ArgumentException($"Track {i} belongs to another tracker.", nameof(tracks));
+            }
+
+            var origin = origins[i];
+            if (origin < 1 || origin >= Dataset.Days)
+            {
+                throw new ArgumentOutOfRangeException(nameof(origins), origin, $"A forecast origin must lie in 1..{Dataset.Days - 1}.");
+            }
+
+            if (track.Plan(origin))
+            {
+                active.Add(track);
+            }
+        }
+
+        var steps = new List<LstmStep>(active.Count * States);
+        var done = new List<LstmTrack>();
+        while (active.Count > 0)
+        {
+            steps.Clear();
+            foreach (var track in active)
+            {
+                track.AddSteps(steps);
+            }
+
+            Model.Step(steps, Options.Precision, Days);
+            Interlocked.Add(ref _steps, steps.Count);
+            done.Clear();
+            foreach (var track in active)
+            {
+                if (track.AfterStep())
+                {
+                    done.Add(track);
+                }
+            }
+
+            if (done.Count > 0)
+            {
+                active.RemoveAll(done.Contains);
+            }
+        }
+    }
+
+    internal FeatureBuilder Features => _features;
+
+    internal void Counted(int forecasts) => Interlocked.Add(ref _forecasts, forecasts);
+
+    /// <summary>The outlook of one forecast (units, <see cref="Days"/> x OutputsPerDay floats); curves are read when first asked for.</summary>
+    internal IForecastErrorOutlook BuildOutlook(float[] output, double[] mean, string sku, int origin, double? errorSd)
+    {
+        var q = _levels.Length;
+        var perDay = Model.OutputsPerDay;
+        QuantileCurve Day(int h) => Curve(output, h * perDay, q);
+        var sd = errorSd ?? Day(0).ImpliedStandardDeviation;
+        var key = SamplePathOutlook.StreamKey(Options.Outlook.Seed, sku, origin);
+        SamplePathOutlook Paths() => new(mean, [.. Enumerable.Range(0, Days).Select(Day)], Options.Outlook.Sampling, key, sd);
+        if (!Model.HasIntervalHead || !Options.Outlook.UseIntervalQuantiles)
+        {
+            return Paths();
+        }
+
+        return new IntervalQuantileOutlook(mean, Day, h => Curve(output, (h * perDay) + q + 1, q), sd, Paths);
+    }
+
+    private QuantileCurve Curve(float[] output, int from, int count)
+    {
+        var values = new double[count];
+        for (var k = 0; k < count; k++)
+        {
+            values[k] = output[from + k];
+        }
+
+        return QuantileCurve.FromScores(_scores, values);
+    }
+}
+
+/// <summary>
+/// One SKU's encoder states and feature rows in an <see cref="LstmTracker"/>; <see cref="Outlook"/> holds the last
+/// forecast. Made by <see cref="LstmTracker.Open"/>.
+/// </summary>
+public sealed class LstmTrack
+{
+    private readonly LstmTracker _tracker;
+    private readonly float[][] _state;
+    private readonly int[] _start; // first day each state has read; int.MinValue = unused
+    private readonly float[] _row;
+    private readonly float[] _future;
+    private readonly List<int> _targets = [];
+    private readonly List<(int Origin, double Error)> _errors = [];
+    private readonly double[] _units;
+    private SkuFeatureWriter? _writer;
+    private int _next = int.MinValue; // next day to read; every used state has read the days before it
+    private int _futureOrigin = int.MinValue;
+    private int _target;
+    private double[]? _lastMean;
+    private int _lastOrigin = int.MinValue;
+
+    internal LstmTrack(LstmTracker tracker, int skuIndex)
+    {
+        _tracker = tracker;
+        SkuIndex = skuIndex;
+        var model = tracker.Model;
+        _state = [.. Enumerable.Range(0, tracker.States).Select(_ => model.NewState())];
+        _start = Enumerable.Repeat(int.MinValue, tracker.States).ToArray();
+        _row = new float[model.Schema.PastFeatureCount];
+        _future = new float[model.Schema.FutureLength];
+        _units = tracker.Dataset.Series[skuIndex].Units;
+        Sku = tracker.Dataset.Skus[skuIndex].Sku;
+    }
+
+    public int SkuIndex { get; }
+
+    public string Sku { get; }
+
+    /// <summary>The origin of <see cref="Outlook"/> (int.MinValue before the first forecast).</summary>
+    public int Origin { get; private set; } = int.MinValue;
+
+    /// <summary>The last forecast's model output (units; <see cref="LstmTracker.Days"/> x OutputsPerDay floats), or null before the first.</summary>
+    public float[]? Output { get; private set; }
+
+    /// <summary>The last forecast's outlook, or null before the first.</summary>
+    public IForecastErrorOutlook? Outlook { get; private set; }
+
+    internal LstmTracker Tracker => _tracker;
+
+    /// <summary>Plans the days to read up to <paramref name="origin"/>; false when the outlook at it is already there.</summary>
+    internal bool Plan(int origin)
+    {
+        if (origin == Origin && Outlook is not null)
+        {
+            return false;
+        }
+
+        var tracker = _tracker;
+        var start = tracker.StartOf(origin);
+        var r = tracker.Options.Outlook.ReviewPeriodDays;
+        var window = tracker.Options.Outlook.ErrorWindowDays;
+        _targets.Clear();
+        if (_next == int.MinValue || origin <= Origin || _next > origin || _next < start || Slot(start) is null)
+        {
+            // a fresh track, a step back or a gap: forget everything and read from the first day needed, making
+            // the forecasts of the earlier review origins the error record compares
+            var first = origin;
+            for (var o = origin - r; o >= Math.Max(1, origin - window); o -= r)
+            {
+                first = o;
+            }
+
+            _errors.Clear();
+            _lastMean = null;
+            _lastOrigin = int.MinValue;
+            for (var o = first; o < origin; o += r)
+            {
+                _targets.Add(o);
+            }
+
+            Array.Fill(_start, int.MinValue);
+            _next = tracker.StartOf(first);
+            _writer = tracker.Features.Writer(SkuIndex, Math.Max(0, _next));
+            _futureOrigin = int.MinValue;
+        }
+
+        _targets.Add(origin);
+        _target = 0;
+        return true;
+    }
+
+    /// <summary>Adds the steps that read day <see cref="_next"/>, with the forecast where the next day is a target origin.</summary>
+    internal void AddSteps(List<LstmStep> steps)
+    {
+        var tracker = _tracker;
+        var model = tracker.Model;
+        var day = _next;
+        var restart = tracker.Options.RestartDays;
+        if (restart == 0 ? day == -model.Window : day % restart == 0)
+        {
+            // a restart day: the state of the run that started States runs ago is no longer needed
+            var slot = SlotIndex(day);
+            Array.Clear(_state[slot]);
+            _start[slot] = day;
+        }
+
+        if (day >= 0)
+        {
+            _writer!.Advance(day + 1);
+            _writer.WritePastRow(day, _row);
+        }
+        else
+        {
+            Array.Clear(_row);
+        }
+
+        var origin = day + 1;
+        var forecasting = origin == _targets[_target];
+        var forecastSlot = forecasting ? Slot(tracker.StartOf(origin)) : null;
+        if (forecasting && forecastSlot is null)
+        {
+            throw new InvalidOperationException($"SKU '{Sku}': no encoder state started on day {tracker.StartOf(origin)} for origin {origin}.");
+        }
+
+        if (forecasting)
+        {
+            FillFuture(origin);
+        }
+
+        var writer = _writer!;
+        for (var k = 0; k < _state.Length; k++)
+        {
+            if (_start[k] == int.MinValue || _start[k] > day)
+            {
+                continue;
+            }
+
+            var withForecast = forecasting && k == forecastSlot;
+            steps.Add(new LstmStep(
+                _state[k],
+                _row,
+                withForecast ? _future : null,
+                writer.Category,
+                writer.Region,
+                (float)writer.Scale,
+                withForecast ? (PendingOutput = new float[tracker.Days * model.OutputsPerDay]) : null));
+        }
+    }
+
+    /// <summary>Moves past the day just read; true when the last target's forecast is made.</summary>
+    internal bool AfterStep()
+    {
+        var day = _next;
+        _next = day + 1;
+        if (PendingOutput is { } output && _targets[_target] == _next)
+        {
+            PendingOutput = null;
+            Completed(_next, output);
+            _target++;
+            if (_target == _targets.Count)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private float[]? PendingOutput { get; set; }
+
+    private void Completed(int origin, float[] output)
+    {
+        var tracker = _tracker;
+        var options = tracker.Options.Outlook;
+        var perDay = tracker.Model.OutputsPerDay;
+        var q = tracker.Model.Quantiles.Count;
+
+        // errors of the previous forecast on the days it was the newest for, then the record's window
+        if (_lastMean is { } last && _lastOrigin >= 1)
+        {
+            var end = Math.Min(Math.Min(_lastOrigin + options.ReviewPeriodDays, origin), _lastOrigin + last.Length);
+            for (var d = _lastOrigin; d < end; d++)
+            {
+                if (double.IsFinite(_units[d]))
+                {
+                    _errors.Add((_lastOrigin, _units[d] - last[d - _lastOrigin]));
+                }
+            }
+        }
+
+        var oldest = Math.Max(1, origin - options.ErrorWindowDays);
+        var drop = 0;
+        while (drop < _errors.Count && _errors[drop].Origin < oldest)
+        {
+            drop++; // errors are added in origin order
+        }
+
+        _errors.RemoveRange(0, drop);
+        double? sd = null;
+        if (options.ErrorWindowDays > 0 && _errors.Count >= options.MinErrors)
+        {
+            double sum = 0;
+            foreach (var e in _errors)
+            {
+                sum += e.Error;
+            }
+
+            var average = sum / _errors.Count;
+            double squares = 0;
+            foreach (var e in _errors)
+            {
+                squares += (e.Error - average) * (e.Error - average);
+            }
+
+            sd = Math.Sqrt(squares / (_errors.Count - 1));
+        }
+
+        var mean = new double[tracker.Days];
+        for (var h = 0; h < mean.Length; h++)
+        {
+            mean[h] = output[(h * perDay) + q];
+        }
+
+        _lastMean = mean;
+        _lastOrigin = origin;
+        Origin = origin;
+        Output = output;
+        Outlook = tracker.BuildOutlook(output, mean, Sku, origin, sd);
+        tracker.Counted(1);
+    }
+
+    private void FillFuture(int origin)
+    {
+        var schema = _tracker.Model.Schema;
+        var width = schema.KnownFeatureCount;
+        var horizon = schema.Horizon;
+        var shift = origin - _futureOrigin;
+        var writer = _writer!;
+        writer.Advance(Math.Max(writer.VisibleEnd, Math.Min(origin, _tracker.Dataset.Days)));
+        var from = 0;
+        if (_futureOrigin != int.MinValue && shift >= 0 && shift < horizon)
+        {
+            // the known rows of the days both horizons share do not change: move them, write the new days only
+            Array.Copy(_future, shift * width, _future, 0, (horizon - shift) * width);
+            from = horizon - shift;
+        }
+
+        for (var h = from; h < horizon; h++)
+        {
+            writer.WriteKnownRow(origin + h, _future.AsSpan(h * width, width));
+        }
+
+        _futureOrigin = origin;
+    }
+
+    private int SlotIndex(int startDay)
+    {
+        var n = _state.Length;
+        if (n == 1)
+        {
+            return 0;
+        }
+
+        var index = (int)Math.Floor(startDay / (double)_tracker.Options.RestartDays);
+        return ((index % n) + n) % n;
+    }
+
+    private int? Slot(int startDay)
+    {
+        var slot = SlotIndex(startDay);
+        return _start[slot] == startDay ? slot : null;
+    }
+}
