@@ -124,6 +124,21 @@ public sealed class SkuGrain(
         var trace = _trace;
         var forecast = _forecast;
         var lastDay = setup.WindowDays > 0 ? setup.WindowDays - 1 : int.MaxValue;
+        if (forecast is { Track: not null })
+        {
+            // the chunk's reviews are forecast in one request (forecasts never read the ledger)
+            var reviews = new List<int>();
+            for (var day = ledger.Day; day < ledger.Day + n; day++)
+            {
+                if (ledger.IsReviewDay(day))
+                {
+                    reviews.Add(day);
+                }
+            }
+
+            await forecast.PrefetchAsync(reviews);
+        }
+
         for (var i = 0; i < n; i++)
         {
             var day = ledger.Day;

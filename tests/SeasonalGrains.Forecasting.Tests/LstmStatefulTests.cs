@@ -166,7 +166,7 @@ public sealed class LstmStatefulTests(LstmTrainedModelFixture fixture)
             Assert.Equal(300 + i, tracks[i].Origin);
         }
 
-        Assert.Equal(4, batcher.Forecasts);
+        Assert.Equal(4, batcher.Requests);
     }
 
     private static void AssertClose(float[] expected, float[] actual, double relative)

@@ -24,11 +24,14 @@ public sealed class BenchReplayCommand : CliCommand
 
     private readonly Option<int?> _chunkDays = new("--chunk-days")
     {
-        Description = $"Days per SKU grain call (default {ReplayDriverOptions.DefaultChunkDays}, or {ReplayDriverOptions.DefaultCheckpointChunkDays} with every-chunk state writes).",
+        Description = $"Days per SKU grain call (default {ReplayDriverOptions.DefaultChunkDays}; {ReplayDriverOptions.DefaultCheckpointChunkDays} with every-chunk state writes; {ForecastChunkDays} with a forecast policy).",
     };
 
     private const int ForecastBatchSkus = 1024;
     private const int ForecastBatchesInFlight = 3;
+
+    // a grain call with a forecast review every day must end within the silo's response timeout, however many share the batcher
+    private const int ForecastChunkDays = 28;
 
     private readonly Option<int?> _batchSkus = new("--batch-skus")
     {
@@ -42,7 +45,7 @@ public sealed class BenchReplayCommand : CliCommand
 
     private readonly Option<int?> _callsInFlight = new("--calls-in-flight")
     {
-        Description = $"SKU grain calls the replay grain keeps in flight (default {SeasonalGrainsOptions.DefaultReplayCallsInFlight}; with a forecast policy, all SKUs of a batch, so the forecast batcher sees them together).",
+        Description = $"SKU grain calls the replay grain keeps in flight (default {SeasonalGrainsOptions.DefaultReplayCallsInFlight}; with a forecast policy, all SKUs of the batches in flight, so the forecast batcher sees them together).",
     };
 
     private readonly Option<int> _seed = new("--seed") { Description = "Generator seed.", DefaultValueFactory = _ => 1 };
@@ -72,7 +75,7 @@ public sealed class BenchReplayCommand : CliCommand
     private readonly Option<int> _workers = new("--forecast-workers")
     {
         Description = "With a stateful lstm: threads of the silo's forecast batcher.",
-        DefaultValueFactory = _ => 1,
+        DefaultValueFactory = _ => 2,
     };
 
     private readonly Option<int> _restart = new("--restart-days")
@@ -115,7 +118,8 @@ public sealed class BenchReplayCommand : CliCommand
             Days = Positive(parse.GetValue(_days), "--days"),
             Policy = parse.GetRequiredValue(_policy),
             ChunkDays = Positive(
-                parse.GetValue(_chunkDays) ?? (stateWrites == StateWrites.EveryChunk ? ReplayDriverOptions.DefaultCheckpointChunkDays : ReplayDriverOptions.DefaultChunkDays),
+                parse.GetValue(_chunkDays) ?? (stateWrites == StateWrites.EveryChunk ? ReplayDriverOptions.DefaultCheckpointChunkDays
+                    : forecastPolicy ? ForecastChunkDays : ReplayDriverOptions.DefaultChunkDays),
                 "--chunk-days"),
             SkusPerBatch = Positive(parse.GetValue(_batchSkus) ?? (forecastPolicy ? ForecastBatchSkus : ReplayDriverOptions.DefaultSkusPerBatch), "--batch-skus"),
             BatchesInFlight = Positive(parse.GetValue(_batches) ?? (forecastPolicy ? ForecastBatchesInFlight : ReplayDriverOptions.DefaultBatchesInFlight), "--batches-in-flight"),
@@ -124,7 +128,7 @@ public sealed class BenchReplayCommand : CliCommand
         };
         var siloOptions = EmbeddedSilo.PrivateOptions(storage);
         siloOptions.ReplayCallsInFlight = Positive(
-            parse.GetValue(_callsInFlight) ?? (forecastPolicy ? options.SkusPerBatch : SeasonalGrainsOptions.DefaultReplayCallsInFlight), "--calls-in-flight");
+            parse.GetValue(_callsInFlight) ?? (forecastPolicy ? options.SkusPerBatch * options.BatchesInFlight : SeasonalGrainsOptions.DefaultReplayCallsInFlight), "--calls-in-flight");
         var name = PolicyName.TryParse(options.Policy, siloOptions.Policies, out var nameError)
             ?? throw new UserInputException($"--policy: {nameError}.");
         if (name.Tuned)
@@ -184,7 +188,7 @@ public sealed class BenchReplayCommand : CliCommand
             if (result.Forecasting is { } f)
             {
                 c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                    $"forecasts: {f.Forecasts:N0} made, {f.EncoderSteps:N0} encoder days run; the grains' batcher made {f.GrainBatches:N0} model calls of {f.MeanGrainBatch:N0} SKUs on average.")));
+                    $"forecasts: {f.Forecasts:N0} made, {f.EncoderSteps:N0} encoder days run; the grains sent {f.GrainRequests:N0} requests (one per SKU and chunk), batched into {f.GrainBatches:N0} tracker calls of {f.MeanGrainBatch:N0} SKUs on average.")));
             }
 
             if (result.MismatchedSkus > 0)

@@ -13,7 +13,15 @@ public static class Normal
     /// <summary>Standard normal loss function L(z) = E[(Z - z)+] = pdf(z) - z (1 - cdf(z)).</summary>
     public static double Loss(double z) => Pdf(z) - (z * (1 - Cdf(z)));
 
-    /// <summary>The quantile function: Newton steps on the CDF, safeguarded by bisection.</summary>
+    private const int MaxRemembered = 4096;
+
+    // Policies and outlooks ask for the same few levels millions of times in a replay: remember the answers.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<double, double> Remembered = new();
+
+    /// <summary>
+    /// The quantile function: Newton steps on the CDF, safeguarded by bisection. The results of up to 4,096
+    /// distinct probabilities are kept, so repeated levels cost a lookup.
+    /// </summary>
     public static double InverseCdf(double p)
     {
         if (double.IsNaN(p) || p <= 0 || p >= 1)
@@ -21,6 +29,22 @@ public static class Normal
             throw new ArgumentOutOfRangeException(nameof(p), p, "A probability strictly between 0 and 1 is required.");
         }
 
+        if (Remembered.TryGetValue(p, out var known))
+        {
+            return known;
+        }
+
+        var x = Solve(p);
+        if (Remembered.Count < MaxRemembered)
+        {
+            Remembered.TryAdd(p, x);
+        }
+
+        return x;
+    }
+
+    private static double Solve(double p)
+    {
         double lo = -40, hi = 40, x = 0;
         for (var i = 0; i < 200; i++)
         {

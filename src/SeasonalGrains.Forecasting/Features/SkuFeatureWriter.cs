@@ -85,7 +85,20 @@ internal sealed class SkuFeatureWriter
             return;
         }
 
-        FeatureMath.RequireCleanUnits(_dataset, _series, VisibleEnd, visibleEnd);
+        if (_series.Units.Length < visibleEnd)
+        {
+            FeatureMath.RequireCleanUnits(_dataset, _series, VisibleEnd, visibleEnd); // throws with the days needed
+        }
+
+        for (var t = VisibleEnd; t < visibleEnd; t++)
+        {
+            var u = _series.Units[t];
+            if (!(u >= 0) || double.IsPositiveInfinity(u))
+            {
+                FeatureMath.RequireCleanUnits(_dataset, _series, t, visibleEnd); // throws naming the day
+            }
+        }
+
         if (_prefix.Length < visibleEnd + 1)
         {
             Array.Resize(ref _prefix, Math.Min(_dataset.Days + 1, Math.Max(visibleEnd + 1, _prefix.Length * 2)));

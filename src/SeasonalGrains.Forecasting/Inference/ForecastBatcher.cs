@@ -52,7 +52,9 @@ public sealed class RequestBatcher<TRequest, TResult> : IDisposable, IAsyncDispo
     private readonly ManualResetEventSlim _signal = new(false);
     private readonly Lock _collecting = new();
     private readonly Thread[] _threads;
+    private readonly TaskCreationOptions _completionOptions;
     private volatile bool _stopping;
+    private int _waiting;
     private long _batches;
     private long _completed;
 
@@ -61,13 +63,19 @@ public sealed class RequestBatcher<TRequest, TResult> : IDisposable, IAsyncDispo
     /// <param name="maxDelay">A batch is run at the latest this long after a free worker found its first request.</param>
     /// <param name="workers">Threads running batches; one collects the next batch while the others compute.</param>
     /// <param name="name">Thread name prefix.</param>
-    public RequestBatcher(Func<IReadOnlyList<TRequest>, IReadOnlyList<TResult>> run, int maxBatch, TimeSpan maxDelay, int workers, string name)
+    /// <param name="inlineContinuations">
+    /// Whether a caller's continuation may run on the worker thread when the result is set. Callers that resume on a
+    /// scheduler of their own (grains) lose one thread-pool hop; others would hold up the worker, so the default is false.
+    /// </param>
+    public RequestBatcher(
+        Func<IReadOnlyList<TRequest>, IReadOnlyList<TResult>> run, int maxBatch, TimeSpan maxDelay, int workers, string name, bool inlineContinuations = false)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         _run = run;
+        _completionOptions = inlineContinuations ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously;
         _maxBatch = maxBatch;
         _maxDelayTicks = (long)(maxDelay.TotalSeconds * Stopwatch.Frequency);
         _threads = [.. Enumerable.Range(0, workers).Select(i => new Thread(Loop) { IsBackground = true, Name = $"{name}-{i}" })];
@@ -92,7 +100,7 @@ public sealed class RequestBatcher<TRequest, TResult> : IDisposable, IAsyncDispo
             return Task.FromCanceled<TResult>(cancellationToken);
         }
 
-        var completion = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<TResult>(_completionOptions);
         if (cancellationToken.CanBeCanceled)
         {
             var registration = cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken));
@@ -100,7 +108,14 @@ public sealed class RequestBatcher<TRequest, TResult> : IDisposable, IAsyncDispo
         }
 
         _queue.Enqueue(new Pending(request, completion));
-        _signal.Set();
+
+        // wake a worker for the first request and for a full batch only: a wake-up per request costs more than the work
+        var waiting = Interlocked.Increment(ref _waiting);
+        if (waiting == 1 || waiting == _maxBatch)
+        {
+            _signal.Set();
+        }
+
         if (_stopping)
         {
             // Lost the race with Dispose: make sure nothing stays pending.
@@ -175,7 +190,7 @@ public sealed class RequestBatcher<TRequest, TResult> : IDisposable, IAsyncDispo
         }
 
         var deadline = Stopwatch.GetTimestamp() + _maxDelayTicks;
-        while (_queue.Count < _maxBatch && !_stopping)
+        while (Volatile.Read(ref _waiting) < _maxBatch && !_stopping)
         {
             var remaining = deadline - Stopwatch.GetTimestamp();
             if (remaining <= 0)
@@ -189,6 +204,12 @@ public sealed class RequestBatcher<TRequest, TResult> : IDisposable, IAsyncDispo
 
         while (batch.Count < _maxBatch && _queue.TryDequeue(out var pending))
         {
+            var left = Interlocked.Decrement(ref _waiting);
+            if (left == 0 || left == _maxBatch - 1)
+            {
+                _signal.Reset(); // a Set for requests now taken must not wake the next collection early
+            }
+
             if (!pending.Completion.Task.IsCompleted)
             {
                 batch.Add(pending);
@@ -277,18 +298,19 @@ public sealed class ForecastBatcher : IDisposable, IAsyncDisposable
 /// <summary>
 /// Collects stateful forecast requests (a SKU's <see cref="LstmTrack"/> and an origin) from many callers, such as
 /// the SKU grains of a replay, into one <see cref="LstmTracker.Forecast"/> call; each completes with the track's
-/// outlook at that origin. One caller per track at a time.
+/// outlook at that origin. One caller per track at a time. Results are set with continuations allowed inline: a
+/// grain resumes on its own scheduler anyway; other callers should not do long work right after the await.
 /// </summary>
 public sealed class LstmTrackBatcher : IDisposable, IAsyncDisposable
 {
-    private readonly RequestBatcher<(LstmTrack Track, int Origin), IForecastErrorOutlook> _batcher;
+    private readonly RequestBatcher<(LstmTrack Track, IReadOnlyList<int> Origins), IReadOnlyList<IForecastErrorOutlook>> _batcher;
 
     public LstmTrackBatcher(LstmTracker tracker, int maxBatch = LstmTracker.DefaultBatchSkus, TimeSpan? maxDelay = null, int workers = 1)
     {
         ArgumentNullException.ThrowIfNull(tracker);
         Tracker = tracker;
-        _batcher = new RequestBatcher<(LstmTrack Track, int Origin), IForecastErrorOutlook>(
-            Run, maxBatch, maxDelay ?? TimeSpan.FromMilliseconds(1), workers, "lstm-track-batcher");
+        _batcher = new RequestBatcher<(LstmTrack Track, IReadOnlyList<int> Origins), IReadOnlyList<IForecastErrorOutlook>>(
+            Run, maxBatch, maxDelay ?? TimeSpan.FromMilliseconds(1), workers, "lstm-track-batcher", inlineContinuations: true);
     }
 
     public LstmTracker Tracker { get; }
@@ -296,29 +318,34 @@ public sealed class LstmTrackBatcher : IDisposable, IAsyncDisposable
     /// <summary>Tracker calls made so far.</summary>
     public long Batches => _batcher.Batches;
 
-    /// <summary>Forecasts handed out so far.</summary>
-    public long Forecasts => _batcher.Completed;
+    /// <summary>Requests answered so far (one per track and call, however many origins it asked for).</summary>
+    public long Requests => _batcher.Completed;
 
-    public Task<IForecastErrorOutlook> ForecastAsync(LstmTrack track, int origin, CancellationToken cancellationToken = default)
+    public async Task<IForecastErrorOutlook> ForecastAsync(LstmTrack track, int origin, CancellationToken cancellationToken = default) =>
+        (await ForecastAsync(track, [origin], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>The track's outlooks at each of <paramref name="origins"/> (ascending), in one request.</summary>
+    public Task<IReadOnlyList<IForecastErrorOutlook>> ForecastAsync(LstmTrack track, IReadOnlyList<int> origins, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(track);
-        return _batcher.SubmitAsync((track, origin), cancellationToken);
+        ArgumentNullException.ThrowIfNull(origins);
+        return _batcher.SubmitAsync((track, origins), cancellationToken);
     }
 
     public void Dispose() => _batcher.Dispose();
 
     public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 
-    private IReadOnlyList<IForecastErrorOutlook> Run(IReadOnlyList<(LstmTrack Track, int Origin)> requests)
+    private IReadOnlyList<IReadOnlyList<IForecastErrorOutlook>> Run(IReadOnlyList<(LstmTrack Track, IReadOnlyList<int> Origins)> requests)
     {
         var tracks = new LstmTrack[requests.Count];
-        var origins = new int[requests.Count];
+        var origins = new IReadOnlyList<int>[requests.Count];
         for (var i = 0; i < tracks.Length; i++)
         {
             (tracks[i], origins[i]) = requests[i];
         }
 
         Tracker.Forecast(tracks, origins);
-        return [.. tracks.Select(t => t.Outlook!)];
+        return [.. tracks.Select(t => (IReadOnlyList<IForecastErrorOutlook>)[.. t.Outlooks])];
     }
 }

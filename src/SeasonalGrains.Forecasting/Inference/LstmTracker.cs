@@ -71,7 +71,7 @@ public sealed record LstmTrackerOptions
 public sealed class LstmTracker
 {
     /// <summary>SKUs whose forecasts a batching caller gathers into one <see cref="Forecast"/> call.</summary>
-    public const int DefaultBatchSkus = 1024;
+    public const int DefaultBatchSkus = 2048;
 
     private readonly FeatureBuilder _features;
     private readonly double[] _scores;
@@ -147,11 +147,22 @@ public sealed class LstmTracker
     /// </summary>
     public void Forecast(IReadOnlyList<LstmTrack> tracks, IReadOnlyList<int> origins)
     {
+        ArgumentNullException.ThrowIfNull(origins);
+        Forecast(tracks, origins.Select(o => (IReadOnlyList<int>)[o]).ToArray());
+    }
+
+    /// <summary>
+    /// Forecasts each track from each of its origins (ascending), as many calls of <see cref="Forecast(IReadOnlyList{LstmTrack}, IReadOnlyList{int})"/>
+    /// would, but reading each day once; <see cref="LstmTrack.Outlooks"/> holds the outlooks in the order of the origins.
+    /// A forecast reads demand before its origin only, so a caller may ask for the origins of several days ahead.
+    /// </summary>
+    public void Forecast(IReadOnlyList<LstmTrack> tracks, IReadOnlyList<IReadOnlyList<int>> origins)
+    {
         ArgumentNullException.ThrowIfNull(tracks);
         ArgumentNullException.ThrowIfNull(origins);
         if (tracks.Count != origins.Count)
         {
-            throw new ArgumentException($"{tracks.Count} tracks but {origins.Count} origins.", nameof(origins));
+            throw new ArgumentException($"{tracks.Count} tracks but {origins.Count} origin lists.", nameof(origins));
         }
 
         var active = new List<LstmTrack>(tracks.Count);
@@ -163,20 +174,27 @@ public sealed class LstmTracker
                 throw new ArgumentException($"Track {i} belongs to another tracker.", nameof(tracks));
             }
 
-            var origin = origins[i];
-            if (origin < 1 || origin >= Dataset.Days)
+            var list = origins[i] ?? throw new ArgumentNullException(nameof(origins), $"Origins {i} are null.");
+            if (list.Count == 0)
             {
-                throw new ArgumentOutOfRangeException(nameof(origins), origin, $"A forecast origin must lie in 1..{Dataset.Days - 1}.");
+                throw new ArgumentException($"Track {i} has no origin.", nameof(origins));
             }
 
-            if (track.Plan(origin))
+            for (var k = 0; k < list.Count; k++)
+            {
+                if (list[k] < 1 || list[k] >= Dataset.Days || (k > 0 && list[k] <= list[k - 1]))
+                {
+                    throw new ArgumentOutOfRangeException(nameof(origins), list[k], $"Forecast origins must ascend within 1..{Dataset.Days - 1}.");
+                }
+            }
+
+            if (track.Plan(list))
             {
                 active.Add(track);
             }
         }
 
         var steps = new List<LstmStep>(active.Count * States);
-        var done = new List<LstmTrack>();
         while (active.Count > 0)
         {
             steps.Clear();
@@ -187,19 +205,16 @@ public sealed class LstmTracker
 
             Model.Step(steps, Options.Precision, Days);
             Interlocked.Add(ref _steps, steps.Count);
-            done.Clear();
-            foreach (var track in active)
+            var kept = 0;
+            for (var i = 0; i < active.Count; i++)
             {
-                if (track.AfterStep())
+                if (!active[i].AfterStep())
                 {
-                    done.Add(track);
+                    active[kept++] = active[i];
                 }
             }
 
-            if (done.Count > 0)
-            {
-                active.RemoveAll(done.Contains);
-            }
+            active.RemoveRange(kept, active.Count - kept);
         }
     }
 
@@ -214,8 +229,8 @@ public sealed class LstmTracker
         var perDay = Model.OutputsPerDay;
         QuantileCurve Day(int h) => Curve(output, h * perDay, q);
         var sd = errorSd ?? Day(0).ImpliedStandardDeviation;
-        var key = SamplePathOutlook.StreamKey(Options.Outlook.Seed, sku, origin);
-        SamplePathOutlook Paths() => new(mean, [.. Enumerable.Range(0, Days).Select(Day)], Options.Outlook.Sampling, key, sd);
+        SamplePathOutlook Paths() =>
+            new(mean, [.. Enumerable.Range(0, Days).Select(Day)], Options.Outlook.Sampling, SamplePathOutlook.StreamKey(Options.Outlook.Seed, sku, origin), sd);
         if (!Model.HasIntervalHead || !Options.Outlook.UseIntervalQuantiles)
         {
             return Paths();
@@ -248,6 +263,8 @@ public sealed class LstmTrack
     private readonly float[] _row;
     private readonly float[] _future;
     private readonly List<int> _targets = [];
+    private readonly HashSet<int> _asked = [];
+    private readonly List<IForecastErrorOutlook> _outlooks = [];
     private readonly List<(int Origin, double Error)> _errors = [];
     private readonly double[] _units;
     private SkuFeatureWriter? _writer;
@@ -285,14 +302,21 @@ public sealed class LstmTrack
 
     internal LstmTracker Tracker => _tracker;
 
-    /// <summary>Plans the days to read up to <paramref name="origin"/>; false when the outlook at it is already there.</summary>
-    internal bool Plan(int origin)
+    /// <summary>The outlooks of the last <see cref="LstmTracker.Forecast(IReadOnlyList{LstmTrack}, IReadOnlyList{IReadOnlyList{int}})"/> call, one per origin asked for.</summary>
+    public IReadOnlyList<IForecastErrorOutlook> Outlooks => _outlooks;
+
+    /// <summary>Plans the days to read up to the last of <paramref name="origins"/>; false when the one outlook asked for is already there.</summary>
+    internal bool Plan(IReadOnlyList<int> origins)
     {
-        if (origin == Origin && Outlook is not null)
+        _outlooks.Clear();
+        _asked.Clear();
+        if (origins.Count == 1 && origins[0] == Origin && Outlook is not null)
         {
+            _outlooks.Add(Outlook);
             return false;
         }
 
+        var origin = origins[0];
         var tracker = _tracker;
         var start = tracker.StartOf(origin);
         var r = tracker.Options.Outlook.ReviewPeriodDays;
@@ -322,7 +346,12 @@ public sealed class LstmTrack
             _futureOrigin = int.MinValue;
         }
 
-        _targets.Add(origin);
+        foreach (var o in origins)
+        {
+            _targets.Add(o);
+            _asked.Add(o);
+        }
+
         _target = 0;
         return true;
     }
@@ -464,6 +493,11 @@ public sealed class LstmTrack
         Origin = origin;
         Output = output;
         Outlook = tracker.BuildOutlook(output, mean, Sku, origin, sd);
+        if (_asked.Contains(origin))
+        {
+            _outlooks.Add(Outlook);
+        }
+
         tracker.Counted(1);
     }
 

@@ -27,7 +27,10 @@ public sealed class LstmModel : IDisposable
     public const int ChunkSize = 256;
 
     /// <summary>Steps (SKU states) per tensor call of <see cref="Step"/>.</summary>
-    public const int StepChunkSize = 2048;
+    public const int StepChunkSize = 4096;
+
+    /// <summary><see cref="Step"/> pads its tensors to multiples of this many rows, so few distinct shapes reach the native kernels.</summary>
+    public const int StepRowBucket = 128;
 
     public const string WeightsFile = "weights.bin";
     public const string MetadataFile = "model.json";
@@ -362,29 +365,55 @@ public sealed class LstmModel : IDisposable
         var architecture = Metadata.Architecture;
         var stateLength = StateLength;
         var width = Schema.PastFeatureCount;
+
+        // Rows are padded (zeros) to multiples of StepRowBucket, forecasting rows and the others apart: the native
+        // kernels are compiled per tensor shape, and batches of every possible size would compile one each.
+        var forecastRows = Bucket(withFuture);
+        var rowCount = forecastRows + Bucket(count - withFuture);
+        var rowOf = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            rowOf[i] = i < withFuture ? i : forecastRows + (i - withFuture);
+        }
+
         using var scope = torch.NewDisposeScope();
-        var stateTensor = torch.empty([count, 2, architecture.Layers, architecture.HiddenSize]);
-        var rowTensor = torch.empty([count, width]);
-        var futureTensor = withFuture > 0 ? torch.empty([withFuture, Horizon, Schema.KnownFeatureCount]) : null;
-        var categoryTensor = torch.empty([count], ScalarType.Int64);
-        var regionTensor = torch.empty([count], ScalarType.Int64);
+        var stateTensor = torch.empty([rowCount, 2, architecture.Layers, architecture.HiddenSize]);
+        var rowTensor = torch.empty([rowCount, width]);
+        var futureTensor = withFuture > 0 ? torch.empty([forecastRows, Horizon, Schema.KnownFeatureCount]) : null;
+        var categoryTensor = torch.empty([rowCount], ScalarType.Int64);
+        var regionTensor = torch.empty([rowCount], ScalarType.Int64);
         var state = MemoryMarshal.Cast<byte, float>(stateTensor.bytes);
         var rows = MemoryMarshal.Cast<byte, float>(rowTensor.bytes);
         var future = futureTensor is null ? default : MemoryMarshal.Cast<byte, float>(futureTensor.bytes);
         var categories = MemoryMarshal.Cast<byte, long>(categoryTensor.bytes);
         var regions = MemoryMarshal.Cast<byte, long>(regionTensor.bytes);
+
+        // only the padding rows need zeros; the others are written below
+        foreach (var (from, to) in new[] { (withFuture, forecastRows), (forecastRows + count - withFuture, rowCount) })
+        {
+            state[(from * stateLength)..(to * stateLength)].Clear();
+            rows[(from * width)..(to * width)].Clear();
+            categories[from..to].Clear();
+            regions[from..to].Clear();
+        }
+
+        if (futureTensor is not null)
+        {
+            future[(withFuture * _futureLength)..].Clear();
+        }
         for (var i = 0; i < count; i++)
         {
             var step = steps[order[start + i]];
-            step.State.CopyTo(state.Slice(i * stateLength, stateLength));
-            step.Row.CopyTo(rows.Slice(i * width, width));
+            var r = rowOf[i];
+            step.State.CopyTo(state.Slice(r * stateLength, stateLength));
+            step.Row.CopyTo(rows.Slice(r * width, width));
             if (i < withFuture)
             {
-                step.Future!.CopyTo(future.Slice(i * _futureLength, _futureLength));
+                step.Future!.CopyTo(future.Slice(r * _futureLength, _futureLength));
             }
 
-            categories[i] = step.Category;
-            regions[i] = step.Region;
+            categories[r] = step.Category;
+            regions[r] = step.Region;
         }
 
         // [N, 2, L, H] -> h and c as [L, N, H]
@@ -399,7 +428,7 @@ public sealed class LstmModel : IDisposable
         var updated = MemoryMarshal.Cast<byte, float>(after.bytes);
         for (var i = 0; i < count; i++)
         {
-            updated.Slice(i * stateLength, stateLength).CopyTo(steps[order[start + i]].State);
+            updated.Slice(rowOf[i] * stateLength, stateLength).CopyTo(steps[order[start + i]].State);
         }
 
         if (y is null)
@@ -422,6 +451,8 @@ public sealed class LstmModel : IDisposable
             }
         }
     }
+
+    private static int Bucket(int rows) => (rows + StepRowBucket - 1) / StepRowBucket * StepRowBucket;
 
     private void PredictChunk(
         QuantileLstm network, InferencePrecision precision, IReadOnlyList<ForecastWindow> windows, int start, int count, float[][] results)

@@ -144,16 +144,21 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
     private Tensor InferenceHead(Tensor last, Tensor future, Tensor statics, long days)
     {
         var n = last.shape[0];
+        var rows = n * days;
         var futureCode = _future.call(future.reshape(n, -1));
         var shared = _trunk.call(cat([last, futureCode, statics], 1));
         var a = Architecture;
         var layer = (Linear)_decoder[0];
         var weight = layer.weight!;
+
+        // two-dimensional products throughout: [SKU-days, features] x [features, outputs] runs as one matrix
+        // product, where three-dimensional inputs go through slower batched paths
         var sharedPart = nn.functional.linear(shared, weight.narrow(1, 0, a.HiddenSize), layer.bias);
-        var futurePart = nn.functional.linear(days == _horizon ? future : future.narrow(1, 0, days), weight.narrow(1, a.HiddenSize, a.KnownFeatures));
         var positions = _position.call(arange(days, dtype: ScalarType.Int64, device: last.device));
         var positionPart = nn.functional.linear(positions, weight.narrow(1, a.HiddenSize + a.KnownFeatures, a.PositionEmbedding));
-        var decoded = nn.functional.relu(futurePart + sharedPart.unsqueeze(1) + positionPart.unsqueeze(0));
+        var perDayBias = (sharedPart.unsqueeze(1) + positionPart.unsqueeze(0)).reshape(rows, -1);
+        var dayInputs = (days == _horizon ? future : future.narrow(1, 0, days)).reshape(rows, a.KnownFeatures);
+        var decoded = addmm(perDayBias, dayInputs, weight.narrow(1, a.HiddenSize, a.KnownFeatures).t(), 1, 1).relu_();
 
         Tensor[] weights = _intervalHead is null
             ? [_quantileHead.weight!, _meanHead.weight!]
@@ -161,25 +166,25 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         Tensor[] biases = _intervalHead is null
             ? [_quantileHead.bias!, _meanHead.bias!]
             : [_quantileHead.bias!, _meanHead.bias!, _intervalHead.bias!];
-        var raw = nn.functional.linear(decoded, cat(weights, 0), cat(biases, 0));
+        var raw = mm(decoded, cat(weights, 0).t()).add_(cat(biases, 0));
         var q = _quantiles;
         var positive = nn.functional.softplus(raw);
 
         // cumulative sums as products with triangular matrices of ones: cheaper than cumsum on small inner dimensions
-        var options = (raw.dtype, raw.device);
+        var (dtype, device) = (raw.dtype, raw.device);
         var quantiles = q == 1
-            ? raw.narrow(2, 0, 1)
-            : raw.narrow(2, 0, 1) + matmul(positive.narrow(2, 1, q - 1), ones(q - 1, q, options.dtype, options.device).triu(1));
-        var mean = positive.narrow(2, q, 1);
+            ? raw.narrow(1, 0, 1)
+            : raw.narrow(1, 0, 1) + mm(positive.narrow(1, 1, q - 1), ones(q - 1, q, dtype, device).triu(1));
+        var mean = positive.narrow(1, q, 1);
         if (_intervalHead is null)
         {
-            return cat([quantiles, mean], 2);
+            return cat([quantiles, mean], 1).reshape(n, days, q + 1);
         }
 
-        var perDay = matmul(positive.narrow(2, q + 1, q), ones(q, q, options.dtype, options.device).triu());
-        var byLevel = perDay.transpose(1, 2).reshape(n * q, days); // one product for all SKUs and levels
-        var sums = matmul(byLevel, ones(days, days, options.dtype, options.device).triu()).reshape(n, q, days).transpose(1, 2);
-        return cat([quantiles, mean, sums], 2);
+        var perDay = mm(positive.narrow(1, q + 1, q), ones(q, q, dtype, device).triu());
+        var byLevel = perDay.reshape(n, days, q).transpose(1, 2).reshape(n * q, days); // one product for all SKUs and levels
+        var sums = mm(byLevel, ones(days, days, dtype, device).triu()).reshape(n, q, days).transpose(1, 2).reshape(rows, q);
+        return cat([quantiles, mean, sums], 1).reshape(n, days, (2 * q) + 1);
     }
 
     private Tensor TrainingHead(Tensor last, Tensor future, Tensor statics)

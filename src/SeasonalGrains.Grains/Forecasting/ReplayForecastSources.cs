@@ -46,11 +46,17 @@ public sealed record LstmSourceSettings
 
     public InferencePrecision Precision { get; init; } = InferencePrecision.Float32;
 
-    /// <summary>Threads of the stateful form's batcher.</summary>
-    public int Workers { get; init; } = 1;
+    /// <summary>Threads of the stateful form's batcher: two keep both cores of a small machine busy (one collects or computes while the other computes).</summary>
+    public int Workers { get; init; } = 2;
 
     /// <summary>Forecast requests per tracker call of the stateful form.</summary>
     public int MaxBatch { get; init; } = LstmTracker.DefaultBatchSkus;
+
+    /// <summary>
+    /// How long the stateful form's batcher waits for more requests after the first. Grains ask for a chunk's
+    /// forecasts at once, so a request is much work and waiting for company costs little.
+    /// </summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMilliseconds(10);
 }
 
 /// <summary>
@@ -151,7 +157,7 @@ public sealed class ReplayForecastSources : IDisposable
                         Days = OutlookDays(dataset, options.Outlook, model),
                         Outlook = options.Outlook,
                     });
-                    var batcher = new LstmTrackBatcher(tracker, options.Lstm.MaxBatch, workers: options.Lstm.Workers);
+                    var batcher = new LstmTrackBatcher(tracker, options.Lstm.MaxBatch, options.Lstm.MaxDelay, options.Lstm.Workers);
                     owned.Insert(0, batcher); // stopped before the model is disposed
                     stateful[name] = batcher;
                     continue;

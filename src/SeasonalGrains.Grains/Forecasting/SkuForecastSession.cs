@@ -14,6 +14,7 @@ public sealed class SkuForecastSession
 {
     private readonly ReplayForecastSources _sources;
     private readonly LstmTrackBatcher? _batcher;
+    private Dictionary<int, IForecastErrorOutlook>? _prefetched;
 
     public SkuForecastSession(ReplayForecastSources sources, SkuSetup setup)
     {
@@ -71,11 +72,47 @@ public sealed class SkuForecastSession
     public async ValueTask<IDemandOutlook> ReviewAsync(int day)
     {
         var origin = OriginOf(day);
-        IDemandOutlook outlook = Track is { } track
-            ? track.Origin == origin && track.Outlook is { } ready ? ready : await _batcher!.ForecastAsync(track, origin)
-            : await _sources.OutlookAsync(Spec.Source, Spec.SkuIndex, origin);
+        IDemandOutlook outlook;
+        if (Track is { } track)
+        {
+            if (_prefetched is not null && _prefetched.Remove(day, out var early))
+            {
+                outlook = early;
+            }
+            else
+            {
+                outlook = track.Origin == origin && track.Outlook is { } ready ? ready : await _batcher!.ForecastAsync(track, origin);
+            }
+        }
+        else
+        {
+            outlook = await _sources.OutlookAsync(Spec.Source, Spec.SkuIndex, origin);
+        }
+
         Recorder.Review(day, outlook);
         return outlook;
+    }
+
+    /// <summary>
+    /// With a stateful source, forecasts the reviews of <paramref name="days"/> (window days, ascending) in one request
+    /// to the batcher, so the reviews of a chunk wait once instead of once a day. A forecast reads demand before its
+    /// origin only, never the ledger, so forecasting early gives the same outlooks. Other sources: nothing to do.
+    /// </summary>
+    public async ValueTask PrefetchAsync(IReadOnlyList<int> days)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        if (Track is not { } track || days.Count == 0)
+        {
+            return;
+        }
+
+        var outlooks = await _batcher!.ForecastAsync(track, [.. days.Select(OriginOf)]);
+        _prefetched ??= [];
+        _prefetched.Clear();
+        for (var i = 0; i < days.Count; i++)
+        {
+            _prefetched[days[i]] = outlooks[i];
+        }
     }
 
     /// <summary>

@@ -54,10 +54,10 @@ public sealed record ReplayBenchOptions
 /// <param name="Forecasts">Forecasts made (both runs' own sources).</param>
 /// <param name="EncoderSteps">Encoder days run by the stateful LSTM.</param>
 /// <param name="GrainBatches">Tracker calls the grains' batcher made.</param>
-/// <param name="GrainForecasts">Forecasts handed to the grains through the batcher.</param>
-public sealed record ReplayBenchForecasting(long Forecasts, long EncoderSteps, long GrainBatches, long GrainForecasts)
+/// <param name="GrainRequests">Requests the grains sent the batcher (one per SKU and chunk: a chunk's reviews are asked for together).</param>
+public sealed record ReplayBenchForecasting(long Forecasts, long EncoderSteps, long GrainBatches, long GrainRequests)
 {
-    public double MeanGrainBatch => GrainBatches > 0 ? GrainForecasts / (double)GrainBatches : 0;
+    public double MeanGrainBatch => GrainBatches > 0 ? GrainRequests / (double)GrainBatches : 0;
 }
 
 /// <summary>Throughput of one replay: the bare domain loop (one thread) and the same replay through the grains.</summary>
@@ -259,7 +259,7 @@ public static class ReplayBenchmark
                     bareSources.Stateful(forecaster).Tracker.Forecasts + grainSources.Stateful(forecaster).Tracker.Forecasts,
                     bareSources.Stateful(forecaster).Tracker.Steps + grainSources.Stateful(forecaster).Tracker.Steps,
                     grainSources.Stateful(forecaster).Batches,
-                    grainSources.Stateful(forecaster).Forecasts)
+                    grainSources.Stateful(forecaster).Requests)
                 : null;
             return new ReplayBenchResult(input.SkuDays, bareTime, grainTime, bareCpu, grainCpu, Mismatches(input, bare, outcome))
             {
