@@ -11,7 +11,7 @@ namespace SeasonalGrains.Cli.Commands;
 /// <c>seasonal bench forecast</c>: forecasts per second of the quantile LSTM at several batch sizes, called
 /// directly (one thread, one tensor call per batch) and through a <see cref="ForecastBatcher"/> with as many
 /// callers as the batch size, each awaiting one forecast at a time. Without <c>--model</c> an untrained model
-/// of the usual shape (2 x 64, window and horizon 28) is measured: its cost per forecast is a trained one's.
+/// of the usual shape (2 x 50, window and horizon 28) is measured: its cost per forecast is a trained one's.
 /// </summary>
 public sealed class BenchForecastCommand : CliCommand
 {
@@ -23,7 +23,7 @@ public sealed class BenchForecastCommand : CliCommand
 
     private readonly Option<DirectoryInfo?> _model = new("--model", "-m")
     {
-        Description = "A trained model folder (default: an untrained 2 x 64 model with 28-day windows).",
+        Description = "A trained model folder (default: an untrained 2 x 50 model with 28-day windows).",
     };
 
     private readonly Option<double> _seconds = new("--seconds")
@@ -56,6 +56,11 @@ public sealed class BenchForecastCommand : CliCommand
         DefaultValueFactory = _ => new LstmOptions().HiddenSize,
     };
 
+    private readonly Option<bool> _inline = new("--inline-continuations")
+    {
+        Description = "Let each caller's continuation run on the batcher thread that completes it (saves a thread-pool hop; the bench's callers only submit again).",
+    };
+
     public BenchForecastCommand()
     {
         _precision.AcceptOnlyFromAmong("float32", "bfloat16");
@@ -65,7 +70,7 @@ public sealed class BenchForecastCommand : CliCommand
 
     public override string Description => "Measure LSTM forecasts per second by batch size, directly and through the forecast batcher.";
 
-    public override IEnumerable<Symbol> Symbols => [_batchSizes, _model, _seconds, _precision, _workers, _threads, _hidden];
+    public override IEnumerable<Symbol> Symbols => [_batchSizes, _model, _seconds, _precision, _workers, _threads, _hidden, _inline];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
@@ -109,8 +114,8 @@ public sealed class BenchForecastCommand : CliCommand
             c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"Model: {(folder is null ? "untrained (weights do not change the cost)" : folder)}; LSTM {a.Layers} x {a.HiddenSize}, window {model.Window}, horizon {model.Horizon}, {model.Quantiles.Count} quantiles + mean{(a.IntervalHead ? " + interval quantiles" : "")}, {a.PastFeatures} past and {a.KnownFeatures} known features.")));
             c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"Configuration: precision {(precision == InferencePrecision.BFloat16 ? "bfloat16" : "float32")}, batcher workers {workers} (flush at {LstmModel.ChunkSize} requests or 2 ms), libtorch threads {torch.get_num_threads()}, {Environment.ProcessorCount} cores, chunks of {LstmModel.ChunkSize} windows per tensor call; {seconds:0.##} s per batch size and mode.")));
-            var batcherOptions = new ForecastBatcherOptions { Workers = workers, Precision = precision };
+                $"Configuration: precision {(precision == InferencePrecision.BFloat16 ? "bfloat16" : "float32")}, batcher workers {workers} (flush at {LstmModel.ChunkSize} requests or 2 ms{(parse.GetValue(_inline) ? ", continuations inline" : "")}), libtorch threads {torch.get_num_threads()}, {Environment.ProcessorCount} cores, chunks of {LstmModel.ChunkSize} windows per tensor call; {seconds:0.##} s per batch size and mode.")));
+            var batcherOptions = new ForecastBatcherOptions { Workers = workers, Precision = precision, InlineContinuations = parse.GetValue(_inline) };
             var results = await CliProgress.RunAsync(context, report => Task.Run(
                 () =>
                 {

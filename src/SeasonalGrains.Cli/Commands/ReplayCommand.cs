@@ -164,6 +164,9 @@ public sealed class ReplayCommand : CliCommand
         {
             var progress = new Progress<ReplayStatus>(s => report(Label(s), s.Fraction));
             var prepared = await Task.Run(() => ReplayRunner.PrepareResume(record, progress), cancellationToken);
+
+            // forecast policies resume too: their sources are rebuilt from the scenario (forecasts depend on the data and origin only)
+            using var forecasts = ScenarioForecasts.Register(prepared, silo.Services.GetRequiredService<ReplayForecastService>(), runId);
             var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, runId, WithLines(context, progress, checkpoints: true), cancellationToken);
             var folder = parse.GetValue(_out)?.FullName ?? ReplayRunner.DefaultOutDir(prepared.Scenario.Name);
             cancellationToken.ThrowIfCancellationRequested();

@@ -13,13 +13,15 @@ public static class Normal
     /// <summary>Standard normal loss function L(z) = E[(Z - z)+] = pdf(z) - z (1 - cdf(z)).</summary>
     public static double Loss(double z) => Pdf(z) - (z * (1 - Cdf(z)));
 
-    private const int MaxRemembered = 4096;
+    private const int MaxRemembered = 1 << 16;
 
-    // Policies and outlooks ask for the same few levels millions of times in a replay: remember the answers.
+    // Policies and outlooks ask for the same levels (a few, or one critical ratio per SKU) millions of times in a
+    // replay: remember the answers. The count is kept apart because ConcurrentDictionary.Count locks every bucket.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<double, double> Remembered = new();
+    private static int _remembered;
 
     /// <summary>
-    /// The quantile function: Newton steps on the CDF, safeguarded by bisection. The results of up to 4,096
+    /// The quantile function: Newton steps on the CDF, safeguarded by bisection. The results of up to 65,536
     /// distinct probabilities are kept, so repeated levels cost a lookup.
     /// </summary>
     public static double InverseCdf(double p)
@@ -35,9 +37,9 @@ public static class Normal
         }
 
         var x = Solve(p);
-        if (Remembered.Count < MaxRemembered)
+        if (Volatile.Read(ref _remembered) < MaxRemembered && Remembered.TryAdd(p, x))
         {
-            Remembered.TryAdd(p, x);
+            Interlocked.Increment(ref _remembered);
         }
 
         return x;

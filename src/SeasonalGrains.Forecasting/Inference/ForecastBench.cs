@@ -56,7 +56,7 @@ public static class ForecastBench
     }
 
     /// <summary>
-    /// An untrained model of the usual shape (2 x 64 LSTM, the standard features, no calendar events), for
+    /// An untrained model of the usual shape (2 x 50 LSTM, the standard features, no calendar events), for
     /// measuring throughput without a dataset: its cost per forecast equals a trained model's.
     /// </summary>
     public static LstmModel UntrainedModel(int window = 28, int horizon = 28, LstmOptions? options = null)

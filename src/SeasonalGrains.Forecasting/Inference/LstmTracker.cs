@@ -1,5 +1,6 @@
 using SeasonalGrains.Data;
 using SeasonalGrains.Domain.Policies;
+using SeasonalGrains.Domain.Statistics;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 
@@ -225,29 +226,92 @@ public sealed class LstmTracker
     /// <summary>The outlook of one forecast (units, <see cref="Days"/> x OutputsPerDay floats); curves are read when first asked for.</summary>
     internal IForecastErrorOutlook BuildOutlook(float[] output, double[] mean, string sku, int origin, double? errorSd)
     {
-        var q = _levels.Length;
-        var perDay = Model.OutputsPerDay;
-        QuantileCurve Day(int h) => Curve(output, h * perDay, q);
-        var sd = errorSd ?? Day(0).ImpliedStandardDeviation;
-        SamplePathOutlook Paths() =>
-            new(mean, [.. Enumerable.Range(0, Days).Select(Day)], Options.Outlook.Sampling, SamplePathOutlook.StreamKey(Options.Outlook.Seed, sku, origin), sd);
-        if (!Model.HasIntervalHead || !Options.Outlook.UseIntervalQuantiles)
-        {
-            return Paths();
-        }
-
-        return new IntervalQuantileOutlook(mean, Day, h => Curve(output, (h * perDay) + q + 1, q), sd, Paths);
+        var outlook = new TrackedOutlook(this, output, mean, sku, origin, errorSd);
+        return Model.HasIntervalHead && Options.Outlook.UseIntervalQuantiles ? outlook : outlook.Paths();
     }
 
-    private QuantileCurve Curve(float[] output, int from, int count)
+    internal QuantileCurve Curve(float[] output, int from)
     {
-        var values = new double[count];
-        for (var k = 0; k < count; k++)
+        var values = new double[_levels.Length];
+        for (var k = 0; k < values.Length; k++)
         {
             values[k] = output[from + k];
         }
 
         return QuantileCurve.FromScores(_scores, values);
+    }
+
+    /// <summary>
+    /// <see cref="IntervalQuantileOutlook"/>'s reading of one tracker forecast, over the model output itself: a policy
+    /// and the forecast record ask for one interval and the first days, so the curve last asked for of each kind is
+    /// kept instead of arrays of them (millions of these are made in a replay).
+    /// </summary>
+    private sealed class TrackedOutlook(LstmTracker tracker, float[] output, double[] mean, string sku, int origin, double? errorSd) : IForecastErrorOutlook
+    {
+        private readonly int _perDay = tracker.Model.OutputsPerDay;
+        private readonly int _q = tracker._levels.Length;
+        private Kept? _sum; // replaced whole, so readers on other threads see a consistent pair
+        private Kept? _day;
+        private SamplePathOutlook? _paths;
+
+        public double? ErrorStandardDeviation { get; } = errorSd ?? tracker.Curve(output, 0).ImpliedStandardDeviation;
+
+        public double Mean(int offset, int days)
+        {
+            CheckRange(offset, days);
+            double sum = 0;
+            for (var h = offset; h < offset + days; h++)
+            {
+                sum += mean[h];
+            }
+
+            return sum;
+        }
+
+        public double Quantile(double level, int offset, int days)
+        {
+            if (!(level >= 0 && level <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(level), level, "A quantile level must lie in [0, 1].");
+            }
+
+            CheckRange(offset, days);
+            var inside = level > 0 && level < 1;
+            if (inside && offset == 0)
+            {
+                var sum = _sum is { } s && s.Days == days ? s.Curve : tracker.Curve(output, ((days - 1) * _perDay) + _q + 1);
+                _sum = new Kept(days, sum);
+                return sum.AtScore(Normal.InverseCdf(level));
+            }
+
+            if (inside && days == 1)
+            {
+                var day = _day is { } d && d.Days == offset ? d.Curve : tracker.Curve(output, offset * _perDay);
+                _day = new Kept(offset, day);
+                return day.AtScore(Normal.InverseCdf(level));
+            }
+
+            return (_paths ??= Paths()).Quantile(level, offset, days);
+        }
+
+        /// <summary>Sample paths over the daily curves: for runs that do not start at the origin, and models without the interval head.</summary>
+        public SamplePathOutlook Paths() => new(
+            mean,
+            [.. Enumerable.Range(0, mean.Length).Select(h => tracker.Curve(output, h * _perDay))],
+            tracker.Options.Outlook.Sampling,
+            SamplePathOutlook.StreamKey(tracker.Options.Outlook.Seed, sku, origin),
+            ErrorStandardDeviation);
+
+        private sealed record Kept(int Days, QuantileCurve Curve);
+
+        private void CheckRange(int offset, int days)
+        {
+            if (offset < 0 || days < 1 || offset + days > mean.Length)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(days), $"Asked for {days} day(s) from offset {offset}, but the forecast covers days 0..{mean.Length - 1} from its origin (days >= 1, offset >= 0). Forecast a longer horizon.");
+            }
+        }
     }
 }
 

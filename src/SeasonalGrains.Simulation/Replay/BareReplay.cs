@@ -38,17 +38,55 @@ public static class BareReplay
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         catalog ??= ForecastPolicyCatalog.All;
-        var stateful = forecasts is not null && policy.Setups.Any(s => s.Forecast is { } f && forecasts.IsStateful(f.Source));
-        var block = stateful ? blockSize : 1;
         var results = new InventoryMetrics[input.Skus.Count];
-        for (var first = 0; first < results.Length; first += block)
+        if (forecasts is not null && policy.Setups.Any(s => s.Forecast is { } f && forecasts.IsStateful(f.Source)))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            RunBlock(input, policy, catalog, forecasts, logs, first, Math.Min(block, results.Length - first), results);
+            for (var first = 0; first < results.Length; first += blockSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                RunBlock(input, policy, catalog, forecasts, logs, first, Math.Min(blockSize, results.Length - first), results);
+            }
+
+            return results;
+        }
+
+        var holidays = input.DaysToNextHoliday;
+        for (var i = 0; i < results.Length; i++)
+        {
+            if ((i & 255) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var setup = policy.Setups[i];
+            var ledger = setup.CreateLedger();
+            var rule = setup.CreatePolicy(catalog);
+            var units = input.Units[i];
+            var session = setup.Forecast is null ? null
+                : new SkuForecastSession(forecasts ?? throw new ArgumentException($"Policy '{policy.Label}' orders from a forecast; give the run's forecast sources.", nameof(forecasts)), setup);
+            for (var d = 0; d < input.Days; d++)
+            {
+                var review = ledger.IsReviewDay(d);
+                var day = new DayInput(units[d], review, holidays is null ? int.MaxValue : holidays[d])
+                {
+                    DaysToSeasonEnd = input.Days - 1 - d,
+                    Outlook = session is not null && review ? session.Review(d) : null,
+                };
+                ledger.Step(in day, rule);
+                session?.Observe(d, units[d]);
+            }
+
+            results[i] = ledger.Close();
+            if (logs is not null)
+            {
+                logs[i] = session?.Recorder.Snapshot();
+            }
         }
 
         return results;
     }
+
+    /// <summary>SKUs [first, first + count) day by day, each day's reviews forecast in one batched call.</summary>
 
     private static void RunBlock(
         ReplayInput input, PolicyRunInput policy, PolicyCatalog catalog, ReplayForecastSources? forecasts, ForecastLog?[]? logs, int first, int count, InventoryMetrics[] results)
@@ -69,19 +107,16 @@ public static class BareReplay
         var reviewing = new List<SkuForecastSession>(count);
         for (var d = 0; d < input.Days; d++)
         {
-            if (count > 1)
+            reviewing.Clear();
+            for (var j = 0; j < count; j++)
             {
-                reviewing.Clear();
-                for (var j = 0; j < count; j++)
+                if (sessions[j] is { Track: not null } session && ledgers[j].IsReviewDay(d))
                 {
-                    if (sessions[j] is { Track: not null } session && ledgers[j].IsReviewDay(d))
-                    {
-                        reviewing.Add(session);
-                    }
+                    reviewing.Add(session);
                 }
-
-                SkuForecastSession.ForecastAll(reviewing, d);
             }
+
+            SkuForecastSession.ForecastAll(reviewing, d);
 
             for (var j = 0; j < count; j++)
             {
