@@ -1,3 +1,4 @@
+using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Tests;
@@ -39,6 +40,17 @@ public sealed class ForecastScenarioTests
         Assert.Equal(["sS", "forecast-order-up-to", "forecast-order-up-to", "forecast-safety-stock"], s.Policies.Select(p => p.Name));
         Assert.Equal([null, "ets", "oracle", "lstm"], s.Policies.Select(p => p.Forecaster));
         Assert.Equal([true, false, false, false], s.Policies.Select(p => p.Tuned));
+        Assert.Equal(LstmInference.Window, s.Forecasters["lstm"].Inference);
+    }
+
+    [Fact]
+    public void The_lstm_can_run_stateful_with_its_restart_days_and_precision()
+    {
+        var s = ScenarioLoader.Parse(
+            Scenario("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"inference\": \"stateful\", \"restartDays\": 14, \"precision\": \"bfloat16\" } }, \"policies\": [ { \"name\": \"sS\" } ]"),
+            Path);
+
+        Assert.Equal(new ForecasterSettings("/scenarios/x/m", LstmInference.Stateful, 14, "bfloat16"), s.Forecasters["lstm"]);
     }
 
     [Theory]
@@ -61,6 +73,8 @@ public sealed class ForecastScenarioTests
     [InlineData("\"sweep\": { \"q\": [0.9] }", "sweep.targetServiceLevel: is required")]
     [InlineData("\"outlook\": { \"paths\": 1 }", "outlook.paths: must be between 2 and 100000")]
     [InlineData("\"forecasters\": { \"ets\": { \"alpha\": 1 } }", "forecasters.ets: unknown key")]
+    [InlineData("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"inference\": \"carry\" } }", "forecasters.lstm.inference:")]
+    [InlineData("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"restartDays\": -1 } }", "forecasters.lstm.restartDays:")]
     [InlineData("\"tuning\": { \"scope\": \"region\" }", "tuning.scope:")]
     [InlineData("\"generate\": { \"preset\": \"steady\", \"skus\": 2, \"years\": 1, \"seed\": 1, \"start\": \"April\" }", "generate.start:")]
     public void Bad_comparison_settings_are_errors_naming_their_key(string member, string expected)
