@@ -330,6 +330,7 @@ public sealed class LstmTrack
     private readonly HashSet<int> _asked = [];
     private readonly List<IForecastErrorOutlook> _outlooks = [];
     private readonly List<(int Origin, double Error)> _errors = [];
+    private int _errorsStart; // errors before it are out of the record's window
     private readonly double[] _units;
     private SkuFeatureWriter? _writer;
     private int _next = int.MinValue; // next day to read; every used state has read the days before it
@@ -397,6 +398,7 @@ public sealed class LstmTrack
             }
 
             _errors.Clear();
+            _errorsStart = 0;
             _lastMean = null;
             _lastOrigin = int.MinValue;
             for (var o = first; o < origin; o += r)
@@ -474,7 +476,8 @@ public sealed class LstmTrack
                 writer.Category,
                 writer.Region,
                 (float)writer.Scale,
-                withForecast ? (PendingOutput = new float[tracker.Days * model.OutputsPerDay]) : null));
+                withForecast ? (PendingOutput = new float[tracker.Days * model.OutputsPerDay]) : null,
+                RingRow(origin, model.Horizon)));
         }
     }
 
@@ -520,30 +523,35 @@ public sealed class LstmTrack
         }
 
         var oldest = Math.Max(1, origin - options.ErrorWindowDays);
-        var drop = 0;
-        while (drop < _errors.Count && _errors[drop].Origin < oldest)
+        while (_errorsStart < _errors.Count && _errors[_errorsStart].Origin < oldest)
         {
-            drop++; // errors are added in origin order
+            _errorsStart++; // errors are added in origin order
         }
 
-        _errors.RemoveRange(0, drop);
+        if (_errorsStart > 256)
+        {
+            _errors.RemoveRange(0, _errorsStart);
+            _errorsStart = 0;
+        }
+
+        var count = _errors.Count - _errorsStart;
         double? sd = null;
-        if (options.ErrorWindowDays > 0 && _errors.Count >= options.MinErrors)
+        if (options.ErrorWindowDays > 0 && count >= options.MinErrors)
         {
             double sum = 0;
-            foreach (var e in _errors)
+            for (var i = _errorsStart; i < _errors.Count; i++)
             {
-                sum += e.Error;
+                sum += _errors[i].Error;
             }
 
-            var average = sum / _errors.Count;
+            var average = sum / count;
             double squares = 0;
-            foreach (var e in _errors)
+            for (var i = _errorsStart; i < _errors.Count; i++)
             {
-                squares += (e.Error - average) * (e.Error - average);
+                squares += (_errors[i].Error - average) * (_errors[i].Error - average);
             }
 
-            sd = Math.Sqrt(squares / (_errors.Count - 1));
+            sd = Math.Sqrt(squares / (count - 1));
         }
 
         var mean = new double[tracker.Days];
@@ -565,29 +573,32 @@ public sealed class LstmTrack
         tracker.Counted(1);
     }
 
+    /// <summary>
+    /// Writes the known rows of days origin..origin+Horizon-1 into the ring <see cref="_future"/> (day d in row
+    /// d mod Horizon): rows of days an earlier fill already wrote are kept, since a day's known row does not change.
+    /// </summary>
     private void FillFuture(int origin)
     {
         var schema = _tracker.Model.Schema;
         var width = schema.KnownFeatureCount;
         var horizon = schema.Horizon;
-        var shift = origin - _futureOrigin;
         var writer = _writer!;
         writer.Advance(Math.Max(writer.VisibleEnd, Math.Min(origin, _tracker.Dataset.Days)));
-        var from = 0;
-        if (_futureOrigin != int.MinValue && shift >= 0 && shift < horizon)
+        var from = origin;
+        if (_futureOrigin != int.MinValue && origin >= _futureOrigin && origin - _futureOrigin < horizon)
         {
-            // the known rows of the days both horizons share do not change: move them, write the new days only
-            Array.Copy(_future, shift * width, _future, 0, (horizon - shift) * width);
-            from = horizon - shift;
+            from = _futureOrigin + horizon; // the first day the ring does not hold yet
         }
 
-        for (var h = from; h < horizon; h++)
+        for (var day = from; day < origin + horizon; day++)
         {
-            writer.WriteKnownRow(origin + h, _future.AsSpan(h * width, width));
+            writer.WriteKnownRow(day, _future.AsSpan(RingRow(day, horizon) * width, width));
         }
 
         _futureOrigin = origin;
     }
+
+    private static int RingRow(int day, int horizon) => ((day % horizon) + horizon) % horizon;
 
     private int SlotIndex(int startDay)
     {

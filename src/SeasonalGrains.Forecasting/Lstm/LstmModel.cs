@@ -283,7 +283,8 @@ public sealed class LstmModel : IDisposable
                 nameof(step));
         }
 
-        if (step.Future is not null && (step.Future.Length != _futureLength || step.Output is null || step.Output.Length != days * OutputsPerDay))
+        if (step.Future is not null && (step.Future.Length != _futureLength || step.Output is null || step.Output.Length != days * OutputsPerDay
+            || step.FutureStart < 0 || step.FutureStart >= Horizon))
         {
             throw new ArgumentException(
                 $"Step {position} has {step.Future.Length} future and {step.Output?.Length ?? 0} output floats; this model takes {_futureLength} and writes {days * OutputsPerDay} for {days} days.",
@@ -409,7 +410,11 @@ public sealed class LstmModel : IDisposable
             step.Row.CopyTo(rows.Slice(r * width, width));
             if (i < withFuture)
             {
-                step.Future!.CopyTo(future.Slice(r * _futureLength, _futureLength));
+                // the horizon's rows may start inside the array (a ring): copy the part from there, then the rest
+                var split = step.FutureStart * Schema.KnownFeatureCount;
+                var destination = future.Slice(r * _futureLength, _futureLength);
+                step.Future.AsSpan(split).CopyTo(destination);
+                step.Future.AsSpan(0, split).CopyTo(destination[(_futureLength - split)..]);
             }
 
             categories[r] = step.Category;
@@ -513,5 +518,7 @@ public enum InferencePrecision
 /// with the state after the day), the day's past feature <paramref name="Row"/>, and, to forecast from the next
 /// day, the horizon's known-future rows <paramref name="Future"/> and the <paramref name="Output"/> buffer the
 /// forecast is written into (units: network output x <paramref name="Scale"/>, floored at 0).
+/// <paramref name="FutureStart"/> is the row of <paramref name="Future"/> that holds the first horizon day; the
+/// rows after it, then those before it, follow in order (a ring that a caller moving one day at a time can keep).
 /// </summary>
-public readonly record struct LstmStep(float[] State, float[] Row, float[]? Future, int Category, int Region, float Scale, float[]? Output);
+public readonly record struct LstmStep(float[] State, float[] Row, float[]? Future, int Category, int Region, float Scale, float[]? Output, int FutureStart = 0);
