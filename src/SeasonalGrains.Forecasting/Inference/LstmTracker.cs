@@ -224,9 +224,9 @@ public sealed class LstmTracker
     internal void Counted(int forecasts) => Interlocked.Add(ref _forecasts, forecasts);
 
     /// <summary>The outlook of one forecast (units, <see cref="Days"/> x OutputsPerDay floats); curves are read when first asked for.</summary>
-    internal IForecastErrorOutlook BuildOutlook(float[] output, double[] mean, string sku, int origin, double? errorSd)
+    internal IForecastErrorOutlook BuildOutlook(float[] output, string sku, int origin, double? errorSd)
     {
-        var outlook = new TrackedOutlook(this, output, mean, sku, origin, errorSd);
+        var outlook = new TrackedOutlook(this, output, sku, origin, errorSd);
         return Model.HasIntervalHead && Options.Outlook.UseIntervalQuantiles ? outlook : outlook.Paths();
     }
 
@@ -246,7 +246,7 @@ public sealed class LstmTracker
     /// and the forecast record ask for one interval and the first days, so the curve last asked for of each kind is
     /// kept instead of arrays of them (millions of these are made in a replay).
     /// </summary>
-    private sealed class TrackedOutlook(LstmTracker tracker, float[] output, double[] mean, string sku, int origin, double? errorSd) : IForecastErrorOutlook
+    private sealed class TrackedOutlook(LstmTracker tracker, float[] output, string sku, int origin, double? errorSd) : IForecastErrorOutlook
     {
         private readonly int _perDay = tracker.Model.OutputsPerDay;
         private readonly int _q = tracker._levels.Length;
@@ -262,7 +262,7 @@ public sealed class LstmTracker
             double sum = 0;
             for (var h = offset; h < offset + days; h++)
             {
-                sum += mean[h];
+                sum += output[(h * _perDay) + _q];
             }
 
             return sum;
@@ -296,8 +296,8 @@ public sealed class LstmTracker
 
         /// <summary>Sample paths over the daily curves: for runs that do not start at the origin, and models without the interval head.</summary>
         public SamplePathOutlook Paths() => new(
-            mean,
-            [.. Enumerable.Range(0, mean.Length).Select(h => tracker.Curve(output, h * _perDay))],
+            [.. Enumerable.Range(0, tracker.Days).Select(h => (double)output[(h * _perDay) + _q])],
+            [.. Enumerable.Range(0, tracker.Days).Select(h => tracker.Curve(output, h * _perDay))],
             tracker.Options.Outlook.Sampling,
             SamplePathOutlook.StreamKey(tracker.Options.Outlook.Seed, sku, origin),
             ErrorStandardDeviation);
@@ -306,10 +306,10 @@ public sealed class LstmTracker
 
         private void CheckRange(int offset, int days)
         {
-            if (offset < 0 || days < 1 || offset + days > mean.Length)
+            if (offset < 0 || days < 1 || offset + days > tracker.Days)
             {
                 throw new ArgumentOutOfRangeException(
-                    nameof(days), $"Asked for {days} day(s) from offset {offset}, but the forecast covers days 0..{mean.Length - 1} from its origin (days >= 1, offset >= 0). Forecast a longer horizon.");
+                    nameof(days), $"Asked for {days} day(s) from offset {offset}, but the forecast covers days 0..{tracker.Days - 1} from its origin (days >= 1, offset >= 0). Forecast a longer horizon.");
             }
         }
     }
@@ -336,7 +336,7 @@ public sealed class LstmTrack
     private int _next = int.MinValue; // next day to read; every used state has read the days before it
     private int _futureOrigin = int.MinValue;
     private int _target;
-    private double[]? _lastMean;
+    private float[]? _lastOutput;
     private int _lastOrigin = int.MinValue;
 
     internal LstmTrack(LstmTracker tracker, int skuIndex)
@@ -399,7 +399,7 @@ public sealed class LstmTrack
 
             _errors.Clear();
             _errorsStart = 0;
-            _lastMean = null;
+            _lastOutput = null;
             _lastOrigin = int.MinValue;
             for (var o = first; o < origin; o += r)
             {
@@ -510,14 +510,14 @@ public sealed class LstmTrack
         var q = tracker.Model.Quantiles.Count;
 
         // errors of the previous forecast on the days it was the newest for, then the record's window
-        if (_lastMean is { } last && _lastOrigin >= 1)
+        if (_lastOutput is { } last && _lastOrigin >= 1)
         {
-            var end = Math.Min(Math.Min(_lastOrigin + options.ReviewPeriodDays, origin), _lastOrigin + last.Length);
+            var end = Math.Min(Math.Min(_lastOrigin + options.ReviewPeriodDays, origin), _lastOrigin + tracker.Days);
             for (var d = _lastOrigin; d < end; d++)
             {
                 if (double.IsFinite(_units[d]))
                 {
-                    _errors.Add((_lastOrigin, _units[d] - last[d - _lastOrigin]));
+                    _errors.Add((_lastOrigin, _units[d] - last[((d - _lastOrigin) * perDay) + q]));
                 }
             }
         }
@@ -554,17 +554,11 @@ public sealed class LstmTrack
             sd = Math.Sqrt(squares / (count - 1));
         }
 
-        var mean = new double[tracker.Days];
-        for (var h = 0; h < mean.Length; h++)
-        {
-            mean[h] = output[(h * perDay) + q];
-        }
-
-        _lastMean = mean;
+        _lastOutput = output;
         _lastOrigin = origin;
         Origin = origin;
         Output = output;
-        Outlook = tracker.BuildOutlook(output, mean, Sku, origin, sd);
+        Outlook = tracker.BuildOutlook(output, Sku, origin, sd);
         if (_asked.Contains(origin))
         {
             _outlooks.Add(Outlook);
