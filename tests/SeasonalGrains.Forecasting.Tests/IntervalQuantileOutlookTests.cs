@@ -12,7 +12,7 @@ public sealed class IntervalQuantileOutlookTests
         QuantileCurve[] sums = [new(Levels, [1.1, 2, 2.9]), new(Levels, [3, 5.2, 7.5]), new(Levels, [6, 9.5, 13])];
         var fallback = new SamplePathOutlook(mean, days, new SamplePathSettings(512, 0.2), 42, 1.25);
         paths = fallback;
-        return new IntervalQuantileOutlook(mean, days, sums, 1.25, () => fallback);
+        return IntervalQuantileOutlook.FromCurves(mean, days, sums, 1.25, () => fallback);
     }
 
     [Fact]

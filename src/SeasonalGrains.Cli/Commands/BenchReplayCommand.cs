@@ -111,7 +111,15 @@ public sealed class BenchReplayCommand : CliCommand
     {
         var storage = _storage.Resolve(parse);
         var stateWrites = ReplayCommand.ParseStateWrites(parse.GetValue(_stateWrites) ?? (storage is null ? "never" : "every-chunk"));
-        var forecastPolicy = parse.GetRequiredValue(_policy).Contains(PolicyName.ForecasterSeparator, StringComparison.Ordinal);
+        var siloOptions = EmbeddedSilo.PrivateOptions(storage);
+        var name = PolicyName.TryParse(parse.GetRequiredValue(_policy), siloOptions.Policies, out var nameError)
+            ?? throw new UserInputException($"--policy: {nameError}.");
+        if (name.Tuned)
+        {
+            throw new UserInputException("--policy: the bench replays one policy as given; tuned policies are for 'seasonal compare'.");
+        }
+
+        var forecastPolicy = name.Forecaster is not null;
         var options = new ReplayBenchOptions
         {
             Skus = Positive(parse.GetValue(_skus), "--skus"),
@@ -126,15 +134,8 @@ public sealed class BenchReplayCommand : CliCommand
             Seed = parse.GetValue(_seed),
             StateWrites = stateWrites,
         };
-        var siloOptions = EmbeddedSilo.PrivateOptions(storage);
         siloOptions.ReplayCallsInFlight = Positive(
             parse.GetValue(_callsInFlight) ?? (forecastPolicy ? options.SkusPerBatch * options.BatchesInFlight : SeasonalGrainsOptions.DefaultReplayCallsInFlight), "--calls-in-flight");
-        var name = PolicyName.TryParse(options.Policy, siloOptions.Policies, out var nameError)
-            ?? throw new UserInputException($"--policy: {nameError}.");
-        if (name.Tuned)
-        {
-            throw new UserInputException("--policy: the bench replays one policy as given; tuned policies are for 'seasonal compare'.");
-        }
 
         options = options with
         {

@@ -242,76 +242,32 @@ public sealed class LstmTracker
     }
 
     /// <summary>
-    /// <see cref="IntervalQuantileOutlook"/>'s reading of one tracker forecast, over the model output itself: a policy
-    /// and the forecast record ask for one interval and the first days, so the curve last asked for of each kind is
-    /// kept instead of arrays of them (millions of these are made in a replay).
+    /// One tracker forecast read as an <see cref="IntervalQuantileOutlook"/> straight from the model output (units):
+    /// means and curves are taken from it when asked for, since millions of these are made in a replay.
     /// </summary>
-    private sealed class TrackedOutlook(LstmTracker tracker, float[] output, string sku, int origin, double? errorSd) : IForecastErrorOutlook
+    private sealed class TrackedOutlook(LstmTracker tracker, float[] output, string sku, int origin, double? errorSd)
+        : IntervalQuantileOutlook(tracker.Days)
     {
         private readonly int _perDay = tracker.Model.OutputsPerDay;
         private readonly int _q = tracker._levels.Length;
-        private Kept? _sum; // replaced whole, so readers on other threads see a consistent pair
-        private Kept? _day;
-        private SamplePathOutlook? _paths;
 
-        public double? ErrorStandardDeviation { get; } = errorSd ?? tracker.Curve(output, 0).ImpliedStandardDeviation;
-
-        public double Mean(int offset, int days)
-        {
-            CheckRange(offset, days);
-            double sum = 0;
-            for (var h = offset; h < offset + days; h++)
-            {
-                sum += output[(h * _perDay) + _q];
-            }
-
-            return sum;
-        }
-
-        public double Quantile(double level, int offset, int days)
-        {
-            if (!(level >= 0 && level <= 1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(level), level, "A quantile level must lie in [0, 1].");
-            }
-
-            CheckRange(offset, days);
-            var inside = level > 0 && level < 1;
-            if (inside && offset == 0)
-            {
-                var sum = _sum is { } s && s.Days == days ? s.Curve : tracker.Curve(output, ((days - 1) * _perDay) + _q + 1);
-                _sum = new Kept(days, sum);
-                return sum.AtScore(Normal.InverseCdf(level));
-            }
-
-            if (inside && days == 1)
-            {
-                var day = _day is { } d && d.Days == offset ? d.Curve : tracker.Curve(output, offset * _perDay);
-                _day = new Kept(offset, day);
-                return day.AtScore(Normal.InverseCdf(level));
-            }
-
-            return (_paths ??= Paths()).Quantile(level, offset, days);
-        }
+        public override double? ErrorStandardDeviation { get; } = errorSd ?? tracker.Curve(output, 0).ImpliedStandardDeviation;
 
         /// <summary>Sample paths over the daily curves: for runs that do not start at the origin, and models without the interval head.</summary>
         public SamplePathOutlook Paths() => new(
-            [.. Enumerable.Range(0, tracker.Days).Select(h => (double)output[(h * _perDay) + _q])],
-            [.. Enumerable.Range(0, tracker.Days).Select(h => tracker.Curve(output, h * _perDay))],
+            [.. Enumerable.Range(0, Horizon).Select(DayMean)],
+            [.. Enumerable.Range(0, Horizon).Select(DayCurve)],
             tracker.Options.Outlook.Sampling,
             SamplePathOutlook.StreamKey(tracker.Options.Outlook.Seed, sku, origin),
             ErrorStandardDeviation);
 
-        private sealed record Kept(int Days, QuantileCurve Curve);
+        protected override double DayMean(int h) => output[(h * _perDay) + _q];
 
-        private void CheckRange(int offset, int days)
-        {
-            if (offset < 0 || days < 1 || offset + days > tracker.Days)
-            {
-                throw new ArgumentOutOfRangeException(
-                    nameof(days), $"Asked for {days} day(s) from offset {offset}, but the forecast covers days 0..{tracker.Days - 1} from its origin (days >= 1, offset >= 0). Forecast a longer horizon.");
-            }
-        }
+        protected override QuantileCurve DayCurve(int h) => tracker.Curve(output, h * _perDay);
+
+        protected override QuantileCurve SumCurve(int h) => tracker.Curve(output, (h * _perDay) + _q + 1);
+
+        protected override SamplePathOutlook SamplePaths() => Paths();
     }
 }
 

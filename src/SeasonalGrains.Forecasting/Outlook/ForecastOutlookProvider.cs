@@ -319,7 +319,7 @@ public sealed class ForecastOutlookProvider
         SamplePathOutlook Paths() => new(forecast.Mean, curves, _options.Sampling, key, sd);
         if (forecast.IntervalQuantiles is { } sums && _options.UseIntervalQuantiles)
         {
-            return new IntervalQuantileOutlook(forecast.Mean, curves, [.. sums.Select(q => QuantileCurve.FromScores(scores, q))], sd, Paths);
+            return IntervalQuantileOutlook.FromCurves(forecast.Mean, curves, [.. sums.Select(q => QuantileCurve.FromScores(scores, q))], sd, Paths);
         }
 
         return Paths();

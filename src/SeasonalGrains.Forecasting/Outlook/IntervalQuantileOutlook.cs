@@ -11,71 +11,38 @@ namespace SeasonalGrains.Forecasting;
 /// answered by sample paths over the daily curves (<see cref="SamplePathOutlook"/>, built on first use), as are
 /// the levels 0 and 1 (the smallest and largest path sums).
 /// Between and beyond the model's levels, <see cref="QuantileCurve"/> interpolates in the normal score.
+/// <para>
+/// Subclasses say where the numbers come from (<see cref="FromCurves"/>: curves already built; the LSTM tracker:
+/// its model output, read when asked). A policy and the forecast record ask for one interval and the first days
+/// again and again, so the curve last asked for of each kind is kept. Safe to share between threads.
+/// </para>
 /// </summary>
-public sealed class IntervalQuantileOutlook : IForecastErrorOutlook
+public abstract class IntervalQuantileOutlook : IForecastErrorOutlook
 {
-    private readonly double[] _mean;
-    private readonly Func<int, QuantileCurve> _day;
-    private readonly Func<int, QuantileCurve> _sum;
-    private readonly QuantileCurve?[] _days;
-    private readonly QuantileCurve?[] _sums;
-    private readonly Func<SamplePathOutlook> _paths;
-    private SamplePathOutlook? _fallback;
+    private Kept? _sum; // replaced whole, so readers on other threads see a consistent pair
+    private Kept? _day;
+    private SamplePathOutlook? _paths;
 
+    protected IntervalQuantileOutlook(int horizon)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
+        Horizon = horizon;
+    }
+
+    /// <summary>Days covered from the origin.</summary>
+    public int Horizon { get; }
+
+    public abstract double? ErrorStandardDeviation { get; }
+
+    /// <summary>An outlook over built curves.</summary>
     /// <param name="mean">Daily means, one per horizon day.</param>
     /// <param name="days">Daily quantile curves.</param>
     /// <param name="sums">Row h: the curve of total demand over days 0..h.</param>
     /// <param name="errorStandardDeviation">The recent one-day error sd, or null.</param>
     /// <param name="paths">Builds the sample-path outlook for runs of days that do not start at the origin.</param>
-    public IntervalQuantileOutlook(double[] mean, QuantileCurve[] days, QuantileCurve[] sums, double? errorStandardDeviation, Func<SamplePathOutlook> paths)
-        : this(mean, h => days[h], h => sums[h], errorStandardDeviation, paths)
-    {
-        ArgumentNullException.ThrowIfNull(days);
-        ArgumentNullException.ThrowIfNull(sums);
-        if (days.Length != mean.Length || sums.Length != mean.Length)
-        {
-            throw new ArgumentException($"An interval outlook needs one mean, one daily curve and one sum curve per day (got {mean.Length}, {days.Length} and {sums.Length}).", nameof(sums));
-        }
-    }
-
-    /// <summary>As the other constructor, with curves made when first asked for (day h: <paramref name="day"/>(h), sum of days 0..h: <paramref name="sum"/>(h)).</summary>
-    public IntervalQuantileOutlook(double[] mean, Func<int, QuantileCurve> day, Func<int, QuantileCurve> sum, double? errorStandardDeviation, Func<SamplePathOutlook> paths)
-    {
-        ArgumentNullException.ThrowIfNull(mean);
-        ArgumentNullException.ThrowIfNull(day);
-        ArgumentNullException.ThrowIfNull(sum);
-        ArgumentNullException.ThrowIfNull(paths);
-        if (mean.Length == 0)
-        {
-            throw new ArgumentException("An interval outlook needs at least one day.", nameof(mean));
-        }
-
-        foreach (var m in mean)
-        {
-            if (!double.IsFinite(m))
-            {
-                throw new ArgumentException("Every forecast mean must be finite.", nameof(mean));
-            }
-        }
-
-        if (errorStandardDeviation is { } sd && !(sd >= 0 && double.IsFinite(sd)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(errorStandardDeviation), sd, "The error standard deviation must be a finite number >= 0.");
-        }
-
-        _mean = mean;
-        _day = day;
-        _sum = sum;
-        _days = new QuantileCurve?[mean.Length];
-        _sums = new QuantileCurve?[mean.Length];
-        _paths = paths;
-        ErrorStandardDeviation = errorStandardDeviation;
-    }
-
-    /// <summary>Days covered from the origin.</summary>
-    public int Horizon => _mean.Length;
-
-    public double? ErrorStandardDeviation { get; }
+    public static IntervalQuantileOutlook FromCurves(
+        double[] mean, QuantileCurve[] days, QuantileCurve[] sums, double? errorStandardDeviation, Func<SamplePathOutlook> paths) =>
+        new Curves(mean, days, sums, errorStandardDeviation, paths);
 
     public double Mean(int offset, int days)
     {
@@ -83,7 +50,7 @@ public sealed class IntervalQuantileOutlook : IForecastErrorOutlook
         double sum = 0;
         for (var h = offset; h < offset + days; h++)
         {
-            sum += _mean[h];
+            sum += DayMean(h);
         }
 
         return sum;
@@ -100,23 +67,39 @@ public sealed class IntervalQuantileOutlook : IForecastErrorOutlook
         var inside = level > 0 && level < 1;
         if (inside && offset == 0)
         {
-            return (_sums[days - 1] ??= _sum(days - 1)).AtScore(Normal.InverseCdf(level));
+            var sum = _sum is { } s && s.Index == days - 1 ? s.Curve : SumCurve(days - 1);
+            _sum = new Kept(days - 1, sum);
+            return sum.AtScore(Normal.InverseCdf(level));
         }
 
         if (inside && days == 1)
         {
-            return (_days[offset] ??= _day(offset)).AtScore(Normal.InverseCdf(level));
+            var day = _day is { } d && d.Index == offset ? d.Curve : DayCurve(offset);
+            _day = new Kept(offset, day);
+            return day.AtScore(Normal.InverseCdf(level));
         }
 
-        var fallback = Volatile.Read(ref _fallback);
-        if (fallback is null)
+        var paths = Volatile.Read(ref _paths);
+        if (paths is null)
         {
-            fallback = _paths();
-            fallback = Interlocked.CompareExchange(ref _fallback, fallback, null) ?? fallback;
+            paths = SamplePaths();
+            paths = Interlocked.CompareExchange(ref _paths, paths, null) ?? paths;
         }
 
-        return fallback.Quantile(level, offset, days);
+        return paths.Quantile(level, offset, days);
     }
+
+    /// <summary>The mean of horizon day <paramref name="h"/>.</summary>
+    protected abstract double DayMean(int h);
+
+    /// <summary>The quantile curve of horizon day <paramref name="h"/>.</summary>
+    protected abstract QuantileCurve DayCurve(int h);
+
+    /// <summary>The quantile curve of total demand over horizon days 0..<paramref name="h"/>.</summary>
+    protected abstract QuantileCurve SumCurve(int h);
+
+    /// <summary>Sample paths over the daily curves, for the runs of days the sums do not answer.</summary>
+    protected abstract SamplePathOutlook SamplePaths();
 
     private void CheckRange(int offset, int days)
     {
@@ -125,5 +108,53 @@ public sealed class IntervalQuantileOutlook : IForecastErrorOutlook
             throw new ArgumentOutOfRangeException(
                 nameof(days), $"Asked for {days} day(s) from offset {offset}, but the forecast covers days 0..{Horizon - 1} from its origin (days >= 1, offset >= 0). Forecast a longer horizon.");
         }
+    }
+
+    private sealed record Kept(int Index, QuantileCurve Curve);
+
+    private sealed class Curves : IntervalQuantileOutlook
+    {
+        private readonly double[] _mean;
+        private readonly QuantileCurve[] _days;
+        private readonly QuantileCurve[] _sums;
+        private readonly Func<SamplePathOutlook> _buildPaths;
+
+        public Curves(double[] mean, QuantileCurve[] days, QuantileCurve[] sums, double? errorStandardDeviation, Func<SamplePathOutlook> paths)
+            : base(mean?.Length ?? throw new ArgumentNullException(nameof(mean)))
+        {
+            ArgumentNullException.ThrowIfNull(days);
+            ArgumentNullException.ThrowIfNull(sums);
+            ArgumentNullException.ThrowIfNull(paths);
+            if (days.Length != mean.Length || sums.Length != mean.Length)
+            {
+                throw new ArgumentException($"An interval outlook needs one mean, one daily curve and one sum curve per day (got {mean.Length}, {days.Length} and {sums.Length}).", nameof(sums));
+            }
+
+            if (mean.Any(m => !double.IsFinite(m)))
+            {
+                throw new ArgumentException("Every forecast mean must be finite.", nameof(mean));
+            }
+
+            if (errorStandardDeviation is { } sd && !(sd >= 0 && double.IsFinite(sd)))
+            {
+                throw new ArgumentOutOfRangeException(nameof(errorStandardDeviation), sd, "The error standard deviation must be a finite number >= 0.");
+            }
+
+            _mean = mean;
+            _days = days;
+            _sums = sums;
+            _buildPaths = paths;
+            ErrorStandardDeviation = errorStandardDeviation;
+        }
+
+        public override double? ErrorStandardDeviation { get; }
+
+        protected override double DayMean(int h) => _mean[h];
+
+        protected override QuantileCurve DayCurve(int h) => _days[h];
+
+        protected override QuantileCurve SumCurve(int h) => _sums[h];
+
+        protected override SamplePathOutlook SamplePaths() => _buildPaths();
     }
 }

@@ -130,70 +130,9 @@ public static class ReplayBenchmark
         {
             ArgumentNullException.ThrowIfNull(dataset);
             ArgumentNullException.ThrowIfNull(forecastService);
-            return await RunWithForecastsAsync(options, input, grains, dataset, forecastService, forecaster, log, cancellationToken);
         }
 
-        var driverOptions = new ReplayDriverOptions
-        {
-            ChunkDays = options.ChunkDays,
-            SkusPerBatch = options.SkusPerBatch,
-            BatchesInFlight = options.BatchesInFlight,
-            Checkpoints = options.StateWrites == StateWrites.EveryChunk,
-        };
-        var driver = new ReplayDriver(grains, driverOptions);
-        var policy = input.Policies[0];
-
-        log?.Report($"warm-up on {Math.Min(options.WarmUpSkus, input.Skus.Count):N0} SKUs");
-        var warm = Subset(input, Math.Min(options.WarmUpSkus, input.Skus.Count));
-        BareReplay.Run(warm, warm.Policies[0], cancellationToken: cancellationToken);
-        await driver.RunAsync(ReplayRunner.NewRunId("bench-warmup"), warm, cancellationToken: cancellationToken);
-
-        log?.Report("bare domain loop");
-        GC.Collect();
-        var process = Process.GetCurrentProcess();
-        var cpu = process.TotalProcessorTime;
-        var watch = Stopwatch.StartNew();
-        var bare = BareReplay.Run(input, policy, cancellationToken: cancellationToken);
-        var bareTime = watch.Elapsed;
-        process.Refresh();
-        var bareCpu = process.TotalProcessorTime - cpu;
-
-        log?.Report("replay through the grains");
-        GC.Collect();
-        process.Refresh();
-        cpu = process.TotalProcessorTime;
-        watch.Restart();
-        var outcome = await driver.RunAsync(ReplayRunner.NewRunId("bench"), input, cancellationToken: cancellationToken);
-        var grainTime = watch.Elapsed;
-        process.Refresh();
-        var grainCpu = process.TotalProcessorTime - cpu;
-
-        return new ReplayBenchResult(input.SkuDays, bareTime, grainTime, bareCpu, grainCpu, Mismatches(input, bare, outcome))
-        {
-            StateWrites = CountStateWrites(options, input.Skus.Count, input.Days),
-        };
-    }
-
-    /// <summary>An untrained model of the default shape over a feature schema fitted on <paramref name="dataset"/>'s first <paramref name="fitEndDay"/> days.</summary>
-    public static LstmModel UntrainedModel(Dataset dataset, int fitEndDay)
-    {
-        ArgumentNullException.ThrowIfNull(dataset);
-        var options = new LstmOptions();
-        var schema = FeatureSchema.Fit(dataset, options.Window, options.Horizon, fitEndDay);
-        return LstmModel.Untrained(schema, options);
-    }
-
-    private static async Task<ReplayBenchResult> RunWithForecastsAsync(
-        ReplayBenchOptions options,
-        ReplayInput input,
-        IGrainFactory grains,
-        Dataset dataset,
-        ReplayForecastService service,
-        string forecaster,
-        IProgress<string>? log,
-        CancellationToken cancellationToken)
-    {
-        var owned = options.Model is null && forecaster == ForecasterCatalog.Lstm ? UntrainedModel(dataset, options.HistoryDays) : null;
+        var owned = forecaster == ForecasterCatalog.Lstm && options.Model is null ? UntrainedModel(dataset!, options.HistoryDays) : null;
         try
         {
             var sourceOptions = new ForecastSourceOptions
@@ -202,7 +141,9 @@ public static class ReplayBenchmark
                 Lstm = options.Lstm,
                 Outlook = new OutlookOptions { Record = false, RetainOrigins = options.Days + 64 },
             };
-            ReplayForecastSources Sources() => ReplayForecastSources.Create(dataset, [forecaster], sourceOptions);
+
+            // every run (warm-up and timed, bare and grains) gets its own sources: none reuses another's forecasts
+            ReplayForecastSources? Sources() => forecaster is null ? null : ReplayForecastSources.Create(dataset!, [forecaster], sourceOptions);
             var driver = new ReplayDriver(grains, new ReplayDriverOptions
             {
                 ChunkDays = options.ChunkDays,
@@ -210,13 +151,12 @@ public static class ReplayBenchmark
                 BatchesInFlight = options.BatchesInFlight,
                 Checkpoints = options.StateWrites == StateWrites.EveryChunk,
             });
-            var policy = input.Policies[0];
             var catalog = ForecastPolicyCatalog.All;
 
-            async Task<ReplayOutcome> ThroughGrains(ReplayInput run, ReplayForecastSources sources, string label)
+            async Task<ReplayOutcome> ThroughGrains(ReplayInput run, ReplayForecastSources? sources, string label)
             {
                 var runId = ReplayRunner.NewRunId(label);
-                using var registration = service.Register(runId, sources);
+                using var registration = sources is null ? null : forecastService!.Register(runId, sources);
                 return await driver.RunAsync(runId, run, cancellationToken: cancellationToken);
             }
 
@@ -232,45 +172,52 @@ public static class ReplayBenchmark
                 await ThroughGrains(warm, sources, "bench-warmup");
             }
 
-            log?.Report("bare loop (one thread; each day's reviews of 1,024 SKUs in one model call)");
+            log?.Report(forecaster is null ? "bare domain loop" : "bare loop (one thread; each day's reviews of 1,024 SKUs in one model call)");
             using var bareSources = Sources();
-            GC.Collect();
-            var process = Process.GetCurrentProcess();
-            var cpu = process.TotalProcessorTime;
-            var watch = Stopwatch.StartNew();
-            var bare = BareReplay.Run(input, policy, catalog, bareSources, cancellationToken: cancellationToken);
-            var bareTime = watch.Elapsed;
-            process.Refresh();
-            var bareCpu = process.TotalProcessorTime - cpu;
+            var (bare, bareTime, bareCpu) = await Timed(() => Task.FromResult(BareReplay.Run(input, input.Policies[0], catalog, bareSources, cancellationToken: cancellationToken)));
 
-            log?.Report("replay through the grains (the silo's batcher collects the grains' forecast requests)");
+            log?.Report(forecaster is null ? "replay through the grains" : "replay through the grains (the silo's batcher collects the grains' forecast requests)");
             using var grainSources = Sources();
-            GC.Collect();
-            process.Refresh();
-            cpu = process.TotalProcessorTime;
-            watch.Restart();
-            var outcome = await ThroughGrains(input, grainSources, "bench");
-            var grainTime = watch.Elapsed;
-            process.Refresh();
-            var grainCpu = process.TotalProcessorTime - cpu;
+            var (outcome, grainTime, grainCpu) = await Timed(() => ThroughGrains(input, grainSources, "bench"));
 
-            var forecasting = grainSources.IsStateful(forecaster)
-                ? new ReplayBenchForecasting(
-                    bareSources.Stateful(forecaster).Tracker.Forecasts + grainSources.Stateful(forecaster).Tracker.Forecasts,
-                    bareSources.Stateful(forecaster).Tracker.Steps + grainSources.Stateful(forecaster).Tracker.Steps,
-                    grainSources.Stateful(forecaster).Batches,
-                    grainSources.Stateful(forecaster).Requests)
-                : null;
             return new ReplayBenchResult(input.SkuDays, bareTime, grainTime, bareCpu, grainCpu, Mismatches(input, bare, outcome))
             {
                 StateWrites = CountStateWrites(options, input.Skus.Count, input.Days),
-                Forecasting = forecasting,
+                Forecasting = forecaster is not null && grainSources!.IsStateful(forecaster)
+                    ? new ReplayBenchForecasting(
+                        bareSources!.Stateful(forecaster).Tracker.Forecasts + grainSources.Stateful(forecaster).Tracker.Forecasts,
+                        bareSources.Stateful(forecaster).Tracker.Steps + grainSources.Stateful(forecaster).Tracker.Steps,
+                        grainSources.Stateful(forecaster).Batches,
+                        grainSources.Stateful(forecaster).Requests)
+                    : null,
             };
         }
         finally
         {
             owned?.Dispose();
         }
+    }
+
+    /// <summary>An untrained model of the default shape over a feature schema fitted on <paramref name="dataset"/>'s first <paramref name="fitEndDay"/> days.</summary>
+    public static LstmModel UntrainedModel(Dataset dataset, int fitEndDay)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var options = new LstmOptions();
+        var schema = FeatureSchema.Fit(dataset, options.Window, options.Horizon, fitEndDay);
+        return LstmModel.Untrained(schema, options);
+    }
+
+    /// <summary>Runs <paramref name="work"/> after a collection; its wall time and the whole process's processor time during it.</summary>
+    private static async Task<(T Result, TimeSpan Wall, TimeSpan Cpu)> Timed<T>(Func<Task<T>> work)
+    {
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        var result = await work();
+        var wall = watch.Elapsed;
+        process.Refresh();
+        return (result, wall, process.TotalProcessorTime - cpu);
     }
 
     private static int Mismatches(ReplayInput input, InventoryMetrics[] bare, ReplayOutcome outcome)
