@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
 using Spectre.Console;
@@ -99,7 +100,7 @@ public sealed class BenchForecastCommand : CliCommand
                 throw new UserInputException($"--hidden-size must be within 1..4096 (got {hidden}).");
             }
 
-            model = folder is null ? ForecastBench.UntrainedModel(options: new LstmOptions { HiddenSize = hidden }) : LstmModel.Load(folder);
+            model = folder is null ? ForecastBench.UntrainedModel(options: new LstmOptions { HiddenSize = hidden, Quantiles = [.. BacktestOptions.DefaultLevels] }) : LstmModel.Load(folder);
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or DirectoryNotFoundException)
         {

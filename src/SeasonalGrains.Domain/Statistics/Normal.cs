@@ -13,16 +13,18 @@ public static class Normal
     /// <summary>Standard normal loss function L(z) = E[(Z - z)+] = pdf(z) - z (1 - cdf(z)).</summary>
     public static double Loss(double z) => Pdf(z) - (z * (1 - Cdf(z)));
 
-    private const int MaxRemembered = 1 << 16;
+    private const int Sets = 1 << 16;
 
-    // Policies and outlooks ask for the same levels (a few, or one critical ratio per SKU) millions of times in a
-    // replay: remember the answers. The count is kept apart because ConcurrentDictionary.Count locks every bucket.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<double, double> Remembered = new();
-    private static int _remembered;
+    // Policies and outlooks ask for the same levels (a few, and one critical ratio per SKU) millions of times in a
+    // replay: answers are kept in a two-way set-associative table of 65,536 sets, one immutable pair per slot, so
+    // a reader on any thread sees a whole pair or none. A new answer takes the first slot of its set and moves
+    // the one there to the second; with 10,000 SKUs' levels, three sharing a set (and so solved again and again)
+    // are rare.
+    private static readonly Solved?[] Table = new Solved?[2 * Sets];
 
     /// <summary>
-    /// The quantile function: Newton steps on the CDF, safeguarded by bisection. The results of up to 65,536
-    /// distinct probabilities are kept, so repeated levels cost a lookup.
+    /// The quantile function: Newton steps on the CDF, safeguarded by bisection. Recent answers are kept (131,072
+    /// slots), so repeated levels cost a lookup.
     /// </summary>
     public static double InverseCdf(double p)
     {
@@ -31,19 +33,30 @@ public static class Normal
             throw new ArgumentOutOfRangeException(nameof(p), p, "A probability strictly between 0 and 1 is required.");
         }
 
-        if (Remembered.TryGetValue(p, out var known))
+        var bits = (ulong)BitConverter.DoubleToInt64Bits(p);
+        var first = 2 * (int)((bits * 0x9E3779B97F4A7C15UL) >> 48); // Fibonacci hashing onto 16 bits
+        var recent = Volatile.Read(ref Table[first]);
+        if (recent is not null && recent.P == p)
         {
-            return known;
+            return recent.X;
+        }
+
+        if (Volatile.Read(ref Table[first + 1]) is { } older && older.P == p)
+        {
+            return older.X;
         }
 
         var x = Solve(p);
-        if (Volatile.Read(ref _remembered) < MaxRemembered && Remembered.TryAdd(p, x))
+        if (recent is not null)
         {
-            Interlocked.Increment(ref _remembered);
+            Volatile.Write(ref Table[first + 1], recent);
         }
 
+        Volatile.Write(ref Table[first], new Solved(p, x));
         return x;
     }
+
+    private sealed record Solved(double P, double X);
 
     private static double Solve(double p)
     {

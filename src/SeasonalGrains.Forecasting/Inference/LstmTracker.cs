@@ -230,16 +230,7 @@ public sealed class LstmTracker
         return Model.HasIntervalHead && Options.Outlook.UseIntervalQuantiles ? outlook : outlook.Paths();
     }
 
-    internal QuantileCurve Curve(float[] output, int from)
-    {
-        var values = new double[_levels.Length];
-        for (var k = 0; k < values.Length; k++)
-        {
-            values[k] = output[from + k];
-        }
-
-        return QuantileCurve.FromScores(_scores, values);
-    }
+    internal QuantileCurve Curve(float[] output, int from) => QuantileCurve.FromScores(_scores, output.AsSpan(from, _levels.Length));
 
     /// <summary>
     /// One tracker forecast read as an <see cref="IntervalQuantileOutlook"/> straight from the model output (units):

@@ -447,13 +447,7 @@ public sealed class LstmModel : IDisposable
         for (var i = 0; i < withFuture; i++)
         {
             var step = steps[order[start + i]];
-            var row = output.Slice(i * length, length);
-            var destination = step.Output!;
-            var scale = step.Scale;
-            for (var j = 0; j < length; j++)
-            {
-                destination[j] = Math.Max(0f, row[j] * scale);
-            }
+            QuantileLstm.Finish(output.Slice(i * length, length), step.Output!, days, architecture.Quantiles, architecture.IntervalHead, step.Scale);
         }
     }
 
@@ -483,19 +477,32 @@ public sealed class LstmModel : IDisposable
             regions[i] = w.Region;
         }
 
-        var y = precision == InferencePrecision.BFloat16
-            ? network.call(pastTensor.to(ScalarType.BFloat16), futureTensor.to(ScalarType.BFloat16), categoryTensor, regionTensor).to(ScalarType.Float32)
-            : network.call(pastTensor, futureTensor, categoryTensor, regionTensor);
-        y = y.contiguous();
+        var reference = network.ReferenceHead;
+        var y = (precision, reference) switch
+        {
+            (InferencePrecision.BFloat16, false) => network.Increments(pastTensor.to(ScalarType.BFloat16), futureTensor.to(ScalarType.BFloat16), categoryTensor, regionTensor),
+            (InferencePrecision.BFloat16, true) => network.call(pastTensor.to(ScalarType.BFloat16), futureTensor.to(ScalarType.BFloat16), categoryTensor, regionTensor),
+            (_, false) => network.Increments(pastTensor, futureTensor, categoryTensor, regionTensor),
+            (_, true) => network.call(pastTensor, futureTensor, categoryTensor, regionTensor),
+        };
+        y = y.to(ScalarType.Float32).contiguous();
         var output = MemoryMarshal.Cast<byte, float>(y.bytes);
+        var architecture = Metadata.Architecture;
         for (var i = 0; i < count; i++)
         {
             var scale = windows[start + i].Scale;
             var result = new float[length];
             var row = output.Slice(i * length, length);
-            for (var j = 0; j < length; j++)
+            if (reference)
             {
-                result[j] = Math.Max(0f, row[j] * scale);
+                for (var j = 0; j < length; j++)
+                {
+                    result[j] = Math.Max(0f, row[j] * scale);
+                }
+            }
+            else
+            {
+                QuantileLstm.Finish(row, result, Horizon, architecture.Quantiles, architecture.IntervalHead, scale);
             }
 
             results[start + i] = result;

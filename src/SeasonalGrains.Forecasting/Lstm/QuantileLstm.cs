@@ -28,7 +28,12 @@ namespace SeasonalGrains.Forecasting.Lstm;
 /// <para>
 /// <see cref="Step"/> runs the encoder one day from a given state (h, c) and forecasts from the day after:
 /// a caller that keeps each SKU's state feeds one new day per call instead of re-reading the window.
-/// From a zero state, <see cref="Step"/> over the window's days gives <see cref="forward"/>'s output.
+/// From a zero state, <see cref="Step"/> over the window's days gives <see cref="Increments"/>'s output.
+/// </para>
+/// <para>
+/// Inference (<see cref="Increments"/>, <see cref="Step"/>) stops before the head's cumulative sums, which
+/// <see cref="Finish"/> does per SKU in a loop; <see cref="forward"/> gives the finished output in one graph, for
+/// training and validation.
 /// </para>
 /// </summary>
 public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>
@@ -93,15 +98,16 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         var statics = Statics(category, region);
         var perStep = statics.unsqueeze(1).expand(n, steps, statics.shape[1]);
         var (_, hidden, _) = _encoder.call(cat([past, perStep], 2), null);
-        return Head(hidden.select(0, hidden.shape[0] - 1), future, statics, _horizon);
+        return TrainingHead(hidden.select(0, hidden.shape[0] - 1), future, statics);
     }
 
     /// <summary>
     /// One encoder day: <paramref name="row"/> [N, PastFeatures] is the day's past row, <paramref name="hidden"/>
     /// and <paramref name="cell"/> [Layers, N, HiddenSize] the state before it. Returns the state after it and,
     /// when <paramref name="future"/> [F, Horizon, KnownFeatures] is given, the forecast of the first F of the N rows
-    /// (F &lt;= N) from the next day, for its first <paramref name="days"/> horizon days (layout as
-    /// <see cref="forward"/>); otherwise Output is null. The other rows only advance their state.
+    /// (F &lt;= N) from the next day, for its first <paramref name="days"/> horizon days, as increments
+    /// ([F x days, <see cref="IncrementsPerDay"/>], see <see cref="IncrementsHead"/>; <see cref="Finish"/> sums
+    /// them); otherwise Output is null. The other rows only advance their state.
     /// </summary>
     public (Tensor? Output, Tensor Hidden, Tensor Cell) Step(Tensor row, Tensor hidden, Tensor cell, Tensor? future, Tensor category, Tensor region, long days)
     {
@@ -118,8 +124,8 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
             var f = future.shape[0];
             var last = h.select(0, h.shape[0] - 1);
             output = f == row.shape[0]
-                ? Head(last, future, statics, days)
-                : Head(last.narrow(0, 0, f), future, statics.narrow(0, 0, f), days);
+                ? IncrementsHead(last, future, statics, days)
+                : IncrementsHead(last.narrow(0, 0, f), future, statics.narrow(0, 0, f), days);
         }
 
         return (output, h, c);
@@ -127,21 +133,79 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
 
     private Tensor Statics(Tensor category, Tensor region) => cat([_category.call(category), _region.call(region)], 1);
 
-    /// <summary>Runs the reference (training) form of the head even in eval mode; for the test that compares the two forms.</summary>
+    /// <summary>
+    /// Runs the encoder over the window and returns the head's increments (<see cref="IncrementsHead"/>), for
+    /// <see cref="Finish"/> to turn into forecasts: the inference path, in eval mode.
+    /// </summary>
+    public Tensor Increments(Tensor past, Tensor future, Tensor category, Tensor region)
+    {
+        var n = past.shape[0];
+        var steps = past.shape[1];
+        var statics = Statics(category, region);
+        var perStep = statics.unsqueeze(1).expand(n, steps, statics.shape[1]);
+        var (_, hidden, _) = _encoder.call(cat([past, perStep], 2), null);
+        return IncrementsHead(hidden.select(0, hidden.shape[0] - 1), future, statics, _horizon);
+    }
+
+    /// <summary>Makes <see cref="LstmModel.Predict"/> run <see cref="forward"/> (the training form of the head) instead of the increments; for the test that compares the two forms.</summary>
     internal bool ReferenceHead { get; set; }
 
-    private Tensor Head(Tensor last, Tensor future, Tensor statics, long days) =>
-        training || ReferenceHead
-            ? (days == _horizon ? TrainingHead(last, future, statics) : TrainingHead(last, future, statics).narrow(1, 0, days))
-            : InferenceHead(last, future, statics, days);
+    /// <summary>Floats per horizon day of <see cref="Increments"/> and <see cref="Step"/>: as many as the forecast's.</summary>
+    public int IncrementsPerDay => Architecture.OutputsPerDay;
 
     /// <summary>
-    /// The head in eval mode, with the same weights: the decoder's first layer is split by input block, so the
-    /// shared code and the position embeddings go through it once per SKU and once per day instead of once per
-    /// SKU-day, and the three heads run as one matrix product; only the first <paramref name="days"/> horizon days
-    /// are decoded. Equal to <see cref="TrainingHead"/> up to rounding.
+    /// Turns one SKU's increments (<paramref name="days"/> x <see cref="IncrementsPerDay"/>, see
+    /// <see cref="IncrementsHead"/>) into its forecast in units, in <see cref="forward"/>'s layout: the cumulative
+    /// sums over levels and days, then times <paramref name="scale"/> and clamped at zero.
     /// </summary>
-    private Tensor InferenceHead(Tensor last, Tensor future, Tensor statics, long days)
+    public static void Finish(ReadOnlySpan<float> increments, Span<float> output, int days, int quantiles, bool interval, float scale)
+    {
+        var perDay = quantiles + 1 + (interval ? quantiles : 0);
+        if (increments.Length < days * perDay || output.Length < days * perDay)
+        {
+            throw new ArgumentException($"{days} days of {perDay} floats need {days * perDay} increments and outputs; got {increments.Length} and {output.Length}.");
+        }
+
+        Span<float> sums = stackalloc float[interval ? quantiles : 0];
+        for (var d = 0; d < days; d++)
+        {
+            var row = increments.Slice(d * perDay, perDay);
+            var target = output.Slice(d * perDay, perDay);
+            var level = row[0];
+            target[0] = Math.Max(0f, level * scale);
+            for (var k = 1; k < quantiles; k++)
+            {
+                level += row[k];
+                target[k] = Math.Max(0f, level * scale);
+            }
+
+            target[quantiles] = Math.Max(0f, row[quantiles] * scale);
+            if (!interval)
+            {
+                continue;
+            }
+
+            var increment = 0f;
+            for (var k = 0; k < quantiles; k++)
+            {
+                increment += row[quantiles + 1 + k];
+                sums[k] += increment;
+                target[quantiles + 1 + k] = Math.Max(0f, sums[k] * scale);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The head in eval mode, with the same weights, up to its last sums: the decoder's first layer is split by
+    /// input block, so the shared code and the position embeddings go through it once per SKU and once per day
+    /// instead of once per SKU-day; the three heads run as one matrix product; only the first
+    /// <paramref name="days"/> horizon days are decoded. Returns [N x days, <see cref="IncrementsPerDay"/>]: per
+    /// day the lowest quantile, the Q - 1 softplus increments to the next levels, the mean, and (interval head)
+    /// the Q per-level softplus increments of the day's contribution to the interval sums. <see cref="Finish"/>
+    /// sums them (a few additions per SKU-day, cheaper in a loop than as tensor calls) into
+    /// <see cref="TrainingHead"/>'s output, up to rounding.
+    /// </summary>
+    private Tensor IncrementsHead(Tensor last, Tensor future, Tensor statics, long days)
     {
         var n = last.shape[0];
         var rows = n * days;
@@ -166,25 +230,10 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         Tensor[] biases = _intervalHead is null
             ? [_quantileHead.bias!, _meanHead.bias!]
             : [_quantileHead.bias!, _meanHead.bias!, _intervalHead.bias!];
-        var raw = mm(decoded, cat(weights, 0).t()).add_(cat(biases, 0));
-        var q = _quantiles;
+        var raw = addmm(cat(biases, 0), decoded, cat(weights, 0).t(), 1, 1);
         var positive = nn.functional.softplus(raw);
-
-        // cumulative sums as products with triangular matrices of ones: cheaper than cumsum on small inner dimensions
-        var (dtype, device) = (raw.dtype, raw.device);
-        var quantiles = q == 1
-            ? raw.narrow(1, 0, 1)
-            : raw.narrow(1, 0, 1) + mm(positive.narrow(1, 1, q - 1), ones(q - 1, q, dtype, device).triu(1));
-        var mean = positive.narrow(1, q, 1);
-        if (_intervalHead is null)
-        {
-            return cat([quantiles, mean], 1).reshape(n, days, q + 1);
-        }
-
-        var perDay = mm(positive.narrow(1, q + 1, q), ones(q, q, dtype, device).triu());
-        var byLevel = perDay.reshape(n, days, q).transpose(1, 2).reshape(n * q, days); // one product for all SKUs and levels
-        var sums = mm(byLevel, ones(days, days, dtype, device).triu()).reshape(n, q, days).transpose(1, 2).reshape(rows, q);
-        return cat([quantiles, mean, sums], 1).reshape(n, days, (2 * q) + 1);
+        positive.narrow(1, 0, 1).copy_(raw.narrow(1, 0, 1)); // the lowest quantile is not an increment
+        return positive;
     }
 
     private Tensor TrainingHead(Tensor last, Tensor future, Tensor statics)

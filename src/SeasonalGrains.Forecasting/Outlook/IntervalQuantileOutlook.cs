@@ -67,16 +67,22 @@ public abstract class IntervalQuantileOutlook : IForecastErrorOutlook
         var inside = level > 0 && level < 1;
         if (inside && offset == 0)
         {
-            var sum = _sum is { } s && s.Index == days - 1 ? s.Curve : SumCurve(days - 1);
-            _sum = new Kept(days - 1, sum);
-            return sum.AtScore(Normal.InverseCdf(level));
+            if (_sum is not { } sum || sum.Index != days - 1)
+            {
+                _sum = sum = new Kept(days - 1, SumCurve(days - 1));
+            }
+
+            return sum.Curve.AtScore(Normal.InverseCdf(level));
         }
 
         if (inside && days == 1)
         {
-            var day = _day is { } d && d.Index == offset ? d.Curve : DayCurve(offset);
-            _day = new Kept(offset, day);
-            return day.AtScore(Normal.InverseCdf(level));
+            if (_day is not { } day || day.Index != offset)
+            {
+                _day = day = new Kept(offset, DayCurve(offset));
+            }
+
+            return day.Curve.AtScore(Normal.InverseCdf(level));
         }
 
         var paths = Volatile.Read(ref _paths);

@@ -43,6 +43,24 @@ public sealed class QuantileCurve
         return new(scores, Ordered(quantiles, scores.Length));
     }
 
+    /// <summary>As <see cref="FromScores(double[], IReadOnlyList{double})"/>, from single-precision quantiles (a model's output).</summary>
+    public static QuantileCurve FromScores(double[] scores, ReadOnlySpan<float> quantiles)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        if (scores.Length == 0 || quantiles.Length != scores.Length)
+        {
+            throw new ArgumentException($"A quantile curve needs one quantile per level and at least one level (got {quantiles.Length} quantiles for {scores.Length} levels).", nameof(quantiles));
+        }
+
+        var values = new double[quantiles.Length];
+        for (var k = 0; k < values.Length; k++)
+        {
+            values[k] = quantiles[k];
+        }
+
+        return new(scores, Checked(values));
+    }
+
     /// <summary>Normal scores Φ⁻¹(level) of strictly ascending levels inside (0, 1).</summary>
     public static double[] NormalScores(IReadOnlyList<double> levels)
     {
@@ -113,16 +131,31 @@ public sealed class QuantileCurve
         var values = new double[levels];
         for (var k = 0; k < values.Length; k++)
         {
-            var v = quantiles[k];
-            if (!double.IsFinite(v))
-            {
-                throw new ArgumentException($"Quantile {k} is {v.ToString(CultureInfo.InvariantCulture)}; quantiles must be finite.", nameof(quantiles));
-            }
-
-            values[k] = v;
+            values[k] = quantiles[k];
         }
 
-        Array.Sort(values);
+        return Checked(values);
+    }
+
+    /// <summary>Checks that <paramref name="values"/> are finite and puts them in ascending order (in place).</summary>
+    private static double[] Checked(double[] values)
+    {
+        var ascending = true;
+        for (var k = 0; k < values.Length; k++)
+        {
+            if (!double.IsFinite(values[k]))
+            {
+                throw new ArgumentException($"Quantile {k} is {values[k].ToString(CultureInfo.InvariantCulture)}; quantiles must be finite.", "quantiles");
+            }
+
+            ascending &= k == 0 || values[k] >= values[k - 1];
+        }
+
+        if (!ascending)
+        {
+            Array.Sort(values);
+        }
+
         return values;
     }
 }

@@ -198,11 +198,14 @@ public static class ReplayBenchmark
         }
     }
 
-    /// <summary>An untrained model of the default shape over a feature schema fitted on <paramref name="dataset"/>'s first <paramref name="fitEndDay"/> days.</summary>
+    /// <summary>
+    /// An untrained model of the shape `seasonal train` gives (default network, the seven backtest levels) over a
+    /// feature schema fitted on <paramref name="dataset"/>'s first <paramref name="fitEndDay"/> days.
+    /// </summary>
     public static LstmModel UntrainedModel(Dataset dataset, int fitEndDay)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        var options = new LstmOptions();
+        var options = new LstmOptions { Quantiles = [.. BacktestOptions.DefaultLevels] };
         var schema = FeatureSchema.Fit(dataset, options.Window, options.Horizon, fitEndDay);
         return LstmModel.Untrained(schema, options);
     }
