@@ -60,7 +60,7 @@ public sealed class BacktestCommand : CliCommand
     private readonly Option<int> _restartDays = new("--restart-days")
     {
         Description = $"For {StatefulLstmForecaster.ForecasterName}: days between encoder restarts (0: never).",
-        DefaultValueFactory = _ => 28,
+        DefaultValueFactory = _ => LstmTrackerOptions.DefaultRestartDays,
     };
 
     private readonly Option<DirectoryInfo?> _out = new("--out", "-o")

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SeasonalGrains.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
+using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Grains.Hosting;
@@ -81,7 +82,7 @@ public sealed class BenchReplayCommand : CliCommand
     private readonly Option<int> _restart = new("--restart-days")
     {
         Description = "With a stateful lstm: days between encoder restarts (0: never restart).",
-        DefaultValueFactory = _ => 28,
+        DefaultValueFactory = _ => LstmTrackerOptions.DefaultRestartDays,
     };
 
     private readonly Option<int> _threads = new("--threads")

@@ -11,7 +11,7 @@ namespace SeasonalGrains.Forecasting.Inference;
 /// Each request opens fresh tracks; a tracker's forecast is a function of the data and the origin alone, so
 /// they equal those of tracks carried from day to day.
 /// </summary>
-public sealed class StatefulLstmForecaster(LstmModel model, int restartDays = 28, InferencePrecision precision = InferencePrecision.Float32) : IForecaster
+public sealed class StatefulLstmForecaster(LstmModel model, int restartDays = LstmTrackerOptions.DefaultRestartDays, InferencePrecision precision = InferencePrecision.Float32) : IForecaster
 {
     public const string ForecasterName = "lstm-stateful";
 

@@ -42,7 +42,7 @@ public sealed record LstmSourceSettings
     public LstmInference Inference { get; init; } = LstmInference.Window;
 
     /// <summary>Days between encoder restarts of the stateful form (see <see cref="LstmTrackerOptions.RestartDays"/>).</summary>
-    public int RestartDays { get; init; } = 28;
+    public int RestartDays { get; init; } = LstmTrackerOptions.DefaultRestartDays;
 
     public InferencePrecision Precision { get; init; } = InferencePrecision.Float32;
 
