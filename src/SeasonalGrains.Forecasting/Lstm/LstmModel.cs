@@ -364,7 +364,6 @@ public sealed class LstmModel : IDisposable
         QuantileLstm network, InferencePrecision precision, IReadOnlyList<LstmStep> steps, int[] order, int start, int count, int withFuture, int days)
     {
         var architecture = Metadata.Architecture;
-        var stateLength = StateLength;
         var width = Schema.PastFeatureCount;
 
         // Rows are padded (zeros) to multiples of StepRowBucket, forecasting rows and the others apart: the native
@@ -378,12 +377,16 @@ public sealed class LstmModel : IDisposable
         }
 
         using var scope = torch.NewDisposeScope();
-        var stateTensor = torch.empty([rowCount, 2, architecture.Layers, architecture.HiddenSize]);
+        var layers = architecture.Layers;
+        var hiddenSize = architecture.HiddenSize;
+        var hiddenTensor = torch.empty([layers, rowCount, hiddenSize]);
+        var cellTensor = torch.empty([layers, rowCount, hiddenSize]);
         var rowTensor = torch.empty([rowCount, width]);
         var futureTensor = withFuture > 0 ? torch.empty([forecastRows, Horizon, Schema.KnownFeatureCount]) : null;
         var categoryTensor = torch.empty([rowCount], ScalarType.Int64);
         var regionTensor = torch.empty([rowCount], ScalarType.Int64);
-        var state = MemoryMarshal.Cast<byte, float>(stateTensor.bytes);
+        var hiddenIn = MemoryMarshal.Cast<byte, float>(hiddenTensor.bytes);
+        var cellIn = MemoryMarshal.Cast<byte, float>(cellTensor.bytes);
         var rows = MemoryMarshal.Cast<byte, float>(rowTensor.bytes);
         var future = futureTensor is null ? default : MemoryMarshal.Cast<byte, float>(futureTensor.bytes);
         var categories = MemoryMarshal.Cast<byte, long>(categoryTensor.bytes);
@@ -392,7 +395,12 @@ public sealed class LstmModel : IDisposable
         // only the padding rows need zeros; the others are written below
         foreach (var (from, to) in new[] { (withFuture, forecastRows), (forecastRows + count - withFuture, rowCount) })
         {
-            state[(from * stateLength)..(to * stateLength)].Clear();
+            for (var l = 0; l < layers; l++)
+            {
+                hiddenIn[(((l * rowCount) + from) * hiddenSize)..(((l * rowCount) + to) * hiddenSize)].Clear();
+                cellIn[(((l * rowCount) + from) * hiddenSize)..(((l * rowCount) + to) * hiddenSize)].Clear();
+            }
+
             rows[(from * width)..(to * width)].Clear();
             categories[from..to].Clear();
             regions[from..to].Clear();
@@ -406,7 +414,13 @@ public sealed class LstmModel : IDisposable
         {
             var step = steps[order[start + i]];
             var r = rowOf[i];
-            step.State.CopyTo(state.Slice(r * stateLength, stateLength));
+            // the state is h then c, each [Layers, HiddenSize]; the tensors are [Layers, rows, HiddenSize]
+            for (var l = 0; l < layers; l++)
+            {
+                step.State.AsSpan(l * hiddenSize, hiddenSize).CopyTo(hiddenIn.Slice(((l * rowCount) + r) * hiddenSize, hiddenSize));
+                step.State.AsSpan((layers + l) * hiddenSize, hiddenSize).CopyTo(cellIn.Slice(((l * rowCount) + r) * hiddenSize, hiddenSize));
+            }
+
             step.Row.CopyTo(rows.Slice(r * width, width));
             if (i < withFuture)
             {
@@ -421,19 +435,22 @@ public sealed class LstmModel : IDisposable
             regions[r] = step.Region;
         }
 
-        // [N, 2, L, H] -> h and c as [L, N, H]
-        var hidden = stateTensor.select(1, 0).permute(1, 0, 2).contiguous();
-        var cell = stateTensor.select(1, 1).permute(1, 0, 2).contiguous();
         var (y, h, c) = precision == InferencePrecision.BFloat16
-            ? network.Step(rowTensor.to(ScalarType.BFloat16), hidden.to(ScalarType.BFloat16), cell.to(ScalarType.BFloat16), futureTensor?.to(ScalarType.BFloat16), categoryTensor, regionTensor, days)
-            : network.Step(rowTensor, hidden, cell, futureTensor, categoryTensor, regionTensor, days);
+            ? network.Step(rowTensor.to(ScalarType.BFloat16), hiddenTensor.to(ScalarType.BFloat16), cellTensor.to(ScalarType.BFloat16), futureTensor?.to(ScalarType.BFloat16), categoryTensor, regionTensor, days)
+            : network.Step(rowTensor, hiddenTensor, cellTensor, futureTensor, categoryTensor, regionTensor, days);
 
         // The state stays float32 between steps (bfloat16 only inside the call), so rounding does not build up in it.
-        var after = torch.stack([h, c], 0).permute(2, 0, 1, 3).to(ScalarType.Float32).contiguous();
-        var updated = MemoryMarshal.Cast<byte, float>(after.bytes);
+        var hiddenOut = MemoryMarshal.Cast<byte, float>(h.to(ScalarType.Float32).contiguous().bytes);
+        var cellOut = MemoryMarshal.Cast<byte, float>(c.to(ScalarType.Float32).contiguous().bytes);
         for (var i = 0; i < count; i++)
         {
-            updated.Slice(rowOf[i] * stateLength, stateLength).CopyTo(steps[order[start + i]].State);
+            var state = steps[order[start + i]].State;
+            var r = rowOf[i];
+            for (var l = 0; l < layers; l++)
+            {
+                hiddenOut.Slice(((l * rowCount) + r) * hiddenSize, hiddenSize).CopyTo(state.AsSpan(l * hiddenSize, hiddenSize));
+                cellOut.Slice(((l * rowCount) + r) * hiddenSize, hiddenSize).CopyTo(state.AsSpan((layers + l) * hiddenSize, hiddenSize));
+            }
         }
 
         if (y is null)
