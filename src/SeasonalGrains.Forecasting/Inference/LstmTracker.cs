@@ -204,6 +204,8 @@ public sealed class LstmTracker
         }
 
         var steps = new List<LstmStep>(active.Count * States);
+        long stepped = 0;
+        long made = 0;
         while (active.Count > 0)
         {
             steps.Clear();
@@ -213,11 +215,11 @@ public sealed class LstmTracker
             }
 
             Model.Step(steps, Options.Precision, Days);
-            Interlocked.Add(ref _steps, steps.Count);
+            stepped += steps.Count;
             var kept = 0;
             for (var i = 0; i < active.Count; i++)
             {
-                if (!active[i].AfterStep())
+                if (!active[i].AfterStep(ref made))
                 {
                     active[kept++] = active[i];
                 }
@@ -225,11 +227,13 @@ public sealed class LstmTracker
 
             active.RemoveRange(kept, active.Count - kept);
         }
+
+        // counted once per call: batcher threads adding to shared counters per forecast contend for their cache line
+        Interlocked.Add(ref _steps, stepped);
+        Interlocked.Add(ref _forecasts, made);
     }
 
     internal FeatureBuilder Features => _features;
-
-    internal void Counted(int forecasts) => Interlocked.Add(ref _forecasts, forecasts);
 
     /// <summary>The outlook of one forecast (units, <see cref="Days"/> x OutputsPerDay floats); curves are read when first asked for.</summary>
     internal IForecastErrorOutlook BuildOutlook(float[] output, string sku, int origin, double? errorSd)
@@ -443,7 +447,7 @@ public sealed class LstmTrack
     }
 
     /// <summary>Moves past the day just read; true when the last target's forecast is made.</summary>
-    internal bool AfterStep()
+    internal bool AfterStep(ref long made)
     {
         var day = _next;
         _next = day + 1;
@@ -451,6 +455,7 @@ public sealed class LstmTrack
         {
             PendingOutput = null;
             Completed(_next, output);
+            made++;
             _target++;
             if (_target == _targets.Count)
             {
@@ -499,17 +504,18 @@ public sealed class LstmTrack
         double? sd = null;
         if (options.ErrorWindowDays > 0 && count >= options.MinErrors)
         {
+            var errors = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_errors)[_errorsStart..];
             double sum = 0;
-            for (var i = _errorsStart; i < _errors.Count; i++)
+            foreach (var e in errors)
             {
-                sum += _errors[i].Error;
+                sum += e.Error;
             }
 
             var average = sum / count;
             double squares = 0;
-            for (var i = _errorsStart; i < _errors.Count; i++)
+            foreach (var e in errors)
             {
-                squares += (_errors[i].Error - average) * (_errors[i].Error - average);
+                squares += (e.Error - average) * (e.Error - average);
             }
 
             sd = Math.Sqrt(squares / (count - 1));
@@ -525,7 +531,6 @@ public sealed class LstmTrack
             _outlooks.Add(Outlook);
         }
 
-        tracker.Counted(1);
     }
 
     /// <summary>

@@ -227,6 +227,17 @@ public sealed class LstmModel : IDisposable
     public void Step(IReadOnlyList<LstmStep> steps, InferencePrecision precision = InferencePrecision.Float32, int? days = null)
     {
         ArgumentNullException.ThrowIfNull(steps);
+        Step(steps switch
+        {
+            List<LstmStep> list => CollectionsMarshal.AsSpan(list),
+            LstmStep[] array => array,
+            _ => [.. steps],
+        }, precision, days);
+    }
+
+    /// <summary>As <see cref="Step(IReadOnlyList{LstmStep}, InferencePrecision, int?)"/>, over a span (no copy of each step through an interface).</summary>
+    public void Step(ReadOnlySpan<LstmStep> steps, InferencePrecision precision = InferencePrecision.Float32, int? days = null)
+    {
         var forecastDays = days ?? Horizon;
         if (forecastDays < 1 || forecastDays > Horizon)
         {
@@ -234,11 +245,11 @@ public sealed class LstmModel : IDisposable
         }
 
         // forecasting steps first: one encoder call per chunk, the head on its leading rows only
-        var order = new int[steps.Count];
+        var order = new int[steps.Length];
         var forecasting = 0;
-        for (var i = 0; i < steps.Count; i++)
+        for (var i = 0; i < steps.Length; i++)
         {
-            Check(steps[i], forecastDays, i);
+            Check(in steps[i], forecastDays, i);
             if (steps[i].Future is not null)
             {
                 order[forecasting++] = i;
@@ -246,7 +257,7 @@ public sealed class LstmModel : IDisposable
         }
 
         var advancing = forecasting;
-        for (var i = 0; i < steps.Count; i++)
+        for (var i = 0; i < steps.Length; i++)
         {
             if (steps[i].Future is null)
             {
@@ -361,7 +372,7 @@ public sealed class LstmModel : IDisposable
     }
 
     private void StepChunk(
-        QuantileLstm network, InferencePrecision precision, IReadOnlyList<LstmStep> steps, int[] order, int start, int count, int withFuture, int days)
+        QuantileLstm network, InferencePrecision precision, ReadOnlySpan<LstmStep> steps, int[] order, int start, int count, int withFuture, int days)
     {
         var architecture = Metadata.Architecture;
         var width = Schema.PastFeatureCount;
@@ -412,7 +423,7 @@ public sealed class LstmModel : IDisposable
         }
         for (var i = 0; i < count; i++)
         {
-            var step = steps[order[start + i]];
+            ref readonly var step = ref steps[order[start + i]];
             var r = rowOf[i];
             // the state is h then c, each [Layers, HiddenSize]; the tensors are [Layers, rows, HiddenSize]
             for (var l = 0; l < layers; l++)
@@ -463,7 +474,7 @@ public sealed class LstmModel : IDisposable
         var length = days * OutputsPerDay;
         for (var i = 0; i < withFuture; i++)
         {
-            var step = steps[order[start + i]];
+            ref readonly var step = ref steps[order[start + i]];
             QuantileLstm.Finish(output.Slice(i * length, length), step.Output!, days, architecture.Quantiles, architecture.IntervalHead, step.Scale);
         }
     }
