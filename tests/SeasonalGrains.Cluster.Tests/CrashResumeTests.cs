@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SeasonalGrains.Cli;
+using SeasonalGrains.Data;
+using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Storage;
 using SeasonalGrains.TestSupport;
 using Xunit.Abstractions;
@@ -93,6 +95,77 @@ public sealed partial class CrashResumeTests(PostgresDatabaseFixture postgres, I
         Assert.Equal(
             await File.ReadAllTextAsync(Path.Combine(reference, "per-sku.csv")),
             await File.ReadAllTextAsync(Path.Combine(resumedOut, "per-sku.csv")));
+    }
+
+    /// <summary>
+    /// A forecast policy on the stateful LSTM (an untrained model: the weights do not matter, only that both runs
+    /// read the same ones) with daily reviews, 300 SKUs x 365 days: the resumed SKU grains restart their
+    /// forecasters' tracks from checkpointed state, with other SKUs in each batch than the uninterrupted run had.
+    /// </summary>
+    [Fact]
+    public async Task A_stateful_lstm_replay_killed_mid_run_and_resumed_ends_with_the_metrics_of_an_uninterrupted_run()
+    {
+        var database = await postgres.CreateDatabaseAsync("crashlstm");
+        await new DatabaseMigrator().MigrateAsync(database);
+        var data = Path.Combine(_root, "data");
+        var (generated, generateOutput, generateError) = await RunInProcess("generate", "--preset", "down-jackets", "--skus", "300", "--years", "2", "--seed", "5", "--out", data);
+        Assert.True(generated == 0, $"exit {generated}\n{generateOutput}\n{generateError}");
+        var dataset = DatasetReader.Read(data);
+        using (var model = ReplayBenchmark.UntrainedModel(dataset, dataset.Days - 365))
+        {
+            model.Save(Path.Combine(_root, "model"));
+        }
+
+        var scenario = Path.Combine(_root, "scenario.json");
+        await File.WriteAllTextAsync(scenario, """
+            {
+              "name": "crash-lstm",
+              "dataset": "data",
+              "window": { "lastDays": 365 },
+              "costs": { "fixedPerOrder": 10 },
+              "forecasters": { "lstm": { "model": "model", "inference": "stateful" } },
+              "policies": [ { "name": "forecast-order-up-to:lstm" } ]
+            }
+            """);
+
+        var reference = Path.Combine(_root, "reference");
+        var (code, output, error) = await RunInProcess("replay", "--scenario", scenario, "--out", reference);
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+
+        string runId;
+        await using (var victim = SeasonalProcess.Start("replay", "--scenario", scenario, "--out", Path.Combine(_root, "never"), "--storage", "postgres", "--connection", database))
+        {
+            var started = await victim.WaitForLineAsync(l => l.StartsWith("Run id: ", StringComparison.Ordinal), Patience);
+            runId = started.Split(' ')[2];
+            await victim.WaitForLineAsync(l => Percent(l) is >= 30, Patience);
+            victim.Kill();
+            log.WriteLine(victim.Output);
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(_root, "never")), "the killed run wrote no results");
+        var resumedOut = Path.Combine(_root, "resumed");
+        await using var resumed = SeasonalProcess.Start("replay", "--resume", runId, "--out", resumedOut, "--storage", "postgres", "--connection", database);
+        var exit = await resumed.WaitForExitAsync(Patience);
+        log.WriteLine(resumed.Output);
+        Assert.True(exit == 0, $"exit {exit}\n{resumed.Output}");
+
+        var resumedLine = ResumedLine().Match(resumed.Output);
+        Assert.True(resumedLine.Success, resumed.Output);
+        var checkpointed = long.Parse(resumedLine.Groups["done"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        var total = long.Parse(resumedLine.Groups["total"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        Assert.InRange(checkpointed, 1, total - 1); // killed part-way: some chunks done, some not
+
+        Assert.Equal(
+            await File.ReadAllTextAsync(Path.Combine(reference, "per-sku.csv")),
+            await File.ReadAllTextAsync(Path.Combine(resumedOut, "per-sku.csv")));
+        using var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(reference, "summary.json")));
+        using var actual = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(resumedOut, "summary.json")));
+        var expectedPolicy = Assert.Single(expected.RootElement.GetProperty("policies").EnumerateArray());
+        var actualPolicy = Assert.Single(actual.RootElement.GetProperty("policies").EnumerateArray());
+        foreach (var metric in expectedPolicy.EnumerateObject().Where(m => m.Name != "seconds"))
+        {
+            Assert.Equal(metric.Value.ToString(), actualPolicy.GetProperty(metric.Name).ToString());
+        }
     }
 
     [Fact]
