@@ -390,16 +390,20 @@ public sealed class LstmModel : IDisposable
         using var scope = torch.NewDisposeScope();
         var layers = architecture.Layers;
         var hiddenSize = architecture.HiddenSize;
-        var hiddenTensor = torch.empty([layers, rowCount, hiddenSize]);
-        var cellTensor = torch.empty([layers, rowCount, hiddenSize]);
-        var rowTensor = torch.empty([rowCount, width]);
-        var futureTensor = withFuture > 0 ? torch.empty([forecastRows, Horizon, Schema.KnownFeatureCount]) : null;
+
+        // inputs are written in the network's number format (bfloat16 rounded here as libtorch rounds it), so no
+        // float32 copy of them is made and converted
+        var type = precision == InferencePrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
+        var hiddenTensor = torch.empty([layers, rowCount, hiddenSize], type);
+        var cellTensor = torch.empty([layers, rowCount, hiddenSize], type);
+        var rowTensor = torch.empty([rowCount, width], type);
+        var futureTensor = withFuture > 0 ? torch.empty([forecastRows, Horizon, Schema.KnownFeatureCount], type) : null;
         var categoryTensor = torch.empty([rowCount], ScalarType.Int64);
         var regionTensor = torch.empty([rowCount], ScalarType.Int64);
-        var hiddenIn = MemoryMarshal.Cast<byte, float>(hiddenTensor.bytes);
-        var cellIn = MemoryMarshal.Cast<byte, float>(cellTensor.bytes);
-        var rows = MemoryMarshal.Cast<byte, float>(rowTensor.bytes);
-        var future = futureTensor is null ? default : MemoryMarshal.Cast<byte, float>(futureTensor.bytes);
+        var hiddenIn = new Staging(hiddenTensor);
+        var cellIn = new Staging(cellTensor);
+        var rows = new Staging(rowTensor);
+        var future = futureTensor is null ? default : new Staging(futureTensor);
         var categories = MemoryMarshal.Cast<byte, long>(categoryTensor.bytes);
         var regions = MemoryMarshal.Cast<byte, long>(regionTensor.bytes);
 
@@ -408,59 +412,58 @@ public sealed class LstmModel : IDisposable
         {
             for (var l = 0; l < layers; l++)
             {
-                hiddenIn[(((l * rowCount) + from) * hiddenSize)..(((l * rowCount) + to) * hiddenSize)].Clear();
-                cellIn[(((l * rowCount) + from) * hiddenSize)..(((l * rowCount) + to) * hiddenSize)].Clear();
+                hiddenIn.Clear(((l * rowCount) + from) * hiddenSize, ((l * rowCount) + to) * hiddenSize);
+                cellIn.Clear(((l * rowCount) + from) * hiddenSize, ((l * rowCount) + to) * hiddenSize);
             }
 
-            rows[(from * width)..(to * width)].Clear();
+            rows.Clear(from * width, to * width);
             categories[from..to].Clear();
             regions[from..to].Clear();
         }
 
         if (futureTensor is not null)
         {
-            future[(withFuture * _futureLength)..].Clear();
+            future.Clear(withFuture * _futureLength, forecastRows * _futureLength);
         }
+
         for (var i = 0; i < count; i++)
         {
             ref readonly var step = ref steps[order[start + i]];
             var r = rowOf[i];
+
             // the state is h then c, each [Layers, HiddenSize]; the tensors are [Layers, rows, HiddenSize]
             for (var l = 0; l < layers; l++)
             {
-                step.State.AsSpan(l * hiddenSize, hiddenSize).CopyTo(hiddenIn.Slice(((l * rowCount) + r) * hiddenSize, hiddenSize));
-                step.State.AsSpan((layers + l) * hiddenSize, hiddenSize).CopyTo(cellIn.Slice(((l * rowCount) + r) * hiddenSize, hiddenSize));
+                hiddenIn.Write(step.State.AsSpan(l * hiddenSize, hiddenSize), ((l * rowCount) + r) * hiddenSize);
+                cellIn.Write(step.State.AsSpan((layers + l) * hiddenSize, hiddenSize), ((l * rowCount) + r) * hiddenSize);
             }
 
-            step.Row.CopyTo(rows.Slice(r * width, width));
+            rows.Write(step.Row, r * width);
             if (i < withFuture)
             {
                 // the horizon's rows may start inside the array (a ring): copy the part from there, then the rest
                 var split = step.FutureStart * Schema.KnownFeatureCount;
-                var destination = future.Slice(r * _futureLength, _futureLength);
-                step.Future.AsSpan(split).CopyTo(destination);
-                step.Future.AsSpan(0, split).CopyTo(destination[(_futureLength - split)..]);
+                future.Write(step.Future.AsSpan(split), r * _futureLength);
+                future.Write(step.Future.AsSpan(0, split), (r * _futureLength) + _futureLength - split);
             }
 
             categories[r] = step.Category;
             regions[r] = step.Region;
         }
 
-        var (y, h, c) = precision == InferencePrecision.BFloat16
-            ? network.Step(rowTensor.to(ScalarType.BFloat16), hiddenTensor.to(ScalarType.BFloat16), cellTensor.to(ScalarType.BFloat16), futureTensor?.to(ScalarType.BFloat16), categoryTensor, regionTensor, days)
-            : network.Step(rowTensor, hiddenTensor, cellTensor, futureTensor, categoryTensor, regionTensor, days);
+        var (y, h, c) = network.Step(rowTensor, hiddenTensor, cellTensor, futureTensor, categoryTensor, regionTensor, days);
 
         // The state stays float32 between steps (bfloat16 only inside the call), so rounding does not build up in it.
-        var hiddenOut = MemoryMarshal.Cast<byte, float>(h.to(ScalarType.Float32).contiguous().bytes);
-        var cellOut = MemoryMarshal.Cast<byte, float>(c.to(ScalarType.Float32).contiguous().bytes);
+        var hiddenOut = new Staging(h.contiguous());
+        var cellOut = new Staging(c.contiguous());
         for (var i = 0; i < count; i++)
         {
             var state = steps[order[start + i]].State;
             var r = rowOf[i];
             for (var l = 0; l < layers; l++)
             {
-                hiddenOut.Slice(((l * rowCount) + r) * hiddenSize, hiddenSize).CopyTo(state.AsSpan(l * hiddenSize, hiddenSize));
-                cellOut.Slice(((l * rowCount) + r) * hiddenSize, hiddenSize).CopyTo(state.AsSpan((layers + l) * hiddenSize, hiddenSize));
+                hiddenOut.Read(((l * rowCount) + r) * hiddenSize, state.AsSpan(l * hiddenSize, hiddenSize));
+                cellOut.Read(((l * rowCount) + r) * hiddenSize, state.AsSpan((layers + l) * hiddenSize, hiddenSize));
             }
         }
 
@@ -476,6 +479,63 @@ public sealed class LstmModel : IDisposable
         {
             ref readonly var step = ref steps[order[start + i]];
             QuantileLstm.Finish(output.Slice(i * length, length), step.Output!, days, architecture.Quantiles, architecture.IntervalHead, step.Scale);
+        }
+    }
+
+    /// <summary>A tensor's storage as float32 or bfloat16 values, read and written as float32.</summary>
+    private readonly ref struct Staging
+    {
+        private readonly Span<float> _single;
+        private readonly Span<ushort> _half;
+        private readonly bool _isHalf;
+
+        public Staging(Tensor tensor)
+        {
+            _isHalf = tensor.dtype == ScalarType.BFloat16;
+            if (_isHalf)
+            {
+                _half = MemoryMarshal.Cast<byte, ushort>(tensor.bytes);
+            }
+            else
+            {
+                _single = MemoryMarshal.Cast<byte, float>(tensor.bytes);
+            }
+        }
+
+        public void Write(ReadOnlySpan<float> source, int at)
+        {
+            if (_isHalf)
+            {
+                BFloat16Bits.From(source, _half.Slice(at, source.Length));
+            }
+            else
+            {
+                source.CopyTo(_single[at..]);
+            }
+        }
+
+        public void Read(int at, Span<float> destination)
+        {
+            if (_isHalf)
+            {
+                BFloat16Bits.To(_half.Slice(at, destination.Length), destination);
+            }
+            else
+            {
+                _single.Slice(at, destination.Length).CopyTo(destination);
+            }
+        }
+
+        public void Clear(int from, int to)
+        {
+            if (_isHalf)
+            {
+                _half[from..to].Clear();
+            }
+            else
+            {
+                _single[from..to].Clear();
+            }
         }
     }
 
