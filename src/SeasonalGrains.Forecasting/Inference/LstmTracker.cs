@@ -384,8 +384,8 @@ public sealed class LstmTrack
     /// <summary>
     /// Adds the steps that read day <see cref="_next"/>, with the forecast where the next day is a target origin.
     /// A state started on day s forecasts the origins o with r(o) = s, the last being s + Window + S - 1, so it
-    /// reads days s .. s + Window + S - 2 and then rests until its slot restarts: ceil((Window + S - 1) / S)
-    /// encoder days per day on average instead of one per kept state.
+    /// reads days s .. s + Window + S - 2 and then rests until its slot restarts: (Window + S - 1) / S encoder
+    /// days per day on average instead of one per kept state.
     /// </summary>
     internal void AddSteps(List<LstmStep> steps)
     {
