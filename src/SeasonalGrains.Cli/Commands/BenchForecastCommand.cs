@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
 using Spectre.Console;
@@ -100,7 +99,7 @@ public sealed class BenchForecastCommand : CliCommand
                 throw new UserInputException($"--hidden-size must be within 1..4096 (got {hidden}).");
             }
 
-            model = folder is null ? ForecastBench.UntrainedModel(options: new LstmOptions { HiddenSize = hidden, Quantiles = [.. BacktestOptions.DefaultLevels] }) : LstmModel.Load(folder);
+            model = folder is null ? ForecastBench.UntrainedModel(options: LstmOptions.TrainDefaults with { HiddenSize = hidden }) : LstmModel.Load(folder);
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or DirectoryNotFoundException)
         {

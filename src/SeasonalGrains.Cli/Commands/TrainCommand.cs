@@ -19,7 +19,7 @@ public sealed class TrainCommand : CliCommand
     public const string HistoryFile = "training.csv";
 
     /// <summary>The trainer's defaults, predicting the levels a backtest scores (5% to 95%).</summary>
-    private static readonly LstmOptions Defaults = new() { Quantiles = [.. Forecasting.BacktestOptions.DefaultLevels] };
+    private static readonly LstmOptions Defaults = LstmOptions.TrainDefaults;
 
     private readonly Option<DirectoryInfo> _dataset = new("--dataset", "-d")
     {

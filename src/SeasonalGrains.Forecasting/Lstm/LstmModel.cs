@@ -566,13 +566,12 @@ public sealed class LstmModel : IDisposable
         }
 
         var reference = network.ReferenceHead;
-        var y = (precision, reference) switch
-        {
-            (InferencePrecision.BFloat16, false) => network.Increments(pastTensor.to(ScalarType.BFloat16), futureTensor.to(ScalarType.BFloat16), categoryTensor, regionTensor),
-            (InferencePrecision.BFloat16, true) => network.call(pastTensor.to(ScalarType.BFloat16), futureTensor.to(ScalarType.BFloat16), categoryTensor, regionTensor),
-            (_, false) => network.Increments(pastTensor, futureTensor, categoryTensor, regionTensor),
-            (_, true) => network.call(pastTensor, futureTensor, categoryTensor, regionTensor),
-        };
+        var (pastInput, futureInput) = precision == InferencePrecision.BFloat16
+            ? (pastTensor.to(ScalarType.BFloat16), futureTensor.to(ScalarType.BFloat16))
+            : (pastTensor, futureTensor);
+        var y = reference
+            ? network.call(pastInput, futureInput, categoryTensor, regionTensor)
+            : network.Increments(pastInput, futureInput, categoryTensor, regionTensor);
         y = y.to(ScalarType.Float32).contiguous();
         var output = MemoryMarshal.Cast<byte, float>(y.bytes);
         var architecture = Metadata.Architecture;

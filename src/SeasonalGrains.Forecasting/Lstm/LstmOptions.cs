@@ -25,6 +25,12 @@ public sealed record LstmOptions
     /// <summary>Quantile levels the network predicts, strictly ascending in (0, 1).</summary>
     public IReadOnlyList<double> Quantiles { get; init; } = [0.1, 0.25, 0.5, 0.75, 0.9];
 
+    /// <summary>
+    /// The options `seasonal train` starts from: these defaults with the seven levels backtests score
+    /// (<see cref="BacktestOptions.DefaultLevels"/>), so benchmarks of untrained models cost what trained ones do.
+    /// </summary>
+    public static LstmOptions TrainDefaults => new() { Quantiles = [.. BacktestOptions.DefaultLevels] };
+
     public int CategoryEmbedding { get; init; } = 4;
 
     public int RegionEmbedding { get; init; } = 4;

@@ -106,7 +106,7 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
     /// and <paramref name="cell"/> [Layers, N, HiddenSize] the state before it. Returns the state after it and,
     /// when <paramref name="future"/> [F, Horizon, KnownFeatures] is given, the forecast of the first F of the N rows
     /// (F &lt;= N) from the next day, for its first <paramref name="days"/> horizon days, as increments
-    /// ([F x days, <see cref="IncrementsPerDay"/>], see <see cref="IncrementsHead"/>; <see cref="Finish"/> sums
+    /// ([F x days, <see cref="LstmArchitecture.OutputsPerDay"/>], see <see cref="IncrementsHead"/>; <see cref="Finish"/> sums
     /// them); otherwise Output is null. The other rows only advance their state.
     /// </summary>
     public (Tensor? Output, Tensor Hidden, Tensor Cell) Step(Tensor row, Tensor hidden, Tensor cell, Tensor? future, Tensor category, Tensor region, long days)
@@ -150,11 +150,8 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
     /// <summary>Makes <see cref="LstmModel.Predict"/> run <see cref="forward"/> (the training form of the head) instead of the increments; for the test that compares the two forms.</summary>
     internal bool ReferenceHead { get; set; }
 
-    /// <summary>Floats per horizon day of <see cref="Increments"/> and <see cref="Step"/>: as many as the forecast's.</summary>
-    public int IncrementsPerDay => Architecture.OutputsPerDay;
-
     /// <summary>
-    /// Turns one SKU's increments (<paramref name="days"/> x <see cref="IncrementsPerDay"/>, see
+    /// Turns one SKU's increments (<paramref name="days"/> x <see cref="LstmArchitecture.OutputsPerDay"/>, see
     /// <see cref="IncrementsHead"/>) into its forecast in units, in <see cref="forward"/>'s layout: the cumulative
     /// sums over levels and days, then times <paramref name="scale"/> and clamped at zero.
     /// </summary>
@@ -199,7 +196,7 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
     /// The head in eval mode, with the same weights, up to its last sums: the decoder's first layer is split by
     /// input block, so the shared code and the position embeddings go through it once per SKU and once per day
     /// instead of once per SKU-day; the three heads run as one matrix product; only the first
-    /// <paramref name="days"/> horizon days are decoded. Returns [N x days, <see cref="IncrementsPerDay"/>]: per
+    /// <paramref name="days"/> horizon days are decoded. Returns [N x days, <see cref="LstmArchitecture.OutputsPerDay"/>]: per
     /// day the lowest quantile, the Q - 1 softplus increments to the next levels, the mean, and (interval head)
     /// the Q per-level softplus increments of the day's contribution to the interval sums. <see cref="Finish"/>
     /// sums them (a few additions per SKU-day, cheaper in a loop than as tensor calls) into

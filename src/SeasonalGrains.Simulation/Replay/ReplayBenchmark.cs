@@ -205,7 +205,7 @@ public static class ReplayBenchmark
     public static LstmModel UntrainedModel(Dataset dataset, int fitEndDay)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        var options = new LstmOptions { Quantiles = [.. BacktestOptions.DefaultLevels] };
+        var options = LstmOptions.TrainDefaults;
         var schema = FeatureSchema.Fit(dataset, options.Window, options.Horizon, fitEndDay);
         return LstmModel.Untrained(schema, options);
     }
