@@ -124,7 +124,16 @@ internal sealed class SkuFeatureWriter
     /// <summary>Past-only features then known features of <paramref name="day"/> (must be visible).</summary>
     public void WritePastRow(int day, Span<float> row)
     {
-        var pastOnly = _schema.PastOnlyFeatures.Count;
+        WritePastOnly(day, row);
+        WriteKnownRow(day, row[_schema.PastOnlyFeatures.Count..]);
+    }
+
+    /// <summary>
+    /// The past-only features of <paramref name="day"/> (must be visible) at the start of a past row; the known
+    /// features after them are left as they are, for a caller that holds the day's known row already.
+    /// </summary>
+    public void WritePastOnly(int day, Span<float> row)
+    {
         if (row.Length != _schema.PastFeatureCount)
         {
             throw new ArgumentException($"A past row holds {_schema.PastFeatureCount} floats, got {row.Length}.", nameof(row));
@@ -139,7 +148,6 @@ internal sealed class SkuFeatureWriter
         row[3] = ZScore(_weather?.TempC, day, _weatherScaler.TempMean, _weatherScaler.TempStd);
         row[4] = ZScore(_weather?.Humidity, day, _weatherScaler.HumidityMean, _weatherScaler.HumidityStd);
         row[5] = ZScore(_weather?.PrecipMm, day, _weatherScaler.PrecipMean, _weatherScaler.PrecipStd);
-        WriteKnownRow(day, row[pastOnly..]);
     }
 
     /// <summary>Known-future features of <paramref name="day"/>.</summary>

@@ -404,7 +404,18 @@ public sealed class LstmTrack
         if (day >= 0)
         {
             _writer!.Advance(day + 1);
-            _writer.WritePastRow(day, _row);
+            var horizon = model.Horizon;
+            if (_futureOrigin != int.MinValue && day >= _futureOrigin && day < _futureOrigin + horizon)
+            {
+                // the ring of known rows still holds this day's (the next fill replaces it): copy it, not recompute it
+                var width = model.Schema.KnownFeatureCount;
+                _writer.WritePastOnly(day, _row);
+                _future.AsSpan(RingRow(day, horizon) * width, width).CopyTo(_row.AsSpan(_row.Length - width));
+            }
+            else
+            {
+                _writer.WritePastRow(day, _row);
+            }
         }
         else
         {
