@@ -246,7 +246,8 @@ public sealed class LstmTracker
 
     /// <summary>
     /// One tracker forecast read as an <see cref="IntervalQuantileOutlook"/> straight from the model output (units):
-    /// means and curves are taken from it when asked for, since millions of these are made in a replay.
+    /// means and quantiles are read from it where asked, with no curve built, since millions of these are made in
+    /// a replay (the model's quantiles never cross, so the output is a curve's values as they stand).
     /// </summary>
     private sealed class TrackedOutlook(LstmTracker tracker, float[] output, string sku, int origin, double? errorSd)
         : IntervalQuantileOutlook(tracker.Days)
@@ -254,21 +255,23 @@ public sealed class LstmTracker
         private readonly int _perDay = tracker.Model.OutputsPerDay;
         private readonly int _q = tracker._levels.Length;
 
-        public override double? ErrorStandardDeviation { get; } = errorSd ?? tracker.Curve(output, 0).ImpliedStandardDeviation;
+        public override double? ErrorStandardDeviation { get; } =
+            errorSd ?? (QuantileCurve.AtScore(tracker._scores, output.AsSpan(0, tracker._levels.Length), 1)
+                - QuantileCurve.AtScore(tracker._scores, output.AsSpan(0, tracker._levels.Length), -1)) / 2;
 
         /// <summary>Sample paths over the daily curves: for runs that do not start at the origin, and models without the interval head.</summary>
         public SamplePathOutlook Paths() => new(
             [.. Enumerable.Range(0, Horizon).Select(DayMean)],
-            [.. Enumerable.Range(0, Horizon).Select(DayCurve)],
+            [.. Enumerable.Range(0, Horizon).Select(h => tracker.Curve(output, h * _perDay))],
             tracker.Options.Outlook.Sampling,
             SamplePathOutlook.StreamKey(tracker.Options.Outlook.Seed, sku, origin),
             ErrorStandardDeviation);
 
         protected override double DayMean(int h) => output[(h * _perDay) + _q];
 
-        protected override QuantileCurve DayCurve(int h) => tracker.Curve(output, h * _perDay);
+        protected override double DayAtScore(int h, double z) => QuantileCurve.AtScore(tracker._scores, output.AsSpan(h * _perDay, _q), z);
 
-        protected override QuantileCurve SumCurve(int h) => tracker.Curve(output, (h * _perDay) + _q + 1);
+        protected override double SumAtScore(int h, double z) => QuantileCurve.AtScore(tracker._scores, output.AsSpan((h * _perDay) + _q + 1, _q), z);
 
         protected override SamplePathOutlook SamplePaths() => Paths();
     }

@@ -164,6 +164,7 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         }
 
         Span<float> sums = stackalloc float[interval ? quantiles : 0];
+        var finite = true;
         for (var d = 0; d < days; d++)
         {
             var row = increments.Slice(d * perDay, perDay);
@@ -177,6 +178,7 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
             }
 
             target[quantiles] = Math.Max(0f, row[quantiles] * scale);
+            finite &= float.IsFinite(level) && float.IsFinite(row[quantiles]);
             if (!interval)
             {
                 continue;
@@ -189,6 +191,14 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
                 sums[k] += increment;
                 target[quantiles + 1 + k] = Math.Max(0f, sums[k] * scale);
             }
+
+            finite &= float.IsFinite(sums[quantiles - 1]);
+        }
+
+        // the levels are non-decreasing sums, so the last of each is the largest: one check per kind and day
+        if (!finite || !float.IsFinite(scale))
+        {
+            throw new InvalidOperationException("The network's forecast is not finite (NaN or infinity): its weights or inputs are broken.");
         }
     }
 

@@ -13,14 +13,11 @@ namespace SeasonalGrains.Forecasting;
 /// Between and beyond the model's levels, <see cref="QuantileCurve"/> interpolates in the normal score.
 /// <para>
 /// Subclasses say where the numbers come from (<see cref="FromCurves"/>: curves already built; the LSTM tracker:
-/// its model output, read when asked). A policy and the forecast record ask for one interval and the first days
-/// again and again, so the curve last asked for of each kind is kept. Safe to share between threads.
+/// its model output, read where asked, with no curve built). Safe to share between threads.
 /// </para>
 /// </summary>
 public abstract class IntervalQuantileOutlook : IForecastErrorOutlook
 {
-    private Kept? _sum; // replaced whole, so readers on other threads see a consistent pair
-    private Kept? _day;
     private SamplePathOutlook? _paths;
 
     protected IntervalQuantileOutlook(int horizon)
@@ -67,22 +64,12 @@ public abstract class IntervalQuantileOutlook : IForecastErrorOutlook
         var inside = level > 0 && level < 1;
         if (inside && offset == 0)
         {
-            if (_sum is not { } sum || sum.Index != days - 1)
-            {
-                _sum = sum = new Kept(days - 1, SumCurve(days - 1));
-            }
-
-            return sum.Curve.AtScore(Normal.InverseCdf(level));
+            return SumAtScore(days - 1, Normal.InverseCdf(level));
         }
 
         if (inside && days == 1)
         {
-            if (_day is not { } day || day.Index != offset)
-            {
-                _day = day = new Kept(offset, DayCurve(offset));
-            }
-
-            return day.Curve.AtScore(Normal.InverseCdf(level));
+            return DayAtScore(offset, Normal.InverseCdf(level));
         }
 
         var paths = Volatile.Read(ref _paths);
@@ -98,11 +85,11 @@ public abstract class IntervalQuantileOutlook : IForecastErrorOutlook
     /// <summary>The mean of horizon day <paramref name="h"/>.</summary>
     protected abstract double DayMean(int h);
 
-    /// <summary>The quantile curve of horizon day <paramref name="h"/>.</summary>
-    protected abstract QuantileCurve DayCurve(int h);
+    /// <summary>The quantile of horizon day <paramref name="h"/>'s demand at normal score <paramref name="z"/> (see <see cref="QuantileCurve"/>).</summary>
+    protected abstract double DayAtScore(int h, double z);
 
-    /// <summary>The quantile curve of total demand over horizon days 0..<paramref name="h"/>.</summary>
-    protected abstract QuantileCurve SumCurve(int h);
+    /// <summary>The quantile of total demand over horizon days 0..<paramref name="h"/> at normal score <paramref name="z"/>.</summary>
+    protected abstract double SumAtScore(int h, double z);
 
     /// <summary>Sample paths over the daily curves, for the runs of days the sums do not answer.</summary>
     protected abstract SamplePathOutlook SamplePaths();
@@ -115,8 +102,6 @@ public abstract class IntervalQuantileOutlook : IForecastErrorOutlook
                 nameof(days), $"Asked for {days} day(s) from offset {offset}, but the forecast covers days 0..{Horizon - 1} from its origin (days >= 1, offset >= 0). Forecast a longer horizon.");
         }
     }
-
-    private sealed record Kept(int Index, QuantileCurve Curve);
 
     private sealed class Curves : IntervalQuantileOutlook
     {
@@ -157,9 +142,9 @@ public abstract class IntervalQuantileOutlook : IForecastErrorOutlook
 
         protected override double DayMean(int h) => _mean[h];
 
-        protected override QuantileCurve DayCurve(int h) => _days[h];
+        protected override double DayAtScore(int h, double z) => _days[h].AtScore(z);
 
-        protected override QuantileCurve SumCurve(int h) => _sums[h];
+        protected override double SumAtScore(int h, double z) => _sums[h].AtScore(z);
 
         protected override SamplePathOutlook SamplePaths() => _buildPaths();
     }

@@ -83,35 +83,62 @@ public sealed class QuantileCurve
             return Math.Max(0, v[0]);
         }
 
-        int lo;
+        var lo = Segment(s, z);
+        var value = v[lo] + ((v[lo + 1] - v[lo]) * (z - s[lo]) / (s[lo + 1] - s[lo]));
+        return value > 0 ? value : 0;
+    }
+
+    /// <summary>
+    /// <see cref="AtScore(double)"/> of the curve through <paramref name="values"/> (one per score, already in
+    /// ascending order, as a model's non-crossing output is) without building it.
+    /// </summary>
+    public static double AtScore(ReadOnlySpan<double> scores, ReadOnlySpan<float> values, double z)
+    {
+        if (scores.Length == 0 || values.Length != scores.Length)
+        {
+            throw new ArgumentException($"A quantile curve needs one quantile per level and at least one level (got {values.Length} quantiles for {scores.Length} levels).", nameof(values));
+        }
+
+        if (scores.Length == 1)
+        {
+            return Math.Max(0, values[0]);
+        }
+
+        var lo = Segment(scores, z);
+        double low = values[lo];
+        var value = low + ((values[lo + 1] - low) * (z - scores[lo]) / (scores[lo + 1] - scores[lo]));
+        return value > 0 ? value : 0;
+    }
+
+    /// <summary>The segment [lo, lo + 1] of the scores that holds (or, outside them, extends to) <paramref name="z"/>.</summary>
+    private static int Segment(ReadOnlySpan<double> s, double z)
+    {
         if (z <= s[0])
         {
-            lo = 0;
+            return 0;
         }
-        else if (z >= s[^1])
+
+        if (z >= s[^1])
         {
-            lo = s.Length - 2;
+            return s.Length - 2;
         }
-        else
+
+        var lo = 0;
+        var hi = s.Length - 1;
+        while (hi - lo > 1)
         {
-            lo = 0;
-            var hi = s.Length - 1;
-            while (hi - lo > 1)
+            var mid = (lo + hi) >> 1;
+            if (s[mid] <= z)
             {
-                var mid = (lo + hi) >> 1;
-                if (s[mid] <= z)
-                {
-                    lo = mid;
-                }
-                else
-                {
-                    hi = mid;
-                }
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
             }
         }
 
-        var value = v[lo] + ((v[lo + 1] - v[lo]) * (z - s[lo]) / (s[lo + 1] - s[lo]));
-        return value > 0 ? value : 0;
+        return lo;
     }
 
     /// <summary>The quantile at <paramref name="level"/> inside (0, 1).</summary>
