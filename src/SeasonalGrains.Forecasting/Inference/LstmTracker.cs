@@ -291,8 +291,7 @@ public sealed class LstmTrack
     private readonly List<int> _targets = [];
     private readonly HashSet<int> _asked = [];
     private readonly List<IForecastErrorOutlook> _outlooks = [];
-    private readonly List<(int Origin, double Error)> _errors = [];
-    private int _errorsStart; // errors before it are out of the record's window
+    private readonly ErrorRecord _errors = new();
     private readonly double[] _units;
     private SkuFeatureWriter? _writer;
     private int _next = int.MinValue; // next day to read; every used state has read the days before it
@@ -360,7 +359,6 @@ public sealed class LstmTrack
             }
 
             _errors.Clear();
-            _errorsStart = 0;
             _lastOutput = null;
             _lastOrigin = int.MinValue;
             for (var o = first; o < origin; o += r)
@@ -497,43 +495,13 @@ public sealed class LstmTrack
             {
                 if (double.IsFinite(_units[d]))
                 {
-                    _errors.Add((_lastOrigin, _units[d] - last[((d - _lastOrigin) * perDay) + q]));
+                    _errors.Add(_lastOrigin, _units[d] - last[((d - _lastOrigin) * perDay) + q]);
                 }
             }
         }
 
-        var oldest = Math.Max(1, origin - options.ErrorWindowDays);
-        while (_errorsStart < _errors.Count && _errors[_errorsStart].Origin < oldest)
-        {
-            _errorsStart++; // errors are added in origin order
-        }
-
-        if (_errorsStart > 256)
-        {
-            _errors.RemoveRange(0, _errorsStart);
-            _errorsStart = 0;
-        }
-
-        var count = _errors.Count - _errorsStart;
-        double? sd = null;
-        if (options.ErrorWindowDays > 0 && count >= options.MinErrors)
-        {
-            var errors = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_errors)[_errorsStart..];
-            double sum = 0;
-            foreach (var e in errors)
-            {
-                sum += e.Error;
-            }
-
-            var average = sum / count;
-            double squares = 0;
-            foreach (var e in errors)
-            {
-                squares += (e.Error - average) * (e.Error - average);
-            }
-
-            sd = Math.Sqrt(squares / (count - 1));
-        }
+        _errors.DropBefore(Math.Max(1, origin - options.ErrorWindowDays));
+        double? sd = options.ErrorWindowDays > 0 && _errors.Count >= options.MinErrors ? _errors.StandardDeviation() : null;
 
         _lastOutput = output;
         _lastOrigin = origin;
@@ -590,5 +558,90 @@ public sealed class LstmTrack
     {
         var slot = SlotIndex(startDay);
         return _start[slot] == startDay ? slot : null;
+    }
+}
+
+/// <summary>
+/// A track's recent forecast errors, oldest first, with the origin of the forecast each came from: a ring of two
+/// small arrays, since every forecast adds one or a few and drops as many from the front, and a replay over
+/// thousands of SKUs finds it cold in the cache each time (a list of pairs took twice the cache lines).
+/// </summary>
+internal sealed class ErrorRecord
+{
+    private double[] _values = new double[32];
+    private int[] _origins = new int[32];
+    private int _head;
+
+    public int Count { get; private set; }
+
+    public void Clear()
+    {
+        _head = 0;
+        Count = 0;
+    }
+
+    /// <summary>Adds an error; origins must not decrease.</summary>
+    public void Add(int origin, double error)
+    {
+        if (Count == _values.Length)
+        {
+            Grow();
+        }
+
+        var at = (_head + Count) & (_values.Length - 1);
+        _values[at] = error;
+        _origins[at] = origin;
+        Count++;
+    }
+
+    /// <summary>Drops the errors of origins before <paramref name="oldest"/>.</summary>
+    public void DropBefore(int oldest)
+    {
+        while (Count > 0 && _origins[_head] < oldest)
+        {
+            _head = (_head + 1) & (_values.Length - 1);
+            Count--;
+        }
+    }
+
+    /// <summary>The sample standard deviation (n - 1) of the errors, summed oldest first; needs two or more.</summary>
+    public double StandardDeviation()
+    {
+        if (Count < 2)
+        {
+            throw new InvalidOperationException($"A standard deviation needs two errors or more, the record holds {Count}.");
+        }
+
+        var mask = _values.Length - 1;
+        double sum = 0;
+        for (var k = 0; k < Count; k++)
+        {
+            sum += _values[(_head + k) & mask];
+        }
+
+        var average = sum / Count;
+        double squares = 0;
+        for (var k = 0; k < Count; k++)
+        {
+            var e = _values[(_head + k) & mask] - average;
+            squares += e * e;
+        }
+
+        return Math.Sqrt(squares / (Count - 1));
+    }
+
+    private void Grow()
+    {
+        var values = new double[_values.Length * 2];
+        var origins = new int[_values.Length * 2];
+        for (var k = 0; k < Count; k++)
+        {
+            values[k] = _values[(_head + k) & (_values.Length - 1)];
+            origins[k] = _origins[(_head + k) & (_values.Length - 1)];
+        }
+
+        _values = values;
+        _origins = origins;
+        _head = 0;
     }
 }

@@ -49,7 +49,18 @@ internal static class BFloat16Bits
         }
 
         var bits = MemoryMarshal.Cast<float, uint>(destination);
-        for (var i = 0; i < source.Length; i++)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= source.Length - 16; i += 16)
+            {
+                var (low, high) = Vector256.Widen(Vector256.Create(source.Slice(i, 16)));
+                (low << 16).CopyTo(bits.Slice(i, 8));
+                (high << 16).CopyTo(bits.Slice(i + 8, 8));
+            }
+        }
+
+        for (; i < source.Length; i++)
         {
             bits[i] = (uint)source[i] << 16;
         }
