@@ -46,55 +46,13 @@ public sealed partial class CrashResumeTests(PostgresDatabaseFixture postgres, I
         var scenario = Path.Combine(_root, "scenario.json");
         await File.WriteAllTextAsync(scenario, Scenario);
 
-        // the reference: the same scenario uninterrupted, in memory (this also generates the dataset once)
-        var reference = Path.Combine(_root, "reference");
-        var (code, output, error) = await RunInProcess("replay", "--scenario", scenario, "--out", reference);
-        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        // the reference: the same scenario uninterrupted, in memory (this also generates the dataset once); then on
+        // PostgreSQL, killed once the first policy is done and the second under way, and resumed
+        var run = await ReplayKilledAndResumed(scenario, database, killAtPercent: 60);
 
-        // on PostgreSQL, killed once the first policy is done and the second under way
-        string runId;
-        await using (var victim = SeasonalProcess.Start("replay", "--scenario", scenario, "--out", Path.Combine(_root, "never"), "--storage", "postgres", "--connection", database))
-        {
-            var started = await victim.WaitForLineAsync(l => l.StartsWith("Run id: ", StringComparison.Ordinal), Patience);
-            runId = started.Split(' ')[2];
-            await victim.WaitForLineAsync(l => Percent(l) is >= 60, Patience);
-            victim.Kill();
-            log.WriteLine(victim.Output);
-        }
-
-        Assert.False(Directory.Exists(Path.Combine(_root, "never")), "the killed run wrote no results");
-        var resumedOut = Path.Combine(_root, "resumed");
-        await using var resumed = SeasonalProcess.Start("replay", "--resume", runId, "--out", resumedOut, "--storage", "postgres", "--connection", database);
-        var exit = await resumed.WaitForExitAsync(Patience);
-        log.WriteLine(resumed.Output);
-        Assert.True(exit == 0, $"exit {exit}\n{resumed.Output}");
-
-        var resumedLine = ResumedLine().Match(resumed.Output);
-        Assert.True(resumedLine.Success, resumed.Output);
-        var checkpointed = long.Parse(resumedLine.Groups["done"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
-        var total = long.Parse(resumedLine.Groups["total"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
-        Assert.Equal(2 * 2 * 13, total); // 2 policies x 2 batches of 250 SKUs at most x 13 chunks
-        Assert.InRange(checkpointed, (total / 2) + 1, total - 1); // the first policy was done, the second was not
-
-        using var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(reference, "summary.json")));
-        using var actual = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(resumedOut, "summary.json")));
-        Assert.Equal(runId, actual.RootElement.GetProperty("runId").GetString());
-        var expectedPolicies = expected.RootElement.GetProperty("policies").EnumerateArray().ToList();
-        var actualPolicies = actual.RootElement.GetProperty("policies").EnumerateArray().ToList();
-        Assert.Equal(2, actualPolicies.Count);
-        for (var p = 0; p < expectedPolicies.Count; p++)
-        {
-            var metrics = expectedPolicies[p].EnumerateObject().Where(m => m.Name != "seconds").ToList();
-            Assert.True(metrics.Count > 20, "every metric is compared");
-            foreach (var metric in metrics)
-            {
-                Assert.Equal(metric.Value.ToString(), actualPolicies[p].GetProperty(metric.Name).ToString());
-            }
-        }
-
-        Assert.Equal(
-            await File.ReadAllTextAsync(Path.Combine(reference, "per-sku.csv")),
-            await File.ReadAllTextAsync(Path.Combine(resumedOut, "per-sku.csv")));
+        Assert.Equal(2 * 2 * 13, run.Total); // 2 policies x 2 batches of 250 SKUs at most x 13 chunks
+        Assert.InRange(run.Checkpointed, (run.Total / 2) + 1, run.Total - 1); // the first policy was done, the second was not
+        await AssertSameResults(run, policies: 2);
     }
 
     /// <summary>
@@ -128,6 +86,18 @@ public sealed partial class CrashResumeTests(PostgresDatabaseFixture postgres, I
             }
             """);
 
+        var run = await ReplayKilledAndResumed(scenario, database, killAtPercent: 30);
+
+        Assert.InRange(run.Checkpointed, 1, run.Total - 1); // killed part-way: some chunks done, some not
+        await AssertSameResults(run, policies: 1);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="scenario"/> uninterrupted in memory (the reference), then on PostgreSQL killed with
+    /// SIGKILL once its progress reaches <paramref name="killAtPercent"/>, then resumed to the end.
+    /// </summary>
+    private async Task<KilledRun> ReplayKilledAndResumed(string scenario, string database, int killAtPercent)
+    {
         var reference = Path.Combine(_root, "reference");
         var (code, output, error) = await RunInProcess("replay", "--scenario", scenario, "--out", reference);
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
@@ -137,7 +107,7 @@ public sealed partial class CrashResumeTests(PostgresDatabaseFixture postgres, I
         {
             var started = await victim.WaitForLineAsync(l => l.StartsWith("Run id: ", StringComparison.Ordinal), Patience);
             runId = started.Split(' ')[2];
-            await victim.WaitForLineAsync(l => Percent(l) is >= 30, Patience);
+            await victim.WaitForLineAsync(l => Percent(l) >= killAtPercent, Patience);
             victim.Kill();
             log.WriteLine(victim.Output);
         }
@@ -151,22 +121,39 @@ public sealed partial class CrashResumeTests(PostgresDatabaseFixture postgres, I
 
         var resumedLine = ResumedLine().Match(resumed.Output);
         Assert.True(resumedLine.Success, resumed.Output);
-        var checkpointed = long.Parse(resumedLine.Groups["done"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
-        var total = long.Parse(resumedLine.Groups["total"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
-        Assert.InRange(checkpointed, 1, total - 1); // killed part-way: some chunks done, some not
+        return new KilledRun(
+            runId,
+            reference,
+            resumedOut,
+            long.Parse(resumedLine.Groups["done"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture),
+            long.Parse(resumedLine.Groups["total"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The resumed run's summary.json (every metric but the timing) and per-sku.csv equal the reference's.</summary>
+    private static async Task AssertSameResults(KilledRun run, int policies)
+    {
+        using var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(run.Reference, "summary.json")));
+        using var actual = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(run.Resumed, "summary.json")));
+        Assert.Equal(run.RunId, actual.RootElement.GetProperty("runId").GetString());
+        var expectedPolicies = expected.RootElement.GetProperty("policies").EnumerateArray().ToList();
+        var actualPolicies = actual.RootElement.GetProperty("policies").EnumerateArray().ToList();
+        Assert.Equal(policies, actualPolicies.Count);
+        for (var p = 0; p < expectedPolicies.Count; p++)
+        {
+            var metrics = expectedPolicies[p].EnumerateObject().Where(m => m.Name != "seconds").ToList();
+            Assert.True(metrics.Count > 20, "every metric is compared");
+            foreach (var metric in metrics)
+            {
+                Assert.Equal(metric.Value.ToString(), actualPolicies[p].GetProperty(metric.Name).ToString());
+            }
+        }
 
         Assert.Equal(
-            await File.ReadAllTextAsync(Path.Combine(reference, "per-sku.csv")),
-            await File.ReadAllTextAsync(Path.Combine(resumedOut, "per-sku.csv")));
-        using var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(reference, "summary.json")));
-        using var actual = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(resumedOut, "summary.json")));
-        var expectedPolicy = Assert.Single(expected.RootElement.GetProperty("policies").EnumerateArray());
-        var actualPolicy = Assert.Single(actual.RootElement.GetProperty("policies").EnumerateArray());
-        foreach (var metric in expectedPolicy.EnumerateObject().Where(m => m.Name != "seconds"))
-        {
-            Assert.Equal(metric.Value.ToString(), actualPolicy.GetProperty(metric.Name).ToString());
-        }
+            await File.ReadAllTextAsync(Path.Combine(run.Reference, "per-sku.csv")),
+            await File.ReadAllTextAsync(Path.Combine(run.Resumed, "per-sku.csv")));
     }
+
+    private sealed record KilledRun(string RunId, string Reference, string Resumed, long Checkpointed, long Total);
 
     [Fact]
     public async Task Resuming_needs_postgres_and_a_recorded_run()

@@ -405,13 +405,12 @@ public sealed class LstmTrack
         if (day >= 0)
         {
             _writer!.Advance(day + 1);
-            var horizon = model.Horizon;
-            if (_futureOrigin != int.MinValue && day >= _futureOrigin && day < _futureOrigin + horizon)
+            if (RingHolds(day))
             {
                 // the ring of known rows still holds this day's (the next fill replaces it): copy it, not recompute it
                 var width = model.Schema.KnownFeatureCount;
                 _writer.WritePastOnly(day, _row);
-                _future.AsSpan(RingRow(day, horizon) * width, width).CopyTo(_row.AsSpan(_row.Length - width));
+                _future.AsSpan(RingRow(day, model.Horizon) * width, width).CopyTo(_row.AsSpan(_row.Length - width));
             }
             else
             {
@@ -526,11 +525,7 @@ public sealed class LstmTrack
         var horizon = schema.Horizon;
         var writer = _writer!;
         writer.Advance(Math.Max(writer.VisibleEnd, Math.Min(origin, _tracker.Dataset.Days)));
-        var from = origin;
-        if (_futureOrigin != int.MinValue && origin >= _futureOrigin && origin - _futureOrigin < horizon)
-        {
-            from = _futureOrigin + horizon; // the first day the ring does not hold yet
-        }
+        var from = RingHolds(origin) ? _futureOrigin + horizon : origin; // the first day the ring does not hold yet
 
         for (var day = from; day < origin + horizon; day++)
         {
@@ -539,6 +534,9 @@ public sealed class LstmTrack
 
         _futureOrigin = origin;
     }
+
+    /// <summary>Whether the ring of known rows holds <paramref name="day"/>'s: the last fill wrote days _futureOrigin .. + Horizon - 1.</summary>
+    private bool RingHolds(int day) => _futureOrigin != int.MinValue && day >= _futureOrigin && day - _futureOrigin < _tracker.Model.Horizon;
 
     private static int RingRow(int day, int horizon) => ((day % horizon) + horizon) % horizon;
 
@@ -558,90 +556,5 @@ public sealed class LstmTrack
     {
         var slot = SlotIndex(startDay);
         return _start[slot] == startDay ? slot : null;
-    }
-}
-
-/// <summary>
-/// A track's recent forecast errors, oldest first, with the origin of the forecast each came from: a ring of two
-/// small arrays, since every forecast adds one or a few and drops as many from the front, and a replay over
-/// thousands of SKUs finds it cold in the cache each time (a list of pairs took twice the cache lines).
-/// </summary>
-internal sealed class ErrorRecord
-{
-    private double[] _values = new double[32];
-    private int[] _origins = new int[32];
-    private int _head;
-
-    public int Count { get; private set; }
-
-    public void Clear()
-    {
-        _head = 0;
-        Count = 0;
-    }
-
-    /// <summary>Adds an error; origins must not decrease.</summary>
-    public void Add(int origin, double error)
-    {
-        if (Count == _values.Length)
-        {
-            Grow();
-        }
-
-        var at = (_head + Count) & (_values.Length - 1);
-        _values[at] = error;
-        _origins[at] = origin;
-        Count++;
-    }
-
-    /// <summary>Drops the errors of origins before <paramref name="oldest"/>.</summary>
-    public void DropBefore(int oldest)
-    {
-        while (Count > 0 && _origins[_head] < oldest)
-        {
-            _head = (_head + 1) & (_values.Length - 1);
-            Count--;
-        }
-    }
-
-    /// <summary>The sample standard deviation (n - 1) of the errors, summed oldest first; needs two or more.</summary>
-    public double StandardDeviation()
-    {
-        if (Count < 2)
-        {
-            throw new InvalidOperationException($"A standard deviation needs two errors or more, the record holds {Count}.");
-        }
-
-        var mask = _values.Length - 1;
-        double sum = 0;
-        for (var k = 0; k < Count; k++)
-        {
-            sum += _values[(_head + k) & mask];
-        }
-
-        var average = sum / Count;
-        double squares = 0;
-        for (var k = 0; k < Count; k++)
-        {
-            var e = _values[(_head + k) & mask] - average;
-            squares += e * e;
-        }
-
-        return Math.Sqrt(squares / (Count - 1));
-    }
-
-    private void Grow()
-    {
-        var values = new double[_values.Length * 2];
-        var origins = new int[_values.Length * 2];
-        for (var k = 0; k < Count; k++)
-        {
-            values[k] = _values[(_head + k) & (_values.Length - 1)];
-            origins[k] = _origins[(_head + k) & (_values.Length - 1)];
-        }
-
-        _values = values;
-        _origins = origins;
-        _head = 0;
     }
 }

@@ -185,21 +185,11 @@ public sealed class LstmModel : IDisposable
             Check(windows[i], i);
         }
 
-        _lifetime.EnterReadLock();
-        try
+        using var inference = Enter(precision);
+        for (var start = 0; start < windows.Count; start += ChunkSize)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var network = precision == InferencePrecision.BFloat16 ? BFloat16Network() : _network;
-            using var noGrad = torch.no_grad();
-            for (var start = 0; start < windows.Count; start += ChunkSize)
-            {
-                var count = Math.Min(ChunkSize, windows.Count - start);
-                PredictChunk(network, precision, windows, start, count, results);
-            }
-        }
-        finally
-        {
-            _lifetime.ExitReadLock();
+            var count = Math.Min(ChunkSize, windows.Count - start);
+            PredictChunk(inference.Network, precision, windows, start, count, results);
         }
 
         return results;
@@ -265,22 +255,12 @@ public sealed class LstmModel : IDisposable
             }
         }
 
-        _lifetime.EnterReadLock();
-        try
+        using var inference = Enter(precision);
+        for (var start = 0; start < order.Length; start += StepChunkSize)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var network = precision == InferencePrecision.BFloat16 ? BFloat16Network() : _network;
-            using var noGrad = torch.no_grad();
-            for (var start = 0; start < order.Length; start += StepChunkSize)
-            {
-                var count = Math.Min(StepChunkSize, order.Length - start);
-                var withFuture = Math.Clamp(forecasting - start, 0, count);
-                StepChunk(network, precision, steps, order, start, count, withFuture, forecastDays);
-            }
-        }
-        finally
-        {
-            _lifetime.ExitReadLock();
+            var count = Math.Min(StepChunkSize, order.Length - start);
+            var withFuture = Math.Clamp(forecasting - start, 0, count);
+            StepChunk(inference.Network, precision, steps, order, start, count, withFuture, forecastDays);
         }
     }
 
@@ -354,6 +334,34 @@ public sealed class LstmModel : IDisposable
     /// <summary>The raw network (scaled units), for training and tests.</summary>
     internal QuantileLstm Network => _network;
 
+    /// <summary>Takes the read lock (the model cannot be disposed meanwhile) and no-grad mode for one inference call, with the network of <paramref name="precision"/>.</summary>
+    private InferenceScope Enter(InferencePrecision precision)
+    {
+        _lifetime.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var network = precision == InferencePrecision.BFloat16 ? BFloat16Network() : _network;
+            return new InferenceScope(this, network, torch.no_grad());
+        }
+        catch
+        {
+            _lifetime.ExitReadLock();
+            throw;
+        }
+    }
+
+    private readonly ref struct InferenceScope(LstmModel model, QuantileLstm network, IDisposable noGrad)
+    {
+        public QuantileLstm Network { get; } = network;
+
+        public void Dispose()
+        {
+            noGrad.Dispose();
+            model._lifetime.ExitReadLock();
+        }
+    }
+
     private QuantileLstm BFloat16Network()
     {
         lock (_bfloat16Gate)
@@ -391,9 +399,7 @@ public sealed class LstmModel : IDisposable
         var layers = architecture.Layers;
         var hiddenSize = architecture.HiddenSize;
 
-        // inputs are written in the network's number format (bfloat16 rounded here as libtorch rounds it), so no
-        // float32 copy of them is made and converted
-        var type = precision == InferencePrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
+        var type = TensorType(precision);
         var hiddenTensor = torch.empty([layers, rowCount, hiddenSize], type);
         var cellTensor = torch.empty([layers, rowCount, hiddenSize], type);
         var rowTensor = torch.empty([rowCount, width], type);
@@ -482,6 +488,13 @@ public sealed class LstmModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// The number format of the network's inputs: they are written in it directly (bfloat16 rounded as libtorch
+    /// rounds it, see <see cref="Staging"/>), so no float32 copy of them is made and converted.
+    /// </summary>
+    private static ScalarType TensorType(InferencePrecision precision) =>
+        precision == InferencePrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
+
     /// <summary>A tensor's storage as float32 or bfloat16 values, read and written as float32.</summary>
     private readonly ref struct Staging
     {
@@ -546,32 +559,30 @@ public sealed class LstmModel : IDisposable
     {
         var length = OutputLength;
         using var scope = torch.NewDisposeScope();
-        var pastTensor = torch.empty([count, Window, Schema.PastFeatureCount]);
-        var futureTensor = torch.empty([count, Horizon, Schema.KnownFeatureCount]);
+        var type = TensorType(precision);
+        var pastTensor = torch.empty([count, Window, Schema.PastFeatureCount], type);
+        var futureTensor = torch.empty([count, Horizon, Schema.KnownFeatureCount], type);
         var categoryTensor = torch.empty([count], ScalarType.Int64);
         var regionTensor = torch.empty([count], ScalarType.Int64);
 
         // Tensor.bytes of a contiguous CPU tensor is a view of its storage: the windows go straight in.
-        var past = MemoryMarshal.Cast<byte, float>(pastTensor.bytes);
-        var future = MemoryMarshal.Cast<byte, float>(futureTensor.bytes);
+        var past = new Staging(pastTensor);
+        var future = new Staging(futureTensor);
         var categories = MemoryMarshal.Cast<byte, long>(categoryTensor.bytes);
         var regions = MemoryMarshal.Cast<byte, long>(regionTensor.bytes);
         for (var i = 0; i < count; i++)
         {
             var w = windows[start + i];
-            w.Past.CopyTo(past.Slice(i * _pastLength, _pastLength));
-            w.Future.CopyTo(future.Slice(i * _futureLength, _futureLength));
+            past.Write(w.Past, i * _pastLength);
+            future.Write(w.Future, i * _futureLength);
             categories[i] = w.Category;
             regions[i] = w.Region;
         }
 
         var reference = network.ReferenceHead;
-        var (pastInput, futureInput) = precision == InferencePrecision.BFloat16
-            ? (pastTensor.to(ScalarType.BFloat16), futureTensor.to(ScalarType.BFloat16))
-            : (pastTensor, futureTensor);
         var y = reference
-            ? network.call(pastInput, futureInput, categoryTensor, regionTensor)
-            : network.Increments(pastInput, futureInput, categoryTensor, regionTensor);
+            ? network.call(pastTensor, futureTensor, categoryTensor, regionTensor)
+            : network.Increments(pastTensor, futureTensor, categoryTensor, regionTensor);
         y = y.to(ScalarType.Float32).contiguous();
         var output = MemoryMarshal.Cast<byte, float>(y.bytes);
         var architecture = Metadata.Architecture;

@@ -93,12 +93,17 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
 
     public override Tensor forward(Tensor past, Tensor future, Tensor category, Tensor region)
     {
-        var n = past.shape[0];
-        var steps = past.shape[1];
+        var (last, statics) = Encode(past, category, region);
+        return TrainingHead(last, future, statics);
+    }
+
+    /// <summary>The encoder over the window from a zero state: the top layer's last hidden state, and the SKUs' static embeddings.</summary>
+    private (Tensor Last, Tensor Statics) Encode(Tensor past, Tensor category, Tensor region)
+    {
         var statics = Statics(category, region);
-        var perStep = statics.unsqueeze(1).expand(n, steps, statics.shape[1]);
+        var perStep = statics.unsqueeze(1).expand(past.shape[0], past.shape[1], statics.shape[1]);
         var (_, hidden, _) = _encoder.call(cat([past, perStep], 2), null);
-        return TrainingHead(hidden.select(0, hidden.shape[0] - 1), future, statics);
+        return (hidden.select(0, hidden.shape[0] - 1), statics);
     }
 
     /// <summary>
@@ -139,12 +144,8 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
     /// </summary>
     public Tensor Increments(Tensor past, Tensor future, Tensor category, Tensor region)
     {
-        var n = past.shape[0];
-        var steps = past.shape[1];
-        var statics = Statics(category, region);
-        var perStep = statics.unsqueeze(1).expand(n, steps, statics.shape[1]);
-        var (_, hidden, _) = _encoder.call(cat([past, perStep], 2), null);
-        return IncrementsHead(hidden.select(0, hidden.shape[0] - 1), future, statics, _horizon);
+        var (last, statics) = Encode(past, category, region);
+        return IncrementsHead(last, future, statics, _horizon);
     }
 
     /// <summary>Makes <see cref="LstmModel.Predict"/> run <see cref="forward"/> (the training form of the head) instead of the increments; for the test that compares the two forms.</summary>
