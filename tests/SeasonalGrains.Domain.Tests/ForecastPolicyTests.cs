@@ -252,9 +252,9 @@ public sealed class ForecastPolicyTests
     [Fact]
     public void The_forecast_policies_have_unique_names_and_stay_out_of_the_classical_catalog()
     {
-        Assert.Equal(["forecast-order-up-to", "forecast-safety-stock", "season-aware"], ForecastPolicyCatalog.Factories.Select(f => f.Name).ToArray());
+        Assert.Equal(["forecast-order-up-to", "forecast-lookahead", "forecast-sS", "forecast-safety-stock", "season-aware"], ForecastPolicyCatalog.Factories.Select(f => f.Name).ToArray());
         Assert.All(ForecastPolicyCatalog.Factories, f => Assert.False(PolicyCatalog.Classical.Contains(f.Name)));
-        Assert.Equal(8, ForecastPolicyCatalog.All.Names.Count());
+        Assert.Equal(10, ForecastPolicyCatalog.All.Names.Count());
         Assert.True(ForecastPolicyCatalog.NeedsOutlook("season-aware"));
         Assert.False(ForecastPolicyCatalog.NeedsOutlook("base-stock"));
     }

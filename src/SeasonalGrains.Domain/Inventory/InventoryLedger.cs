@@ -140,6 +140,7 @@ public sealed class InventoryLedger
                 DaysToNextHoliday = input.DaysToNextHoliday,
                 Outlook = input.Outlook,
                 DaysToSeasonEnd = input.DaysToSeasonEnd,
+                Pipeline = new PipelineView(_pipeline, _day),
             };
             ordered = _terms.RoundOrder(policy.Order(in context));
             if (ordered > 0)

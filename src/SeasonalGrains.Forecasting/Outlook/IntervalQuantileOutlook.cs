@@ -82,6 +82,40 @@ public abstract class IntervalQuantileOutlook : IForecastErrorOutlook
         return paths.Quantile(level, offset, days);
     }
 
+    /// <summary>
+    /// The quantiles of total demand over days 0..n-1 for n = 1..<paramref name="days"/> at each level, read from the
+    /// sums' curves with one normal score per level (the same numbers as <see cref="Quantile"/>).
+    /// </summary>
+    public void CumulativeQuantiles(ReadOnlySpan<double> levels, int days, Span<double> destination)
+    {
+        CheckRange(0, days);
+        if (destination.Length < levels.Length * days)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} values; {levels.Length} levels x {days} days need {levels.Length * days}.", nameof(destination));
+        }
+
+        for (var j = 0; j < levels.Length; j++)
+        {
+            var level = levels[j];
+            var row = destination.Slice(j * days, days);
+            if (level > 0 && level < 1)
+            {
+                var z = Normal.InverseCdf(level);
+                for (var n = 0; n < days; n++)
+                {
+                    row[n] = SumAtScore(n, z);
+                }
+            }
+            else
+            {
+                for (var n = 0; n < days; n++)
+                {
+                    row[n] = Quantile(level, 0, n + 1);
+                }
+            }
+        }
+    }
+
     /// <summary>The mean of horizon day <paramref name="h"/>.</summary>
     protected abstract double DayMean(int h);
 

@@ -170,7 +170,7 @@ public sealed class ReplayForecastSources : IDisposable
                             "The 'oracle' forecaster needs the true demand distribution: a generated dataset folder with truth.csv."),
                         dataset,
                         options.Outlook),
-                    ForecasterCatalog.Lstm => new ForecastOutlookProvider(LoadLstm(options, owned), dataset, options.Outlook),
+                    ForecasterCatalog.Lstm => LstmProvider(LoadLstm(options, owned), dataset, options.Outlook),
                     _ when ForecasterCatalog.IsBaseline(name) => new ForecastOutlookProvider(BaselineForecasters.Create(name), dataset, options.Outlook),
                     _ => throw new ArgumentException($"Unknown forecaster '{name}' (known: {string.Join(", ", ForecasterCatalog.Names)}).", nameof(sources)),
                 };
@@ -239,6 +239,9 @@ public sealed class ReplayForecastSources : IDisposable
             provider.MeasuredErrorStandardDeviation(skuIndex, key.Origin);
         }));
 
+    private static ForecastOutlookProvider LstmProvider(LstmForecaster forecaster, Dataset dataset, OutlookOptions outlook) =>
+        new(forecaster, dataset, outlook with { Horizon = OutlookDays(dataset, outlook, forecaster.Model) });
+
     private static LstmForecaster LoadLstm(ForecastSourceOptions options, List<IDisposable> owned) => new(LoadModel(options, owned));
 
     private static LstmModel LoadModel(ForecastSourceOptions options, List<IDisposable> owned)
@@ -258,15 +261,19 @@ public sealed class ReplayForecastSources : IDisposable
         return model;
     }
 
-    /// <summary>Days a stateful forecast covers: the outlook's horizon (longest lead time + R by default), at most the model's.</summary>
+    /// <summary>
+    /// Days an LSTM forecast covers: the outlook's horizon (longest lead time + R by default), cut to the model's
+    /// horizon where a policy asks for more than it needs (it extends its paths beyond); the protection interval
+    /// itself must fit.
+    /// </summary>
     private static int OutlookDays(Dataset dataset, OutlookOptions outlook, LstmModel model)
     {
-        var days = outlook.Horizon ?? (dataset.Skus.Select(s => s.LeadTimeDays).DefaultIfEmpty(0).Max() + outlook.ReviewPeriodDays);
-        if (days > model.Horizon)
+        var protection = dataset.Skus.Select(s => s.LeadTimeDays).DefaultIfEmpty(0).Max() + outlook.ReviewPeriodDays;
+        if (protection > model.Horizon)
         {
-            throw new InvalidOperationException($"The outlooks need {days} days (lead time + review period), but the LSTM forecasts {model.Horizon}.");
+            throw new InvalidOperationException($"The outlooks need {protection} days (lead time + review period), but the LSTM forecasts {model.Horizon}.");
         }
 
-        return days;
+        return Math.Min(outlook.Horizon ?? protection, model.Horizon);
     }
 }

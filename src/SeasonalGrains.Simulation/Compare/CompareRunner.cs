@@ -300,7 +300,7 @@ public static class CompareRunner
     public static ReplayForecastSources CreateSources(PreparedComparison prepared, IEnumerable<string> names)
     {
         ArgumentNullException.ThrowIfNull(prepared);
-        return ScenarioForecasts.Create(prepared.Scenario, prepared.Dataset, prepared.Window, names);
+        return ScenarioForecasts.Create(prepared.Scenario, prepared.Dataset, prepared.Window, names, prepared.Variants.Select(v => v.Name));
     }
 
     /// <summary>The comparison of replayed variants (all on the same SKUs, in the same order).</summary>

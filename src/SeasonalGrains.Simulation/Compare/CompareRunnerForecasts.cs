@@ -1,4 +1,5 @@
 using SeasonalGrains.Data;
+using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
@@ -15,16 +16,23 @@ namespace SeasonalGrains.Simulation.Compare;
 /// </summary>
 public static class ScenarioForecasts
 {
-    /// <summary>Sources for <paramref name="names"/> (forecaster names); problems come back as <see cref="ScenarioException"/> under <c>forecasters</c>.</summary>
-    public static ReplayForecastSources Create(Scenario scenario, Dataset dataset, ReplayWindow window, IEnumerable<string> names)
+    /// <summary>
+    /// Sources for <paramref name="names"/> (forecaster names), forecasting as far ahead as the run's
+    /// <paramref name="policies"/> (catalog names) read; problems come back as <see cref="ScenarioException"/> under <c>forecasters</c>.
+    /// </summary>
+    public static ReplayForecastSources Create(Scenario scenario, Dataset dataset, ReplayWindow window, IEnumerable<string> names, IEnumerable<string> policies)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(policies);
         var defaults = new OutlookOptions();
+        var lead = dataset.Skus.Select(s => s.LeadTimeDays).DefaultIfEmpty(0).Max();
+        var days = ForecastPolicyCatalog.OutlookDays(policies, lead, scenario.ReviewPeriodDays);
         var outlook = new OutlookOptions
         {
             ReviewPeriodDays = scenario.ReviewPeriodDays,
+            Horizon = days > lead + scenario.ReviewPeriodDays ? days : null,
             Seed = scenario.Outlook.Seed,
             Sampling = new SamplePathSettings(scenario.Outlook.Paths, scenario.Outlook.Correlation),
             Record = false,
@@ -71,7 +79,8 @@ public static class ScenarioForecasts
             return null;
         }
 
-        var sources = Create(prepared.Scenario, prepared.Dataset, prepared.Window, names);
+        var policies = prepared.Input.Policies.SelectMany(p => p.Setups).Select(s => s.Policy.Name).Distinct(StringComparer.Ordinal);
+        var sources = Create(prepared.Scenario, prepared.Dataset, prepared.Window, names, policies);
         try
         {
             return new Registration(service.Register(runId, sources), sources);

@@ -87,6 +87,20 @@ public sealed record ReplayBenchResult(long SkuDays, TimeSpan Bare, TimeSpan Gra
 /// </summary>
 public static class ReplayBenchmark
 {
+    /// <summary>The days the bench's policy reads its outlooks ahead (null: the protection interval).</summary>
+    private static int? BenchOutlookDays(ReplayInput input, Dataset? dataset)
+    {
+        if (dataset is null || input.Policies.Count == 0 || input.Policies[0].Setups.Length == 0)
+        {
+            return null;
+        }
+
+        var lead = dataset.Skus.Select(s => s.LeadTimeDays).DefaultIfEmpty(0).Max();
+        var review = input.Policies[0].Setups[0].ReviewPeriodDays;
+        var days = ForecastPolicyCatalog.OutlookDays([input.Policies[0].Setups[0].Policy.Name], lead, review);
+        return days > lead + review ? days : null;
+    }
+
     /// <summary>The bench's input: a generated dataset with <see cref="ReplayBenchOptions.HistoryDays"/> of history and the window after it.</summary>
     public static ReplayInput BuildInput(ReplayBenchOptions options, IProgress<double>? progress = null) => BuildInputAndDataset(options, progress).Input;
 
@@ -139,7 +153,7 @@ public static class ReplayBenchmark
             {
                 Model = options.Model ?? owned,
                 Lstm = options.Lstm,
-                Outlook = new OutlookOptions { Record = false, RetainOrigins = options.Days + 64 },
+                Outlook = new OutlookOptions { Record = false, RetainOrigins = options.Days + 64, Horizon = BenchOutlookDays(input, dataset) },
             };
 
             // every run (warm-up and timed, bare and grains) gets its own sources: none reuses another's forecasts
