@@ -35,7 +35,7 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
     /// <summary>The longest cover an order is scored for, in days, unless given.</summary>
     public const int DefaultMaxCoverDays = 56;
 
-    private const int BisectionSteps = 60;
+    private const int BisectionSteps = 40;
 
     [ThreadStatic]
     private static double[]? t_paths;
@@ -110,14 +110,79 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
             return new LookaheadDecision(0, 0, double.PositiveInfinity, 0);
         }
 
-        // the days governed by each cover, cut at the season end
-        var longest = Math.Min((long)lead + _covers[^1], seasonDays);
-        var days = (int)longest;
-        var levels = LookaheadPaths.Levels;
-        var m = levels.Length;
-        var paths = Rent(ref t_paths, m * (days + 1));
-        LookaheadPaths.Build(outlook, days, paths);
+        // not ordering governs the next review period only (the next order can arrive at L + R)
+        var skipDays = (int)Math.Min(review, seasonDays - lead);
+        var skip = Prepare(context, outlook, lead + skipDays);
+        var skipRate = skip.Cost(0, skipDays, lead + skipDays >= seasonDays) / skipDays;
+
+        // an order costs at least its fixed cost spread over the longest cover: below that, waiting is cheaper for sure
+        var longest = (int)Math.Min(_covers[^1], seasonDays - lead);
+        if (skipRate <= _fixed / longest)
+        {
+            return new LookaheadDecision(0, skipRate, _fixed / longest, 0);
+        }
+
+        var window = Prepare(context, outlook, lead + longest);
+        var bestRate = double.PositiveInfinity;
+        double bestQuantity = 0;
+        var bestDays = 0;
+        var worse = 0;
+        foreach (var cover in _covers)
+        {
+            var governed = (int)Math.Min(cover, seasonDays - lead);
+            var atEnd = lead + governed >= seasonDays;
+            var raw = window.Minimise(governed, atEnd);
+            var coverRate = double.PositiveInfinity;
+            if (raw > 0)
+            {
+                var up = _terms.RoundOrder(raw);
+                coverRate = Consider(window, up, governed, atEnd, ref bestRate, ref bestQuantity, ref bestDays);
+                var down = RoundDown(raw);
+                if (down > 0 && down < up)
+                {
+                    coverRate = Math.Min(coverRate, Consider(window, down, governed, atEnd, ref bestRate, ref bestQuantity, ref bestDays));
+                }
+            }
+
+            // the cost per day of a cover falls and then rises with its length: stop two covers after it rises
+            worse = coverRate > bestRate ? worse + 1 : 0;
+            if (governed < cover || worse >= 2)
+            {
+                break; // longer covers are cut at the same season end, or cost more per day
+            }
+        }
+
+        return bestQuantity > 0 && skipRate > bestRate
+            ? new LookaheadDecision(bestQuantity, skipRate, bestRate, bestDays)
+            : new LookaheadDecision(0, skipRate, bestRate, bestDays);
+    }
+
+    private double Consider(in Window window, double q, int governed, bool atEnd, ref double bestRate, ref double bestQuantity, ref int bestDays)
+    {
+        var rate = (_fixed + window.Cost(q, governed, atEnd)) / governed;
+        if (rate < bestRate)
+        {
+            (bestRate, bestQuantity, bestDays) = (rate, q, governed);
+        }
+
+        return rate;
+    }
+
+    /// <summary>The case-pack multiple at or below a raw order, if it meets the MOQ (else 0).</summary>
+    private double RoundDown(double raw)
+    {
+        var down = _terms.CasePack > 1 ? Math.Floor((raw / _terms.CasePack) + 1e-9) * _terms.CasePack : raw;
+        return down >= _terms.Moq ? down : 0;
+    }
+
+    /// <summary>The paths over days 0..<paramref name="days"/> - 1, each path's stock when an order would arrive, and the demand since then.</summary>
+    private Window Prepare(in ReviewContext context, IDemandOutlook outlook, int days)
+    {
+        var lead = context.LeadTimeDays;
+        var m = LookaheadPaths.Levels.Length;
         var width = days + 1;
+        var paths = Rent(ref t_paths, m * width);
+        LookaheadPaths.Build(outlook, days, paths);
 
         // stock at the start of day L on each path, before an order placed today arrives
         var start = Rent(ref t_start, m);
@@ -126,14 +191,15 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
             start[j] = StartingStock(context, paths.AsSpan(j * width, width), lead);
         }
 
-        // prefix sums of demand since day L over the longest window, per path: row j holds D_j(L..t) for t = L..days-1
+        // per path: demand since day L through each day, then its prefix sums
         var span = days - lead;
-        var prefix = Rent(ref t_prefix, m * ((2 * span) + 1));
+        var stride = (2 * span) + 1;
+        var prefix = Rent(ref t_prefix, m * stride);
         for (var j = 0; j < m; j++)
         {
             var row = paths.AsSpan(j * width, width);
-            var cum = prefix.AsSpan(j * ((2 * span) + 1), span);
-            var sums = prefix.AsSpan((j * ((2 * span) + 1)) + span, span + 1);
+            var cum = prefix.AsSpan(j * stride, span);
+            var sums = prefix.AsSpan((j * stride) + span, span + 1);
             sums[0] = 0;
             for (var t = 0; t < span; t++)
             {
@@ -142,61 +208,7 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
             }
         }
 
-        var window = new Window(this, prefix, start, span);
-
-        // not ordering: the next review period only
-        var skipDays = (int)Math.Min(review, seasonDays - lead);
-        var skipCost = window.Cost(0, skipDays, lead + skipDays >= seasonDays);
-        var skipRate = skipCost / skipDays;
-
-        var bestRate = double.PositiveInfinity;
-        double bestQuantity = 0;
-        var bestDays = 0;
-        foreach (var cover in _covers)
-        {
-            var governed = (int)Math.Min(cover, seasonDays - lead);
-            var atEnd = lead + governed >= seasonDays;
-            var raw = window.Minimise(governed, atEnd);
-            foreach (var q in Candidates(raw))
-            {
-                var rate = (_fixed + window.Cost(q, governed, atEnd)) / governed;
-                if (rate < bestRate)
-                {
-                    (bestRate, bestQuantity, bestDays) = (rate, q, governed);
-                }
-            }
-
-            if (governed < cover)
-            {
-                break; // longer covers are cut at the same season end
-            }
-        }
-
-        if (!(bestQuantity > 0) || skipRate <= bestRate)
-        {
-            return new LookaheadDecision(0, skipRate, bestRate, bestDays);
-        }
-
-        return new LookaheadDecision(bestQuantity, skipRate, bestRate, bestDays);
-    }
-
-    /// <summary>The order sizes a raw optimum can be placed as: the MOQ/case-pack multiples just below and above it.</summary>
-    private IEnumerable<double> Candidates(double raw)
-    {
-        if (!(raw > 0))
-        {
-            yield break;
-        }
-
-        var up = _terms.RoundOrder(raw);
-        var pack = _terms.CasePack > 1 ? _terms.CasePack : 0;
-        var down = pack > 0 ? Math.Floor((raw / pack) + 1e-9) * pack : raw;
-        if (down > 0 && down >= _terms.Moq && down < up)
-        {
-            yield return down;
-        }
-
-        yield return up;
+        return new Window(this, prefix, start, span);
     }
 
     /// <summary>On hand at the start of day L (lost sales) or net stock (backorders) on one path, before today's order.</summary>
@@ -287,7 +299,7 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
 
             high = Math.Max(high, 1) * 1.0001;
             double low = 0;
-            for (var i = 0; i < BisectionSteps && high - low > 1e-12 * Math.Max(1, high); i++)
+            for (var i = 0; i < BisectionSteps && high - low > 1e-4 * Math.Max(1, high); i++)
             {
                 var mid = 0.5 * (low + high);
                 if (Slope(mid, days, atEnd) >= 0)
@@ -300,27 +312,36 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
                 }
             }
 
-            return Snap(high, days);
+            return Kink(low, high, days, atEnd);
         }
 
         /// <summary>
-        /// The minimum of a piecewise-linear cost lies on a kink: the order at which some path's stock meets its demand
-        /// on some day. Returns the kink nearest <paramref name="q"/> when it is within bisection noise of it.
+        /// The minimum of a piecewise-linear cost lies on a kink (an order at which some path's stock meets its demand on
+        /// some day); between <paramref name="low"/> (slope &lt; 0) and <paramref name="high"/> (slope &gt;= 0), the kink
+        /// (or <paramref name="high"/>) with the lowest cost.
         /// </summary>
-        private double Snap(double q, int days)
+        private double Kink(double low, double high, int days, bool atEnd)
         {
-            var best = q;
-            var distance = 1e-6 * Math.Max(1, q);
+            var best = high;
+            var bestCost = Cost(high, days, atEnd);
             for (var j = 0; j < start.Length; j++)
             {
-                var y = start[j] + q;
-                var t = Below(j, y, days);
-                for (var k = Math.Max(0, t - 1); k <= Math.Min(days - 1, t); k++)
+                // kinks of path j in (low, high]: days whose demand since L lies in (start + low, start + high]
+                for (var t = Below(j, start[j] + low, days); t < days; t++)
                 {
-                    var kink = Demand(j, k) - start[j];
-                    if (Math.Abs(kink - q) < distance)
+                    var kink = Demand(j, t) - start[j];
+                    if (kink > high)
                     {
-                        (best, distance) = (kink, Math.Abs(kink - q));
+                        break;
+                    }
+
+                    if (kink > low && kink != best)
+                    {
+                        var cost = Cost(kink, days, atEnd);
+                        if (cost < bestCost)
+                        {
+                            (best, bestCost) = (kink, cost);
+                        }
                     }
                 }
             }
