@@ -122,11 +122,14 @@ public sealed class ForecastRecordingTests
     [InlineData("sS", "sS", null, false)]
     [InlineData("sS-tuned", "sS", null, true)]
     [InlineData("rule-tuned", "rule", null, true)]
+    [InlineData("forecast-lookahead-tuned:lstm", "forecast-lookahead", "lstm", true)]
+    [InlineData("forecast-sS-tuned:ets", "forecast-sS", "ets", true)]
     public void A_policy_name_splits_into_policy_forecaster_and_tuning(string text, string policy, string? forecaster, bool tuned)
     {
         var name = PolicyName.Parse(text, ForecastPolicyCatalog.All);
 
         Assert.Equal(new PolicyName(policy, forecaster, tuned), name);
+        Assert.Equal(text.Replace("perfect-foresight", "oracle", StringComparison.Ordinal), name.ToString());
     }
 
     [Theory]
@@ -134,6 +137,8 @@ public sealed class ForecastRecordingTests
     [InlineData("forecast-order-up-to", "name the forecaster, as in 'forecast-order-up-to:ets'")]
     [InlineData("sS:ets", "policy 'sS' does not use a forecast")]
     [InlineData("RS-tuned", "'RS' cannot be tuned")]
+    [InlineData("season-aware-tuned:ets", "'season-aware' cannot be tuned")]
+    [InlineData("forecast-lookahead-tuned", "name the forecaster")]
     [InlineData("magic", "unknown policy 'magic'")]
     public void A_bad_policy_name_says_what_is_wrong(string text, string reason)
     {

@@ -60,7 +60,8 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
     /// <param name="reviewPeriodDays">R.</param>
     /// <param name="shortageMultiplier">Scales the shortage cost the rule weighs (1 = the costs as given); tuning adjusts it.</param>
     /// <param name="maxCoverDays">The longest cover scored, in days (at least one review period is always scored).</param>
-    public ForecastLookaheadPolicy(SkuTerms terms, CostRates costs, Fulfilment fulfilment, int reviewPeriodDays, double shortageMultiplier = 1, int maxCoverDays = DefaultMaxCoverDays)
+    /// <param name="spread">Scales each path's distance from the median path (1 = the forecast as it is); tuning adjusts it.</param>
+    public ForecastLookaheadPolicy(SkuTerms terms, CostRates costs, Fulfilment fulfilment, int reviewPeriodDays, double shortageMultiplier = 1, int maxCoverDays = DefaultMaxCoverDays, double spread = 1)
     {
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(costs);
@@ -68,6 +69,11 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
         if (!(shortageMultiplier > 0 && double.IsFinite(shortageMultiplier)))
         {
             throw new ArgumentOutOfRangeException(nameof(shortageMultiplier), shortageMultiplier, $"Policy '{PolicyName}' needs a finite shortageMultiplier > 0.");
+        }
+
+        if (!(spread > 0 && double.IsFinite(spread)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(spread), spread, $"Policy '{PolicyName}' needs a finite spread > 0.");
         }
 
         if (maxCoverDays is < 1 or > 3660)
@@ -83,6 +89,7 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
         _fixed = costs.FixedPerOrder;
         _leftoverAtEnd = Math.Max(0, purchase - terms.SalvageValue);
         ShortageMultiplier = shortageMultiplier;
+        Spread = spread;
         MaxCoverDays = maxCoverDays;
         ReviewPeriodDays = reviewPeriodDays;
         _covers = Covers(reviewPeriodDays, maxCoverDays);
@@ -91,6 +98,8 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
     public string Name => PolicyName;
 
     public double ShortageMultiplier { get; }
+
+    public double Spread { get; }
 
     public int MaxCoverDays { get; }
 
@@ -182,7 +191,7 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
         var m = LookaheadPaths.Levels.Length;
         var width = days + 1;
         var paths = Rent(ref t_paths, m * width);
-        LookaheadPaths.Build(outlook, days, paths);
+        LookaheadPaths.Build(outlook, days, paths, Spread);
 
         // stock at the start of day L on each path, before an order placed today arrives
         var start = Rent(ref t_start, m);
@@ -463,7 +472,7 @@ public static class LookaheadPaths
     /// outlook's quantile of total demand over the first n days at level j for n = 1..days, made non-decreasing in n;
     /// beyond the outlook's horizon H, mean(H) n / H + (path(H) - mean(H)) sqrt(n / H).
     /// </summary>
-    public static void Build(IDemandOutlook outlook, int days, Span<double> destination)
+    public static void Build(IDemandOutlook outlook, int days, Span<double> destination, double spread = 1)
     {
         ArgumentNullException.ThrowIfNull(outlook);
         var m = Levels.Length;
@@ -496,6 +505,34 @@ public static class LookaheadPaths
                 }
             }
         }
+
+        if (spread != 1)
+        {
+            Widen(destination, m, width, spread);
+        }
+    }
+
+    /// <summary>The index of the median path (level 0.5).</summary>
+    public static int MedianPath { get; } = Array.IndexOf(Levels, 0.5);
+
+    /// <summary>Moves every path's cumulative demand s times as far from the median path's, kept >= 0 and non-decreasing.</summary>
+    private static void Widen(Span<double> paths, int m, int width, double spread)
+    {
+        Span<double> median = width <= 1024 ? stackalloc double[width] : new double[width];
+        paths.Slice(MedianPath * width, width).CopyTo(median);
+        for (var j = 0; j < m; j++)
+        {
+            if (j == MedianPath)
+            {
+                continue;
+            }
+
+            var row = paths.Slice(j * width, width);
+            for (var n = 1; n < width; n++)
+            {
+                row[n] = Math.Max(row[n - 1], Math.Max(0, median[n] + (spread * (row[n] - median[n]))));
+            }
+        }
     }
 }
 
@@ -516,12 +553,12 @@ public sealed class ForecastLookaheadPolicyFactory : IReorderPolicyFactory, IOut
     public string Description =>
         "Orders when the expected cost per day of the next review period without an order exceeds the best expected cost per day " +
         "of an order cycle (fixed cost, holding, shortage, leftover at the season end), from the forecast's quantile paths; the order " +
-        $"minimises that cycle's cost. shortageMultiplier (default 1) scales the shortage cost; maxCoverDays (default {ForecastLookaheadPolicy.DefaultMaxCoverDays}) the longest cycle.";
+        $"minimises that cycle's cost. shortageMultiplier (default 1) scales the shortage cost; spread (default 1) each path's distance from the median; maxCoverDays (default {ForecastLookaheadPolicy.DefaultMaxCoverDays}) the longest cycle.";
 
     public IReorderPolicy Create(PolicyInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        inputs.RejectUnknown(Name, "shortageMultiplier", "maxCoverDays");
+        inputs.RejectUnknown(Name, "shortageMultiplier", "spread", "maxCoverDays");
         var cover = inputs.Parameter("maxCoverDays") ?? ForecastLookaheadPolicy.DefaultMaxCoverDays;
         if (cover != Math.Floor(cover) || cover is < 1 or > 3660)
         {
@@ -534,7 +571,13 @@ public sealed class ForecastLookaheadPolicyFactory : IReorderPolicyFactory, IOut
             throw new ArgumentException($"Policy '{Name}' needs shortageMultiplier > 0 (got {multiplier}).");
         }
 
-        return new ForecastLookaheadPolicy(inputs.Terms, inputs.Costs, inputs.Fulfilment, inputs.ReviewPeriodDays, multiplier, (int)cover);
+        var spread = inputs.Parameter("spread") ?? 1;
+        if (!(spread > 0 && double.IsFinite(spread)))
+        {
+            throw new ArgumentException($"Policy '{Name}' needs spread > 0 (got {spread}).");
+        }
+
+        return new ForecastLookaheadPolicy(inputs.Terms, inputs.Costs, inputs.Fulfilment, inputs.ReviewPeriodDays, multiplier, (int)cover, spread);
     }
 
     /// <summary>Lead time + review period, and a month more for the covers (beyond the forecast the paths are extended).</summary>

@@ -34,8 +34,8 @@ public static class ForecasterCatalog
 /// <summary>
 /// A policy name as written in a scenario or on the command line: a policy of the catalog,
 /// optionally followed by <c>:forecaster</c> for the policies that order from a forecast
-/// (<c>forecast-order-up-to:ets</c>), and, for the classical policies that can be tuned, the suffix
-/// <c>-tuned</c> (<c>sS-tuned</c>).
+/// (<c>forecast-order-up-to:ets</c>), and, for the policies that can be tuned, the suffix
+/// <c>-tuned</c> before the colon (<c>sS-tuned</c>, <c>forecast-lookahead-tuned:lstm</c>).
 /// </summary>
 /// <param name="Policy">The policy's catalog name.</param>
 /// <param name="Forecaster">The forecaster after the colon (canonical name), or null.</param>
@@ -47,7 +47,8 @@ public readonly record struct PolicyName(string Policy, string? Forecaster, bool
     public const string TunedSuffix = "-tuned";
 
     /// <summary>The policy names that may carry <see cref="TunedSuffix"/> (those with a tuning grid).</summary>
-    public static IReadOnlyList<string> Tunable { get; } = [MinMaxPolicy.PolicyName, BaseStockPolicy.PolicyName, RuleEnginePolicy.PolicyName];
+    public static IReadOnlyList<string> Tunable { get; } =
+        [MinMaxPolicy.PolicyName, BaseStockPolicy.PolicyName, RuleEnginePolicy.PolicyName, ForecastLookaheadPolicy.PolicyName, ForecastOrderUpToPolicy.PolicyName, ForecastSsPolicy.PolicyName];
 
     /// <summary>
     /// Splits and checks <paramref name="text"/> against <paramref name="catalog"/>; null with the
@@ -76,7 +77,7 @@ public readonly record struct PolicyName(string Policy, string? Forecaster, bool
         }
 
         var needsOutlook = ForecastPolicyCatalog.NeedsOutlook(policy);
-        if (tuned && (!Tunable.Contains(policy) || forecaster is not null))
+        if (tuned && !Tunable.Contains(policy))
         {
             error = $"'{policy}' cannot be tuned; '{TunedSuffix}' is for {string.Join(", ", Tunable)}";
             return null;
@@ -105,7 +106,7 @@ public readonly record struct PolicyName(string Policy, string? Forecaster, bool
             return null;
         }
 
-        return new PolicyName(policy, ForecasterCatalog.Canonical(forecaster));
+        return new PolicyName(policy, ForecasterCatalog.Canonical(forecaster), tuned);
     }
 
     /// <summary>As <see cref="TryParse"/>, throwing <see cref="ArgumentException"/> with the reason.</summary>
@@ -113,5 +114,5 @@ public readonly record struct PolicyName(string Policy, string? Forecaster, bool
         TryParse(text, catalog, out var error) ?? throw new ArgumentException(error, nameof(text));
 
     public override string ToString() =>
-        Forecaster is null ? Policy + (Tuned ? TunedSuffix : "") : Policy + ForecasterSeparator + Forecaster;
+        Policy + (Tuned ? TunedSuffix : "") + (Forecaster is null ? "" : ForecasterSeparator + Forecaster);
 }

@@ -59,11 +59,21 @@ public sealed record CompareVariantResult(CompareVariant Variant, IReadOnlyList<
         Variant.Forecaster is null ? null : ForecastLogAccuracy.Of(Results.Select(r => r.Forecasts).OfType<ForecastLog>());
 }
 
-/// <summary>How a tuned policy was tuned, and what each SKU got.</summary>
-public sealed record TuningReport(string Label, string Policy, string Grid, TuningScope Scope, DateOnly TrainingStart, DateOnly TrainingEnd, IReadOnlyList<TuningChoice> Choices)
+/// <summary>How a tuned policy was tuned, and what each SKU got (<paramref name="Forecaster"/>: the forecaster of a tuned forecast policy).</summary>
+public sealed record TuningReport(string Label, string Policy, string Grid, TuningScope Scope, DateOnly TrainingStart, DateOnly TrainingEnd, IReadOnlyList<TuningChoice> Choices, string? Forecaster = null)
 {
     /// <summary>One sentence on the method, for reports.</summary>
-    public string Method =>
+    public string Method => Forecaster is null ? ClassicalMethod : ForecastMethod;
+
+    private string ForecastMethod =>
+        $"{Label}: {Grid}. Each grid point is replayed over the days {TrainingStart:yyyy-MM-dd}..{TrainingEnd:yyyy-MM-dd} just before the window " +
+        $"with the bare domain ledger, from the SKU's initial stock, with the scenario's costs, fulfilment and review days, each review reading the {Forecaster} " +
+        "forecast made that day from the days before it (the lstm's weights were fitted on days before its validation range, which these days lie in " +
+        "when the model was trained up to the window), and the point with the lowest total cost is kept " +
+        $"({(Scope == TuningScope.Sku ? "per SKU" : "per category: lowest summed cost over its SKUs")}; ties go to the first point in grid order). " +
+        "The window is then replayed with those parameters.";
+
+    private string ClassicalMethod =>
         $"{Label}: {Grid}; d and sd are the mean and standard deviation of daily demand over the training days " +
         $"{TrainingStart:yyyy-MM-dd}..{TrainingEnd:yyyy-MM-dd} (the history before the window), L the lead time and R the review period. " +
         "Each grid point is replayed over those days with the bare domain ledger, from the SKU's initial stock, with the scenario's costs, " +
@@ -255,6 +265,11 @@ public static class CompareRunner
         return new PreparedComparison(scenario, dataset, window, [.. variants.Select(v => v.Variant)], finalInput, baseline);
     }
 
+    /// <summary>Days before the window a forecast policy is tuned on: a quarter of a year, or the history if shorter.</summary>
+    public const int DefaultForecastTuningDays = 91;
+
+    private static int ForecastTuningDays(ReplayWindow window) => Math.Min(DefaultForecastTuningDays, window.HistoryDays);
+
     /// <summary>Tunes the setups of the tuned variants on the history before the window; replaces their parameters in place.</summary>
     public static IReadOnlyList<TuningReport> Tune(PreparedComparison prepared, IProgress<CompareStatus>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -275,11 +290,20 @@ public static class CompareRunner
         {
             var policy = prepared.Input.Policies[index];
             var grid = TuningGrids.For(variant.Name);
+
+            // a forecast policy is tuned on the last days before the window, with forecasts made at each of those days from
+            // the days before it; a classical one on all the history
+            var first = variant.Forecaster is null ? window.HistoryStartIndex : window.StartIndex - ForecastTuningDays(window);
+            var days = window.StartIndex - first;
+            using var sources = variant.Forecaster is { } forecaster
+                ? ScenarioForecasts.Create(prepared.Scenario, dataset, window, [forecaster], [variant.Name], windowForm: true)
+                : null;
             var skus = policy.Setups.Select((setup, i) => new TuningSku(
                 setup with { WindowDays = 0, Trace = false, Forecast = null },
                 dataset.Skus[i].Category,
-                dataset.Series[i].Units.AsSpan(window.HistoryStartIndex, window.HistoryDays).ToArray(),
-                holidays?.AsSpan(window.HistoryStartIndex, window.HistoryDays).ToArray())).ToList();
+                dataset.Series[i].Units.AsSpan(first, days).ToArray(),
+                holidays?.AsSpan(first, days).ToArray(),
+                sources is null ? null : d => sources.Outlook(variant.Forecaster!, i, first + d))).ToList();
             var choices = TuningSearch.Run(skus, grid, prepared.Scenario.Tuning.Scope, ForecastPolicyCatalog.All, cancellationToken);
             for (var i = 0; i < policy.Setups.Length; i++)
             {
@@ -289,7 +313,7 @@ public static class CompareRunner
 
             reports.Add(new TuningReport(
                 variant.Label, variant.Name, grid.Description, prepared.Scenario.Tuning.Scope,
-                dataset.DateOf(window.HistoryStartIndex), dataset.DateOf(window.StartIndex - 1), choices));
+                dataset.DateOf(first), dataset.DateOf(window.StartIndex - 1), choices, variant.Forecaster));
             progress?.Report(new("Tuning", (double)++done / tuned.Count));
         }
 

@@ -20,7 +20,8 @@ public static class ScenarioForecasts
     /// Sources for <paramref name="names"/> (forecaster names), forecasting as far ahead as the run's
     /// <paramref name="policies"/> (catalog names) read; problems come back as <see cref="ScenarioException"/> under <c>forecasters</c>.
     /// </summary>
-    public static ReplayForecastSources Create(Scenario scenario, Dataset dataset, ReplayWindow window, IEnumerable<string> names, IEnumerable<string> policies)
+    /// <param name="windowForm">Runs the lstm in its window form whatever the scenario says (for forecasts at any origin, as tuning reads them).</param>
+    public static ReplayForecastSources Create(Scenario scenario, Dataset dataset, ReplayWindow window, IEnumerable<string> names, IEnumerable<string> policies, bool windowForm = false)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -52,7 +53,7 @@ public static class ScenarioForecasts
                 Lstm = scenario.Forecasters.TryGetValue(ForecasterCatalog.Lstm, out var lstm)
                     ? new LstmSourceSettings
                     {
-                        Inference = lstm.Inference,
+                        Inference = windowForm ? LstmInference.Window : lstm.Inference,
                         RestartDays = lstm.RestartDays,
                         Precision = lstm.Precision == "bfloat16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32,
                     }

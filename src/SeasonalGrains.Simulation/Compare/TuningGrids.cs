@@ -26,7 +26,8 @@ public interface ITuningGrid
 /// <summary>The tuning grids, by policy name.</summary>
 public static class TuningGrids
 {
-    public static IReadOnlyList<ITuningGrid> All { get; } = [new MinMaxTuningGrid(), new BaseStockTuningGrid(), new RuleTuningGrid()];
+    public static IReadOnlyList<ITuningGrid> All { get; } =
+        [new MinMaxTuningGrid(), new BaseStockTuningGrid(), new RuleTuningGrid(), new LookaheadTuningGrid(), new ForecastOrderUpToTuningGrid(), new ForecastSsTuningGrid()];
 
     public static ITuningGrid For(string policy) =>
         All.FirstOrDefault(g => g.Policy == policy)
@@ -134,4 +135,61 @@ public sealed class RuleTuningGrid : ITuningGrid
 
         return list;
     }
+}
+
+/// <summary>
+/// forecast-lookahead: the shortage multiplier m in {0.5, 1, 2} (how much the rule weighs a lost or backordered unit) and
+/// the spread s in {0.8, 1, 1.25, 1.5} of the forecast's paths around their median (s &gt; 1 widens a band that was too
+/// narrow on the training days): 12 points, m outer.
+/// </summary>
+public sealed class LookaheadTuningGrid : ITuningGrid
+{
+    public static IReadOnlyList<double> Multipliers { get; } = [0.5, 1, 2];
+
+    public static IReadOnlyList<double> Spreads { get; } = [0.8, 1, 1.25, 1.5];
+
+    public string Policy => ForecastLookaheadPolicy.PolicyName;
+
+    public string Description =>
+        $"forecast-lookahead: shortageMultiplier in {{{string.Join(", ", Multipliers.Select(TuningGrids.Format))}}} and spread in " +
+        $"{{{string.Join(", ", Spreads.Select(TuningGrids.Format))}}} ({Multipliers.Count * Spreads.Count} points)";
+
+    public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs) =>
+        [.. Multipliers.SelectMany(m => Spreads.Select(s => new TuningCandidate(
+            $"m={TuningGrids.Format(m)} s={TuningGrids.Format(s)}",
+            new Dictionary<string, double>(StringComparer.Ordinal) { ["shortageMultiplier"] = m, ["spread"] = s })))];
+}
+
+/// <summary>The quantile levels a forecast policy's service level is tuned over: 0.8, 0.9, 0.95, 0.98, 0.99, 0.995.</summary>
+public static class ForecastLevelGrid
+{
+    public static IReadOnlyList<double> Levels { get; } = [0.8, 0.9, 0.95, 0.98, 0.99, 0.995];
+}
+
+/// <summary>forecast-order-up-to: q in <see cref="ForecastLevelGrid.Levels"/> (6 points).</summary>
+public sealed class ForecastOrderUpToTuningGrid : ITuningGrid
+{
+    public string Policy => ForecastOrderUpToPolicy.PolicyName;
+
+    public string Description => $"forecast-order-up-to: q in {{{string.Join(", ", ForecastLevelGrid.Levels.Select(TuningGrids.Format))}}} ({ForecastLevelGrid.Levels.Count} points)";
+
+    public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs) =>
+        [.. ForecastLevelGrid.Levels.Select(q => new TuningCandidate($"q={TuningGrids.Format(q)}", new Dictionary<string, double>(StringComparer.Ordinal) { ["q"] = q }))];
+}
+
+/// <summary>forecast-sS: q in <see cref="ForecastLevelGrid.Levels"/> and eoqMultiple m in {0.5, 1, 2} (18 points, q outer).</summary>
+public sealed class ForecastSsTuningGrid : ITuningGrid
+{
+    public static IReadOnlyList<double> EoqMultiples { get; } = [0.5, 1, 2];
+
+    public string Policy => ForecastSsPolicy.PolicyName;
+
+    public string Description =>
+        $"forecast-sS: q in {{{string.Join(", ", ForecastLevelGrid.Levels.Select(TuningGrids.Format))}}} and eoqMultiple in " +
+        $"{{{string.Join(", ", EoqMultiples.Select(TuningGrids.Format))}}} ({ForecastLevelGrid.Levels.Count * EoqMultiples.Count} points)";
+
+    public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs) =>
+        [.. ForecastLevelGrid.Levels.SelectMany(q => EoqMultiples.Select(m => new TuningCandidate(
+            $"q={TuningGrids.Format(q)} m={TuningGrids.Format(m)}",
+            new Dictionary<string, double>(StringComparer.Ordinal) { ["q"] = q, ["eoqMultiple"] = m })))];
 }

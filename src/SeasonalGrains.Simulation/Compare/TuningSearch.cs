@@ -15,7 +15,8 @@ namespace SeasonalGrains.Simulation.Compare;
 /// <param name="Category">The SKU's category (for <see cref="TuningScope.Category"/>).</param>
 /// <param name="Units">Demand of each training day.</param>
 /// <param name="DaysToNextHoliday">Days from each training day to the next holiday; null without a calendar.</param>
-public sealed record TuningSku(SkuSetup Setup, string Category, double[] Units, int[]? DaysToNextHoliday = null);
+/// <param name="Outlook">The forecast made on a training day (by its index), for the review days of a forecast policy; null for a classical one.</param>
+public sealed record TuningSku(SkuSetup Setup, string Category, double[] Units, int[]? DaysToNextHoliday = null, Func<int, IDemandOutlook>? Outlook = null);
 
 /// <summary>The grid point kept for one SKU, with its training cost and the cost of every point (in grid order).</summary>
 public sealed record TuningChoice(string Sku, string Category, TuningCandidate Best, int BestIndex, double TrainingCost, IReadOnlyList<double> CandidateCosts);
@@ -99,7 +100,9 @@ public static class TuningSearch
         var holidays = sku.DaysToNextHoliday;
         for (var d = 0; d < sku.Units.Length; d++)
         {
-            ledger.Step(new DayInput(sku.Units[d], ledger.IsReviewDay(d), holidays is null ? int.MaxValue : holidays[d]), policy);
+            var review = ledger.IsReviewDay(d);
+            var outlook = review && sku.Outlook is { } forecast ? forecast(d) : null;
+            ledger.Step(new DayInput(sku.Units[d], review, holidays is null ? int.MaxValue : holidays[d], outlook), policy);
         }
 
         return ledger.Close().TotalCost;
