@@ -226,26 +226,28 @@ public sealed class CompareCommand : CliCommand
             c.Write(gaps);
         }
 
-        c.MarkupLine(Markup.Escape("Where the cost comes from (summed over SKUs; total cost = holding + shortage + ordering + purchase - salvage):"));
-        var breakdown = new Table().AddColumns("policy", "holding", "shortage", "ordering", "purchase-salvage", "total cost", "leftover units", "leftover value", "orders", "mean order");
+        c.MarkupLine(Markup.Escape("Where the cost comes from (thousands, summed over SKUs; total cost = holding + shortage + ordering + purchase - salvage; leftover units and value at cost):"));
+        var breakdown = new Table().AddColumns(
+            "policy", "holding", "shortage", "ordering", "purchase\n-salvage", "total\ncost", "left\nunits", "left\nvalue", "orders", "mean\norder");
         breakdown.Columns[0].NoWrap();
         foreach (var column in breakdown.Columns.Skip(1))
         {
             column.RightAligned().NoWrap();
         }
 
+        static string Thousands(double v) => (v / 1000).ToString("#,0.0", CultureInfo.InvariantCulture);
         foreach (var row in CompareRunnerOutput.BreakdownRows(result))
         {
             var b = row.Breakdown;
             breakdown.AddRow(
                 Markup.Escape(row.Policy),
-                b.Holding.ToString("N0", inv),
-                b.Shortage.ToString("N0", inv),
-                b.Ordering.ToString("N0", inv),
-                b.PurchaseMinusSalvage.ToString("N0", inv),
-                b.TotalCost.ToString("N0", inv),
+                Thousands(b.Holding),
+                Thousands(b.Shortage),
+                Thousands(b.Ordering),
+                Thousands(b.PurchaseMinusSalvage),
+                Thousands(b.TotalCost),
                 b.LeftoverUnits.ToString("N0", inv),
-                b.LeftoverValue.ToString("N0", inv),
+                Thousands(b.LeftoverValue),
                 b.OrdersPlaced.ToString("N0", inv),
                 b.MeanOrderSize?.ToString("N1", inv) ?? "-");
         }
