@@ -59,6 +59,36 @@ internal static class SampleReport
         };
     }
 
+    /// <summary>The same report with a made-up hindsight bound (cheaper than every policy, with orders) and the cost breakdown of every row.</summary>
+    public static SeasonReport WithHindsight()
+    {
+        var report = Build();
+        var skus = report.Policies[0].Total.SkuDays / report.Policies[0].Total.Days;
+        var plans = Enumerable.Range(0, (int)skus).Select(i => new InventoryMetrics
+        {
+            Days = 120,
+            SkuDays = 120,
+            UnitsDemanded = 1000 + (i * 10),
+            UnitsFilledOnDemand = 1000 + (i * 10),
+            UnitsSold = 1000 + (i * 10),
+            Cycles = 120,
+            OrdersPlaced = 10,
+            UnitsOrdered = 1000 + (i * 10),
+            UnitsReceived = 1000 + (i * 10),
+            OnHandUnitDays = 20 * 120,
+            OnHandValueDays = 20 * 120 * 4,
+            CostOfGoodsSold = (1000 + (i * 10)) * 4,
+            HoldingCost = 20 * 120 * 0.02,
+            OrderingCost = 200,
+            PurchaseCost = (1000 + (i * 10)) * 3.5, // made up: cheaper than every policy
+        }).ToList();
+        var hindsight = new HindsightResult(plans, plans, 0, 0);
+        var breakdown = report.Policies.Select(p => new SeasonCostRow(p.Policy, CostBreakdown.Of(p.Total)))
+            .Append(new SeasonCostRow(HindsightResult.Label, CostBreakdown.Of(hindsight.Total)))
+            .ToList();
+        return report with { Hindsight = hindsight, CostBreakdown = breakdown };
+    }
+
     private static SeasonSkuTrace Trace(string sku, string policy, int seed)
     {
         const int days = 120;

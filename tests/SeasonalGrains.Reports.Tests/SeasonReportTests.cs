@@ -80,6 +80,43 @@ public sealed partial class SeasonReportTests : IDisposable
     }
 
     [Fact]
+    public async Task Chromium_renders_the_hindsight_row_the_gaps_and_the_stacked_cost_chart()
+    {
+        await HeadlessChromium.RequireAsync();
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var report = SampleReport.WithHindsight();
+        var written = SeasonReportWriter.Write(report, _folder);
+        var dom = await HeadlessChromium.DumpDomAsync(Path.Combine(_folder, SeasonReportWriter.HtmlFile), _folder);
+
+        // the comparison table: a hindsight row with the bound, and the rule's gap to it (its cost - the bound)
+        var table = dom[dom.IndexOf("<table id=\"comparison\"", StringComparison.Ordinal)..];
+        table = table[..table.IndexOf("</table>", StringComparison.Ordinal)];
+        var hindsight = report.Hindsight!;
+        Assert.Contains("<tr class=\"hindsight\"><th scope=\"row\">hindsight", table);
+        Assert.Contains(hindsight.TotalCost.ToString("N0", inv), table);
+        var rule = report.Policies.Single(p => p.Policy == "rule").Total;
+        Assert.True(rule.TotalCost > hindsight.TotalCost);
+        Assert.Contains("+" + (rule.TotalCost - hindsight.TotalCost).ToString("N0", inv), table);
+        Assert.Contains("Gap to hindsight, operating cost", table);
+
+        // the breakdown: one table row per policy and hindsight, one bar segment per non-zero part
+        // (the policies have no ordering cost and hindsight no shortage: 3 parts in each of the 4 rows, 12 segments)
+        var breakdown = dom[dom.IndexOf("<table id=\"breakdown\"", StringComparison.Ordinal)..];
+        breakdown = breakdown[..breakdown.IndexOf("</table>", StringComparison.Ordinal)];
+        foreach (var row in report.CostBreakdown)
+        {
+            Assert.Contains($"<th scope=\"row\">{row.Policy}</th>", breakdown);
+            Assert.Contains(row.Breakdown.TotalCost.ToString("N0", inv), breakdown);
+        }
+
+        Assert.Equal(12, Regex.Matches(dom, "<rect class=\"seg\"").Count);
+        Assert.Equal(5, SvgElement().Matches(dom).Count);
+        Assert.Contains(Path.Combine(_folder, SeasonReportWriter.BreakdownPng), written);
+        using var png = SKBitmap.Decode(Path.Combine(_folder, SeasonReportWriter.BreakdownPng));
+        Assert.True(png.Width >= 1000 && png.Height >= 300, $"cost-breakdown.png is {png.Width} x {png.Height}");
+    }
+
+    [Fact]
     public async Task The_network_check_catches_a_page_that_fetches_a_url()
     {
         // the check above must be able to fail: a page with an external image and style sheet is caught

@@ -68,6 +68,29 @@ public sealed class CompareCliTests : IDisposable
         Assert.InRange(oracle.GetProperty("reviews").GetInt32(), 6, 6 * 13);
         Assert.InRange(oracle.GetProperty("intervalCoverage").GetDouble(), 0, 1);
 
+        // the hindsight bound beside the policies (not one of them): no policy costs less, in either cost;
+        // each policy's breakdown adds up to its total cost
+        var hindsight = root.GetProperty("hindsight");
+        Assert.Equal("hindsight", hindsight.GetProperty("policy").GetString());
+        var bound = hindsight.GetProperty("totalCost").GetDouble();
+        var operatingBound = hindsight.GetProperty("operatingCost").GetDouble();
+        Assert.Equal(bound, hindsight.GetProperty("metrics").GetProperty("totalCost").GetDouble(), 6);
+        Assert.Equal(operatingBound, hindsight.GetProperty("operatingCostPlanMetrics").GetProperty("operatingCost").GetDouble(), 6);
+        foreach (var p in policies)
+        {
+            var m = p.GetProperty("metrics");
+            var gap = p.GetProperty("gapToHindsight");
+            Assert.Equal(m.GetProperty("totalCost").GetDouble() - bound, gap.GetProperty("totalCost").GetDouble(), 6);
+            Assert.Equal(m.GetProperty("operatingCost").GetDouble() - operatingBound, gap.GetProperty("operatingCost").GetDouble(), 6);
+            Assert.True(gap.GetProperty("totalCost").GetDouble() >= -1e-6, $"{p.GetProperty("policy")} costs less than hindsight");
+            Assert.True(gap.GetProperty("operatingCost").GetDouble() >= -1e-6, $"{p.GetProperty("policy")} operates for less than hindsight");
+            Assert.Equal(100 * gap.GetProperty("totalCost").GetDouble() / bound, gap.GetProperty("totalCostPercent").GetDouble(), 6);
+            var b = p.GetProperty("costBreakdown");
+            var parts = new[] { "holding", "shortage", "ordering", "purchaseMinusSalvage" }.Sum(k => b.GetProperty(k).GetDouble());
+            Assert.Equal(m.GetProperty("totalCost").GetDouble(), parts, 6);
+            Assert.Equal(m.GetProperty("unitsOrdered").GetDouble() / m.GetProperty("ordersPlaced").GetDouble(), b.GetProperty("meanOrderSize").GetDouble(), 6);
+        }
+
         var tuning = Assert.Single(root.GetProperty("tuning").EnumerateArray());
         Assert.Equal("sS-tuned", tuning.GetProperty("policy").GetString());
         Assert.Equal("2022-04-01", tuning.GetProperty("trainingStart").GetString());
@@ -86,6 +109,11 @@ public sealed class CompareCliTests : IDisposable
         Assert.True(File.Exists(Path.Combine(outDir, "frontier.png")));
         Assert.Contains("sS-tuned (baseline)", output);
         Assert.Contains("Differences to sS-tuned", output);
+        Assert.Contains("hindsight <span class=\"tag\">bound</span>", html);
+        Assert.Contains("<section id=\"cost-breakdown\">", html);
+        Assert.True(File.Exists(Path.Combine(outDir, "cost-breakdown.png")));
+        Assert.Contains("Gap to hindsight", output);
+        Assert.Contains("Where the cost comes from", output);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace SeasonalGrains.Cli.Commands;
 /// <summary>
 /// <c>seasonal compare --scenario FILE --policies sS,rule,forecast-order-up-to:ets [--baseline sS] [--out DIR]</c>:
 /// replays several policies on the same SKUs and days through the grains of an embedded silo and
-/// compares them with a baseline (paired bootstrap over SKUs).
+/// compares them with a baseline (paired bootstrap over SKUs) and with the hindsight bound, with a
+/// breakdown of where each policy's cost comes from.
 /// </summary>
 public sealed class CompareCommand : CliCommand
 {
@@ -49,13 +50,18 @@ public sealed class CompareCommand : CliCommand
         Description = "Days per grain call (default: the scenario's chunkDays, else 365).",
     };
 
+    private readonly Option<bool> _noHindsight = new("--no-hindsight")
+    {
+        Description = "Leave out the hindsight row (the lowest cost reachable with each SKU's demand known in advance) and the gaps to it.",
+    };
+
     public override IReadOnlyList<string> Path => ["compare"];
 
     public override string Description =>
         "Compare policies on the same data through the grains: fill rate, service, stockouts, inventory, cost, differences to a baseline with 95% CIs, " +
-        "and the service-versus-inventory frontier. Writes summary.json, per-sku.csv and report.html.";
+        "the service-versus-inventory frontier, each policy's gap to the hindsight bound and where its cost comes from. Writes summary.json, per-sku.csv and report.html.";
 
-    public override IEnumerable<Symbol> Symbols => [_scenario, _policies, _baseline, _out, _resamples, _chunkDays];
+    public override IEnumerable<Symbol> Symbols => [_scenario, _policies, _baseline, _out, _resamples, _chunkDays, _noHindsight];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
@@ -82,6 +88,7 @@ public sealed class CompareCommand : CliCommand
             OutDir = parse.GetValue(_out)?.FullName,
             Bootstrap = new BootstrapOptions(Resamples: resamples),
             ChunkDays = chunkDays,
+            Hindsight = !parse.GetValue(_noHindsight),
         };
 
         // The silo starts while the dataset is read.
@@ -168,12 +175,84 @@ public sealed class CompareCommand : CliCommand
             }
         }
 
+        if (result.Hindsight is { } bound)
+        {
+            var m = bound.Total;
+            table.AddRow(
+                HindsightResult.Label,
+                m.FillRate.ToString("P1", inv),
+                m.CycleServiceLevel.ToString("P1", inv),
+                m.StockoutDays.ToString("N0", inv),
+                m.UnitsLost.ToString("N0", inv),
+                m.AverageOnHandValue.ToString("N0", inv),
+                m.Turnover?.ToString("N2", inv) ?? "-",
+                m.LeftoverValue.ToString("N0", inv),
+                bound.TotalCost.ToString("N0", inv));
+        }
+
         c.Write(table);
         if (result.Rows.Count > 1)
         {
             c.MarkupLine(Markup.Escape($"Differences to {result.Baseline} (policy - baseline): estimate [{ci}], paired bootstrap over SKUs ({result.Bootstrap.Resamples} resamples):"));
             c.Write(differences);
         }
+
+        if (result.Hindsight is { } h)
+        {
+            c.MarkupLine(Markup.Escape(
+                "Gap to hindsight (policy - the lowest cost reachable with each SKU's demand known in advance; total and operating cost each from their own plan" +
+                (h.RelaxedSkus > 0 ? string.Create(inv, $"; {h.RelaxedSkus} SKUs with MOQ or case pack planned without them, {h.UnreachedSkus} of them not reachable") : "") + "):"));
+            var gaps = new Table().AddColumns("policy", "total cost", "gap", "gap %", "operating cost", "gap", "gap %");
+            gaps.Columns[0].NoWrap();
+            foreach (var column in gaps.Columns.Skip(1))
+            {
+                column.RightAligned().NoWrap();
+            }
+
+            foreach (var row in result.Rows)
+            {
+                var gap = h.GapOf(row.Total);
+                gaps.AddRow(
+                    Markup.Escape(row.Policy),
+                    row.Total.TotalCost.ToString("N0", inv),
+                    gap.TotalCost.ToString("+#,0;-#,0;0", inv),
+                    gap.TotalCostShare?.ToString("+0.0%;-0.0%;0.0%", inv) ?? "-",
+                    row.Total.OperatingCost.ToString("N0", inv),
+                    gap.OperatingCost.ToString("+#,0;-#,0;0", inv),
+                    gap.OperatingCostShare?.ToString("+0.0%;-0.0%;0.0%", inv) ?? "-");
+            }
+
+            gaps.AddRow(HindsightResult.Label, h.TotalCost.ToString("N0", inv), "0", "0.0%", h.OperatingCost.ToString("N0", inv), "0", "0.0%");
+            c.Write(gaps);
+        }
+
+        c.MarkupLine(Markup.Escape("Where the cost comes from (thousands, summed over SKUs; total cost = holding + shortage + ordering + purchase - salvage; leftover units and value at cost):"));
+        var breakdown = new Table().AddColumns(
+            "policy", "holding", "shortage", "ordering", "purchase\n-salvage", "total\ncost", "left\nunits", "left\nvalue", "orders", "mean\norder");
+        breakdown.Columns[0].NoWrap();
+        foreach (var column in breakdown.Columns.Skip(1))
+        {
+            column.RightAligned().NoWrap();
+        }
+
+        static string Thousands(double v) => (v / 1000).ToString("#,0.0", CultureInfo.InvariantCulture);
+        foreach (var row in CompareRunnerOutput.BreakdownRows(result))
+        {
+            var b = row.Breakdown;
+            breakdown.AddRow(
+                Markup.Escape(row.Policy),
+                Thousands(b.Holding),
+                Thousands(b.Shortage),
+                Thousands(b.Ordering),
+                Thousands(b.PurchaseMinusSalvage),
+                Thousands(b.TotalCost),
+                b.LeftoverUnits.ToString("N0", inv),
+                Thousands(b.LeftoverValue),
+                b.OrdersPlaced.ToString("N0", inv),
+                b.MeanOrderSize?.ToString("N1", inv) ?? "-");
+        }
+
+        c.Write(breakdown);
         var efficient = result.Frontier.Where(p => p.Efficient).Select(p => p.Policy == p.Label ? p.Policy : $"{p.Policy}@{p.Label}");
         c.MarkupLine(Markup.Escape("Frontier (fill rate vs average inventory value), efficient: " + string.Join(", ", efficient)));
         var forecasts = result.Variants.Where(v => v.Variant.Forecaster is not null).ToList();

@@ -37,6 +37,9 @@ public sealed record CompareRequest
     /// silo's response timeout).
     /// </summary>
     public int? ChunkDays { get; init; }
+
+    /// <summary>Whether to compute the hindsight bound (<see cref="HindsightResult"/>) beside the policies.</summary>
+    public bool Hindsight { get; init; } = true;
 }
 
 /// <summary>Progress of a comparison: the stage's name and how far it is (0..1).</summary>
@@ -107,7 +110,10 @@ public sealed record CompareResult
 
     public required BootstrapOptions Bootstrap { get; init; }
 
-    /// <summary>Wall-clock seconds per stage: prepare, tuning, replay (and total).</summary>
+    /// <summary>The lowest costs reachable with the demand known in advance, on the same SKUs and days; null when not asked for.</summary>
+    public HindsightResult? Hindsight { get; init; }
+
+    /// <summary>Wall-clock seconds per stage: prepare, tuning, hindsight, replay (and total).</summary>
     public required IReadOnlyDictionary<string, double> Seconds { get; init; }
 
     public CompareVariantResult VariantOf(string label) => Variants.First(v => v.Variant.Label == label);
@@ -153,12 +159,16 @@ public static class CompareRunner
         var watch = Stopwatch.StartNew();
         var tuning = await Task.Run(() => Tune(prepared, progress, cancellationToken), cancellationToken);
         var tuningSeconds = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        var hindsight = request.Hindsight ? await Task.Run(() => ComputeHindsight(prepared, progress, cancellationToken), cancellationToken) : null;
+        var hindsightSeconds = watch.Elapsed.TotalSeconds;
+        watch.Restart();
 
         var runId = ReplayRunner.NewRunId(prepared.Scenario.Name);
         var sourceNames = prepared.Variants.Select(v => v.Forecaster).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         using var sources = sourceNames.Count == 0 ? null : CreateSources(prepared, sourceNames);
         using var registration = sources is null ? null : forecasts.Register(runId, sources);
-        var sourceSeconds = watch.Elapsed.TotalSeconds - tuningSeconds;
+        var sourceSeconds = watch.Elapsed.TotalSeconds;
         watch.Restart();
         var chunkDays = request.ChunkDays ?? prepared.Scenario.ChunkDays
             ?? (sources is null ? ReplayDriverOptions.DefaultChunkDays : ReviewsPerForecastChunk * prepared.Scenario.ReviewPeriodDays);
@@ -187,10 +197,12 @@ public static class CompareRunner
         var result = Compare(prepared, runId, variants, tuning, request.Bootstrap);
         return result with
         {
+            Hindsight = hindsight,
             Seconds = new Dictionary<string, double>(StringComparer.Ordinal)
             {
                 ["prepare"] = prepareSeconds,
                 ["tuning"] = tuningSeconds,
+                ["hindsight"] = hindsightSeconds,
                 ["forecastSetup"] = sourceSeconds,
                 ["replay"] = replaySeconds,
                 ["total"] = total.Elapsed.TotalSeconds,
@@ -318,6 +330,27 @@ public static class CompareRunner
         }
 
         return reports;
+    }
+
+    /// <summary>
+    /// The hindsight bound of a prepared comparison: every SKU's window units of the cleaned dataset (as the replay
+    /// feeds them) with the terms, costs and review period of the baseline's setups.
+    /// </summary>
+    public static HindsightResult ComputeHindsight(PreparedComparison prepared, IProgress<CompareStatus>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        progress?.Report(new("Hindsight bound", 0));
+        var baseline = prepared.Input.Policies[prepared.Variants.Select(v => v.Label).ToList().IndexOf(prepared.Baseline)];
+        try
+        {
+            var result = HindsightResult.Compute(prepared.Input, baseline, cancellationToken);
+            progress?.Report(new("Hindsight bound", 1));
+            return result;
+        }
+        catch (ArgumentException e)
+        {
+            throw new ScenarioException(prepared.Scenario.SourcePath, e.Message);
+        }
     }
 
     /// <summary>The forecast sources of a comparison's forecast policies, over its cleaned dataset, with the scenario's outlook settings.</summary>

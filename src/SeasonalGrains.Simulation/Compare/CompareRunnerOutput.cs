@@ -12,8 +12,9 @@ namespace SeasonalGrains.Simulation.Compare;
 
 /// <summary>
 /// Writes a comparison's files: summary.json (run facts, one entry per policy with its totals, its
-/// differences to the baseline with their bootstrap intervals and its forecast accuracy, the
-/// frontier, and how tuned policies were tuned), per-sku.csv, and the season report (report.html
+/// differences to the baseline with their bootstrap intervals, its forecast accuracy, its cost
+/// breakdown and its gap to the hindsight bound; the hindsight bound; the frontier, and how tuned
+/// policies were tuned), per-sku.csv, and the season report (report.html
 /// and PNG charts, through <see cref="SeasonReportWriter"/>). Everything is written to a temporary
 /// folder first and moved into place at the end, so a failure leaves nothing half-written.
 /// </summary>
@@ -105,6 +106,8 @@ public static class CompareRunnerOutput
                 ["metrics"] = metrics,
                 ["differences"] = differences,
                 ["forecast"] = v.ForecastAccuracy is { } a ? Accuracy(a) : null,
+                ["costBreakdown"] = Breakdown(CostBreakdown.Of(row.Total)),
+                ["gapToHindsight"] = result.Hindsight?.GapOf(row.Total) is { } gap ? Gap(gap) : null,
             });
         }
 
@@ -171,6 +174,7 @@ public static class CompareRunnerOutput
             ["sweep"] = s.Sweep is { } sweep ? new JsonObject { ["parameter"] = sweep.Parameter, ["values"] = new JsonArray([.. sweep.Values.Select(v => (JsonNode?)v)]) } : null,
             ["seconds"] = seconds,
             ["policies"] = policies,
+            ["hindsight"] = result.Hindsight is { } h ? Hindsight(h) : null,
             ["frontier"] = frontier,
             ["tuning"] = tuning,
         });
@@ -278,6 +282,8 @@ public static class CompareRunnerOutput
             ],
             Baseline = result.Baseline,
             Policies = result.Rows,
+            Hindsight = result.Hindsight,
+            CostBreakdown = BreakdownRows(result),
             Frontier = result.Frontier,
             ServiceMeasure = "fill rate",
             Forecasts = [.. result.Variants.Where(v => v.Variant.Forecaster is not null).Select(v => new SeasonForecastRow(v.Variant.Label, v.ForecastAccuracy!))],
@@ -285,6 +291,61 @@ public static class CompareRunnerOutput
             Notes = notes,
         };
     }
+
+    /// <summary>The cost breakdown of every policy's totals, then of the hindsight bound's plans of lowest total cost.</summary>
+    public static IReadOnlyList<SeasonCostRow> BreakdownRows(CompareResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var rows = result.Rows.Select(r => new SeasonCostRow(r.Policy, CostBreakdown.Of(r.Total))).ToList();
+        if (result.Hindsight is { } h)
+        {
+            rows.Add(new SeasonCostRow(HindsightResult.Label, CostBreakdown.Of(h.Total)));
+        }
+
+        return rows;
+    }
+
+    private static JsonObject Hindsight(HindsightResult h)
+    {
+        var metrics = new JsonObject();
+        MetricColumns.AddTo(metrics, h.Total);
+        var operating = new JsonObject();
+        MetricColumns.AddTo(operating, h.OperatingTotal);
+        return new JsonObject
+        {
+            ["policy"] = HindsightResult.Label,
+            ["description"] = HindsightResult.Description,
+            ["totalCost"] = Number(h.TotalCost),
+            ["operatingCost"] = Number(h.OperatingCost),
+            ["relaxedSkus"] = h.RelaxedSkus,
+            ["unreachedSkus"] = h.UnreachedSkus,
+            ["metrics"] = metrics,
+            ["operatingCostPlanMetrics"] = operating,
+            ["costBreakdown"] = Breakdown(CostBreakdown.Of(h.Total)),
+        };
+    }
+
+    private static JsonObject Gap(HindsightGap g) => new()
+    {
+        ["totalCost"] = Number(g.TotalCost),
+        ["totalCostPercent"] = g.TotalCostShare is { } t ? Number(t * 100) : null,
+        ["operatingCost"] = Number(g.OperatingCost),
+        ["operatingCostPercent"] = g.OperatingCostShare is { } o ? Number(o * 100) : null,
+    };
+
+    private static JsonObject Breakdown(CostBreakdown b) => new()
+    {
+        ["holding"] = Number(b.Holding),
+        ["shortage"] = Number(b.Shortage),
+        ["ordering"] = Number(b.Ordering),
+        ["purchaseMinusSalvage"] = Number(b.PurchaseMinusSalvage),
+        ["totalCost"] = Number(b.TotalCost),
+        ["leftoverUnits"] = Number(b.LeftoverUnits),
+        ["leftoverValue"] = Number(b.LeftoverValue),
+        ["ordersPlaced"] = b.OrdersPlaced,
+        ["unitsOrdered"] = Number(b.UnitsOrdered),
+        ["meanOrderSize"] = b.MeanOrderSize is { } m ? Number(m) : null,
+    };
 
     private static JsonObject Accuracy(OutlookAccuracy a) => new()
     {

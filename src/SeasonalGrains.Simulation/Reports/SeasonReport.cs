@@ -17,6 +17,15 @@ public sealed record SeasonReport
     /// <summary>One row per policy, from <see cref="PolicyComparison.Compare"/>.</summary>
     public required IReadOnlyList<PolicyComparisonRow> Policies { get; init; }
 
+    /// <summary>The lowest costs reachable with the demand known in advance: a row named hindsight and each policy's gap to it; null = not shown.</summary>
+    public HindsightResult? Hindsight { get; init; }
+
+    /// <summary>
+    /// Where each row's cost comes from (the policies, then hindsight), shown as a table and a stacked bar chart
+    /// (holding, shortage, ordering, purchase minus salvage); empty = not shown.
+    /// </summary>
+    public IReadOnlyList<SeasonCostRow> CostBreakdown { get; init; } = [];
+
     /// <summary>Service-versus-inventory points, e.g. from <see cref="PolicyComparison.FrontierOf"/> or a sweep of service levels.</summary>
     public IReadOnlyList<FrontierPoint> Frontier { get; init; } = [];
 
@@ -32,6 +41,9 @@ public sealed record SeasonReport
     /// <summary>Free sentences shown at the end (method notes, caveats).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
+
+/// <summary>The cost breakdown of one row of the report (a policy, or hindsight).</summary>
+public sealed record SeasonCostRow(string Policy, CostBreakdown Breakdown);
 
 /// <summary>A name and a value shown under the report's title.</summary>
 public sealed record SeasonFact(string Name, string Value);

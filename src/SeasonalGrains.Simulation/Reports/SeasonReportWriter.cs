@@ -9,13 +9,19 @@ namespace SeasonalGrains.Simulation.Reports;
 /// <summary>
 /// Writes the season report: report.html, one self-contained page (inline CSS and inline SVG
 /// charts drawn by <see cref="SeasonSvg"/>; no script, no image files, no network), and PNG charts
-/// for slides drawn with ScottPlot.
+/// for slides drawn with ScottPlot. With a hindsight bound, the table gets a hindsight row and each
+/// policy's gap to it; with a cost breakdown, a table and a stacked bar chart of where the cost comes from.
 /// </summary>
 public static class SeasonReportWriter
 {
     public const string HtmlFile = "report.html";
     public const string DifferencePng = "cost-difference.png";
     public const string FrontierPng = "frontier.png";
+    public const string BreakdownPng = "cost-breakdown.png";
+
+    /// <summary>The parts of a cost breakdown's stacked bars, in stacking order, with their colours.</summary>
+    private static readonly IReadOnlyList<(string Name, string Color)> BreakdownParts =
+        [("holding", "#0072b2"), ("shortage", "#d55e00"), ("ordering", "#e69f00"), ("purchase − salvage", "#009e73")];
 
     private const double ChartWidth = 1080;
 
@@ -60,8 +66,10 @@ public static class SeasonReportWriter
         var ci = $"{confidence * 100:0.#}% CI";
         sb.Append("<section id=\"policies\">\n<h2>Policies</h2>\n");
         sb.Append(Inv, $"<p class=\"lead\">Totals over all SKUs. Differences are policy minus the baseline <b>{Esc(report.Baseline)}</b>, with a {ci} from a paired bootstrap over SKUs ({baseline.CostDifference?.Resamples ?? 0} resamples). Green: better than the baseline with the interval clear of zero; red: worse; grey: not distinguishable.</p>\n");
+        var hindsight = report.Hindsight;
         sb.Append("<div class=\"scroll\"><table id=\"comparison\">\n<thead><tr>");
-        foreach (var h in new[] { "Policy", "Fill rate", "Cycle service", "Stockout days", "Lost units", "Avg inventory value", "Turnover", "Leftover at end", "Total cost", $"Δ total cost ({ci})", $"Δ fill rate ({ci})" })
+        string[] gapHeaders = hindsight is null ? [] : ["Operating cost", "Gap to hindsight, total cost", "Gap to hindsight, operating cost"];
+        foreach (var h in new[] { "Policy", "Fill rate", "Cycle service", "Stockout days", "Lost units", "Avg inventory value", "Turnover", "Leftover at end", "Total cost", $"Δ total cost ({ci})", $"Δ fill rate ({ci})" }.Concat(gapHeaders))
         {
             sb.Append(Inv, $"<th>{Esc(h)}</th>");
         }
@@ -79,10 +87,39 @@ public static class SeasonReportWriter
             sb.Append(Inv, $"<td>{m.TotalCost.ToString("N0", Inv)}</td>");
             sb.Append(DifferenceCell(row.CostDifference, higherIsBetter: false, isBaseline, v => Signed(v, "N0")));
             sb.Append(DifferenceCell(row.FillRateDifference, higherIsBetter: true, isBaseline, v => Signed(v * 100, "0.00") + " pp"));
+            if (hindsight is not null)
+            {
+                var gap = hindsight.GapOf(m);
+                sb.Append(Inv, $"<td>{m.OperatingCost.ToString("N0", Inv)}</td>");
+                sb.Append(GapCell(gap.TotalCost, gap.TotalCostShare)).Append(GapCell(gap.OperatingCost, gap.OperatingCostShare));
+            }
+
             sb.Append("</tr>\n");
         }
 
+        if (hindsight is not null)
+        {
+            var m = hindsight.Total;
+            sb.Append(Inv, $"<tr class=\"hindsight\"><th scope=\"row\">{HindsightResult.Label} <span class=\"tag\">bound</span></th>");
+            sb.Append(Inv, $"<td>{Percent(m.FillRate)}</td><td>{Percent(m.CycleServiceLevel)}</td><td>{m.StockoutDays.ToString("N0", Inv)}</td>");
+            sb.Append(Inv, $"<td>{m.UnitsLost.ToString("N0", Inv)}</td><td>{m.AverageOnHandValue.ToString("N0", Inv)}</td>");
+            sb.Append(Inv, $"<td>{(m.Turnover is { } t ? t.ToString("0.0", Inv) : "–")}</td>");
+            sb.Append(Inv, $"<td>{m.LeftoverValue.ToString("N0", Inv)}<br><small>{m.LeftoverUnits.ToString("N0", Inv)} units</small></td>");
+            sb.Append(Inv, $"<td>{hindsight.TotalCost.ToString("N0", Inv)}</td><td class=\"diff\">–</td><td class=\"diff\">–</td>");
+            sb.Append(Inv, $"<td>{hindsight.OperatingCost.ToString("N0", Inv)}</td><td class=\"diff\">–</td><td class=\"diff\">–</td></tr>\n");
+        }
+
         sb.Append("</tbody>\n</table></div>\n");
+        if (hindsight is not null)
+        {
+            sb.Append(Inv, $"<p class=\"note\">{Esc(HindsightResult.Description)} Gap: policy minus the bound, and as a share of the bound.");
+            if (hindsight.RelaxedSkus > 0)
+            {
+                sb.Append(Inv, $" {hindsight.RelaxedSkus} SKU(s) have an MOQ or case pack; the plans of {hindsight.UnreachedSkus} of them break it.");
+            }
+
+            sb.Append("</p>\n");
+        }
         var others = report.Policies.Where(p => p.Policy != report.Baseline && p.CostDifference is not null).ToList();
         if (others.Count > 0)
         {
@@ -97,6 +134,37 @@ public static class SeasonReportWriter
         }
 
         sb.Append("</section>\n");
+
+        if (report.CostBreakdown.Count > 0)
+        {
+            sb.Append("<section id=\"cost-breakdown\">\n<h2>Where the cost comes from</h2>\n");
+            sb.Append("<p class=\"lead\">Total cost = holding + shortage + ordering + purchase minus the salvage credit of the leftovers, summed over the SKUs.</p>\n");
+            sb.Append("<div class=\"scroll\"><table id=\"breakdown\">\n<thead><tr>");
+            foreach (var h in new[] { "Policy", "Holding", "Shortage", "Ordering", "Purchase − salvage", "Total cost", "Leftover units", "Leftover value", "Orders", "Mean order size" })
+            {
+                sb.Append(Inv, $"<th>{Esc(h)}</th>");
+            }
+
+            sb.Append("</tr></thead>\n<tbody>\n");
+            foreach (var row in report.CostBreakdown)
+            {
+                var b = row.Breakdown;
+                var css = row.Policy == HindsightResult.Label ? " class=\"hindsight\"" : string.Empty;
+                sb.Append(Inv, $"<tr{css}><th scope=\"row\">{Esc(row.Policy)}</th><td>{b.Holding.ToString("N0", Inv)}</td><td>{b.Shortage.ToString("N0", Inv)}</td>");
+                sb.Append(Inv, $"<td>{b.Ordering.ToString("N0", Inv)}</td><td>{b.PurchaseMinusSalvage.ToString("N0", Inv)}</td><td>{b.TotalCost.ToString("N0", Inv)}</td>");
+                sb.Append(Inv, $"<td>{b.LeftoverUnits.ToString("N0", Inv)}</td><td>{b.LeftoverValue.ToString("N0", Inv)}</td><td>{b.OrdersPlaced.ToString("N0", Inv)}</td>");
+                sb.Append(Inv, $"<td>{(b.MeanOrderSize is { } size ? size.ToString("N1", Inv) : "–")}</td></tr>\n");
+            }
+
+            sb.Append("</tbody>\n</table></div>\n<figure>");
+            sb.Append(SeasonSvg.StackedBars(
+                "Where the cost comes from",
+                [.. report.CostBreakdown.Select(r => (r.Policy, (IReadOnlyList<double>)[.. BreakdownValues(r.Breakdown)]))],
+                BreakdownParts,
+                "cost, summed over SKUs",
+                ChartWidth));
+            sb.Append("</figure>\n</section>\n");
+        }
 
         // frontier
         if (report.Frontier.Count > 0)
@@ -185,6 +253,40 @@ public static class SeasonReportWriter
             plot.XLabel("total cost, policy - baseline (lower is better)");
             var path = Path.Combine(folder, DifferencePng);
             plot.SavePng(path, width, Math.Max(300, 120 + (others.Count * 60)));
+            paths.Add(path);
+        }
+
+        if (report.CostBreakdown.Count > 0)
+        {
+            var plot = NewPlot();
+            var rows = report.CostBreakdown;
+            var bars = new List<Bar>();
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var values = BreakdownValues(rows[i].Breakdown);
+                var (right, left) = (0.0, 0.0);
+                for (var p = 0; p < values.Length; p++)
+                {
+                    var v = values[p];
+                    var from = v >= 0 ? right : left + v;
+                    bars.Add(new Bar { Position = i, ValueBase = from, Value = from + Math.Abs(v), FillColor = Color.FromHex(BreakdownParts[p].Color), Orientation = Orientation.Horizontal });
+                    (right, left) = v >= 0 ? (right + v, left) : (right, left + v);
+                }
+            }
+
+            plot.Add.Bars(bars);
+            for (var p = 0; p < BreakdownParts.Count; p++)
+            {
+                plot.Legend.ManualItems.Add(new LegendItem { LabelText = BreakdownParts[p].Name, FillColor = Color.FromHex(BreakdownParts[p].Color) });
+            }
+
+            plot.Add.VerticalLine(0, 1.5f, Colors.Black);
+            plot.Axes.Left.SetTicks([.. Enumerable.Range(0, rows.Count).Select(i => (double)i)], [.. rows.Select(r => r.Policy)]);
+            plot.Title("Where the cost comes from");
+            plot.XLabel("cost, summed over SKUs");
+            plot.ShowLegend(Edge.Right);
+            var path = Path.Combine(folder, BreakdownPng);
+            plot.SavePng(path, width, Math.Max(300, 120 + (rows.Count * 60)));
             paths.Add(path);
         }
 
@@ -365,6 +467,13 @@ public static class SeasonReportWriter
         return $"<td class=\"diff {css}\">{format(d.Estimate)}<br><small>[{format(d.Lower)}, {format(d.Upper)}]</small></td>";
     }
 
+    private static double[] BreakdownValues(CostBreakdown b) => [b.Holding, b.Shortage, b.Ordering, b.PurchaseMinusSalvage];
+
+    private static string GapCell(double gap, double? share) =>
+        double.IsFinite(gap)
+            ? $"<td class=\"gap\">{Signed(gap, "N0")}<br><small>{(share is { } s ? Signed(s * 100, "0.0") + "%" : "–")}</small></td>"
+            : "<td class=\"gap\">–</td>";
+
     private static string Signed(double v, string format) =>
         double.IsFinite(v) ? (v > 0 ? "+" : v < 0 ? "−" : string.Empty) + Math.Abs(v).ToString(format, Inv) : "–";
 
@@ -403,6 +512,7 @@ public static class SeasonReportWriter
         tbody th { font-weight: 600; white-space: normal; overflow-wrap: anywhere; min-width: 9em; max-width: 15em; }
         td { line-height: 1.25; }
         tr.baseline { background: #f7f9fc; }
+        tr.hindsight { background: #fbf8ef; font-style: italic; }
         .tag { font-size: 11px; font-weight: 500; color: var(--muted); border: 1px solid var(--line); border-radius: 4px; padding: 0 4px; }
         td small { color: var(--muted); }
         td.diff { white-space: nowrap; line-height: 1.25; }

@@ -5,7 +5,7 @@ namespace SeasonalGrains.Simulation.Reports;
 
 /// <summary>
 /// Small inline-SVG charts drawn by our own code (no script, no external resource): lines, bands,
-/// stems and labelled points on numeric or date axes, and an interval chart of differences.
+/// stems and labelled points on numeric or date axes, an interval chart of differences and stacked bars.
 /// </summary>
 public sealed class SeasonSvg
 {
@@ -280,6 +280,95 @@ public sealed class SeasonSvg
             {
                 sb.Append(Inv, $"<circle class=\"point\" cx=\"{X(r.Estimate):0.#}\" cy=\"{cy:0.#}\" r=\"5.5\" fill=\"{color}\"/>");
             }
+        }
+
+        sb.Append(Inv, $"<text x=\"{labelWidth + (plotW / 2):0.#}\" y=\"{height - 8:0.#}\" class=\"axis\" text-anchor=\"middle\">{Esc(xLabel)}</text>");
+        sb.Append("</svg>");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Horizontal stacked bars, one row per name: each row's parts laid end to end from zero in the order of
+    /// <paramref name="parts"/> (positive parts to the right, negative ones to the left), with the row's sum
+    /// written after the bar and a legend of the parts.
+    /// </summary>
+    public static string StackedBars(
+        string title, IReadOnlyList<(string Name, IReadOnlyList<double> Values)> rows, IReadOnlyList<(string Name, string Color)> parts, string xLabel, double width = 760)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(parts);
+        if (rows.Any(r => r.Values.Count != parts.Count))
+        {
+            throw new ArgumentException($"Every row of '{title}' needs one value per part ({parts.Count}).", nameof(rows));
+        }
+
+        var rowHeight = 30.0;
+        var labelWidth = Math.Min(260, 40 + (rows.Select(r => r.Name.Length).DefaultIfEmpty(8).Max() * 7.0));
+        var height = Top + Bottom + (Math.Max(1, rows.Count) * rowHeight);
+        var values = rows.SelectMany(r => new[]
+        {
+            r.Values.Where(v => double.IsFinite(v) && v > 0).Sum(),
+            r.Values.Where(v => double.IsFinite(v) && v < 0).Sum(),
+        }).Append(0).ToList();
+        var (x0, x1) = Range(values, true, 0.12);
+        var ticks = NiceTicks(x0, x1, 6);
+        (x0, x1) = (Math.Min(x0, ticks[0]), Math.Max(x1, ticks[^1]));
+        var plotW = width - labelWidth - Right;
+        double X(double v) => labelWidth + ((v - x0) / (x1 - x0) * plotW);
+        var step = ticks.Length > 1 ? ticks[1] - ticks[0] : 1;
+        var sb = new StringBuilder();
+        sb.Append(Inv, $"<svg class=\"chart\" width=\"{width:0}\" height=\"{height:0}\" viewBox=\"0 0 {width:0} {height:0}\" role=\"img\" aria-label=\"{Esc(title)}\">");
+        sb.Append(Inv, $"<title>{Esc(title)}</title><rect x=\"0\" y=\"0\" width=\"{width:0}\" height=\"{height:0}\" fill=\"#ffffff\"/>");
+        sb.Append(Inv, $"<text x=\"{labelWidth:0.#}\" y=\"20\" class=\"ct\">{Esc(title)}</text>");
+        var bottom = height - Bottom;
+        foreach (var t in ticks)
+        {
+            sb.Append(Inv, $"<line x1=\"{X(t):0.#}\" x2=\"{X(t):0.#}\" y1=\"{Top:0.#}\" y2=\"{bottom:0.#}\" class=\"grid\"/>");
+            sb.Append(Inv, $"<text x=\"{X(t):0.#}\" y=\"{bottom + 18:0.#}\" class=\"tick\" text-anchor=\"middle\">{Esc(Number(t, step))}</text>");
+        }
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            var y = Top + (i * rowHeight) + 5;
+            var barHeight = rowHeight - 10;
+            sb.Append(Inv, $"<text x=\"{labelWidth - 10:0.#}\" y=\"{y + (barHeight / 2) + 4:0.#}\" class=\"tick\" text-anchor=\"end\">{Esc(r.Name)}</text>");
+            var (right, left) = (0.0, 0.0);
+            for (var p = 0; p < parts.Count; p++)
+            {
+                var v = r.Values[p];
+                if (!double.IsFinite(v) || v == 0)
+                {
+                    continue;
+                }
+
+                var (from, to) = v > 0 ? (right, right + v) : (left + v, left);
+                if (v > 0)
+                {
+                    right += v;
+                }
+                else
+                {
+                    left += v;
+                }
+
+                sb.Append(Inv, $"<rect class=\"seg\" x=\"{X(from):0.#}\" y=\"{y:0.#}\" width=\"{Math.Max(0.5, X(to) - X(from)):0.#}\" height=\"{barHeight:0.#}\" fill=\"{parts[p].Color}\">");
+                sb.Append(Inv, $"<title>{Esc($"{r.Name}: {parts[p].Name} {v.ToString("N0", Inv)}")}</title></rect>");
+            }
+
+            var sum = r.Values.Where(double.IsFinite).Sum();
+            sb.Append(Inv, $"<text x=\"{X(right) + 6:0.#}\" y=\"{y + (barHeight / 2) + 4:0.#}\" class=\"tick\">{Esc(sum.ToString("N0", Inv))}</text>");
+        }
+
+        sb.Append(Inv, $"<line x1=\"{X(0):0.#}\" x2=\"{X(0):0.#}\" y1=\"{Top - 4:0.#}\" y2=\"{bottom:0.#}\" stroke=\"#444\" stroke-width=\"1.5\"/>");
+
+        // legend, right-aligned above the bars
+        var ly = Top - 14;
+        var legendX = width - Right;
+        foreach (var (name, color) in parts.Reverse())
+        {
+            legendX -= (name.Length * 7.0) + 34;
+            sb.Append(Inv, $"<g class=\"legend\"><rect x=\"{legendX:0.#}\" y=\"{ly - 6:0.#}\" width=\"16\" height=\"12\" fill=\"{color}\"/><text x=\"{legendX + 20:0.#}\" y=\"{ly + 4:0.#}\" class=\"tick\">{Esc(name)}</text></g>");
         }
 
         sb.Append(Inv, $"<text x=\"{labelWidth + (plotW / 2):0.#}\" y=\"{height - 8:0.#}\" class=\"axis\" text-anchor=\"middle\">{Esc(xLabel)}</text>");
