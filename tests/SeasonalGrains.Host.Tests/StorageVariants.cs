@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using static SeasonalGrains.Host.Tests.Http;
 
 namespace SeasonalGrains.Host.Tests;
@@ -79,6 +80,49 @@ public sealed class HostServiceTests(InMemoryHostFixture fixture)
             Assert.True((double)p["unitsDemanded"]! > 0);
         });
         Assert.True(File.Exists(Path.Combine(fixture.ReplayOutput, id, "summary.json")));
+    }
+
+    [Fact]
+    public async Task An_http_replay_of_forecast_policies_succeeds_and_writes_what_the_command_line_replay_writes()
+    {
+        var scenario = Path.Combine(Repository.Root, "simulations", "steady", "forecast.json");
+        var (status, started, _) = await PostAsync(Host.Writer, "/api/v1/replays", new JsonObject { ["scenarioPath"] = "steady/forecast.json" });
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        var id = (string)started!["id"]!;
+        JsonNode? replay = null;
+        var deadline = DateTime.UtcNow.AddSeconds(180);
+        while (DateTime.UtcNow < deadline)
+        {
+            (_, replay, _) = await GetAsync(Host.Anonymous, $"/api/v1/replays/{id}");
+            if ((string?)replay!["state"] != "running")
+            {
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.True((string?)replay!["state"] == "succeeded", replay.ToJsonString());
+        Assert.Equal(
+            ["sS", "forecast-order-up-to:seasonal-naive", "forecast-lookahead:seasonal-naive"],
+            replay["results"]!["policies"]!.AsArray().Select(p => (string?)p!["label"]));
+
+        // the same scenario through the command line's path (an embedded silo in this process): the same per-SKU results
+        var outDir = Directory.CreateTempSubdirectory("seasonalgrains-cli-replay-").FullName;
+        try
+        {
+            await using var silo = await SeasonalGrains.Simulation.Hosting.EmbeddedSilo.StartAsync();
+            var forecasts = silo.Services.GetRequiredService<SeasonalGrains.Grains.Forecasting.ReplayForecastService>();
+            var (_, written) = await SeasonalGrains.Simulation.Replay.ReplayRunner.RunAsync(
+                new SeasonalGrains.Simulation.Replay.ReplayRequest { ScenarioPath = scenario, OutDir = outDir }, silo.Grains, forecasts);
+            Assert.Equal(
+                File.ReadAllText(Path.Combine(written, "per-sku.csv")),
+                File.ReadAllText(Path.Combine(fixture.ReplayOutput, id, "per-sku.csv")));
+        }
+        finally
+        {
+            Directory.Delete(outDir, recursive: true);
+        }
     }
 
     [Fact]

@@ -106,11 +106,6 @@ public sealed class ReplayCommand : CliCommand
             {
                 var progress = new Progress<ReplayStatus>(s => report(Label(s), s.Fraction));
                 var prepared = await Task.Run(() => ReplayRunner.Prepare(request, progress), cancellationToken);
-                if (chunkDays is null && prepared.Scenario.ChunkDays is null && prepared.Input.Policies.Any(p => p.Setups.Any(s => s.Forecast is not null)))
-                {
-                    // forecast policies forecast inside the grain calls: short calls
-                    prepared = prepared with { ChunkDays = ScenarioForecasts.ChunkDays(prepared.Scenario) };
-                }
 
                 var runId = ReplayRunner.NewRunId(prepared.Scenario.Name);
                 var checkpoints = ReplayRunner.HasCheckpoints(prepared.Input);
@@ -118,8 +113,8 @@ public sealed class ReplayCommand : CliCommand
                     ? $"Run id: {runId} (checkpoints every {prepared.ChunkDays} days; finish an interrupted run with --resume {runId})"
                     : $"Run id: {runId}"));
                 var grains = (await silo).Grains;
-                using var forecasts = ScenarioForecasts.Register(prepared, (await silo).Services.GetRequiredService<ReplayForecastService>(), runId);
-                var result = await ReplayRunner.ReplayAsync(prepared, grains, WithLines(context, progress, checkpoints), cancellationToken, runId);
+                var forecasts = (await silo).Services.GetRequiredService<ReplayForecastService>();
+                var result = await ReplayRunner.ReplayAsync(prepared, grains, forecasts, WithLines(context, progress, checkpoints), cancellationToken, runId);
                 var folder = request.OutDir ?? ReplayRunner.DefaultOutDir(prepared.Scenario.Name);
                 cancellationToken.ThrowIfCancellationRequested();
                 ResultWriter.Write(result, folder);
@@ -166,8 +161,8 @@ public sealed class ReplayCommand : CliCommand
             var prepared = await Task.Run(() => ReplayRunner.PrepareResume(record, progress), cancellationToken);
 
             // forecast policies resume too: their sources are rebuilt from the scenario (forecasts depend on the data and origin only)
-            using var forecasts = ScenarioForecasts.Register(prepared, silo.Services.GetRequiredService<ReplayForecastService>(), runId);
-            var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, runId, WithLines(context, progress, checkpoints: true), cancellationToken);
+            var forecasts = silo.Services.GetRequiredService<ReplayForecastService>();
+            var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, forecasts, runId, WithLines(context, progress, checkpoints: true), cancellationToken);
             var folder = parse.GetValue(_out)?.FullName ?? ReplayRunner.DefaultOutDir(prepared.Scenario.Name);
             cancellationToken.ThrowIfCancellationRequested();
             ResultWriter.Write(result, folder);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Simulation.Reports;
 using SeasonalGrains.Simulation.Scenarios;
@@ -12,6 +13,7 @@ namespace SeasonalGrains.Host.Api;
 /// </summary>
 public sealed class ReplayJobs(
     IGrainFactory grains,
+    ReplayForecastService forecasts,
     IOptions<ApiOptions> options,
     IHostEnvironment environment,
     IHostApplicationLifetime lifetime,
@@ -107,7 +109,7 @@ public sealed class ReplayJobs(
     {
         try
         {
-            var (report, _) = await ReplayRunner.RunAsync(request, grains, job, lifetime.ApplicationStopping);
+            var (report, _) = await ReplayRunner.RunAsync(request, grains, forecasts, job, lifetime.ApplicationStopping);
             job.Succeed(report, time.GetUtcNow());
         }
         catch (Exception e)

@@ -2,6 +2,8 @@ using System.Globalization;
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Data;
 using SeasonalGrains.Domain.Policies;
+using SeasonalGrains.Grains.Forecasting;
+using SeasonalGrains.Simulation.Compare;
 using SeasonalGrains.Simulation.Reports;
 using SeasonalGrains.Simulation.Scenarios;
 
@@ -64,20 +66,29 @@ public static class ReplayRunner
         var (cleaned, cleaning) = DatasetCleaner.Clean(dataset, scenario.Cleaning);
         var window = ReplayWindow.Resolve(scenario.Window, scenario.HistoryDays, cleaned, scenario.SourcePath);
         var input = ReplayInputBuilder.Build(scenario, cleaned, window, request.Policies, catalog, request.StateWrites);
+        if (request.ChunkDays is null && scenario.ChunkDays is null && input.Policies.Any(p => p.Setups.Any(s => s.Forecast is not null)))
+        {
+            // forecast policies forecast inside the grain calls, which must end within the silo's response timeout: short calls
+            chunkDays = ScenarioForecasts.ChunkDays(scenario);
+        }
+
         progress?.Report(new(ReplayStage.Reading, 1, scenario.DatasetFolder));
         return new PreparedReplay(scenario, cleaned, cleaning, window, input, chunkDays);
     }
 
     /// <summary>
-    /// Replays a prepared scenario through the grains under <paramref name="runId"/> (default: a new one). When every SKU
+    /// Replays a prepared scenario through the grains under <paramref name="runId"/> (default: a new one), with the
+    /// forecasters of its forecast policies registered with the silo's <paramref name="forecasts"/> for the run. When every SKU
     /// writes its state every chunk, the run is recorded with checkpoints (scenario path and hashes, policies, progress)
     /// and <see cref="ResumeAsync"/> can finish it after a crash.
     /// </summary>
     public static async Task<ReplayReport> ReplayAsync(
-        PreparedReplay prepared, IGrainFactory grains, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default, string? runId = null)
+        PreparedReplay prepared, IGrainFactory grains, ReplayForecastService forecasts, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default, string? runId = null)
     {
         ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(forecasts);
         runId ??= NewRunId(prepared.Scenario.Name);
+        using var registration = ScenarioForecasts.Register(prepared, forecasts, runId);
         var checkpoints = HasCheckpoints(prepared.Input);
         var driver = new ReplayDriver(grains, new ReplayDriverOptions { ChunkDays = prepared.ChunkDays, Checkpoints = checkpoints });
         var source = checkpoints && File.Exists(prepared.Scenario.SourcePath) ? ReplayFingerprint.Source(prepared) : null;
@@ -132,9 +143,11 @@ public static class ReplayRunner
 
     /// <summary>Finishes a run recorded with checkpoints (see <see cref="ReplayDriver.ResumeAsync"/>); <paramref name="prepared"/> comes from <see cref="PrepareResume"/>.</summary>
     public static async Task<ReplayReport> ResumeAsync(
-        PreparedReplay prepared, IGrainFactory grains, string runId, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default)
+        PreparedReplay prepared, IGrainFactory grains, ReplayForecastService forecasts, string runId, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(forecasts);
+        using var registration = ScenarioForecasts.Register(prepared, forecasts, runId);
         var driver = new ReplayDriver(grains, new ReplayDriverOptions { ChunkDays = prepared.ChunkDays, Checkpoints = true });
         var outcome = await driver.ResumeAsync(runId, prepared.Input, ReplayProgressOf(progress), cancellationToken);
         return ReplayReport.Build(prepared.Scenario, prepared.Window, prepared.Input, outcome, prepared.ChunkDays);
@@ -145,11 +158,11 @@ public static class ReplayRunner
 
     /// <summary>Prepare, replay and write; returns the report and the folder written.</summary>
     public static async Task<(ReplayReport Report, string OutDir)> RunAsync(
-        ReplayRequest request, IGrainFactory grains, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default)
+        ReplayRequest request, IGrainFactory grains, ReplayForecastService forecasts, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default)
     {
         var prepared = Prepare(request, progress);
         cancellationToken.ThrowIfCancellationRequested();
-        var report = await ReplayAsync(prepared, grains, progress, cancellationToken);
+        var report = await ReplayAsync(prepared, grains, forecasts, progress, cancellationToken);
         var outDir = request.OutDir ?? DefaultOutDir(prepared.Scenario.Name);
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new(ReplayStage.Writing, 0, outDir));
