@@ -44,5 +44,12 @@ public static class SeasonPresets
     /// <summary>Control: a flat level with a weekly pattern, no weather, holidays or promotions.</summary>
     public const string Steady = "steady";
 
-    public static IReadOnlyList<string> All { get; } = [DownJackets, Summer, Rain, Steady];
+    /// <summary>
+    /// A grocery store's shelf-stable goods: levels from intermittent to fast movers, growth or decline per
+    /// SKU over the years, a weekday pattern, promotions on about a third of the days lifting demand 2-4x
+    /// with a dip after each, and closure days (Christmas Day, New Year's Day and two random days a year).
+    /// </summary>
+    public const string Promo = "promo";
+
+    public static IReadOnlyList<string> All { get; } = [DownJackets, Summer, Rain, Steady, Promo];
 }

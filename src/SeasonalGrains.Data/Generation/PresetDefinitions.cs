@@ -86,13 +86,87 @@ internal sealed record HolidayProfile(
     public static HolidayProfile None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, false);
 }
 
+/// <summary>
+/// The structure of a grocery preset, used instead of the weather, holiday and elasticity model. Per SKU:
+/// mean = base · (1 + growth)^(years since start) · exp(weekly) · promotion lift · post-promotion dip, and 0 on
+/// closure days.
+/// </summary>
+/// <param name="BaseSigma">Log-sd of the SKU's base level around the category's median.</param>
+/// <param name="GrowthMin">Lowest yearly growth of a SKU's level (negative: decline).</param>
+/// <param name="GrowthMax">Highest yearly growth.</param>
+/// <param name="PromoShareMin">Lowest expected share of a SKU's days on promotion.</param>
+/// <param name="PromoShareMax">Highest expected share.</param>
+/// <param name="PromoRunMin">Shortest promotion run in days.</param>
+/// <param name="PromoRunMax">Longest promotion run in days.</param>
+/// <param name="PromoGapMin">Fewest regular days between two runs.</param>
+/// <param name="Discounts">Price cuts of a run, drawn per run.</param>
+/// <param name="LiftMin">Lowest lift of a SKU at the reference discount (lift = 1 + (L − 1) · discount / reference).</param>
+/// <param name="LiftMax">Highest lift at the reference discount.</param>
+/// <param name="ReferenceDiscount">The discount at which a SKU's lift is L (the mean of <paramref name="Discounts"/>).</param>
+/// <param name="DipDays">Days after a run over which demand is lowered, linearly back to normal.</param>
+/// <param name="DipMin">Lowest dip on the first day after a run (a fraction of the mean).</param>
+/// <param name="DipMax">Highest dip.</param>
+/// <param name="RandomClosuresPerYear">Closure days per year besides Christmas Day and New Year's Day.</param>
+/// <param name="LeadTimeMin">Shortest lead time in days.</param>
+/// <param name="LeadTimeMax">Longest lead time in days.</param>
+/// <param name="CasePack">The case pack of SKUs sold by the case.</param>
+/// <param name="CasePackShare">Share of SKUs with a base level of at least <paramref name="CasePackMinBase"/> sold by the case.</param>
+/// <param name="CasePackMinBase">Smallest base level (units a day) of a SKU sold by the case.</param>
+/// <param name="CostShareMin">Lowest unit cost as a share of the list price.</param>
+/// <param name="CostShareMax">Highest unit cost as a share of the list price.</param>
+/// <param name="InitialDays">Initial stock in days of the mean of the first 28 days.</param>
+internal sealed record GroceryModel(
+    double BaseSigma,
+    double GrowthMin,
+    double GrowthMax,
+    double PromoShareMin,
+    double PromoShareMax,
+    int PromoRunMin,
+    int PromoRunMax,
+    int PromoGapMin,
+    double[] Discounts,
+    double LiftMin,
+    double LiftMax,
+    double ReferenceDiscount,
+    int DipDays,
+    double DipMin,
+    double DipMax,
+    int RandomClosuresPerYear,
+    int LeadTimeMin,
+    int LeadTimeMax,
+    double CasePack,
+    double CasePackShare,
+    double CasePackMinBase,
+    double CostShareMin,
+    double CostShareMax,
+    double InitialDays)
+{
+    /// <summary>The calendar.csv holiday and event column of a closure day.</summary>
+    public const string Closed = "closed";
+
+    /// <summary>The holiday name of 1 January in a grocery calendar.</summary>
+    public const string NewYear = "new-year";
+
+    public static GroceryModel Store { get; } = new(
+        BaseSigma: 1.1, GrowthMin: -0.10, GrowthMax: 0.30,
+        PromoShareMin: 0.27, PromoShareMax: 0.39, PromoRunMin: 3, PromoRunMax: 10, PromoGapMin: 3,
+        Discounts: [0.20, 0.25, 0.30], LiftMin: 2, LiftMax: 4, ReferenceDiscount: 0.25,
+        DipDays: 3, DipMin: 0.10, DipMax: 0.30,
+        RandomClosuresPerYear: 2,
+        LeadTimeMin: 1, LeadTimeMax: 3,
+        CasePack: 6, CasePackShare: 0.3, CasePackMinBase: 2,
+        CostShareMin: 0.55, CostShareMax: 0.75,
+        InitialDays: 7);
+}
+
 internal sealed record PresetDefinition(
     string Name,
     string Description,
     RegionClimate[] Regions,
     CategoryModel[] Categories,
     HolidayProfile Holidays,
-    double PromoStartRate)
+    double PromoStartRate,
+    GroceryModel? Grocery = null)
 {
     // Monday .. Sunday: online shopping leans to Sunday and Monday evenings.
     private static readonly double[] OnlineWeek = [0.06, 0.03, 0.0, -0.02, -0.05, -0.08, 0.06];
@@ -100,12 +174,19 @@ internal sealed record PresetDefinition(
     // Monday .. Sunday: store-like staples peak at the weekend.
     private static readonly double[] StoreWeek = [-0.12, -0.10, -0.06, 0.0, 0.08, 0.22, 0.15];
 
+    // Monday .. Sunday: drinks and snacks lean harder to Friday and Saturday.
+    private static readonly double[] WeekendWeek = [-0.18, -0.15, -0.10, -0.02, 0.15, 0.30, 0.05];
+
+    // Monday .. Sunday: household goods are bought on the big weekly shop, less peaked.
+    private static readonly double[] FlatWeek = [-0.05, -0.05, -0.03, 0.0, 0.03, 0.10, 0.05];
+
     public static PresetDefinition Get(string name) => name switch
     {
         SeasonPresets.DownJackets => DownJackets,
         SeasonPresets.Summer => Summer,
         SeasonPresets.Rain => Rain,
         SeasonPresets.Steady => Steady,
+        SeasonPresets.Promo => Promo,
         _ => throw new ArgumentException($"unknown preset '{name}' (expected {string.Join(", ", SeasonPresets.All)})", nameof(name)),
     };
 
@@ -158,4 +239,18 @@ internal sealed record PresetDefinition(
         ],
         HolidayProfile.None,
         PromoStartRate: 0);
+
+    private static PresetDefinition Promo { get; } = new(
+        SeasonPresets.Promo,
+        "a grocery store's shelf-stable goods (pantry, snacks, beverages, household) in one store: base levels from under 1 to over 50 units a day, yearly growth of -10%..+30% per SKU, a weekday pattern, promotions on about a third of the days (runs of 3-10 days at 20-30% off) lifting the mean 2-4x with a dip over the 3 days after, and the store closed on Christmas Day, New Year's Day and two random days a year (calendar.csv holiday and event column 'closed'); no weather effect; salvage value = unit cost",
+        [RegionClimate.North with { Name = "store" }],
+        [
+            new("pantry", WeatherDriver.None, Beta: 0, ReferenceTemp: 0, MedianBase: 4, MinPrice: 1.5, MaxPrice: 8, StoreWeek),
+            new("snacks", WeatherDriver.None, Beta: 0, ReferenceTemp: 0, MedianBase: 5, MinPrice: 1, MaxPrice: 6, WeekendWeek),
+            new("beverages", WeatherDriver.None, Beta: 0, ReferenceTemp: 0, MedianBase: 6, MinPrice: 1, MaxPrice: 12, WeekendWeek),
+            new("household", WeatherDriver.None, Beta: 0, ReferenceTemp: 0, MedianBase: 2, MinPrice: 2, MaxPrice: 15, FlatWeek),
+        ],
+        HolidayProfile.None,
+        PromoStartRate: 0,
+        GroceryModel.Store);
 }
