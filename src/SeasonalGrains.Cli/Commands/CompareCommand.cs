@@ -142,7 +142,7 @@ public sealed class CompareCommand : CliCommand
 
         var ci = $"{confidence:0.#}% CI";
         var differences = new Table().AddColumns(
-            "policy", "Δ total cost (thousands)", "Δ fill rate (pp)", "Δ avg inventory value (thousands)");
+            "policy", "Δ total cost (thousands)", "Δ operating cost (thousands)", "Δ fill rate (pp)", "Δ avg inventory value (thousands)");
         differences.Columns[0].NoWrap();
         table.Columns[0].NoWrap();
         foreach (var column in differences.Columns.Skip(1))
@@ -170,6 +170,7 @@ public sealed class CompareCommand : CliCommand
                 differences.AddRow(
                     name,
                     Markup.Escape(Interval(row.CostDifference, v => (v / 1000).ToString("+#,0.0;-#,0.0;0.0", inv))),
+                    Markup.Escape(Interval(row.Differences.GetValueOrDefault(CompareMetric.OperatingCost.Name), v => (v / 1000).ToString("+#,0.0;-#,0.0;0.0", inv))),
                     Markup.Escape(Interval(row.FillRateDifference, v => (v * 100).ToString("+0.00;-0.00;0.00", inv))),
                     Markup.Escape(Interval(row.Differences.GetValueOrDefault(CompareMetric.AverageInventoryValue.Name), v => (v / 1000).ToString("+#,0.0;-#,0.0;0.0", inv))));
             }

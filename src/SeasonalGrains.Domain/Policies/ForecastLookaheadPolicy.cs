@@ -21,12 +21,14 @@ namespace SeasonalGrains.Domain.Policies;
 /// replace a later purchase), so they carry no charge beyond their holding. The expected cost is convex in the order;
 /// its minimum is found by bisection on the derivative, then the MOQ/case-pack multiples on either side are scored.</item>
 /// <item>For each k the rate g(k) = (K + expected cost) / days governed; the order of the k with the lowest rate is the
-/// candidate. Not ordering governs only the next review period (the next order can arrive at L + R): the policy orders
-/// only when the expected cost per day of that period with the stock it has exceeds the best rate with an order.</item>
+/// candidate (a Silver-Meal choice of the cycle).</item>
+/// <item>Now or later: the candidate is placed only if it costs less over the days it governs than leaving the order to
+/// the next review, whose order arrives R days later (the best such order over the same days, fixed cost included, or
+/// none). When even the top path keeps stock until that later order could arrive, the policy waits without scoring.</item>
 /// </list>
 /// Assumptions: the forecast distribution is right (calibrated); comonotone paths give each day's total its exact
-/// distribution but make lost sales before the arrival depend only on the path's level; the cost of later decisions is
-/// not modelled beyond the rate comparison (a Silver-Meal rule under uncertainty).
+/// distribution but make lost sales before the arrival depend only on the path's level; decisions after the next review
+/// are not modelled (a one-step lookahead on a Silver-Meal cycle).
 /// </summary>
 public sealed class ForecastLookaheadPolicy : IReorderPolicy
 {
@@ -124,13 +126,13 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
         var skip = Prepare(context, outlook, lead + skipDays);
         var skipRate = skip.Cost(0, skipDays, lead + skipDays >= seasonDays) / skipDays;
 
-        // an order costs at least its fixed cost spread over the longest cover: below that, waiting is cheaper for sure
-        var longest = (int)Math.Min(_covers[^1], seasonDays - lead);
-        if (skipRate <= _fixed / longest)
+        // if even the top path keeps stock until the next order could arrive, that order is as good and holds less
+        if (lead + skipDays < seasonDays && skip.CoversAll(skipDays))
         {
-            return new LookaheadDecision(0, skipRate, _fixed / longest, 0);
+            return new LookaheadDecision(0, skipRate, double.PositiveInfinity, 0);
         }
 
+        var longest = (int)Math.Min(_covers[^1], seasonDays - lead);
         var window = Prepare(context, outlook, lead + longest);
         var bestRate = double.PositiveInfinity;
         double bestQuantity = 0;
@@ -161,7 +163,31 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
             }
         }
 
-        return bestQuantity > 0 && skipRate > bestRate
+        if (!(bestQuantity > 0))
+        {
+            return new LookaheadDecision(0, skipRate, bestRate, bestDays);
+        }
+
+        // order now, or leave it to the next review: the best order arriving R days later over the same days
+        var end = lead + bestDays >= seasonDays;
+        var now = _fixed + window.Cost(bestQuantity, bestDays, end);
+        var later = window.Cost(0, bestDays, end);
+        if (bestDays > skipDays)
+        {
+            var raw = window.Minimise(bestDays, end, skipDays);
+            if (raw > 0)
+            {
+                var up = _terms.RoundOrder(raw);
+                later = Math.Min(later, _fixed + window.Cost(up, bestDays, end, skipDays));
+                var down = RoundDown(raw);
+                if (down > 0 && down < up)
+                {
+                    later = Math.Min(later, _fixed + window.Cost(down, bestDays, end, skipDays));
+                }
+            }
+        }
+
+        return now < later
             ? new LookaheadDecision(bestQuantity, skipRate, bestRate, bestDays)
             : new LookaheadDecision(0, skipRate, bestRate, bestDays);
     }
@@ -273,28 +299,45 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
         return buffer;
     }
 
-    /// <summary>The expected cost of an order over the first days from L, on every path.</summary>
+    /// <summary>
+    /// The expected cost of an order over the first days from L, on every path. An order may arrive at once (offset 0,
+    /// day L) or <c>offset</c> days later (the next review's order), with no order before it.
+    /// </summary>
     private readonly ref struct Window(ForecastLookaheadPolicy policy, double[] prefix, double[] start, int span)
     {
         private readonly int _stride = (2 * span) + 1;
 
-        /// <summary>Expected holding + shortage (+ leftover at the season end) over days L .. L + days - 1 with order q.</summary>
-        public double Cost(double q, int days, bool atEnd)
+        /// <summary>Expected holding + shortage (+ leftover at the season end) over days L .. L + days - 1 with order q arriving at L + offset.</summary>
+        public double Cost(double q, int days, bool atEnd, int offset = 0)
         {
-            var levels = LookaheadPaths.Weights;
+            var weights = LookaheadPaths.Weights;
             double total = 0;
-            for (var j = 0; j < levels.Length; j++)
+            for (var j = 0; j < weights.Length; j++)
             {
-                total += levels[j] * PathCost(j, start[j] + q, days, atEnd);
+                total += weights[j] * PathCost(j, q, days, atEnd, offset);
             }
 
             return total;
         }
 
-        /// <summary>The order (raw, &gt;= 0) that minimises <see cref="Cost"/>: where its derivative turns non-negative.</summary>
-        public double Minimise(int days, bool atEnd)
+        /// <summary>Whether no path runs out of stock in the first <paramref name="days"/> days without an order.</summary>
+        public bool CoversAll(int days)
         {
-            if (Slope(0, days, atEnd) >= 0)
+            for (var j = 0; j < start.Length; j++)
+            {
+                if (Demand(j, days - 1) > start[j])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The order (raw, &gt;= 0) arriving at L + offset that minimises <see cref="Cost"/>: where its derivative turns non-negative.</summary>
+        public double Minimise(int days, bool atEnd, int offset = 0)
+        {
+            if (Slope(0, days, atEnd, offset) >= 0)
             {
                 return 0;
             }
@@ -303,7 +346,7 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
             double high = 0;
             for (var j = 0; j < start.Length; j++)
             {
-                high = Math.Max(high, Demand(j, days - 1) - start[j]);
+                high = Math.Max(high, Demand(j, days - 1) - Level(j, 0, offset));
             }
 
             high = Math.Max(high, 1) * 1.0001;
@@ -311,7 +354,7 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
             for (var i = 0; i < BisectionSteps && high - low > 1e-4 * Math.Max(1, high); i++)
             {
                 var mid = 0.5 * (low + high);
-                if (Slope(mid, days, atEnd) >= 0)
+                if (Slope(mid, days, atEnd, offset) >= 0)
                 {
                     high = mid;
                 }
@@ -321,7 +364,7 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
                 }
             }
 
-            return Kink(low, high, days, atEnd);
+            return Kink(low, high, days, atEnd, offset);
         }
 
         /// <summary>
@@ -329,16 +372,17 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
         /// some day); between <paramref name="low"/> (slope &lt; 0) and <paramref name="high"/> (slope &gt;= 0), the kink
         /// (or <paramref name="high"/>) with the lowest cost.
         /// </summary>
-        private double Kink(double low, double high, int days, bool atEnd)
+        private double Kink(double low, double high, int days, bool atEnd, int offset)
         {
             var best = high;
-            var bestCost = Cost(high, days, atEnd);
+            var bestCost = Cost(high, days, atEnd, offset);
             for (var j = 0; j < start.Length; j++)
             {
-                // kinks of path j in (low, high]: days whose demand since L lies in (start + low, start + high]
-                for (var t = Below(j, start[j] + low, days); t < days; t++)
+                // kinks of path j in (low, high]: days whose demand since L lies in (level + low, level + high]
+                var level = Level(j, 0, offset);
+                for (var t = Math.Max(offset, Below(j, level + low, days)); t < days; t++)
                 {
-                    var kink = Demand(j, t) - start[j];
+                    var kink = Demand(j, t) - level;
                     if (kink > high)
                     {
                         break;
@@ -346,7 +390,7 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
 
                     if (kink > low && kink != best)
                     {
-                        var cost = Cost(kink, days, atEnd);
+                        var cost = Cost(kink, days, atEnd, offset);
                         if (cost < bestCost)
                         {
                             (best, bestCost) = (kink, cost);
@@ -358,15 +402,23 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
             return Math.Max(0, best);
         }
 
-        private double Slope(double q, int days, bool atEnd)
+        /// <summary>
+        /// Path j's stock level from the order's arrival on, in units of demand since L: at day L + t (t &gt;= offset)
+        /// the stock on hand (or net) is this minus the demand since L through that day. Lost sales before a late
+        /// arrival do not carry over (the stock is at least the demand met by then).
+        /// </summary>
+        private double Level(int j, double q, int offset) =>
+            offset > 0 && policy._fulfilment == Fulfilment.LostSales ? Math.Max(start[j], Demand(j, offset - 1)) + q : start[j] + q;
+
+        private double Slope(double q, int days, bool atEnd, int offset)
         {
             var weights = LookaheadPaths.Weights;
             double total = 0;
             for (var j = 0; j < weights.Length; j++)
             {
-                var y = start[j] + q;
-                var held = Below(j, y, days);
-                var slope = policy._holding * held;
+                var y = Level(j, q, offset);
+                var stocked = Math.Max(offset, Below(j, y, days));
+                var slope = policy._holding * (stocked - offset);
                 var last = Demand(j, days - 1);
                 if (policy._fulfilment == Fulfilment.LostSales)
                 {
@@ -374,18 +426,15 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
                     {
                         slope -= policy._shortage;
                     }
-                    else if (atEnd && last < y)
-                    {
-                        slope += policy._leftoverAtEnd;
-                    }
                 }
                 else
                 {
-                    slope -= policy._shortage * (days - held);
-                    if (atEnd && last < y)
-                    {
-                        slope += policy._leftoverAtEnd;
-                    }
+                    slope -= policy._shortage * (days - stocked);
+                }
+
+                if (atEnd && last < y)
+                {
+                    slope += policy._leftoverAtEnd;
                 }
 
                 total += weights[j] * slope;
@@ -394,12 +443,19 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
             return total;
         }
 
-        private double PathCost(int j, double y, int days, bool atEnd)
+        private double PathCost(int j, double q, int days, bool atEnd, int offset)
         {
-            var held = Below(j, y, days);
             var sums = prefix.AsSpan((j * _stride) + span, span + 1);
-            var holdingUnits = (held * y) - sums[held];
-            var cost = policy._holding * holdingUnits;
+            double cost = 0;
+            if (offset > 0)
+            {
+                cost = PathCost(j, 0, offset, false, 0); // the days before the arrival, with the stock there is
+            }
+
+            var y = Level(j, q, offset);
+            var stocked = Math.Max(offset, Below(j, y, days));
+            var holdingUnits = ((stocked - offset) * y) - (sums[stocked] - sums[offset]);
+            cost += policy._holding * holdingUnits;
             var last = Demand(j, days - 1);
             if (policy._fulfilment == Fulfilment.LostSales)
             {
@@ -407,8 +463,8 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
             }
             else
             {
-                // backordered units at each day's end: sum over days of (D(t) - y)+
-                var shortUnits = (sums[days] - sums[held]) - ((days - held) * y);
+                // backordered units at each day's end: sum over the days from the arrival of (D(t) - y)+
+                var shortUnits = (sums[days] - sums[stocked]) - ((days - stocked) * y);
                 cost += policy._shortage * shortUnits;
             }
 

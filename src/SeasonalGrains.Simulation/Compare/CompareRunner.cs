@@ -132,10 +132,11 @@ public static class CompareRunner
     /// <summary>Reviews per grain call of a run with forecast policies, when no chunk size is given.</summary>
     public const int ReviewsPerForecastChunk = 4;
 
-    /// <summary>The metrics compared: total cost, fill rate, cycle service level, stockout days, lost units, average inventory value, turnover, leftover value.</summary>
+    /// <summary>The metrics compared: total cost, operating cost, fill rate, cycle service level, stockout days, lost units, average inventory value, turnover, leftover value.</summary>
     public static IReadOnlyList<CompareMetric> MetricsFor(int days) =>
     [
         CompareMetric.TotalCost,
+        CompareMetric.OperatingCost,
         CompareMetric.FillRate,
         CompareMetric.CycleServiceLevel,
         CompareMetric.StockoutDays,
