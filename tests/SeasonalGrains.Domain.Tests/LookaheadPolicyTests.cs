@@ -90,11 +90,11 @@ public sealed class LookaheadPolicyTests
     {
         // one day of demand uniform on [0, 100] (quantile 100 u); K = 0, lead time 0, daily reviews, covers of one day only;
         // lost sales at 9 per unit, holding 1: the newsvendor ratio 9 / (9 + 1) = 0.9. The policy's strata put probability
-        // 0.85 below the stratum [0.85, 0.93] whose middle level 0.89 gives 89 units: at y just above 89 the share of paths
-        // with stock left is 0.93 >= 0.9, just below it 0.85 < 0.9, so the minimum is at 89.
+        // 0.85 below the stratum [0.85, 0.94] whose middle level 0.895 gives 89.5 units: at y just above 89.5 the share of
+        // paths with stock left is 0.94 >= 0.9, just below it 0.85 < 0.9, so the minimum is at 89.5.
         var uniform = new LevelOutlook((u, n) => n >= 1 ? 100 * u : 0, 50.0);
         var order = Policy(shortage: 9, maxCoverDays: 1).Order(At(uniform, 0));
-        Assert.Equal(89, order, 9);
+        Assert.Equal(89.5, order, 9);
     }
 
     [Fact]

@@ -132,14 +132,28 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
             return new LookaheadDecision(0, skipRate, double.PositiveInfinity, 0);
         }
 
-        var longest = (int)Math.Min(_covers[^1], seasonDays - lead);
-        var window = Prepare(context, outlook, lead + longest);
+        var (shortest, longestScored) = CoverRange(outlook, lead, review);
+        var longestCover = review;
+        foreach (var cover in _covers)
+        {
+            if (cover <= longestScored)
+            {
+                longestCover = Math.Max(longestCover, cover);
+            }
+        }
+
+        var window = Prepare(context, outlook, lead + (int)Math.Min(longestCover, seasonDays - lead));
         var bestRate = double.PositiveInfinity;
         double bestQuantity = 0;
         var bestDays = 0;
         var worse = 0;
         foreach (var cover in _covers)
         {
+            if (cover > review && (cover < shortest || cover > longestScored))
+            {
+                continue;
+            }
+
             var governed = (int)Math.Min(cover, seasonDays - lead);
             var atEnd = lead + governed >= seasonDays;
             var raw = window.Minimise(governed, atEnd);
@@ -190,6 +204,29 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
         return now < later
             ? new LookaheadDecision(bestQuantity, skipRate, bestRate, bestDays)
             : new LookaheadDecision(0, skipRate, bestRate, bestDays);
+    }
+
+    /// <summary>
+    /// The covers worth scoring: around the deterministic economic cycle sqrt(2 K / (h d)) at the forecast's rate d
+    /// (from 1/2.5 to 2.5 times it; the cost per day of a cover is flat near its minimum); only one review period
+    /// without a fixed cost (ordering again at the next review then costs nothing, and later purchases hold less).
+    /// </summary>
+    private (double Shortest, double Longest) CoverRange(IDemandOutlook outlook, int lead, int review)
+    {
+        if (!(_fixed > 0))
+        {
+            return (review, review);
+        }
+
+        var days = Math.Max(1, Math.Min(outlook.Horizon, lead + review));
+        var rate = outlook.Mean(0, days) / days;
+        if (!(rate > 0 && _holding > 0))
+        {
+            return (review, double.PositiveInfinity);
+        }
+
+        var cycle = Math.Sqrt(2 * _fixed / (_holding * rate));
+        return (cycle / 2.5, cycle * 2.5);
     }
 
     private double Consider(in Window window, double q, int governed, bool atEnd, ref double bestRate, ref double bestQuantity, ref int bestDays)
@@ -515,7 +552,7 @@ public readonly record struct LookaheadDecision(double Quantity, double SkipRate
 /// </summary>
 public static class LookaheadPaths
 {
-    private static readonly double[] Edges = [0, 0.002, 0.01, 0.03, 0.07, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.93, 0.97, 0.99, 0.998, 1];
+    private static readonly double[] Edges = [0, 0.001, 0.005, 0.02, 0.06, 0.15, 0.27, 0.4, 0.6, 0.73, 0.85, 0.94, 0.98, 0.995, 0.999, 1];
 
     /// <summary>The middle level of each stratum.</summary>
     public static double[] Levels { get; } = [.. Edges.Zip(Edges.Skip(1), (a, b) => 0.5 * (a + b))];
