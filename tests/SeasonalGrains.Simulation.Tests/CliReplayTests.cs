@@ -142,6 +142,41 @@ public sealed class CliReplayTests : IDisposable
         Assert.Contains("--colour", error);
     }
 
+    [Fact]
+    public async Task A_missing_model_names_the_command_that_trains_it_and_trainIfMissing_trains_it_on_first_use()
+    {
+        const string scenarioJson = """
+            {
+              "name": "tiny-lstm",
+              "dataset": "data-generated",
+              "generate": { "preset": "steady", "skus": 3, "years": 1, "seed": 3 },
+              "window": { "lastDays": 30 },
+              "costs": { "fixedPerOrder": 5 },
+              "forecasters": { "lstm": { "model": "model-generated"TRAIN } },
+              "policies": [ { "name": "forecast-lookahead:lstm" } ],
+              "traceSkus": []
+            }
+            """;
+        var scenario = WriteScenario(scenarioJson.Replace("TRAIN", "", StringComparison.Ordinal));
+        var (code, _, error) = await Run("replay", "--scenario", scenario, "--out", Path.Combine(_root, "refused"));
+        Assert.Equal(2, code);
+        Assert.Contains($"seasonal train --dataset {Path.Combine(_root, "data-generated")} --out {Path.Combine(_root, "model-generated")} --train-end ", error);
+        Assert.False(Directory.Exists(Path.Combine(_root, "refused")));
+
+        scenario = WriteScenario(scenarioJson.Replace("TRAIN", ", \"trainIfMissing\": true", StringComparison.Ordinal));
+        var outDir = Path.Combine(_root, "run");
+        (code, var output, error) = await Run("replay", "--scenario", scenario, "--out", outDir);
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        Assert.True(File.Exists(Path.Combine(_root, "model-generated", "model.json")), "the model is trained and kept");
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(outDir, "per-sku.csv")).Length - 1);
+
+        // the kept model is used as it is the next time
+        var written = File.GetLastWriteTimeUtc(Path.Combine(_root, "model-generated", "model.json"));
+        (code, _, _) = await Run("replay", "--scenario", scenario, "--out", Path.Combine(_root, "again"));
+        Assert.Equal(0, code);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(_root, "model-generated", "model.json")));
+    }
+
     private string WriteScenario(string json)
     {
         var path = Path.Combine(_root, "scenario.json");

@@ -268,6 +268,7 @@ public sealed class ReplayCommand : CliCommand
     {
         ReplayStage.Generating => "Generating dataset",
         ReplayStage.Reading => "Reading dataset",
+        ReplayStage.Training => "Training the LSTM (first use)",
         ReplayStage.Replaying => "Replaying",
         _ => "Writing results",
     };

@@ -272,6 +272,13 @@ public static class CompareRunner
             policies.AddRange(built.Policies);
         }
 
+        ModelProvisioner.Ensure(
+            scenario,
+            dataset,
+            window,
+            variants.Select(v => v.Variant.Forecaster).OfType<string>(),
+            progress is null ? null : new Progress<double>(f => progress.Report(new("Training the LSTM (first use)", f))),
+            cancellationToken);
         var ordered = variants.Select(v => policies.First(p => p.Label == v.Variant.Label)).ToList();
         var finalInput = input! with { Policies = ordered };
         var baseline = ResolveBaseline(request.Baseline, variants.Select(v => v.Variant).ToList(), scenario);

@@ -31,6 +31,9 @@ public enum ReplayStage
 {
     Generating,
     Reading,
+
+    /// <summary>Training the scenario's LSTM model on first use.</summary>
+    Training,
     Replaying,
     Writing,
 }
@@ -73,6 +76,13 @@ public static class ReplayRunner
         }
 
         progress?.Report(new(ReplayStage.Reading, 1, scenario.DatasetFolder));
+        var forecasters = input.Policies.SelectMany(p => p.Setups).Select(s => s.Forecast?.Source).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        ModelProvisioner.Ensure(
+            scenario,
+            cleaned,
+            window,
+            forecasters,
+            progress is null ? null : new Progress<double>(f => progress.Report(new(ReplayStage.Training, f, scenario.Forecasters[ForecasterCatalog.Lstm].Model ?? ""))));
         return new PreparedReplay(scenario, cleaned, cleaning, window, input, chunkDays);
     }
 

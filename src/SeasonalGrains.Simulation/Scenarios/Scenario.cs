@@ -61,7 +61,11 @@ public sealed record Scenario
 /// carries each SKU's encoder state from day to day (<c>LstmTracker</c>), restarting it every
 /// <paramref name="RestartDays"/> days, in <paramref name="Precision"/> (<c>float32</c> or <c>bfloat16</c>).
 /// </summary>
-public sealed record ForecasterSettings(string? Model, LstmInference Inference = LstmInference.Window, int RestartDays = Forecasting.Inference.LstmTrackerOptions.DefaultRestartDays, string Precision = "float32");
+public sealed record ForecasterSettings(string? Model, LstmInference Inference = LstmInference.Window, int RestartDays = Forecasting.Inference.LstmTrackerOptions.DefaultRestartDays, string Precision = "float32")
+{
+    /// <summary>Whether a missing model folder is trained on the days before the window on first use (and kept).</summary>
+    public bool TrainIfMissing { get; init; }
+}
 
 /// <summary>How forecast policies' outlooks are drawn: the seed of the sample paths (with SKU and day), their number and the copula correlation between days.</summary>
 public sealed record OutlookSpec(ulong Seed = 1, int Paths = 256, double Correlation = 0.2);

@@ -172,6 +172,7 @@ public static partial class ScenarioLoader
             var inference = lstm.Choice("inference", "window", "stateful");
             var restart = lstm.Int("restartDays", min: 0, max: 3650);
             var precision = lstm.Choice("precision", "float32", "bfloat16");
+            var train = lstm.Bool("trainIfMissing");
             lstm.RejectUnknown();
             if (model is not null)
             {
@@ -180,7 +181,10 @@ public static partial class ScenarioLoader
                     Path.GetFullPath(Path.Combine(baseFolder, model)),
                     inference == "stateful" ? LstmInference.Stateful : LstmInference.Window,
                     restart ?? defaults.RestartDays,
-                    precision ?? defaults.Precision);
+                    precision ?? defaults.Precision)
+                {
+                    TrainIfMissing = train ?? false,
+                };
             }
         }
 

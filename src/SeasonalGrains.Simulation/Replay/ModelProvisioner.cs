@@ -1,0 +1,72 @@
+using System.Globalization;
+using SeasonalGrains.Data;
+using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Lstm;
+using SeasonalGrains.Grains.Forecasting;
+using SeasonalGrains.Simulation.Scenarios;
+
+namespace SeasonalGrains.Simulation.Replay;
+
+/// <summary>
+/// Makes sure the LSTM model folder a scenario names exists: with <c>forecasters.lstm.trainIfMissing</c>, a missing
+/// folder is trained on the scenario's (cleaned) dataset on the days before the window, with the training defaults
+/// (deterministic by seed), and kept, as a missing generated dataset is generated and kept.
+/// </summary>
+public static class ModelProvisioner
+{
+    /// <summary>True when a model was trained now. Progress is the share of the most epochs run.</summary>
+    public static bool Ensure(Scenario scenario, Dataset dataset, ReplayWindow window, IEnumerable<string> forecasters, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(forecasters);
+        if (!forecasters.Contains(ForecasterCatalog.Lstm, StringComparer.Ordinal)
+            || !scenario.Forecasters.TryGetValue(ForecasterCatalog.Lstm, out var lstm)
+            || lstm.Model is not { } folder
+            || File.Exists(Path.Combine(folder, LstmModel.MetadataFile)))
+        {
+            return false;
+        }
+
+        if (!lstm.TrainIfMissing)
+        {
+            throw new ScenarioException(scenario.SourcePath, string.Create(CultureInfo.InvariantCulture,
+                $"forecasters.lstm.model: '{folder}' holds no model. Train one with: seasonal train --dataset {scenario.DatasetFolder} --out {folder} --train-end {window.Start:yyyy-MM-dd} (or set \"trainIfMissing\": true to train it on first use)"));
+        }
+
+        var options = LstmOptions.TrainDefaults with { TrainEndDay = window.StartIndex };
+        LstmTrainingResult result;
+        try
+        {
+            result = LstmTrainer.Train(dataset, options, p => progress?.Report((double)p.Epoch / p.MaxEpochs), cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ScenarioException(scenario.SourcePath, $"forecasters.lstm: the model cannot be trained on the days before the window: {e.Message}");
+        }
+
+        using var model = result.Model;
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // written beside the folder and moved in whole, so an interrupted run never leaves half a model
+        var parent = Path.GetDirectoryName(Path.GetFullPath(folder)) ?? ".";
+        Directory.CreateDirectory(parent);
+        var temporary = Path.Combine(parent, $".{Path.GetFileName(folder)}-{Guid.NewGuid():N}");
+        try
+        {
+            model.Save(temporary);
+            Directory.Move(temporary, folder);
+        }
+        finally
+        {
+            if (Directory.Exists(temporary))
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+        }
+
+        progress?.Report(1);
+        return true;
+    }
+}
