@@ -69,7 +69,7 @@ public sealed class ShippedScenarioTests
     {
         var s = ScenarioLoader.Load(Path.Combine(RepositoryRoot(), "simulations", "promo", "compare.json"));
 
-        Assert.Equal(["sS-tuned", "sS", "forecast-order-up-to:ets", "forecast-order-up-to:oracle"], s.Policies.Select(p => p.Label));
+        Assert.Equal(["sS-tuned", "sS", "forecast-order-up-to:lstm", "forecast-sS:lstm", "forecast-lookahead:lstm", "forecast-lookahead-tuned:lstm", "forecast-lookahead:oracle"], s.Policies.Select(p => p.Label));
         Assert.Contains(s.Policies, p => p is { Name: "sS", Tuned: true });
         Assert.Contains(s.Policies, p => p.Forecaster == "oracle");
     }
@@ -85,7 +85,7 @@ public sealed class ShippedScenarioTests
         Assert.Equal(
             new CostSpec { HoldingBasis = HoldingBasis.AnnualRate, Holding = 0.25, ShortageBasis = ShortageBasis.OfPrice, Shortage = 1, FixedPerOrder = 50, PurchaseCost = false },
             s.Costs);
-        Assert.Equal(["sS-tuned", "sS", "forecast-order-up-to:ets"], s.Policies.Select(p => p.Label));
+        Assert.Equal(["sS-tuned", "sS", "forecast-order-up-to:ets", "forecast-sS:ets", "forecast-lookahead:ets", "forecast-lookahead-tuned:ets"], s.Policies.Select(p => p.Label));
     }
 
     private static string RepositoryRoot()
