@@ -159,7 +159,7 @@ public sealed class TrainCommand : CliCommand
         for (var k = 0; k < metadata.Quantiles.Count; k++)
         {
             table.AddRow(
-                Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"share of actuals <= P{metadata.Quantiles[k] * 100:0.#}")),
+                Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"share of actuals <= raw P{metadata.Quantiles[k] * 100:0.#}")),
                 F(v.Coverage.Count > k ? v.Coverage[k] : double.NaN, "P1"));
         }
 
@@ -170,6 +170,10 @@ public sealed class TrainCommand : CliCommand
         table.AddRow("stopped by", Markup.Escape(t.StopReason));
         table.AddRow("training windows", t.TrainingWindows.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("training time", F(t.ElapsedSeconds, "0.0") + " s");
+        table.AddRow("calibration", metadata.Calibration is { } cal
+            ? Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"split-conformal on {cal.Windows:N0} validation windows; day 1 levels {string.Join(" ", cal.Daily[0].Select(l => l.ToString("0.###", CultureInfo.InvariantCulture)))}"))
+            : "none");
         c.Write(table);
     }
 

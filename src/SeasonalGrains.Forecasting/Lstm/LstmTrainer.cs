@@ -212,7 +212,8 @@ public static class LstmTrainer
 
             var trainingWindows = cumulative[^1];
             _heldOutCount = heldOut.Length;
-            var validation = ValidationPairs(heldOut, validationStart, trainEnd - _horizon);
+            var validation = ValidationPairs(heldOut, validationStart, trainEnd - _horizon, options.MaxValidationWindows);
+            var calibration = ValidationPairs(heldOut, validationStart, trainEnd - _horizon, options.CalibrationWindows);
             var steps = options.StepsPerEpoch ?? (int)Math.Min(options.MaxStepsPerEpoch, (trainingWindows + options.BatchSize - 1) / options.BatchSize);
 
             TorchRuntime.SetThreads(options.Threads);
@@ -226,7 +227,7 @@ public static class LstmTrainer
             var network = new QuantileLstm(architecture);
             try
             {
-                return Fit(network, architecture, trainEnd, validationStart, firstOrigin, cumulative, steps, validation);
+                return Fit(network, architecture, trainEnd, validationStart, firstOrigin, cumulative, steps, validation, calibration);
             }
             catch
             {
@@ -243,7 +244,8 @@ public static class LstmTrainer
             int firstOrigin,
             long[] cumulative,
             int steps,
-            (int Sku, int Origin)[] validation)
+            (int Sku, int Origin)[] validation,
+            (int Sku, int Origin)[] calibrationPairs)
         {
             var random = new SplitMix64(unchecked((ulong)options.Seed));
             var trainingWindows = cumulative[^1];
@@ -349,6 +351,9 @@ public static class LstmTrainer
             }
 
             network.eval();
+            var calibration = options.Calibrate && _quantiles >= 2
+                ? FitCalibration(network, calibrationPairs, validationStart, trainEnd - _horizon)
+                : null;
             var metadata = new LstmModelMetadata
             {
                 Created = DateTimeOffset.UtcNow,
@@ -365,6 +370,7 @@ public static class LstmTrainer
                 Validation = bestMetrics!,
                 Training = new LstmTrainingSummary(
                     history.Count, bestEpoch, bestTrainLoss, _clock.Elapsed.TotalSeconds, trainingWindows, totalSteps, stopReason),
+                Calibration = calibration,
             };
             return new LstmTrainingResult(new LstmModel(network, metadata), history);
         }
@@ -414,11 +420,11 @@ public static class LstmTrainer
             return [.. all.Take(take).Order()];
         }
 
-        private (int Sku, int Origin)[] ValidationPairs(int[] skus, int firstOrigin, int lastOrigin)
+        private static (int Sku, int Origin)[] ValidationPairs(int[] skus, int firstOrigin, int lastOrigin, int maxWindows)
         {
             var perSku = lastOrigin - firstOrigin + 1;
             var total = (long)perSku * skus.Length;
-            var count = (int)Math.Min(total, options.MaxValidationWindows);
+            var count = (int)Math.Min(total, maxWindows);
             var pairs = new (int, int)[count];
             for (var j = 0; j < count; j++)
             {
@@ -516,6 +522,66 @@ public static class LstmTrainer
             {
                 MedianMae = median >= 0 ? medianAbsolute / cells : double.NaN,
                 MeanMae = absolute / cells,
+            };
+        }
+
+        /// <summary>
+        /// Fits <see cref="LstmCalibration"/> on held-out windows (origins inside the validation range, each
+        /// forecast from the days before its origin only): per horizon day the raw daily curves against the day's
+        /// actual and the raw interval curves against the sum of days 1..h+1, in scaled units.
+        /// </summary>
+        private LstmCalibration FitCalibration(QuantileLstm network, (int Sku, int Origin)[] pairs, int firstOrigin, int lastOrigin)
+        {
+            using var noGrad = torch.no_grad();
+            var interval = network.Architecture.IntervalHead;
+            var outputs = network.Architecture.OutputsPerDay;
+            var dailyCurves = new List<float[]>[_horizon];
+            var dailyActuals = new List<double>[_horizon];
+            var sumCurves = new List<float[]>[_horizon];
+            var sumActuals = new List<double>[_horizon];
+            for (var h = 0; h < _horizon; h++)
+            {
+                (dailyCurves[h], dailyActuals[h], sumCurves[h], sumActuals[h]) = (new(pairs.Length), new(pairs.Length), new(interval ? pairs.Length : 0), new(interval ? pairs.Length : 0));
+            }
+
+            for (var start = 0; start < pairs.Length; start += ValidationChunk)
+            {
+                var count = Math.Min(ValidationChunk, pairs.Length - start);
+                using var scope = torch.NewDisposeScope();
+                var (past, future, category, region, _) = Tensors(pairs, start, count);
+                var y = network.call(past, future, category, region).contiguous();
+                var values = MemoryMarshal.Cast<byte, float>(y.bytes);
+                for (var i = 0; i < count; i++)
+                {
+                    var (sku, origin) = pairs[start + i];
+                    var table = _tables[sku];
+                    var sum = 0.0;
+                    for (var h = 0; h < _horizon; h++)
+                    {
+                        var truth = table.Target[origin + h];
+                        sum += truth;
+                        var row = values.Slice(((i * _horizon) + h) * outputs, outputs);
+                        dailyCurves[h].Add(row[.._quantiles].ToArray());
+                        dailyActuals[h].Add(truth);
+                        if (interval)
+                        {
+                            sumCurves[h].Add(row.Slice(_quantiles + 1, _quantiles).ToArray());
+                            sumActuals[h].Add(sum);
+                        }
+                    }
+                }
+            }
+
+            var levels = options.Quantiles;
+            return new LstmCalibration
+            {
+                Windows = pairs.Length,
+                FirstOriginDay = firstOrigin,
+                LastOriginDay = lastOrigin,
+                Daily = [.. Enumerable.Range(0, _horizon).Select(h => LstmCalibration.FitLevels(levels, dailyCurves[h], dailyActuals[h]))],
+                Interval = interval
+                    ? [.. Enumerable.Range(0, _horizon).Select(h => LstmCalibration.FitLevels(levels, sumCurves[h], sumActuals[h]))]
+                    : null,
             };
         }
 
