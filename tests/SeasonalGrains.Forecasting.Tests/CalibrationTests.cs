@@ -59,6 +59,23 @@ public sealed class CalibrationTests
     }
 
     [Fact]
+    public void Zero_actuals_score_uniformly_below_the_level_where_the_curve_crosses_zero()
+    {
+        // the curve crosses 0 at level 0.3 (halfway from -1 to 1); a floored forecast covers a zero at every level,
+        // and the randomized transform spreads its score over [0, 0.3]: the median of 10,000 of them is near
+        // 0.15 (standard deviation of the sample median 0.3 x 0.5 / sqrt(10,000) = 0.0015)
+        double[] levels = [0.1, 0.5, 0.9];
+        float[] curve = [-1f, 1f, 3f];
+        const int n = 10_000;
+
+        var fitted = LstmCalibration.FitLevels(levels, [.. Enumerable.Repeat(curve, n)], [.. Enumerable.Repeat(0.0, n)]);
+
+        Assert.InRange(fitted[0], 0.03 - 0.005, 0.03 + 0.005);
+        Assert.InRange(fitted[1], 0.15 - 0.005, 0.15 + 0.005);
+        Assert.InRange(fitted[2], 0.27 - 0.005, 0.27 + 0.005);
+    }
+
+    [Fact]
     public void The_map_reads_each_calibrated_level_from_a_fixed_segment_of_the_raw_curve()
     {
         double[] levels = [0.1, 0.5, 0.9];

@@ -19,6 +19,13 @@ namespace SeasonalGrains.Forecasting.Lstm;
 /// beyond the outer model levels (extrapolation), where too wide they move inwards.
 /// </para>
 /// <para>
+/// Forecasts are floored at 0, so a forecast puts the mass of all levels up to t0 = q^-1(0) on zero demand: a
+/// zero actual is at or below every quantile, and its score is drawn uniformly from [0, t0] (the randomized
+/// probability integral transform of a count, Czado, Gneiting and Held 2009; seeded, so fits repeat). Scoring
+/// zeros at t0 instead would treat the floored forecast as if it never covered them and push the levels up
+/// wherever demand is often zero.
+/// </para>
+/// <para>
 /// Applying it costs one multiply-add per output: each (h, k) reads a fixed segment of the raw curve at a fixed
 /// weight (<see cref="LstmCalibrationMap"/>). After it, quantiles are made non-decreasing in the level and sums
 /// non-decreasing in h, so neither can cross whatever the fitted levels.
@@ -28,6 +35,9 @@ public sealed record LstmCalibration
 {
     /// <summary>How far beyond the outer model levels a calibrated level may lie (in level units).</summary>
     public const double MaxExtrapolation = 1.0;
+
+    /// <summary>Seed of the uniform draws that place the scores of zero actuals (see the class summary).</summary>
+    public const ulong ZeroSeed = 0x5A45524F;
 
     /// <summary>Name of the method, for readers of model.json.</summary>
     public string Method { get; init; } = "split-conformal (nested sets): calibrated level per horizon day and model level";
@@ -86,9 +96,15 @@ public sealed record LstmCalibration
         }
 
         var scores = new double[curves.Count];
+        var random = new SplitMix64(ZeroSeed);
         for (var i = 0; i < scores.Length; i++)
         {
             scores[i] = Score(modelLevels, curves[i], actuals[i]);
+            if (actuals[i] <= 0)
+            {
+                var uniform = (random.Next() >> 11) * (1.0 / (1UL << 53));
+                scores[i] = uniform * Math.Max(0, scores[i]);
+            }
         }
 
         Array.Sort(scores);
