@@ -231,7 +231,13 @@ public sealed class TrainCommand : CliCommand
             DefaultValueFactory = _ => "00:05:00",
         };
 
-        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _seed, _timeBudget];
+        private readonly Option<bool> _calibrate = new("--calibrate")
+        {
+            Description = "Fit the split-conformal calibration on the validation range and save it in the model (true or false).",
+            DefaultValueFactory = _ => Defaults.Calibrate,
+        };
+
+        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _seed, _timeBudget, _calibrate];
 
         /// <summary>The LSTM options from the command line; invalid values are reported as <see cref="UserInputException"/>.</summary>
         public LstmOptions Resolve(ParseResult parse)
@@ -250,6 +256,7 @@ public sealed class TrainCommand : CliCommand
                 Dropout = parse.GetValue(_dropout),
                 Seed = parse.GetValue(_seed),
                 TimeBudget = budget,
+                Calibrate = parse.GetValue(_calibrate),
             };
             Check(options.MaxEpochs >= 1, $"--epochs must be at least 1 (got {options.MaxEpochs}).");
             Check(options.HiddenSize is >= 1 and <= 4096, $"--hidden must be within 1..4096 (got {options.HiddenSize}).");
