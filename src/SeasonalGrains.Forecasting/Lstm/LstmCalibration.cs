@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace SeasonalGrains.Forecasting.Lstm;
 
 /// <summary>
@@ -202,32 +205,68 @@ public sealed class LstmCalibrationMap
         }
     }
 
-    /// <summary>Calibrates one day's raw daily quantiles (scaled units) into <paramref name="calibrated"/>, non-decreasing in the level.</summary>
-    public void Daily(int h, ReadOnlySpan<float> raw, Span<float> calibrated) =>
-        Apply(_dailySegment, _dailyWeight, h, raw, calibrated);
+    /// <summary>
+    /// Calibrates one day's raw daily quantiles (scaled units) into <paramref name="calibrated"/>: made
+    /// non-decreasing in the level, times <paramref name="scale"/>, floored at 0.
+    /// </summary>
+    public void Daily(int h, ReadOnlySpan<float> raw, Span<float> calibrated, float scale = 1f) =>
+        Apply(_dailySegment, _dailyWeight, h, raw, calibrated, scale, default);
 
-    /// <summary>Calibrates one day's raw interval quantiles (sums of days 1..h+1, scaled units), non-decreasing in the level.</summary>
-    public void Interval(int h, ReadOnlySpan<float> raw, Span<float> calibrated)
+    /// <summary>
+    /// Calibrates one day's raw interval quantiles (sums of days 1..h+1, scaled units) as <see cref="Daily"/> does, and
+    /// keeps each at least <paramref name="previous"/> (the previous day's calibrated sums, already scaled; empty on
+    /// the first day), so sums never fall with the days.
+    /// </summary>
+    public void Interval(int h, ReadOnlySpan<float> raw, Span<float> calibrated, float scale = 1f, ReadOnlySpan<float> previous = default)
     {
         if (_intervalSegment is null || _intervalWeight is null)
         {
-            raw.CopyTo(calibrated);
+            Apply(null, null, h, raw, calibrated, scale, previous);
             return;
         }
 
-        Apply(_intervalSegment, _intervalWeight, h, raw, calibrated);
+        Apply(_intervalSegment, _intervalWeight, h, raw, calibrated, scale, previous);
     }
 
-    private void Apply(int[] segments, float[] weights, int h, ReadOnlySpan<float> raw, Span<float> calibrated)
+    private void Apply(int[]? segments, float[]? weights, int h, ReadOnlySpan<float> raw, Span<float> calibrated, float scale, ReadOnlySpan<float> previous)
     {
-        var at = h * _quantiles;
-        var previous = float.NegativeInfinity;
-        for (var k = 0; k < _quantiles; k++)
+        var q = _quantiles;
+        if (raw.Length < q || calibrated.Length < q || (h + 1) * q > (segments?.Length ?? int.MaxValue))
         {
-            var j = segments[at + k];
-            var value = raw[j] + (weights[at + k] * (raw[j + 1] - raw[j]));
-            previous = value > previous ? value : previous;
-            calibrated[k] = previous;
+            throw new ArgumentException($"Calibration of day {h} needs {q} raw and {q} calibrated values; got {raw.Length} and {calibrated.Length}.");
+        }
+
+        var hasPrevious = previous.Length >= q;
+        var highest = 0f; // the running maximum over levels, floored at 0 (scale is positive, so the order is kept)
+        if (segments is null || weights is null)
+        {
+            for (var k = 0; k < q; k++)
+            {
+                highest = MathF.Max(highest, raw[k] * scale);
+                calibrated[k] = hasPrevious ? MathF.Max(highest, previous[k]) : highest;
+                highest = calibrated[k];
+            }
+
+            return;
+        }
+
+        // Prepare keeps every segment j within 0..q-2, so j + 1 indexes raw, and the check above bounds h: the
+        // loop reads without bounds checks (it runs for every output of every forecast)
+        ref var segment = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(segments), h * q);
+        ref var weight = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(weights), h * q);
+        ref var r = ref MemoryMarshal.GetReference(raw);
+        for (var k = 0; k < q; k++)
+        {
+            var j = Unsafe.Add(ref segment, k);
+            var lo = Unsafe.Add(ref r, j);
+            var value = (lo + (Unsafe.Add(ref weight, k) * (Unsafe.Add(ref r, j + 1) - lo))) * scale;
+            highest = value > highest ? value : highest;
+            if (hasPrevious)
+            {
+                highest = previous[k] > highest ? previous[k] : highest;
+            }
+
+            calibrated[k] = highest;
         }
     }
 

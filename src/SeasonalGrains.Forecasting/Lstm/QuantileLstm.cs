@@ -167,31 +167,36 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         }
 
         Span<float> sums = stackalloc float[interval ? quantiles : 0];
-        Span<float> raw = stackalloc float[quantiles];
+        Span<float> raw = stackalloc float[calibration is null ? 0 : quantiles];
         var finite = true;
         for (var d = 0; d < days; d++)
         {
             var row = increments.Slice(d * perDay, perDay);
             var target = output.Slice(d * perDay, perDay);
             var level = row[0];
-            raw[0] = level;
-            for (var k = 1; k < quantiles; k++)
-            {
-                level += row[k];
-                raw[k] = level;
-            }
-
-            target[quantiles] = row[quantiles];
-            finite &= float.IsFinite(level) && float.IsFinite(row[quantiles]);
             if (calibration is null)
             {
-                raw.CopyTo(target);
+                target[0] = Math.Max(0f, level * scale);
+                for (var k = 1; k < quantiles; k++)
+                {
+                    level += row[k];
+                    target[k] = Math.Max(0f, level * scale);
+                }
             }
             else
             {
-                calibration.Daily(d, raw, target);
+                raw[0] = level;
+                for (var k = 1; k < quantiles; k++)
+                {
+                    level += row[k];
+                    raw[k] = level;
+                }
+
+                calibration.Daily(d, raw, target, scale);
             }
 
+            target[quantiles] = Math.Max(0f, row[quantiles] * scale);
+            finite &= float.IsFinite(level) && float.IsFinite(row[quantiles]);
             if (!interval)
             {
                 continue;
@@ -208,20 +213,16 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
             var intervalTarget = target.Slice(quantiles + 1, quantiles);
             if (calibration is null)
             {
-                sums.CopyTo(intervalTarget);
+                for (var k = 0; k < quantiles; k++)
+                {
+                    intervalTarget[k] = Math.Max(0f, sums[k] * scale);
+                }
             }
             else
             {
-                calibration.Interval(d, sums, intervalTarget);
-                if (d > 0)
-                {
-                    // sums of more days are never smaller
-                    var before = output.Slice(((d - 1) * perDay) + quantiles + 1, quantiles);
-                    for (var k = 0; k < quantiles; k++)
-                    {
-                        intervalTarget[k] = Math.Max(intervalTarget[k], before[k]);
-                    }
-                }
+                // sums of more days are never smaller: each stays at least the previous day's
+                var before = d > 0 ? output.Slice(((d - 1) * perDay) + quantiles + 1, quantiles) : default;
+                calibration.Interval(d, sums, intervalTarget, scale, before);
             }
         }
 
@@ -230,14 +231,12 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         {
             throw new InvalidOperationException("The network's forecast is not finite (NaN or infinity): its weights or inputs are broken.");
         }
-
-        Scale(output[..(days * perDay)], scale);
     }
 
     /// <summary>
     /// Calibrates finished outputs in scaled units (<see cref="forward"/>'s layout, <paramref name="days"/> rows) in
-    /// place, as <see cref="Finish"/> does: daily quantiles per day, interval quantiles per day and then
-    /// non-decreasing in the day.
+    /// place, as <see cref="Finish"/> does (floored at 0, scale 1): daily quantiles per day, interval quantiles per
+    /// day and non-decreasing in the day.
     /// </summary>
     public static void Calibrate(Span<float> output, int days, int quantiles, bool interval, LstmCalibrationMap calibration)
     {
@@ -256,24 +255,7 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
 
             var sums = target.Slice(quantiles + 1, quantiles);
             sums.CopyTo(raw);
-            calibration.Interval(d, raw, sums);
-            if (d > 0)
-            {
-                var before = output.Slice(((d - 1) * perDay) + quantiles + 1, quantiles);
-                for (var k = 0; k < quantiles; k++)
-                {
-                    sums[k] = Math.Max(sums[k], before[k]);
-                }
-            }
-        }
-    }
-
-    /// <summary>Multiplies by the SKU's scale and floors at 0 (a monotone map: the order of quantiles and sums is kept).</summary>
-    private static void Scale(Span<float> values, float scale)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = Math.Max(0f, values[i] * scale);
+            calibration.Interval(d, raw, sums, 1f, d > 0 ? output.Slice(((d - 1) * perDay) + quantiles + 1, quantiles) : default);
         }
     }
 
