@@ -15,8 +15,10 @@ namespace SeasonalGrains.Forecasting.Lstm;
 /// <para>
 /// <see cref="Predict"/> returns, per window, <see cref="OutputLength"/> floats in units:
 /// <c>out[h * OutputsPerDay + k]</c> is quantile level <c>Quantiles[k]</c> of horizon day h for k &lt; Q and
-/// <c>out[h * OutputsPerDay + Q]</c> is the mean. Network outputs are multiplied by the window's scale and
-/// floored at 0 (a monotone map, so quantile order is kept).
+/// <c>out[h * OutputsPerDay + Q]</c> is the mean. With a calibration (<see cref="LstmModelMetadata.Calibration"/>)
+/// the quantiles are first calibrated in scaled units (<see cref="LstmCalibrationMap"/>: non-decreasing in the level,
+/// interval sums non-decreasing in h). Network outputs are multiplied by the window's scale and floored at 0 (a
+/// monotone map, so quantile order is kept).
 /// </para>
 /// Thread-safe: predictions may run concurrently from several threads (the network is only read);
 /// <see cref="Dispose"/> waits for running predictions.

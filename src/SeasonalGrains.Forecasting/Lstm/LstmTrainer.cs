@@ -41,6 +41,9 @@ public sealed record LstmTrainingResult(LstmModel Model, IReadOnlyList<LstmEpoch
 /// interval head on the sums of days 1..h, each divided by h. After each epoch the validation pinball loss decides early stopping (patience in epochs) and
 /// an epoch without improvement multiplies the learning rate by <see cref="LstmOptions.PlateauDecay"/>; the
 /// best epoch's weights are kept. With the same seed, data and thread count two runs give the same weights.
+/// With <see cref="LstmOptions.Calibrate"/> the kept weights then forecast up to
+/// <see cref="LstmOptions.CalibrationWindows"/> validation windows of the held-out SKUs, on which the split-conformal
+/// <see cref="LstmCalibration"/> is fitted (it changes no weight).
 /// </para>
 /// <para>
 /// The training-data hash is SHA-256 over, for days [0, TrainEnd): each SKU's id, category and region
