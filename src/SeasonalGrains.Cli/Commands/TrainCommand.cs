@@ -237,7 +237,12 @@ public sealed class TrainCommand : CliCommand
             DefaultValueFactory = _ => Defaults.Calibrate,
         };
 
-        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _seed, _timeBudget, _calibrate];
+        private readonly Option<int?> _calibrationDays = new("--calibration-days")
+        {
+            Description = "Days of origins the calibration is fitted on, ending with the validation range (default: the validation range; longer reaches into training days, which are not held out).",
+        };
+
+        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _seed, _timeBudget, _calibrate, _calibrationDays];
 
         /// <summary>The LSTM options from the command line; invalid values are reported as <see cref="UserInputException"/>.</summary>
         public LstmOptions Resolve(ParseResult parse)
@@ -257,6 +262,7 @@ public sealed class TrainCommand : CliCommand
                 Seed = parse.GetValue(_seed),
                 TimeBudget = budget,
                 Calibrate = parse.GetValue(_calibrate),
+                CalibrationDays = parse.GetValue(_calibrationDays),
             };
             Check(options.MaxEpochs >= 1, $"--epochs must be at least 1 (got {options.MaxEpochs}).");
             Check(options.HiddenSize is >= 1 and <= 4096, $"--hidden must be within 1..4096 (got {options.HiddenSize}).");

@@ -99,6 +99,13 @@ public sealed record LstmOptions
     /// </summary>
     public int CalibrationWindows { get; init; } = 16384;
 
+    /// <summary>
+    /// Days of origins the calibration is fitted on, ending where the validation origins end (null: the validation
+    /// range alone). Longer than the validation range, it reaches into days the model trained on: their forecasts
+    /// are not held out, so the conformal guarantee no longer holds, but the origins may cover a whole season cycle.
+    /// </summary>
+    public int? CalibrationDays { get; init; }
+
     /// <summary>Training uses days before this index (null: the whole dataset).</summary>
     public int? TrainEndDay { get; init; }
 
@@ -151,6 +158,7 @@ public sealed record LstmOptions
         Require(ValidationFraction > 0 && ValidationFraction < 1, $"ValidationFraction must be within (0, 1), got {ValidationFraction.ToString(CultureInfo.InvariantCulture)}.");
         Require(MaxValidationWindows >= 1, "MaxValidationWindows must be at least 1.");
         Require(CalibrationWindows >= 1, "CalibrationWindows must be at least 1.");
+        Require(CalibrationDays is null or >= 1, "CalibrationDays must be at least 1.");
         Require(
             ValidationSkuFraction > 0 && ValidationSkuFraction <= 1,
             $"ValidationSkuFraction must be within (0, 1], got {ValidationSkuFraction.ToString(CultureInfo.InvariantCulture)}.");

@@ -216,7 +216,10 @@ public static class LstmTrainer
             var trainingWindows = cumulative[^1];
             _heldOutCount = heldOut.Length;
             var validation = ValidationPairs(heldOut, validationStart, trainEnd - _horizon, options.MaxValidationWindows);
-            var calibration = ValidationPairs(heldOut, validationStart, trainEnd - _horizon, options.CalibrationWindows);
+            var calibrationStart = options.CalibrationDays is { } calibrationDays
+                ? Math.Max(firstOrigin, trainEnd - _horizon - calibrationDays + 1)
+                : validationStart;
+            var calibration = ValidationPairs(heldOut, calibrationStart, trainEnd - _horizon, options.CalibrationWindows);
             var steps = options.StepsPerEpoch ?? (int)Math.Min(options.MaxStepsPerEpoch, (trainingWindows + options.BatchSize - 1) / options.BatchSize);
 
             TorchRuntime.SetThreads(options.Threads);
@@ -230,7 +233,7 @@ public static class LstmTrainer
             var network = new QuantileLstm(architecture);
             try
             {
-                return Fit(network, architecture, trainEnd, validationStart, firstOrigin, cumulative, steps, validation, calibration);
+                return Fit(network, architecture, trainEnd, validationStart, firstOrigin, cumulative, steps, validation, calibration, calibrationStart);
             }
             catch
             {
@@ -248,7 +251,8 @@ public static class LstmTrainer
             long[] cumulative,
             int steps,
             (int Sku, int Origin)[] validation,
-            (int Sku, int Origin)[] calibrationPairs)
+            (int Sku, int Origin)[] calibrationPairs,
+            int calibrationStart)
         {
             var random = new SplitMix64(unchecked((ulong)options.Seed));
             var trainingWindows = cumulative[^1];
@@ -355,7 +359,7 @@ public static class LstmTrainer
 
             network.eval();
             var calibration = options.Calibrate && _quantiles >= 2
-                ? FitCalibration(network, calibrationPairs, validationStart, trainEnd - _horizon)
+                ? FitCalibration(network, calibrationPairs, calibrationStart, trainEnd - _horizon)
                 : null;
             var metadata = new LstmModelMetadata
             {
