@@ -172,7 +172,7 @@ public sealed class TrainCommand : CliCommand
         table.AddRow("training time", F(t.ElapsedSeconds, "0.0") + " s");
         table.AddRow("calibration", metadata.Calibration is { } cal
             ? Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"split-conformal on {cal.Windows:N0} validation windows; day 1 levels {string.Join(" ", cal.Daily[0].Select(l => l.ToString("0.###", CultureInfo.InvariantCulture)))}"))
+                $"split-conformal on {cal.Windows:N0} windows from {metadata.DatasetStart.AddDays(cal.FirstOriginDay):yyyy-MM-dd}; day 1 levels {string.Join(" ", cal.Daily[0].Select(l => l.ToString("0.###", CultureInfo.InvariantCulture)))}"))
             : "none");
         c.Write(table);
     }

@@ -83,7 +83,7 @@ public sealed class LstmModel : IDisposable
 
     /// <summary>One line saying whether and on what the model is calibrated, for command output.</summary>
     public string CalibrationDescription => Metadata.Calibration is { } c && IsCalibrated
-        ? $"calibrated (split-conformal per horizon day and level, {c.Windows:N0} validation windows from {Metadata.DatasetStart.AddDays(c.FirstOriginDay):yyyy-MM-dd} to {Metadata.DatasetStart.AddDays(c.LastOriginDay):yyyy-MM-dd})"
+        ? $"calibrated (split-conformal per horizon day and level, on {c.Windows:N0} windows with origins from {Metadata.DatasetStart.AddDays(c.FirstOriginDay):yyyy-MM-dd} to {Metadata.DatasetStart.AddDays(c.LastOriginDay):yyyy-MM-dd}{(c.FirstOriginDay < Metadata.ValidationStartDay ? ", partly training days" : ", the validation range")})"
         : $"not calibrated (model.json format version {Metadata.FormatVersion}{(Metadata.FormatVersion < 4 ? ", before calibration was saved" : string.Empty)}): raw quantiles";
 
     /// <summary>Floats per horizon day in a prediction: the quantiles, the mean, then (with the interval head) the interval quantiles.</summary>
