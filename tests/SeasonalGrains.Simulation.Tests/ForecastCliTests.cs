@@ -39,7 +39,9 @@ public sealed class ForecastCliTests : IDisposable
         var dataset = DatasetReader.Read(data);
         Assert.Equal(365, model.Metadata.TrainEndDay);
         Assert.Equal(new DateOnly(2021, 1, 1), model.Metadata.DatasetStart);
-        Assert.Equal(BacktestOptions.DefaultLevels, model.Quantiles);
+        Assert.Equal(LstmOptions.TrainLevels, model.Quantiles);
+        Assert.True(model.IsCalibrated);
+        Assert.Contains("calibration", output);
         var forecasts = new LstmForecaster(model).Forecast(new ForecastRequest(dataset, 300, 28, [0.1, 0.5, 0.9]));
         Assert.Equal(4, forecasts.Count);
         Assert.All(forecasts, f =>
@@ -99,7 +101,11 @@ public sealed class ForecastCliTests : IDisposable
         Assert.Equal("forecaster,points,mae,rmse,mase,wmape,bias,relative_bias,mean_pinball,coverage80,seconds", summary[0]);
         Assert.Equal(["seasonal-naive", "ets", "oracle"], summary.Skip(1).Select(l => l.Split(',')[0]));
         Assert.All(summary.Skip(1), l => Assert.Equal("112", l.Split(',')[1]));
-        Assert.Equal(2, Directory.GetFiles(Path.Combine(outDir, "plots"), "*.png").Length);
+        Assert.Equal(2 + 1, Directory.GetFiles(Path.Combine(outDir, "plots"), "*.png").Length); // bands and the daily reliability diagram
+        Assert.True(File.Exists(Path.Combine(outDir, "plots", "reliability.png")));
+        var reliability = File.ReadAllLines(Path.Combine(outDir, "reliability.csv"));
+        Assert.Equal("forecaster,kind,horizon,level,nominal,observed,observed_below,count", reliability[0]);
+        Assert.Contains("oracle,daily,all,q0.995,0.995,", string.Join('\n', reliability));
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class BacktestCommand : CliCommand
     public const string DetailsFile = "backtest.csv";
     public const string SummaryFile = "summary.csv";
     public const string PlotsFolder = "plots";
+    public const string ReliabilityFile = "reliability.csv";
     public const string ModelFolder = "model";
 
     private readonly Option<DirectoryInfo> _dataset = new("--dataset", "-d")
@@ -155,6 +156,7 @@ public sealed class BacktestCommand : CliCommand
                 model = modelFolder is not null
                     ? LoadChecked(modelFolder, dataset, firstOrigin, horizon)
                     : await TrainHere(context, dataset, trainingOptions!, trainEndText, firstOrigin, horizon, outFolder, cancellationToken);
+                c.MarkupLine(Markup.Escape($"The lstm model is {model.CalibrationDescription}."));
             }
 
             var forecasters = new List<IForecaster>();
@@ -190,7 +192,13 @@ public sealed class BacktestCommand : CliCommand
             Directory.CreateDirectory(outFolder);
             BacktestCsv.WriteDetails(result, System.IO.Path.Combine(outFolder, DetailsFile));
             BacktestCsv.WriteSummary(result, System.IO.Path.Combine(outFolder, SummaryFile));
+            BacktestCsv.WriteReliability(result, System.IO.Path.Combine(outFolder, ReliabilityFile));
             var plots = 0;
+            foreach (var (kind, file) in new[] { (ReliabilityKind.Daily, "reliability.png"), (ReliabilityKind.Interval, "reliability-interval.png") })
+            {
+                plots += BacktestPlots.SaveReliability(result, kind, System.IO.Path.Combine(outFolder, PlotsFolder, file)) ? 1 : 0;
+            }
+
             if (plotSkus > 0)
             {
                 foreach (var row in result.Rows.Where(r => r.Forecaster != "oracle"))
@@ -199,7 +207,7 @@ public sealed class BacktestCommand : CliCommand
                 }
             }
 
-            c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(outFolder, DetailsFile)}, {SummaryFile}" +
+            c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(outFolder, DetailsFile)}, {SummaryFile}, {ReliabilityFile}" +
                 (plots > 0 ? $" and {plots} plots in {PlotsFolder}/" : "") + "."));
             return SeasonalCli.Ok;
         }
@@ -341,6 +349,32 @@ public sealed class BacktestCommand : CliCommand
         }
     }
 
+    /// <summary>The pooled rows of the reliability table: per forecaster and kind, the share of actuals at or below each level.</summary>
+    private static void PrintReliability(CliContext context, BacktestResult result)
+    {
+        var pooled = result.Reliability.Where(r => r.Horizon is null).ToList();
+        if (pooled.Count == 0)
+        {
+            return;
+        }
+
+        var levels = result.ReliabilityLevels;
+        var table = new Table().AddColumn("share of actuals <= quantile");
+        foreach (var level in levels)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"P{level * 100:0.#}"))).RightAligned());
+        }
+
+        foreach (var group in pooled.GroupBy(r => (r.Forecaster, r.Kind)))
+        {
+            var cells = new List<string> { Markup.Escape(group.Key.Kind == ReliabilityKind.Daily ? group.Key.Forecaster : $"{group.Key.Forecaster} (sums of days 1..n)") };
+            cells.AddRange(levels.Select(l => group.FirstOrDefault(r => r.Level == l) is { } r ? F(r.Observed, "P1") : ""));
+            table.AddRow([.. cells]);
+        }
+
+        context.Console.Write(table);
+    }
+
     private static void Print(CliContext context, BacktestResult result)
     {
         var c = context.Console;
@@ -365,6 +399,7 @@ public sealed class BacktestCommand : CliCommand
         }
 
         c.Write(table);
+        PrintReliability(context, result);
         c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"{result.Rows[0].Points:N0} points per forecaster ({result.SkuIndices.Count:N0} SKUs x {result.Origins.Count} origins x {result.Horizon} days); " +
             $"MASE is scaled by the in-sample seasonal naive (period 7) of each window; pinball is the mean over levels {string.Join(", ", result.Levels.Select(l => l.ToString(CultureInfo.InvariantCulture)))}.")));

@@ -159,7 +159,7 @@ public sealed class TrainCommand : CliCommand
         for (var k = 0; k < metadata.Quantiles.Count; k++)
         {
             table.AddRow(
-                Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"share of actuals <= P{metadata.Quantiles[k] * 100:0.#}")),
+                Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"share of actuals <= raw P{metadata.Quantiles[k] * 100:0.#}")),
                 F(v.Coverage.Count > k ? v.Coverage[k] : double.NaN, "P1"));
         }
 
@@ -170,6 +170,10 @@ public sealed class TrainCommand : CliCommand
         table.AddRow("stopped by", Markup.Escape(t.StopReason));
         table.AddRow("training windows", t.TrainingWindows.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("training time", F(t.ElapsedSeconds, "0.0") + " s");
+        table.AddRow("calibration", metadata.Calibration is { } cal
+            ? Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"split-conformal on {cal.Windows:N0} windows from {metadata.DatasetStart.AddDays(cal.FirstOriginDay):yyyy-MM-dd}; day 1 levels {string.Join(" ", cal.Daily[0].Select(l => l.ToString("0.###", CultureInfo.InvariantCulture)))}"))
+            : "none");
         c.Write(table);
     }
 
@@ -227,7 +231,18 @@ public sealed class TrainCommand : CliCommand
             DefaultValueFactory = _ => "00:05:00",
         };
 
-        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _seed, _timeBudget];
+        private readonly Option<bool> _calibrate = new("--calibrate")
+        {
+            Description = "Fit the split-conformal calibration on the validation range and save it in the model (true or false).",
+            DefaultValueFactory = _ => Defaults.Calibrate,
+        };
+
+        private readonly Option<int?> _calibrationDays = new("--calibration-days")
+        {
+            Description = "Days of origins the calibration is fitted on, ending with the validation range (default: the validation range; longer reaches into training days, which are not held out).",
+        };
+
+        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _seed, _timeBudget, _calibrate, _calibrationDays];
 
         /// <summary>The LSTM options from the command line; invalid values are reported as <see cref="UserInputException"/>.</summary>
         public LstmOptions Resolve(ParseResult parse)
@@ -246,6 +261,8 @@ public sealed class TrainCommand : CliCommand
                 Dropout = parse.GetValue(_dropout),
                 Seed = parse.GetValue(_seed),
                 TimeBudget = budget,
+                Calibrate = parse.GetValue(_calibrate),
+                CalibrationDays = parse.GetValue(_calibrationDays),
             };
             Check(options.MaxEpochs >= 1, $"--epochs must be at least 1 (got {options.MaxEpochs}).");
             Check(options.HiddenSize is >= 1 and <= 4096, $"--hidden must be within 1..4096 (got {options.HiddenSize}).");

@@ -69,6 +69,40 @@ public static class BacktestCsv
         }
     }
 
+    /// <summary>
+    /// reliability.csv: one line per <see cref="ReliabilityRow"/> with columns
+    /// forecaster,kind,horizon,level,nominal,observed,observed_below,count: kind is daily or interval (sums of days
+    /// 1..horizon), horizon is h, n or "all" (pooled), level names the quantile as backtest.csv does (q0.995),
+    /// nominal is the share a calibrated forecaster has at or below it, observed the share of actuals at or below
+    /// the quantile and observed_below the share strictly below.
+    /// </summary>
+    public static void WriteReliability(BacktestResult result, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write("forecaster,kind,horizon,level,nominal,observed,observed_below,count\n");
+        foreach (var r in result.Reliability)
+        {
+            writer.Write(string.Join(
+                ',',
+                Field(r.Forecaster),
+                r.Kind == ReliabilityKind.Daily ? "daily" : "interval",
+                r.Horizon?.ToString(CultureInfo.InvariantCulture) ?? "all",
+                "q" + r.Level.ToString(CultureInfo.InvariantCulture),
+                r.Level.ToString(CultureInfo.InvariantCulture),
+                Number(r.Observed),
+                Number(r.ObservedBelow),
+                r.Count.ToString(CultureInfo.InvariantCulture)) + "\n");
+        }
+    }
+
+    /// <summary>Writes the reliability file to <paramref name="path"/> (UTF-8, no byte-order mark).</summary>
+    public static void WriteReliability(BacktestResult result, string path)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+        WriteReliability(result, writer);
+    }
+
     /// <summary>Writes the details file to <paramref name="path"/> (UTF-8, no byte-order mark).</summary>
     public static void WriteDetails(BacktestResult result, string path)
     {

@@ -8,6 +8,9 @@ public sealed record BacktestOptions
     /// <summary>Levels scored by default: 5%, 10%, 25%, 50%, 75%, 90%, 95%.</summary>
     public static readonly IReadOnlyList<double> DefaultLevels = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95];
 
+    /// <summary>The M5 competition's uncertainty levels (the medians and the 50%, 67%, 95% and 99% central intervals).</summary>
+    public static readonly IReadOnlyList<double> M5Levels = [0.005, 0.025, 0.165, 0.25, 0.5, 0.75, 0.835, 0.975, 0.995];
+
     /// <summary>Number of forecast origins.</summary>
     public int Origins { get; init; } = 4;
 
@@ -19,6 +22,12 @@ public sealed record BacktestOptions
 
     /// <summary>Quantile levels requested and scored (strictly ascending). 80% coverage needs 0.1 and 0.9.</summary>
     public IReadOnlyList<double> Levels { get; init; } = DefaultLevels;
+
+    /// <summary>
+    /// Levels the reliability table (<see cref="BacktestResult.Reliability"/>) counts besides <see cref="Levels"/>:
+    /// forecasters are asked for both; pinball loss, coverage and backtest.csv stay at <see cref="Levels"/>.
+    /// </summary>
+    public IReadOnlyList<double> ReliabilityLevels { get; init; } = M5Levels;
 
     /// <summary>Period m of the seasonal naive whose in-sample MAE scales MASE.</summary>
     public int SeasonalPeriod { get; init; } = 7;
@@ -77,6 +86,16 @@ public sealed record BacktestResult(
     IReadOnlyList<BacktestRow> Rows,
     IReadOnlyList<BacktestPoint> Points)
 {
+    /// <summary>
+    /// Per forecaster, the shares of actuals at or below its quantiles at <see cref="ReliabilityLevels"/>: daily
+    /// quantiles per horizon day, and for forecasters that predict sums (<see cref="SkuForecast.IntervalQuantiles"/>)
+    /// the quantiles of the sums of days 1..n; each also pooled over horizons.
+    /// </summary>
+    public IReadOnlyList<ReliabilityRow> Reliability { get; init; } = [];
+
+    /// <summary>The levels of <see cref="Reliability"/>: the scored levels and <see cref="BacktestOptions.ReliabilityLevels"/>.</summary>
+    public IReadOnlyList<double> ReliabilityLevels { get; init; } = Levels;
+
     /// <summary>The row of the forecaster named <paramref name="forecaster"/>.</summary>
     public BacktestRow Row(string forecaster) =>
         Rows.FirstOrDefault(r => r.Forecaster == forecaster)

@@ -108,6 +108,55 @@ public static class BacktestPlots
         return paths;
     }
 
+    /// <summary>
+    /// A reliability diagram of <paramref name="kind"/> (pooled over horizons): for each forecaster with such rows,
+    /// the share of actuals at or below its quantile against the level, and the diagonal a calibrated forecaster
+    /// follows. Returns false (and writes nothing) when no forecaster has rows of that kind.
+    /// </summary>
+    public static bool SaveReliability(BacktestResult result, ReliabilityKind kind, string path, int width = 800, int height = 800)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var rows = result.Reliability.Where(r => r.Kind == kind && r.Horizon is null).ToList();
+        if (rows.Count == 0)
+        {
+            return false;
+        }
+
+        var plot = new Plot();
+        var diagonal = plot.Add.Line(0, 0, 1, 1);
+        diagonal.Color = Colors.Gray;
+        diagonal.LinePattern = LinePattern.Dashed;
+        diagonal.LegendText = "calibrated";
+        var palette = new ScottPlot.Palettes.Category10();
+        var index = 0;
+        foreach (var group in rows.GroupBy(r => r.Forecaster))
+        {
+            var ordered = group.OrderBy(r => r.Level).ToArray();
+            var line = plot.Add.Scatter(ordered.Select(r => r.Level).ToArray(), ordered.Select(r => r.Observed).ToArray());
+            line.LegendText = group.Key;
+            line.Color = palette.GetColor(index++);
+            line.LineWidth = 1.5f;
+            line.MarkerSize = 6;
+        }
+
+        plot.Axes.SetLimits(0, 1, 0, 1);
+        plot.Title(kind == ReliabilityKind.Daily
+            ? "Reliability of daily quantiles (all horizon days)"
+            : "Reliability of quantiles of sums over days 1..n (all n)");
+        plot.XLabel("nominal level");
+        plot.YLabel("share of actuals at or below the quantile");
+        plot.ShowLegend(Alignment.UpperLeft);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        plot.SavePng(path, width, height);
+        return true;
+    }
+
     private static double X(DateOnly date) => date.ToDateTime(TimeOnly.MinValue).ToOADate();
 
     private static int Nearest(IReadOnlyList<double> levels, double level)

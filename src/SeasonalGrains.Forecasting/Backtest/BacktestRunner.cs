@@ -100,6 +100,10 @@ public sealed class BacktestRunner
         }
 
         var levels = options.Levels.ToArray();
+        ForecastRequestChecks.ValidateLevels(options.ReliabilityLevels, "backtest reliability");
+        var requested = levels.Union(options.ReliabilityLevels).Order().ToArray();
+        var scored = levels.Select(l => Array.IndexOf(requested, l)).ToArray();
+        var reliability = new ReliabilityTable(requested, options.Horizon);
         var horizon = options.Horizon;
         var origins = OriginsFor(dataset.Days, options.Origins, horizon, options.Step ?? horizon);
         var targets = Targets(dataset, options.SkuIndices);
@@ -127,7 +131,7 @@ public sealed class BacktestRunner
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var origin = origins[o];
-                var request = new ForecastRequest(dataset, origin, horizon, levels, targets);
+                var request = new ForecastRequest(dataset, origin, horizon, requested, targets);
                 clock.Start();
                 var forecasts = forecaster.Forecast(request);
                 clock.Stop();
@@ -138,12 +142,21 @@ public sealed class BacktestRunner
                     var forecast = bySku[sku];
                     var units = dataset.Series[sku].Units;
                     var windowError = 0.0;
+                    var sum = 0.0;
                     for (var h = 0; h < horizon; h++)
                     {
                         var day = origin + h;
+                        var row = scored.Select(k => forecast.Quantiles[h][k]).ToArray();
+                        sum += units[day];
+                        reliability.AddDaily(forecaster.Name, h + 1, units[day], forecast.Quantiles[h]);
+                        if (forecast.IntervalQuantiles is { } sums)
+                        {
+                            reliability.AddInterval(forecaster.Name, h + 1, sum, sums[h]);
+                        }
+
                         actual.Add(units[day]);
                         mean.Add(forecast.Mean[h]);
-                        quantiles.Add(forecast.Quantiles[h]);
+                        quantiles.Add(row);
                         windowError += Math.Abs(forecast.Mean[h] - units[day]);
                         points.Add(new BacktestPoint(
                             forecaster.Name,
@@ -156,7 +169,7 @@ public sealed class BacktestRunner
                             dataset.DateOf(day),
                             units[day],
                             forecast.Mean[h],
-                            forecast.Quantiles[h]));
+                            row));
                     }
 
                     var scale = scales[o][i];
@@ -173,7 +186,11 @@ public sealed class BacktestRunner
             rows.Add(Score(forecaster.Name, actual, mean, quantiles, levels, interval80, windowMase, clock.Elapsed));
         }
 
-        return new BacktestResult(dataset, origins, horizon, levels, targets, rows, points);
+        return new BacktestResult(dataset, origins, horizon, levels, targets, rows, points)
+        {
+            Reliability = reliability.Rows(),
+            ReliabilityLevels = requested,
+        };
     }
 
     private static BacktestRow Score(

@@ -15,8 +15,10 @@ namespace SeasonalGrains.Forecasting.Lstm;
 /// <para>
 /// <see cref="Predict"/> returns, per window, <see cref="OutputLength"/> floats in units:
 /// <c>out[h * OutputsPerDay + k]</c> is quantile level <c>Quantiles[k]</c> of horizon day h for k &lt; Q and
-/// <c>out[h * OutputsPerDay + Q]</c> is the mean. Network outputs are multiplied by the window's scale and
-/// floored at 0 (a monotone map, so quantile order is kept).
+/// <c>out[h * OutputsPerDay + Q]</c> is the mean. With a calibration (<see cref="LstmModelMetadata.Calibration"/>)
+/// the quantiles are first calibrated in scaled units (<see cref="LstmCalibrationMap"/>: non-decreasing in the level,
+/// interval sums non-decreasing in h). Network outputs are multiplied by the window's scale and floored at 0 (a
+/// monotone map, so quantile order is kept).
 /// </para>
 /// Thread-safe: predictions may run concurrently from several threads (the network is only read);
 /// <see cref="Dispose"/> waits for running predictions.
@@ -42,6 +44,7 @@ public sealed class LstmModel : IDisposable
     private readonly ConditionalWeakTable<Dataset, FeatureBuilder> _builders = new();
     private readonly int _pastLength;
     private readonly int _futureLength;
+    private readonly LstmCalibrationMap? _calibration;
     private bool _disposed;
 
     internal LstmModel(QuantileLstm network, LstmModelMetadata metadata)
@@ -57,6 +60,9 @@ public sealed class LstmModel : IDisposable
         Metadata = metadata;
         _pastLength = metadata.Schema.PastLength;
         _futureLength = metadata.Schema.FutureLength;
+        _calibration = metadata.Calibration is { } calibration && metadata.Quantiles.Count >= 2
+            ? new LstmCalibrationMap(calibration, metadata.Quantiles)
+            : null;
     }
 
     public LstmModelMetadata Metadata { get; }
@@ -68,6 +74,17 @@ public sealed class LstmModel : IDisposable
     public int Window => Schema.Window;
 
     public IReadOnlyList<double> Quantiles => Metadata.Quantiles;
+
+    /// <summary>
+    /// Whether forecasts are calibrated (<see cref="LstmModelMetadata.Calibration"/>): models trained before format
+    /// version 4, or without calibration, forecast their raw quantiles.
+    /// </summary>
+    public bool IsCalibrated => _calibration is not null;
+
+    /// <summary>One line saying whether and on what the model is calibrated, for command output.</summary>
+    public string CalibrationDescription => Metadata.Calibration is { } c && IsCalibrated
+        ? $"calibrated (split-conformal per horizon day and level, on {c.Windows:N0} windows with origins from {Metadata.DatasetStart.AddDays(c.FirstOriginDay):yyyy-MM-dd} to {Metadata.DatasetStart.AddDays(c.LastOriginDay):yyyy-MM-dd}{(c.FirstOriginDay < Metadata.ValidationStartDay ? ", partly training days" : ", the validation range")})"
+        : $"not calibrated (model.json format version {Metadata.FormatVersion}{(Metadata.FormatVersion < 4 ? ", before calibration was saved" : string.Empty)}): raw quantiles";
 
     /// <summary>Floats per horizon day in a prediction: the quantiles, the mean, then (with the interval head) the interval quantiles.</summary>
     public int OutputsPerDay => Metadata.Architecture.OutputsPerDay;
@@ -484,7 +501,7 @@ public sealed class LstmModel : IDisposable
         for (var i = 0; i < withFuture; i++)
         {
             ref readonly var step = ref steps[order[start + i]];
-            QuantileLstm.Finish(output.Slice(i * length, length), step.Output!, days, architecture.Quantiles, architecture.IntervalHead, step.Scale);
+            QuantileLstm.Finish(output.Slice(i * length, length), step.Output!, days, architecture.Quantiles, architecture.IntervalHead, step.Scale, _calibration);
         }
     }
 
@@ -593,14 +610,20 @@ public sealed class LstmModel : IDisposable
             var row = output.Slice(i * length, length);
             if (reference)
             {
+                row.CopyTo(result);
+                if (_calibration is not null)
+                {
+                    QuantileLstm.Calibrate(result, Horizon, architecture.Quantiles, architecture.IntervalHead, _calibration);
+                }
+
                 for (var j = 0; j < length; j++)
                 {
-                    result[j] = Math.Max(0f, row[j] * scale);
+                    result[j] = Math.Max(0f, result[j] * scale);
                 }
             }
             else
             {
-                QuantileLstm.Finish(row, result, Horizon, architecture.Quantiles, architecture.IntervalHead, scale);
+                QuantileLstm.Finish(row, result, Horizon, architecture.Quantiles, architecture.IntervalHead, scale, _calibration);
             }
 
             results[start + i] = result;

@@ -37,8 +37,11 @@ public sealed record LstmTrainingSummary(
 public sealed record LstmModelMetadata
 {
     public const string FormatName = "seasonal-grains-quantile-lstm";
-    /// <summary>Version 3 added <see cref="LstmArchitecture.IntervalHead"/>; version 2 files (no interval head) still load.</summary>
-    public const int CurrentFormatVersion = 3;
+    /// <summary>
+    /// Version 4 added <see cref="Calibration"/>, version 3 <see cref="LstmArchitecture.IntervalHead"/>; version 2 and 3
+    /// files still load, uncalibrated.
+    /// </summary>
+    public const int CurrentFormatVersion = 4;
 
     public const int OldestFormatVersion = 2;
 
@@ -79,6 +82,12 @@ public sealed record LstmModelMetadata
 
     public required LstmTrainingSummary Training { get; init; }
 
+    /// <summary>
+    /// The split-conformal calibration fitted on the validation range (see <see cref="LstmCalibration"/>); null for
+    /// untrained models, models trained without it and files older than version 4.
+    /// </summary>
+    public LstmCalibration? Calibration { get; init; }
+
     [JsonIgnore]
     public int Horizon => Schema.Horizon;
 
@@ -99,6 +108,11 @@ public sealed record LstmModelMetadata
             throw new InvalidDataException($"Model metadata version {FormatVersion} cannot have an interval head (it came with version 3).");
         }
 
+        if (FormatVersion < 4 && Calibration is not null)
+        {
+            throw new InvalidDataException($"Model metadata version {FormatVersion} cannot have a calibration (it came with version 4).");
+        }
+
         Schema.Validate();
         ForecastRequestChecks.ValidateLevels(Quantiles, "model metadata");
         var a = Architecture;
@@ -109,5 +123,7 @@ public sealed record LstmModelMetadata
             throw new InvalidDataException(
                 $"Model architecture {a} does not match its feature schema ({Schema.PastFeatureCount} past features, {Schema.KnownFeatureCount} known, window {Schema.Window}, horizon {Schema.Horizon}, {Quantiles.Count} quantiles, {Schema.Categories.Count} categories, {Schema.Regions.Count} regions).");
         }
+
+        Calibration?.Validate(a.Horizon, a.Quantiles, a.IntervalHead);
     }
 }

@@ -41,6 +41,9 @@ public sealed record LstmTrainingResult(LstmModel Model, IReadOnlyList<LstmEpoch
 /// interval head on the sums of days 1..h, each divided by h. After each epoch the validation pinball loss decides early stopping (patience in epochs) and
 /// an epoch without improvement multiplies the learning rate by <see cref="LstmOptions.PlateauDecay"/>; the
 /// best epoch's weights are kept. With the same seed, data and thread count two runs give the same weights.
+/// With <see cref="LstmOptions.Calibrate"/> the kept weights then forecast up to
+/// <see cref="LstmOptions.CalibrationWindows"/> validation windows of the held-out SKUs, on which the split-conformal
+/// <see cref="LstmCalibration"/> is fitted (it changes no weight).
 /// </para>
 /// <para>
 /// The training-data hash is SHA-256 over, for days [0, TrainEnd): each SKU's id, category and region
@@ -212,7 +215,11 @@ public static class LstmTrainer
 
             var trainingWindows = cumulative[^1];
             _heldOutCount = heldOut.Length;
-            var validation = ValidationPairs(heldOut, validationStart, trainEnd - _horizon);
+            var validation = ValidationPairs(heldOut, validationStart, trainEnd - _horizon, options.MaxValidationWindows);
+            var calibrationStart = options.CalibrationDays is { } calibrationDays
+                ? Math.Max(firstOrigin, trainEnd - _horizon - calibrationDays + 1)
+                : validationStart;
+            var calibration = ValidationPairs(heldOut, calibrationStart, trainEnd - _horizon, options.CalibrationWindows);
             var steps = options.StepsPerEpoch ?? (int)Math.Min(options.MaxStepsPerEpoch, (trainingWindows + options.BatchSize - 1) / options.BatchSize);
 
             TorchRuntime.SetThreads(options.Threads);
@@ -226,7 +233,7 @@ public static class LstmTrainer
             var network = new QuantileLstm(architecture);
             try
             {
-                return Fit(network, architecture, trainEnd, validationStart, firstOrigin, cumulative, steps, validation);
+                return Fit(network, architecture, trainEnd, validationStart, firstOrigin, cumulative, steps, validation, calibration, calibrationStart);
             }
             catch
             {
@@ -243,7 +250,9 @@ public static class LstmTrainer
             int firstOrigin,
             long[] cumulative,
             int steps,
-            (int Sku, int Origin)[] validation)
+            (int Sku, int Origin)[] validation,
+            (int Sku, int Origin)[] calibrationPairs,
+            int calibrationStart)
         {
             var random = new SplitMix64(unchecked((ulong)options.Seed));
             var trainingWindows = cumulative[^1];
@@ -349,6 +358,9 @@ public static class LstmTrainer
             }
 
             network.eval();
+            var calibration = options.Calibrate && _quantiles >= 2
+                ? FitCalibration(network, calibrationPairs, calibrationStart, trainEnd - _horizon)
+                : null;
             var metadata = new LstmModelMetadata
             {
                 Created = DateTimeOffset.UtcNow,
@@ -365,6 +377,7 @@ public static class LstmTrainer
                 Validation = bestMetrics!,
                 Training = new LstmTrainingSummary(
                     history.Count, bestEpoch, bestTrainLoss, _clock.Elapsed.TotalSeconds, trainingWindows, totalSteps, stopReason),
+                Calibration = calibration,
             };
             return new LstmTrainingResult(new LstmModel(network, metadata), history);
         }
@@ -414,11 +427,11 @@ public static class LstmTrainer
             return [.. all.Take(take).Order()];
         }
 
-        private (int Sku, int Origin)[] ValidationPairs(int[] skus, int firstOrigin, int lastOrigin)
+        private static (int Sku, int Origin)[] ValidationPairs(int[] skus, int firstOrigin, int lastOrigin, int maxWindows)
         {
             var perSku = lastOrigin - firstOrigin + 1;
             var total = (long)perSku * skus.Length;
-            var count = (int)Math.Min(total, options.MaxValidationWindows);
+            var count = (int)Math.Min(total, maxWindows);
             var pairs = new (int, int)[count];
             for (var j = 0; j < count; j++)
             {
@@ -516,6 +529,66 @@ public static class LstmTrainer
             {
                 MedianMae = median >= 0 ? medianAbsolute / cells : double.NaN,
                 MeanMae = absolute / cells,
+            };
+        }
+
+        /// <summary>
+        /// Fits <see cref="LstmCalibration"/> on held-out windows (origins inside the validation range, each
+        /// forecast from the days before its origin only): per horizon day the raw daily curves against the day's
+        /// actual and the raw interval curves against the sum of days 1..h+1, in scaled units.
+        /// </summary>
+        private LstmCalibration FitCalibration(QuantileLstm network, (int Sku, int Origin)[] pairs, int firstOrigin, int lastOrigin)
+        {
+            using var noGrad = torch.no_grad();
+            var interval = network.Architecture.IntervalHead;
+            var outputs = network.Architecture.OutputsPerDay;
+            var dailyCurves = new List<float[]>[_horizon];
+            var dailyActuals = new List<double>[_horizon];
+            var sumCurves = new List<float[]>[_horizon];
+            var sumActuals = new List<double>[_horizon];
+            for (var h = 0; h < _horizon; h++)
+            {
+                (dailyCurves[h], dailyActuals[h], sumCurves[h], sumActuals[h]) = (new(pairs.Length), new(pairs.Length), new(interval ? pairs.Length : 0), new(interval ? pairs.Length : 0));
+            }
+
+            for (var start = 0; start < pairs.Length; start += ValidationChunk)
+            {
+                var count = Math.Min(ValidationChunk, pairs.Length - start);
+                using var scope = torch.NewDisposeScope();
+                var (past, future, category, region, _) = Tensors(pairs, start, count);
+                var y = network.call(past, future, category, region).contiguous();
+                var values = MemoryMarshal.Cast<byte, float>(y.bytes);
+                for (var i = 0; i < count; i++)
+                {
+                    var (sku, origin) = pairs[start + i];
+                    var table = _tables[sku];
+                    var sum = 0.0;
+                    for (var h = 0; h < _horizon; h++)
+                    {
+                        var truth = table.Target[origin + h];
+                        sum += truth;
+                        var row = values.Slice(((i * _horizon) + h) * outputs, outputs);
+                        dailyCurves[h].Add(row[.._quantiles].ToArray());
+                        dailyActuals[h].Add(truth);
+                        if (interval)
+                        {
+                            sumCurves[h].Add(row.Slice(_quantiles + 1, _quantiles).ToArray());
+                            sumActuals[h].Add(sum);
+                        }
+                    }
+                }
+            }
+
+            var levels = options.Quantiles;
+            return new LstmCalibration
+            {
+                Windows = pairs.Length,
+                FirstOriginDay = firstOrigin,
+                LastOriginDay = lastOrigin,
+                Daily = [.. Enumerable.Range(0, _horizon).Select(h => LstmCalibration.FitLevels(levels, dailyCurves[h], dailyActuals[h]))],
+                Interval = interval
+                    ? [.. Enumerable.Range(0, _horizon).Select(h => LstmCalibration.FitLevels(levels, sumCurves[h], sumActuals[h]))]
+                    : null,
             };
         }
 

@@ -154,9 +154,11 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
     /// <summary>
     /// Turns one SKU's increments (<paramref name="days"/> x <see cref="LstmArchitecture.OutputsPerDay"/>, see
     /// <see cref="IncrementsHead"/>) into its forecast in units, in <see cref="forward"/>'s layout: the cumulative
-    /// sums over levels and days, then times <paramref name="scale"/> and clamped at zero.
+    /// sums over levels and days, calibrated by <paramref name="calibration"/> when given (in scaled units), then
+    /// times <paramref name="scale"/> and clamped at zero.
     /// </summary>
-    public static void Finish(ReadOnlySpan<float> increments, Span<float> output, int days, int quantiles, bool interval, float scale)
+    public static void Finish(
+        ReadOnlySpan<float> increments, Span<float> output, int days, int quantiles, bool interval, float scale, LstmCalibrationMap? calibration = null)
     {
         var perDay = quantiles + 1 + (interval ? quantiles : 0);
         if (increments.Length < days * perDay || output.Length < days * perDay)
@@ -165,17 +167,32 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         }
 
         Span<float> sums = stackalloc float[interval ? quantiles : 0];
+        Span<float> raw = stackalloc float[calibration is null ? 0 : quantiles];
         var finite = true;
         for (var d = 0; d < days; d++)
         {
             var row = increments.Slice(d * perDay, perDay);
             var target = output.Slice(d * perDay, perDay);
             var level = row[0];
-            target[0] = Math.Max(0f, level * scale);
-            for (var k = 1; k < quantiles; k++)
+            if (calibration is null)
             {
-                level += row[k];
-                target[k] = Math.Max(0f, level * scale);
+                target[0] = Math.Max(0f, level * scale);
+                for (var k = 1; k < quantiles; k++)
+                {
+                    level += row[k];
+                    target[k] = Math.Max(0f, level * scale);
+                }
+            }
+            else
+            {
+                raw[0] = level;
+                for (var k = 1; k < quantiles; k++)
+                {
+                    level += row[k];
+                    raw[k] = level;
+                }
+
+                calibration.Daily(d, raw, target, scale);
             }
 
             target[quantiles] = Math.Max(0f, row[quantiles] * scale);
@@ -190,16 +207,55 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
             {
                 increment += row[quantiles + 1 + k];
                 sums[k] += increment;
-                target[quantiles + 1 + k] = Math.Max(0f, sums[k] * scale);
             }
 
             finite &= float.IsFinite(sums[quantiles - 1]);
+            var intervalTarget = target.Slice(quantiles + 1, quantiles);
+            if (calibration is null)
+            {
+                for (var k = 0; k < quantiles; k++)
+                {
+                    intervalTarget[k] = Math.Max(0f, sums[k] * scale);
+                }
+            }
+            else
+            {
+                // sums of more days are never smaller: each stays at least the previous day's
+                var before = d > 0 ? output.Slice(((d - 1) * perDay) + quantiles + 1, quantiles) : default;
+                calibration.Interval(d, sums, intervalTarget, scale, before);
+            }
         }
 
         // the levels are non-decreasing sums, so the last of each is the largest: one check per kind and day
         if (!finite || !float.IsFinite(scale))
         {
             throw new InvalidOperationException("The network's forecast is not finite (NaN or infinity): its weights or inputs are broken.");
+        }
+    }
+
+    /// <summary>
+    /// Calibrates finished outputs in scaled units (<see cref="forward"/>'s layout, <paramref name="days"/> rows) in
+    /// place, as <see cref="Finish"/> does (floored at 0, scale 1): daily quantiles per day, interval quantiles per
+    /// day and non-decreasing in the day.
+    /// </summary>
+    public static void Calibrate(Span<float> output, int days, int quantiles, bool interval, LstmCalibrationMap calibration)
+    {
+        ArgumentNullException.ThrowIfNull(calibration);
+        var perDay = quantiles + 1 + (interval ? quantiles : 0);
+        Span<float> raw = stackalloc float[quantiles];
+        for (var d = 0; d < days; d++)
+        {
+            var target = output.Slice(d * perDay, perDay);
+            target[..quantiles].CopyTo(raw);
+            calibration.Daily(d, raw, target);
+            if (!interval)
+            {
+                continue;
+            }
+
+            var sums = target.Slice(quantiles + 1, quantiles);
+            sums.CopyTo(raw);
+            calibration.Interval(d, raw, sums, 1f, d > 0 ? output.Slice(((d - 1) * perDay) + quantiles + 1, quantiles) : default);
         }
     }
 
