@@ -9,12 +9,12 @@ public sealed class ShippedScenarioTests
 {
     public static TheoryData<string> ShippedScenarios() => [.. ScenarioFiles()];
 
-    /// <summary>Every .json below simulations/ outside dataset folders, relative to simulations/.</summary>
+    /// <summary>Every .json in a folder of simulations/ (not in the dataset and model folders below them), relative to simulations/.</summary>
     private static List<string> ScenarioFiles()
     {
         var root = Path.Combine(RepositoryRoot(), "simulations");
-        return [.. Directory.EnumerateFiles(root, "*.json", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}data", StringComparison.Ordinal))
+        return [.. Directory.EnumerateDirectories(root)
+            .SelectMany(d => Directory.EnumerateFiles(d, "*.json", SearchOption.TopDirectoryOnly))
             .Select(f => Path.GetRelativePath(root, f))
             .Order(StringComparer.Ordinal)];
     }

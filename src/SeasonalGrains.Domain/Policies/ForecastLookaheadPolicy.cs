@@ -142,7 +142,8 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
             }
         }
 
-        var window = Prepare(context, outlook, lead + (int)Math.Min(longestCover, seasonDays - lead));
+        var windowDays = lead + (int)Math.Min(longestCover, seasonDays - lead);
+        var window = windowDays == lead + skipDays ? skip : Prepare(context, outlook, windowDays);
         var bestRate = double.PositiveInfinity;
         double bestQuantity = 0;
         var bestDays = 0;
