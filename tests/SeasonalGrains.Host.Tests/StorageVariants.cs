@@ -53,21 +53,8 @@ public sealed class HostServiceTests(InMemoryHostFixture fixture)
         var (status, started, _) = await PostAsync(Host.Writer, "/api/v1/replays", new JsonObject { ["scenarioPath"] = "steady/scenario.json" });
         Assert.Equal(HttpStatusCode.Accepted, status);
         var id = (string)started!["id"]!;
-
-        JsonNode? replay = null;
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (DateTime.UtcNow < deadline)
-        {
-            (_, replay, _) = await GetAsync(Host.Anonymous, $"/api/v1/replays/{id}");
-            if ((string?)replay!["state"] != "running")
-            {
-                break;
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.True((string?)replay!["state"] == "succeeded", replay.ToJsonString());
+        var replay = await FinishedReplayAsync(id, TimeSpan.FromSeconds(120));
+        Assert.True((string?)replay["state"] == "succeeded", replay.ToJsonString());
         Assert.Equal(1.0, (double)replay["fraction"]!);
         var results = replay["results"]!;
         Assert.Equal(50, (int)results["skus"]!);
@@ -89,20 +76,8 @@ public sealed class HostServiceTests(InMemoryHostFixture fixture)
         var (status, started, _) = await PostAsync(Host.Writer, "/api/v1/replays", new JsonObject { ["scenarioPath"] = "steady/forecast.json" });
         Assert.Equal(HttpStatusCode.Accepted, status);
         var id = (string)started!["id"]!;
-        JsonNode? replay = null;
-        var deadline = DateTime.UtcNow.AddSeconds(180);
-        while (DateTime.UtcNow < deadline)
-        {
-            (_, replay, _) = await GetAsync(Host.Anonymous, $"/api/v1/replays/{id}");
-            if ((string?)replay!["state"] != "running")
-            {
-                break;
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.True((string?)replay!["state"] == "succeeded", replay.ToJsonString());
+        var replay = await FinishedReplayAsync(id, TimeSpan.FromSeconds(180));
+        Assert.True((string?)replay["state"] == "succeeded", replay.ToJsonString());
         Assert.Equal(
             ["sS", "forecast-order-up-to:seasonal-naive", "forecast-lookahead:seasonal-naive"],
             replay["results"]!["policies"]!.AsArray().Select(p => (string?)p!["label"]));
@@ -123,6 +98,25 @@ public sealed class HostServiceTests(InMemoryHostFixture fixture)
         {
             Directory.Delete(outDir, recursive: true);
         }
+    }
+
+    /// <summary>Polls a replay until it is no longer running (or the time is up) and returns its last state.</summary>
+    private async Task<JsonNode> FinishedReplayAsync(string id, TimeSpan within)
+    {
+        JsonNode? replay = null;
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            (_, replay, _) = await GetAsync(Host.Anonymous, $"/api/v1/replays/{id}");
+            if ((string?)replay!["state"] != "running")
+            {
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return replay!;
     }
 
     [Fact]
