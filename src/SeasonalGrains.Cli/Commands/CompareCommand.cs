@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Compare;
 using SeasonalGrains.Simulation.Hosting;
@@ -155,40 +156,22 @@ public sealed class CompareCommand : CliCommand
             var m = row.Total;
             var baseline = row.Policy == result.Baseline;
             var name = Markup.Escape(row.Policy + (baseline ? " (baseline)" : ""));
-            table.AddRow(
-                name,
-                m.FillRate.ToString("P1", inv),
-                m.CycleServiceLevel.ToString("P1", inv),
-                m.StockoutDays.ToString("N0", inv),
-                m.UnitsLost.ToString("N0", inv),
-                m.AverageOnHandValue.ToString("N0", inv),
-                m.Turnover?.ToString("N2", inv) ?? "-",
-                m.LeftoverValue.ToString("N0", inv),
-                m.TotalCost.ToString("N0", inv));
+            table.AddRow(MetricCells(name, m, m.TotalCost));
             if (!baseline)
             {
+                static string SignedThousands(double v) => (v / 1000).ToString("+#,0.0;-#,0.0;0.0", CultureInfo.InvariantCulture);
                 differences.AddRow(
                     name,
-                    Markup.Escape(Interval(row.CostDifference, v => (v / 1000).ToString("+#,0.0;-#,0.0;0.0", inv))),
-                    Markup.Escape(Interval(row.Differences.GetValueOrDefault(CompareMetric.OperatingCost.Name), v => (v / 1000).ToString("+#,0.0;-#,0.0;0.0", inv))),
+                    Markup.Escape(Interval(row.CostDifference, SignedThousands)),
+                    Markup.Escape(Interval(row.Differences.GetValueOrDefault(CompareMetric.OperatingCost.Name), SignedThousands)),
                     Markup.Escape(Interval(row.FillRateDifference, v => (v * 100).ToString("+0.00;-0.00;0.00", inv))),
-                    Markup.Escape(Interval(row.Differences.GetValueOrDefault(CompareMetric.AverageInventoryValue.Name), v => (v / 1000).ToString("+#,0.0;-#,0.0;0.0", inv))));
+                    Markup.Escape(Interval(row.Differences.GetValueOrDefault(CompareMetric.AverageInventoryValue.Name), SignedThousands)));
             }
         }
 
         if (result.Hindsight is { } bound)
         {
-            var m = bound.Total;
-            table.AddRow(
-                HindsightResult.Label,
-                m.FillRate.ToString("P1", inv),
-                m.CycleServiceLevel.ToString("P1", inv),
-                m.StockoutDays.ToString("N0", inv),
-                m.UnitsLost.ToString("N0", inv),
-                m.AverageOnHandValue.ToString("N0", inv),
-                m.Turnover?.ToString("N2", inv) ?? "-",
-                m.LeftoverValue.ToString("N0", inv),
-                bound.TotalCost.ToString("N0", inv));
+            table.AddRow(MetricCells(HindsightResult.Label, bound.Total, bound.TotalCost));
         }
 
         c.Write(table);
@@ -288,6 +271,24 @@ public sealed class CompareCommand : CliCommand
         }
 
         c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(folder, CompareRunnerOutput.SummaryFile)}, {CompareRunnerOutput.PerSkuFile} and report.html"));
+    }
+
+    /// <summary>One row of the comparison table: the label and the metrics it shows (total cost given, as the hindsight row's is its own plan's).</summary>
+    private static string[] MetricCells(string label, InventoryMetrics m, double totalCost)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        return
+        [
+            label,
+            m.FillRate.ToString("P1", inv),
+            m.CycleServiceLevel.ToString("P1", inv),
+            m.StockoutDays.ToString("N0", inv),
+            m.UnitsLost.ToString("N0", inv),
+            m.AverageOnHandValue.ToString("N0", inv),
+            m.Turnover?.ToString("N2", inv) ?? "-",
+            m.LeftoverValue.ToString("N0", inv),
+            totalCost.ToString("N0", inv),
+        ];
     }
 
     private static string Interval(BootstrapInterval? d, Func<double, string> format) =>
