@@ -145,14 +145,7 @@ public static partial class SeasonGenerator
             units[d] = rng.NextNegativeBinomial(mu, size);
         }
 
-        var early = mean.AsSpan(0, Math.Min(28, days));
-        var earlyMean = 0.0;
-        foreach (var m in early)
-        {
-            earlyMean += m;
-        }
-
-        earlyMean /= early.Length;
+        var earlyMean = EarlyMean(mean, days);
         var info = new SkuInfo(sku, category.Name, region, cost, listPrice, leadTime, Math.Round(model.InitialDays * earlyMean), 0, casePack, cost);
         return (info, new SkuSeries(sku, units, price, promo), mean, size);
     }

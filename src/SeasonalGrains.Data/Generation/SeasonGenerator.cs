@@ -183,14 +183,7 @@ public static partial class SeasonGenerator
             units[d] = rng.NextNegativeBinomial(mu, size);
         }
 
-        var early = mean.AsSpan(0, Math.Min(28, days));
-        var earlyMean = 0.0;
-        foreach (var m in early)
-        {
-            earlyMean += m;
-        }
-
-        earlyMean /= early.Length;
+        var earlyMean = EarlyMean(mean, days);
         var moq = hasMoq ? Math.Max(10, Math.Ceiling(7 * earlyMean / 10) * 10) : 0;
         var info = new SkuInfo(sku, category.Name, region, cost, listPrice, leadTime, Math.Round(14 * earlyMean), moq, casePack, Math.Round(0.3 * cost, 2));
         return (info, new SkuSeries(sku, units, price, promo), mean, size);
@@ -298,5 +291,18 @@ public static partial class SeasonGenerator
     private sealed class Progress(IProgress<double> inner, double offset, double share) : IProgress<double>
     {
         public void Report(double value) => inner.Report(offset + (share * value));
+    }
+
+    /// <summary>The mean of a SKU's true daily means over its first four weeks (what its initial stock and MOQ are sized from).</summary>
+    private static double EarlyMean(double[] mean, int days)
+    {
+        var early = mean.AsSpan(0, Math.Min(28, days));
+        var sum = 0.0;
+        foreach (var m in early)
+        {
+            sum += m;
+        }
+
+        return sum / early.Length;
     }
 }
