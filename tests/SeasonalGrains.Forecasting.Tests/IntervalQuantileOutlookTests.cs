@@ -52,4 +52,26 @@ public sealed class IntervalQuantileOutlookTests
         Assert.Throws<ArgumentOutOfRangeException>(() => outlook.Mean(0, 4));
         Assert.Throws<ArgumentOutOfRangeException>(() => outlook.Quantile(1.5, 0, 1));
     }
+
+    [Fact]
+    public void Rows_at_one_score_equal_each_curve_read_alone()
+    {
+        // two curves of three quantiles, each row of 5 floats: [q10 q50 q90 x x]
+        double[] scores = [-1.2815515655446004, 0, 1.2815515655446004];
+        float[] values = [1, 2, 4, -7, -7, 3, 5, 9, -7, -7];
+        Span<double> rows = stackalloc double[2];
+
+        QuantileCurve.AtScoreRows(scores, values, 0, 5, 0.6407757827723002, rows); // halfway from the median to q90
+        Assert.Equal(3, rows[0], 12);
+        Assert.Equal(7, rows[1], 12);
+
+        foreach (var z in new[] { -3.0, -1.2815515655446004, -0.3, 0, 0.9, 2.5 })
+        {
+            QuantileCurve.AtScoreRows(scores, values, 0, 5, z, rows);
+            Assert.Equal(QuantileCurve.AtScore(scores, values.AsSpan(0, 3), z), rows[0]);
+            Assert.Equal(QuantileCurve.AtScore(scores, values.AsSpan(5, 3), z), rows[1]);
+        }
+
+        Assert.Throws<ArgumentException>(() => QuantileCurve.AtScoreRows(scores, values, 0, 5, 0, new double[3]));
+    }
 }

@@ -34,8 +34,8 @@ public sealed class BenchForecastCommand : CliCommand
 
     private readonly Option<string> _precision = new("--precision")
     {
-        Description = "Network number format: float32 or bfloat16.",
-        DefaultValueFactory = _ => "float32",
+        Description = "Network number format: float32 or bfloat16; auto: bfloat16 where the processor has native bfloat16 products, else float32.",
+        DefaultValueFactory = _ => InferencePrecisions.Auto,
     };
 
     private readonly Option<int> _workers = new("--workers")
@@ -63,7 +63,7 @@ public sealed class BenchForecastCommand : CliCommand
 
     public BenchForecastCommand()
     {
-        _precision.AcceptOnlyFromAmong("float32", "bfloat16");
+        _precision.AcceptOnlyFromAmong(InferencePrecisions.Names);
     }
 
     public override IReadOnlyList<string> Path => ["bench", "forecast"];
@@ -88,7 +88,7 @@ public sealed class BenchForecastCommand : CliCommand
             throw new UserInputException($"--workers must be within 1..64 and --threads within 1..256 (got {workers} and {threads}).");
         }
 
-        var precision = parse.GetRequiredValue(_precision) == "bfloat16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32;
+        var precision = InferencePrecisions.Parse(parse.GetRequiredValue(_precision));
         var folder = parse.GetValue(_model)?.FullName;
         LstmModel model;
         try
@@ -114,7 +114,7 @@ public sealed class BenchForecastCommand : CliCommand
             c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"Model: {(folder is null ? "untrained (weights do not change the cost)" : folder)}; LSTM {a.Layers} x {a.HiddenSize}, window {model.Window}, horizon {model.Horizon}, {model.Quantiles.Count} quantiles + mean{(a.IntervalHead ? " + interval quantiles" : "")}, {a.PastFeatures} past and {a.KnownFeatures} known features.")));
             c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"Configuration: precision {(precision == InferencePrecision.BFloat16 ? "bfloat16" : "float32")}, batcher workers {workers} (flush at {LstmModel.ChunkSize} requests or 2 ms{(parse.GetValue(_inline) ? ", continuations inline" : "")}), libtorch threads {torch.get_num_threads()}, {Environment.ProcessorCount} cores, chunks of {LstmModel.ChunkSize} windows per tensor call; {seconds:0.##} s per batch size and mode.")));
+                $"Configuration: precision {InferencePrecisions.Name(precision)}, batcher workers {workers} (flush at {LstmModel.ChunkSize} requests or 2 ms{(parse.GetValue(_inline) ? ", continuations inline" : "")}), libtorch threads {torch.get_num_threads()}, {Environment.ProcessorCount} cores, chunks of {LstmModel.ChunkSize} windows per tensor call; {seconds:0.##} s per batch size and mode.")));
             var batcherOptions = new ForecastBatcherOptions { Workers = workers, Precision = precision, InlineContinuations = parse.GetValue(_inline) };
             var results = await CliProgress.RunAsync(context, report => Task.Run(
                 () =>

@@ -69,8 +69,8 @@ public sealed class BenchReplayCommand : CliCommand
 
     private readonly Option<string> _precision = new("--precision")
     {
-        Description = "With an lstm forecast policy: network number format, float32 or bfloat16.",
-        DefaultValueFactory = _ => "bfloat16",
+        Description = "With an lstm forecast policy: network number format, float32 or bfloat16; auto: bfloat16 where the processor has native bfloat16 products, else float32.",
+        DefaultValueFactory = _ => InferencePrecisions.Auto,
     };
 
     private readonly Option<int> _workers = new("--forecast-workers")
@@ -97,7 +97,7 @@ public sealed class BenchReplayCommand : CliCommand
     {
         _stateWrites.AcceptOnlyFromAmong("on-close", "every-chunk", "never");
         _inference.AcceptOnlyFromAmong("stateful", "window");
-        _precision.AcceptOnlyFromAmong("float32", "bfloat16");
+        _precision.AcceptOnlyFromAmong(InferencePrecisions.Names);
     }
 
     public override IReadOnlyList<string> Path => ["bench", "replay"];
@@ -143,7 +143,7 @@ public sealed class BenchReplayCommand : CliCommand
             Lstm = new LstmSourceSettings
             {
                 Inference = parse.GetRequiredValue(_inference) == "window" ? LstmInference.Window : LstmInference.Stateful,
-                Precision = parse.GetRequiredValue(_precision) == "bfloat16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32,
+                Precision = InferencePrecisions.Parse(parse.GetRequiredValue(_precision)),
                 Workers = Positive(parse.GetValue(_workers), "--forecast-workers"),
                 RestartDays = parse.GetValue(_restart) is var restart && restart >= 0 ? restart : throw new UserInputException($"--restart-days must be 0 or more (got {restart})."),
             },
@@ -166,7 +166,7 @@ public sealed class BenchReplayCommand : CliCommand
             {
                 var lstm = options.Lstm;
                 c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                    $"Forecasts: {(model is null ? "an untrained LSTM of the usual shape (weights do not change the cost)" : parse.GetValue(_model)!.FullName)}; {(lstm.Inference == LstmInference.Stateful ? $"stateful, encoder restarts every {lstm.RestartDays} days, {lstm.Workers} batcher thread(s) of up to {lstm.MaxBatch:N0} SKUs" : "re-reading each window")}; {(lstm.Precision == InferencePrecision.BFloat16 ? "bfloat16" : "float32")}; libtorch threads {torch.get_num_threads()}.")));
+                    $"Forecasts: {(model is null ? "an untrained LSTM of the usual shape (weights do not change the cost)" : parse.GetValue(_model)!.FullName)}; {(lstm.Inference == LstmInference.Stateful ? $"stateful, encoder restarts every {lstm.RestartDays} days, {lstm.Workers} batcher thread(s) of up to {lstm.MaxBatch:N0} SKUs" : "re-reading each window")}; {InferencePrecisions.Name(lstm.Precision)}; libtorch threads {torch.get_num_threads()}.")));
             }
 
             var result = await ReplayBenchmark.RunAsync(

@@ -123,15 +123,6 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
 
         // not ordering governs the next review period only (the next order can arrive at L + R)
         var skipDays = (int)Math.Min(review, seasonDays - lead);
-        var skip = Prepare(context, outlook, lead + skipDays);
-        var skipRate = skip.Cost(0, skipDays, lead + skipDays >= seasonDays) / skipDays;
-
-        // if even the top path keeps stock until the next order could arrive, that order is as good and holds less
-        if (lead + skipDays < seasonDays && skip.CoversAll(skipDays))
-        {
-            return new LookaheadDecision(0, skipRate, double.PositiveInfinity, 0);
-        }
-
         var (shortest, longestScored) = CoverRange(outlook, lead, review);
         var longestCover = review;
         foreach (var cover in _covers)
@@ -142,8 +133,21 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
             }
         }
 
+        // one set of paths serves both windows: a path over fewer days is the start of the same path over more
         var windowDays = lead + (int)Math.Min(longestCover, seasonDays - lead);
-        var window = windowDays == lead + skipDays ? skip : Prepare(context, outlook, windowDays);
+        var width = windowDays + 1;
+        var paths = Rent(ref t_paths, LookaheadPaths.Levels.Length * width);
+        LookaheadPaths.Build(outlook, windowDays, paths, Spread);
+        var skip = Prepare(context, paths, width, lead + skipDays);
+        var skipRate = skip.Cost(0, skipDays, lead + skipDays >= seasonDays) / skipDays;
+
+        // if even the top path keeps stock until the next order could arrive, that order is as good and holds less
+        if (lead + skipDays < seasonDays && skip.CoversAll(skipDays))
+        {
+            return new LookaheadDecision(0, skipRate, double.PositiveInfinity, 0);
+        }
+
+        var window = windowDays == lead + skipDays ? skip : Prepare(context, paths, width, windowDays);
         var bestRate = double.PositiveInfinity;
         double bestQuantity = 0;
         var bestDays = 0;
@@ -248,14 +252,14 @@ public sealed class ForecastLookaheadPolicy : IReorderPolicy
         return down >= _terms.Moq ? down : 0;
     }
 
-    /// <summary>The paths over days 0..<paramref name="days"/> - 1, each path's stock when an order would arrive, and the demand since then.</summary>
-    private Window Prepare(in ReviewContext context, IDemandOutlook outlook, int days)
+    /// <summary>
+    /// Over days 0..<paramref name="days"/> - 1 of the paths (rows of <paramref name="width"/> values, see
+    /// <see cref="LookaheadPaths.Build"/>): each path's stock when an order would arrive, and the demand since then.
+    /// </summary>
+    private Window Prepare(in ReviewContext context, double[] paths, int width, int days)
     {
         var lead = context.LeadTimeDays;
         var m = LookaheadPaths.Levels.Length;
-        var width = days + 1;
-        var paths = Rent(ref t_paths, m * width);
-        LookaheadPaths.Build(outlook, days, paths, Spread);
 
         // stock at the start of day L on each path, before an order placed today arrives
         var start = Rent(ref t_start, m);
@@ -579,6 +583,13 @@ public static class LookaheadPaths
         }
 
         var meanAtHorizon = known > 0 && known < days ? outlook.Mean(0, known) : 0;
+        var beyond = known > 0 ? days - known : 0;
+        Span<double> growth = beyond <= 512 ? stackalloc double[beyond] : new double[beyond];
+        for (var n = known + 1; n <= known + beyond; n++)
+        {
+            growth[n - known - 1] = Math.Sqrt((double)n / known);
+        }
+
         for (var j = 0; j < m; j++)
         {
             var row = destination.Slice(j * width, width);
@@ -594,7 +605,7 @@ public static class LookaheadPaths
                 var rate = known > 0 ? meanAtHorizon / known : 0;
                 for (var n = known + 1; n <= days; n++)
                 {
-                    var extended = known > 0 ? (rate * n) + (deviation * Math.Sqrt((double)n / known)) : 0;
+                    var extended = known > 0 ? (rate * n) + (deviation * growth[n - known - 1]) : 0;
                     row[n] = Math.Max(row[n - 1], extended);
                 }
             }

@@ -273,6 +273,9 @@ public sealed class LstmTracker
 
         protected override double SumAtScore(int h, double z) => QuantileCurve.AtScore(tracker._scores, output.AsSpan((h * _perDay) + _q + 1, _q), z);
 
+        protected override void SumsAtScore(double z, Span<double> destination) =>
+            QuantileCurve.AtScoreRows(tracker._scores, output, _q + 1, _perDay, z, destination);
+
         protected override SamplePathOutlook SamplePaths() => Paths();
     }
 }

@@ -100,11 +100,7 @@ public abstract class IntervalQuantileOutlook : IForecastErrorOutlook
             var row = destination.Slice(j * days, days);
             if (level > 0 && level < 1)
             {
-                var z = Normal.InverseCdf(level);
-                for (var n = 0; n < days; n++)
-                {
-                    row[n] = SumAtScore(n, z);
-                }
+                SumsAtScore(Normal.InverseCdf(level), row);
             }
             else
             {
@@ -124,6 +120,15 @@ public abstract class IntervalQuantileOutlook : IForecastErrorOutlook
 
     /// <summary>The quantile of total demand over horizon days 0..<paramref name="h"/> at normal score <paramref name="z"/>.</summary>
     protected abstract double SumAtScore(int h, double z);
+
+    /// <summary>Element n of <paramref name="destination"/>: <see cref="SumAtScore"/>(n, <paramref name="z"/>).</summary>
+    protected virtual void SumsAtScore(double z, Span<double> destination)
+    {
+        for (var n = 0; n < destination.Length; n++)
+        {
+            destination[n] = SumAtScore(n, z);
+        }
+    }
 
     /// <summary>Sample paths over the daily curves, for the runs of days the sums do not answer.</summary>
     protected abstract SamplePathOutlook SamplePaths();

@@ -110,6 +110,40 @@ public sealed class QuantileCurve
         return value > 0 ? value : 0;
     }
 
+    /// <summary>
+    /// <see cref="AtScore(ReadOnlySpan{double}, ReadOnlySpan{float}, double)"/> of several curves at one score, with the
+    /// segment found once: curve i's values start at <paramref name="first"/> + i <paramref name="stride"/> in
+    /// <paramref name="values"/>; one result per element of <paramref name="destination"/>.
+    /// </summary>
+    public static void AtScoreRows(ReadOnlySpan<double> scores, ReadOnlySpan<float> values, int first, int stride, double z, Span<double> destination)
+    {
+        if (scores.Length == 0 || first < 0 || stride < scores.Length || (destination.Length > 0 && first + ((destination.Length - 1) * stride) + scores.Length > values.Length))
+        {
+            throw new ArgumentException($"{destination.Length} curves of {scores.Length} quantiles from {first} every {stride} do not fit in {values.Length} values.", nameof(values));
+        }
+
+        if (scores.Length == 1)
+        {
+            for (var i = 0; i < destination.Length; i++)
+            {
+                destination[i] = Math.Max(0, values[first + (i * stride)]);
+            }
+
+            return;
+        }
+
+        var lo = Segment(scores, z);
+        var from = z - scores[lo];
+        var width = scores[lo + 1] - scores[lo];
+        for (var i = 0; i < destination.Length; i++)
+        {
+            var at = first + (i * stride) + lo;
+            double low = values[at];
+            var value = low + ((values[at + 1] - low) * from / width);
+            destination[i] = value > 0 ? value : 0;
+        }
+    }
+
     /// <summary>The segment [lo, lo + 1] of the scores that holds (or, outside them, extends to) <paramref name="z"/>.</summary>
     private static int Segment(ReadOnlySpan<double> s, double z)
     {

@@ -55,7 +55,7 @@ public static class ScenarioForecasts
                     {
                         Inference = windowForm ? LstmInference.Window : lstm.Inference,
                         RestartDays = lstm.RestartDays,
-                        Precision = lstm.Precision == "bfloat16" ? InferencePrecision.BFloat16 : InferencePrecision.Float32,
+                        Precision = InferencePrecisions.Parse(lstm.Precision),
                     }
                     : new LstmSourceSettings(),
             });

@@ -213,7 +213,7 @@ public static class ReplayBenchmark
     }
 
     /// <summary>
-    /// An untrained model of the shape `seasonal train` gives (default network, the seven backtest levels) over a
+    /// An untrained model of the shape `seasonal train` gives (default network and levels) over a
     /// feature schema fitted on <paramref name="dataset"/>'s first <paramref name="fitEndDay"/> days.
     /// </summary>
     public static LstmModel UntrainedModel(Dataset dataset, int fitEndDay)

@@ -4,6 +4,7 @@ using SeasonalGrains.Data;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
+using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Grains.Forecasting;
 
 namespace SeasonalGrains.Simulation.Scenarios;
@@ -171,7 +172,7 @@ public static partial class ScenarioLoader
             var model = lstm.String("model", required: true);
             var inference = lstm.Choice("inference", "window", "stateful");
             var restart = lstm.Int("restartDays", min: 0, max: 3650);
-            var precision = lstm.Choice("precision", "float32", "bfloat16");
+            var precision = lstm.Choice("precision", InferencePrecisions.Names);
             var train = lstm.Bool("trainIfMissing");
             lstm.RejectUnknown();
             if (model is not null)
