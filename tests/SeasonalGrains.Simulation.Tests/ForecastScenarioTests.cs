@@ -20,7 +20,7 @@ public sealed class ForecastScenarioTests
               "forecasters": { "lstm": { "model": "../../models/down-jackets" } },
               "outlook": { "seed": 7, "paths": 500, "correlation": 0.3 },
               "sweep": { "targetServiceLevel": [0.8, 0.9, 0.99] },
-              "tuning": { "scope": "category" },
+              "tuning": { "scope": "category", "forecastDays": 182 },
               "policies": [
                 { "name": "sS-tuned" },
                 { "name": "forecast-order-up-to:ets", "parameters": { "q": 0.9 } },
@@ -35,7 +35,7 @@ public sealed class ForecastScenarioTests
         Assert.Equal(new OutlookSpec(7, 500, 0.3), s.Outlook);
         Assert.Equal(SweepSpec.TargetServiceLevel, s.Sweep!.Parameter);
         Assert.Equal([0.8, 0.9, 0.99], s.Sweep.Values);
-        Assert.Equal(TuningScope.Category, s.Tuning.Scope);
+        Assert.Equal(new TuningSpec(TuningScope.Category, 182), s.Tuning);
         Assert.Equal(["sS-tuned", "forecast-order-up-to:ets", "pf", "forecast-safety-stock:lstm"], s.Policies.Select(p => p.Label));
         Assert.Equal(["sS", "forecast-order-up-to", "forecast-order-up-to", "forecast-safety-stock"], s.Policies.Select(p => p.Name));
         Assert.Equal([null, "ets", "oracle", "lstm"], s.Policies.Select(p => p.Forecaster));
@@ -76,6 +76,7 @@ public sealed class ForecastScenarioTests
     [InlineData("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"inference\": \"carry\" } }", "forecasters.lstm.inference:")]
     [InlineData("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"restartDays\": -1 } }", "forecasters.lstm.restartDays:")]
     [InlineData("\"tuning\": { \"scope\": \"region\" }", "tuning.scope:")]
+    [InlineData("\"tuning\": { \"forecastDays\": 3 }", "tuning.forecastDays:")]
     [InlineData("\"generate\": { \"preset\": \"steady\", \"skus\": 2, \"years\": 1, \"seed\": 1, \"start\": \"April\" }", "generate.start:")]
     public void Bad_comparison_settings_are_errors_naming_their_key(string member, string expected)
     {

@@ -285,10 +285,8 @@ public static class CompareRunner
         return new PreparedComparison(scenario, dataset, window, [.. variants.Select(v => v.Variant)], finalInput, baseline);
     }
 
-    /// <summary>Days before the window a forecast policy is tuned on: a quarter of a year, or the history if shorter.</summary>
-    public const int DefaultForecastTuningDays = 91;
-
-    private static int ForecastTuningDays(ReplayWindow window) => Math.Min(DefaultForecastTuningDays, window.HistoryDays);
+    /// <summary>Days before the window a forecast policy is tuned on: the scenario's (a year unless given), or the history if shorter.</summary>
+    private static int ForecastTuningDays(Scenario scenario, ReplayWindow window) => Math.Min(scenario.Tuning.ForecastDays, window.HistoryDays);
 
     /// <summary>Tunes the setups of the tuned variants on the history before the window; replaces their parameters in place.</summary>
     public static IReadOnlyList<TuningReport> Tune(PreparedComparison prepared, IProgress<CompareStatus>? progress = null, CancellationToken cancellationToken = default)
@@ -313,7 +311,7 @@ public static class CompareRunner
 
             // a forecast policy is tuned on the last days before the window, with forecasts made at each of those days from
             // the days before it; a classical one on all the history
-            var first = variant.Forecaster is null ? window.HistoryStartIndex : window.StartIndex - ForecastTuningDays(window);
+            var first = variant.Forecaster is null ? window.HistoryStartIndex : window.StartIndex - ForecastTuningDays(prepared.Scenario, window);
             var days = window.StartIndex - first;
             using var sources = variant.Forecaster is { } forecaster
                 ? ScenarioForecasts.Create(prepared.Scenario, dataset, window, [forecaster], [variant.Name], windowForm: true)

@@ -85,8 +85,18 @@ public enum TuningScope
     Category,
 }
 
-/// <summary>Tuning of the classical policies on the history before the window (the days <c>historyDays</c> allows).</summary>
-public sealed record TuningSpec(TuningScope Scope = TuningScope.Sku);
+/// <summary>
+/// Tuning on the history before the window: a classical policy on all the days <c>historyDays</c> allows, a forecast
+/// policy on the last <paramref name="ForecastDays"/> of them (each with a forecast made from the days before it).
+/// </summary>
+public sealed record TuningSpec(TuningScope Scope = TuningScope.Sku, int ForecastDays = TuningSpec.DefaultForecastDays)
+{
+    /// <summary>
+    /// A year: a whole season cycle. On the promo preset, tuning on the last 91 days (its fourth quarter) chose settings
+    /// that cost the lookahead 26-35% more operating cost in the next year than untuned; tuned on 365 days it was within 5%.
+    /// </summary>
+    public const int DefaultForecastDays = 365;
+}
 
 /// <summary>How to create the dataset folder when it is missing; <paramref name="Start"/> null = the generator's default first day.</summary>
 public sealed record GenerateSpec(string Preset, int Skus, int Years, int Seed, DateOnly? Start = null);

@@ -256,8 +256,9 @@ public static partial class ScenarioLoader
         }
 
         var scope = t.Choice("scope", "sku", "category");
+        var forecastDays = t.Int("forecastDays", min: 7, max: 3660);
         t.RejectUnknown();
-        return new TuningSpec(scope == "category" ? TuningScope.Category : TuningScope.Sku);
+        return new TuningSpec(scope == "category" ? TuningScope.Category : TuningScope.Sku, forecastDays ?? TuningSpec.DefaultForecastDays);
     }
 
     private static GenerateSpec? ReadGenerate(JsonObjectReader? g)
