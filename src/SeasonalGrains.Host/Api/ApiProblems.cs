@@ -87,7 +87,9 @@ public sealed class ApiExceptionHandler(IOptions<ApiOptions> options, IOptions<J
     private async Task<IResult> JsonProblemAsync(HttpContext httpContext, JsonException error, CancellationToken cancellationToken)
     {
         var request = httpContext.Request;
-        var type = httpContext.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        // the handler runs with the endpoint cleared; the feature keeps the one that failed
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+        var type = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
         if (type is not null && request.Body.CanSeek)
         {
             request.Body.Position = 0;
