@@ -156,6 +156,11 @@ public static class SeasonalCli
             context.WriteError(e.Message);
             return BadInput;
         }
+        catch (OutputFolderException e)
+        {
+            context.WriteError("--out: " + e.Message + " Nothing was written.");
+            return BadInput;
+        }
         catch (Exception e)
         {
             context.WriteError("unexpected failure: " + e);

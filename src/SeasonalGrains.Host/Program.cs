@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration.Memory;
 using SeasonalGrains.Host.Hosting;
 
 namespace SeasonalGrains.Host;
@@ -34,9 +35,23 @@ public sealed class Program
         await app.RunAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Settings that hold unless configuration says otherwise: ASP.NET Core logs warnings and errors only, not a line
+    /// per request (<c>Logging:LogLevel:Microsoft.AspNetCore=Information</c> turns request logging on).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> Defaults { get; } = new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+    };
+
+    /// <summary>
+    /// The app: its content root is the host's own folder (<see cref="AppContext.BaseDirectory"/>), so its
+    /// appsettings.json and the scenario folder beside it are found whatever folder it is started from.
+    /// </summary>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
         builder.AddSeasonalGrains();
 
         // ---- HTTP API: service registrations go here (builder.AddSkuApi();) ----

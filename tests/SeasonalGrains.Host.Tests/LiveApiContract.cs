@@ -309,6 +309,78 @@ public abstract class LiveApiContract(IHostFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(Host.Anonymous, $"/api/v1/skus/{sku}")).Status);
     }
 
+    // ---- strict JSON: a body that could mean two things is refused, a bad body is told in full, nothing is booked ----
+
+    [Fact]
+    public async Task A_key_given_twice_is_refused_and_neither_value_is_booked()
+    {
+        var sku = NewSku("dup");
+        await DefineAsync(sku, Definition());
+
+        var (status, problem, _) = await PostAsync(Host.Writer, $"/api/v1/skus/{sku}/sales", RawJson("""{"eventId":"u20","eventId":"u21","units":1}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["eventId"], ErrorFields(problem));
+        Assert.Equal("is given more than once; give each field once.", (string?)problem!["errors"]!["eventId"]![0]);
+        Assert.Equal(0, (double)(await GetSkuAsync(sku))["pendingSales"]!);
+        Assert.Equal("applied", (string?)(await SaleAsync(sku, "u21", 1))["status"]); // u21 was not applied before
+    }
+
+    [Fact]
+    public async Task Field_names_are_case_sensitive()
+    {
+        var sku = NewSku("case");
+        await DefineAsync(sku, Definition());
+
+        var (status, problem, _) = await PostAsync(Host.Writer, $"/api/v1/skus/{sku}/sales", RawJson("""{"eventId":"c1","units":2,"Units":400}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["Units"], ErrorFields(problem));
+        Assert.Equal("is not a field of this request (field names are case-sensitive).", (string?)problem!["errors"]!["Units"]![0]);
+        Assert.Equal(0, (double)(await GetSkuAsync(sku))["pendingSales"]!);
+    }
+
+    [Fact]
+    public async Task A_truncated_or_malformed_body_is_reported_as_such_not_as_a_wrong_type()
+    {
+        var sku = NewSku("cut");
+        await DefineAsync(sku, Definition());
+
+        var (s1, p1, _) = await PostAsync(Host.Writer, $"/api/v1/skus/{sku}/sales", RawJson("""{"eventId":"x","units":1"""));
+        Assert.Equal(HttpStatusCode.BadRequest, s1);
+        Assert.Equal(["body"], ErrorFields(p1));
+        Assert.Equal("is truncated: the JSON ends before its last value or object is complete.", (string?)p1!["errors"]!["body"]![0]);
+
+        var (s2, p2, _) = await PostAsync(Host.Writer, $"/api/v1/skus/{sku}/sales", RawJson("""{"eventId":"x",,"units":1}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, s2);
+        Assert.Equal(["body"], ErrorFields(p2));
+        Assert.Equal("is not well-formed JSON (line 1, byte 16).", (string?)p2!["errors"]!["body"]![0]);
+
+        Assert.Equal(0, (double)(await GetSkuAsync(sku))["pendingSales"]!);
+    }
+
+    [Fact]
+    public async Task Every_field_error_is_reported_at_once_and_an_enum_error_lists_the_allowed_values()
+    {
+        var sku = NewSku("all");
+        var (status, problem, _) = await PutAsync(Host.Writer, $"/api/v1/skus/{sku}", RawJson(Definition(d =>
+        {
+            d["leadTimeDays"] = "two";
+            d["unitCost"] = "cheap";
+            d["fulfilment"] = "sometimes";
+            d["costs"]!["fixedPerOrder"] = true;
+            d["history"] = new JsonArray(1, "x", 3);
+        }).ToJsonString()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["costs.fixedPerOrder", "fulfilment", "history[1]", "leadTimeDays", "unitCost"], ErrorFields(problem));
+        var errors = problem!["errors"]!;
+        Assert.Equal("must be one of 'lostSales', 'backorders'.", (string?)errors["fulfilment"]![0]);
+        Assert.Equal("must be a whole JSON number.", (string?)errors["leadTimeDays"]![0]);
+        Assert.Equal("must be a finite JSON number.", (string?)errors["unitCost"]![0]);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(Host.Anonymous, $"/api/v1/skus/{sku}")).Status);
+    }
+
     [Fact]
     public async Task Unknown_sku_gets_404_problem()
     {

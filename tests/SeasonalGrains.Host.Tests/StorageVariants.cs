@@ -67,6 +67,13 @@ public sealed class HostServiceTests(InMemoryHostFixture fixture)
             Assert.True((double)p["unitsDemanded"]! > 0);
         });
         Assert.True(File.Exists(Path.Combine(fixture.ReplayOutput, id, "summary.json")));
+
+        // the resource names paths relative to the scenario and output folders, never the server's folders
+        Assert.Equal("steady/scenario.json", (string?)replay["scenarioPath"]);
+        Assert.Equal(id, (string?)replay["outDir"]);
+        Assert.Equal(id, (string?)replay["detail"]);
+        Assert.DoesNotContain(Repository.Root, replay.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.ReplayOutput, replay.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]

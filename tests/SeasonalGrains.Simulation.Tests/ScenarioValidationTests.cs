@@ -162,3 +162,40 @@ public sealed class ScenarioValidationTests
         return doc.ToJsonString();
     }
 }
+
+public sealed class ScenarioStrictJsonTests
+{
+    [Fact]
+    public void A_key_given_twice_is_refused_at_each_place_with_the_other_per_key_errors()
+    {
+        const string json = """
+            {
+              "name": "first", "name": "second",
+              "dataset": "./data",
+              "costs": { "fixedPerOrder": 4, "fixedPerOrder": 400 },
+              "policies": [ { "name": "sS", "parameters": { "s": 10, "s": 1 } } ],
+              "reviewPeriodDays": "weekly"
+            }
+            """;
+
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(json, "/scenarios/x/scenario.json"));
+
+        Assert.Equal(
+            [
+                "name: the key is given more than once in the same object (give each key once)",
+                "costs.fixedPerOrder: the key is given more than once in the same object (give each key once)",
+                "policies[0].parameters.s: the key is given more than once in the same object (give each key once)",
+            ],
+            e.Errors.Where(x => x.Contains("more than once", StringComparison.Ordinal)));
+        Assert.Contains("reviewPeriodDays: must be a whole number (got \"weekly\")", e.Errors);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_json_is_refused_without_quoting_it()
+    {
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse("Xsecret", "/scenarios/x/scenario.json"));
+
+        Assert.Equal("not valid JSON (line 1, position 1): a character is an invalid start of a value.", Assert.Single(e.Errors));
+        Assert.DoesNotContain("X", e.Errors[0], StringComparison.Ordinal);
+    }
+}

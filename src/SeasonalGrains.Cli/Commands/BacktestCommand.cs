@@ -69,6 +69,8 @@ public sealed class BacktestCommand : CliCommand
         Description = "Output folder (default: runs/backtest-<dataset>-<timestamp>).",
     };
 
+    private readonly Option<bool> _force = OutputOptions.Force();
+
     private readonly Option<string?> _trainEnd = new("--train-end")
     {
         Description = "For the lstm trained here: train on the days before this date (yyyy-MM-dd); at most the first origin, which is the default.",
@@ -87,7 +89,7 @@ public sealed class BacktestCommand : CliCommand
     public override string Description => "Rolling-origin backtest of forecasters (and an oracle on generated data) without look-ahead.";
 
     public override IEnumerable<Symbol> Symbols =>
-        [_dataset, _forecasters, _origins, _horizon, _step, _model, _restartDays, _out, _trainEnd, _plotSkus, .. _training.Symbols];
+        [_dataset, _forecasters, _origins, _horizon, _step, _model, _restartDays, _out, _force, _trainEnd, _plotSkus, .. _training.Symbols];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
@@ -99,6 +101,12 @@ public sealed class BacktestCommand : CliCommand
         var plotSkus = parse.GetValue(_plotSkus);
         var modelFolder = parse.GetValue(_model)?.FullName;
         var trainEndText = parse.GetValue(_trainEnd);
+        var force = parse.GetValue(_force);
+        if (parse.GetValue(_out) is { } givenOut)
+        {
+            OutputFolder.Check(givenOut.FullName, force);
+        }
+
         if (plotSkus < 0)
         {
             throw new UserInputException($"--plot-skus must not be negative (got {plotSkus}).");
@@ -148,6 +156,9 @@ public sealed class BacktestCommand : CliCommand
         c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"Backtest of {dataset.Info.Name}: {dataset.Skus.Count:N0} SKUs, {origins.Count} origins {step} days apart from {firstOriginDate:yyyy-MM-dd}, horizon {horizon} days (last day {dataset.End:yyyy-MM-dd}).")));
 
+        // everything (the model trained here included) is written to a temporary folder that replaces --out at the end
+        using var output = OutputFolder.Create(outFolder, force);
+        var written = output.Temporary;
         LstmModel? model = null;
         try
         {
@@ -155,7 +166,7 @@ public sealed class BacktestCommand : CliCommand
             {
                 model = modelFolder is not null
                     ? LoadChecked(modelFolder, dataset, firstOrigin, horizon)
-                    : await TrainHere(context, dataset, trainingOptions!, trainEndText, firstOrigin, horizon, outFolder, cancellationToken);
+                    : await TrainHere(context, dataset, trainingOptions!, trainEndText, firstOrigin, horizon, written, outFolder, cancellationToken);
                 c.MarkupLine(Markup.Escape($"The lstm model is {model.CalibrationDescription}."));
             }
 
@@ -189,24 +200,25 @@ public sealed class BacktestCommand : CliCommand
                 cancellationToken));
 
             Print(context, result);
-            Directory.CreateDirectory(outFolder);
-            BacktestCsv.WriteDetails(result, System.IO.Path.Combine(outFolder, DetailsFile));
-            BacktestCsv.WriteSummary(result, System.IO.Path.Combine(outFolder, SummaryFile));
-            BacktestCsv.WriteReliability(result, System.IO.Path.Combine(outFolder, ReliabilityFile));
+            BacktestCsv.WriteDetails(result, System.IO.Path.Combine(written, DetailsFile));
+            BacktestCsv.WriteSummary(result, System.IO.Path.Combine(written, SummaryFile));
+            BacktestCsv.WriteReliability(result, System.IO.Path.Combine(written, ReliabilityFile));
             var plots = 0;
             foreach (var (kind, file) in new[] { (ReliabilityKind.Daily, "reliability.png"), (ReliabilityKind.Interval, "reliability-interval.png") })
             {
-                plots += BacktestPlots.SaveReliability(result, kind, System.IO.Path.Combine(outFolder, PlotsFolder, file)) ? 1 : 0;
+                plots += BacktestPlots.SaveReliability(result, kind, System.IO.Path.Combine(written, PlotsFolder, file)) ? 1 : 0;
             }
 
             if (plotSkus > 0)
             {
                 foreach (var row in result.Rows.Where(r => r.Forecaster != "oracle"))
                 {
-                    plots += BacktestPlots.SaveBands(result, row.Forecaster, System.IO.Path.Combine(outFolder, PlotsFolder), Math.Min(plotSkus, result.SkuIndices.Count)).Count;
+                    plots += BacktestPlots.SaveBands(result, row.Forecaster, System.IO.Path.Combine(written, PlotsFolder), Math.Min(plotSkus, result.SkuIndices.Count)).Count;
                 }
             }
 
+            cancellationToken.ThrowIfCancellationRequested();
+            output.Commit();
             c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(outFolder, DetailsFile)}, {SummaryFile}, {ReliabilityFile}" +
                 (plots > 0 ? $" and {plots} plots in {PlotsFolder}/" : "") + "."));
             return SeasonalCli.Ok;
@@ -271,6 +283,7 @@ public sealed class BacktestCommand : CliCommand
         string? trainEndText,
         int firstOrigin,
         int horizon,
+        string writeFolder,
         string outFolder,
         CancellationToken cancellationToken)
     {
@@ -299,7 +312,7 @@ public sealed class BacktestCommand : CliCommand
         var modelFolder = System.IO.Path.Combine(outFolder, ModelFolder);
         try
         {
-            result.Model.Save(modelFolder);
+            result.Model.Save(System.IO.Path.Combine(writeFolder, ModelFolder));
         }
         catch
         {
@@ -308,7 +321,7 @@ public sealed class BacktestCommand : CliCommand
         }
 
         TrainCommand.PrintSummary(context, result.Model.Metadata);
-        context.Console.MarkupLine(Markup.Escape($"Saved the model to {modelFolder}."));
+        context.Console.MarkupLine(Markup.Escape($"The model is saved to {modelFolder} with the results."));
         return result.Model;
     }
 

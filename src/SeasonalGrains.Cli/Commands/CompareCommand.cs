@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using SeasonalGrains.Data;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Compare;
@@ -40,6 +41,8 @@ public sealed class CompareCommand : CliCommand
         Description = "Output folder (default: runs/<scenario>-compare-<timestamp>).",
     };
 
+    private readonly Option<bool> _force = OutputOptions.Force();
+
     private readonly Option<int> _resamples = new("--resamples")
     {
         Description = "Bootstrap resamples for the confidence intervals.",
@@ -62,7 +65,7 @@ public sealed class CompareCommand : CliCommand
         "Compare policies on the same data through the grains: fill rate, service, stockouts, inventory, cost, differences to a baseline with 95% CIs, " +
         "the service-versus-inventory frontier, each policy's gap to the hindsight bound and where its cost comes from. Writes summary.json, per-sku.csv and report.html.";
 
-    public override IEnumerable<Symbol> Symbols => [_scenario, _policies, _baseline, _out, _resamples, _chunkDays, _noHindsight];
+    public override IEnumerable<Symbol> Symbols => [_scenario, _policies, _baseline, _out, _force, _resamples, _chunkDays, _noHindsight];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
@@ -76,6 +79,12 @@ public sealed class CompareCommand : CliCommand
         if (chunkDays is < 1)
         {
             throw new UserInputException($"--chunk-days must be at least 1 (got {chunkDays}).");
+        }
+
+        var force = parse.GetValue(_force);
+        if (parse.GetValue(_out) is { } given)
+        {
+            OutputFolder.Check(given.FullName, force);
         }
 
         var policies = (parse.GetValue(_policies) ?? [])
@@ -105,7 +114,7 @@ public sealed class CompareCommand : CliCommand
                 var outDir = request.OutDir ?? CompareRunner.DefaultOutDir(compared.Scenario.Name);
                 cancellationToken.ThrowIfCancellationRequested();
                 report("Writing results", 0);
-                CompareRunnerOutput.Write(compared, outDir);
+                CompareRunnerOutput.Write(compared, outDir, force);
                 report("Writing results", 1);
                 return (compared, outDir);
             });

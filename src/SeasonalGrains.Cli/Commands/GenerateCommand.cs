@@ -38,6 +38,8 @@ public sealed class GenerateCommand : CliCommand
         Required = true,
     };
 
+    private readonly Option<bool> _force = OutputOptions.Force();
+
     public GenerateCommand()
     {
         _preset.AcceptOnlyFromAmong([.. SeasonGenerator.Presets]);
@@ -47,7 +49,7 @@ public sealed class GenerateCommand : CliCommand
 
     public override string Description => "Generate a seasonal demand dataset with known truth.";
 
-    public override IEnumerable<Symbol> Symbols => [_preset, _skus, _years, _seed, _out];
+    public override IEnumerable<Symbol> Symbols => [_preset, _skus, _years, _seed, _out, _force];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
@@ -70,9 +72,10 @@ public sealed class GenerateCommand : CliCommand
             Years = years,
             Seed = parse.GetValue(_seed),
         };
-        var folder = parse.GetRequiredValue(_out).FullName;
+        var force = parse.GetValue(_force);
+        var folder = OutputFolder.Check(parse.GetRequiredValue(_out).FullName, force);
         var season = await CliProgress.RunAsync(context, report =>
-            Task.Run(() => SeasonGenerator.GenerateTo(options, folder, new Progress<double>(f => report("Generating", f))), cancellationToken));
+            Task.Run(() => SeasonGenerator.GenerateTo(options, folder, new Progress<double>(f => report("Generating", f)), force), cancellationToken));
         var d = season.Dataset;
         context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"Wrote {folder}: {d.Skus.Count:N0} SKUs x {d.Days:N0} days ({d.Start:yyyy-MM-dd}..{d.End:yyyy-MM-dd}), preset {options.Preset}, seed {options.Seed}.")));

@@ -20,16 +20,19 @@ public sealed class ImportBikeSharingCommand : CliCommand
         Required = true,
     };
 
+    private readonly Option<bool> _force = OutputOptions.Force();
+
     public override IReadOnlyList<string> Path => ["import", "bike-sharing"];
 
     public override string Description => "Convert the UCI Bike Sharing day.csv into a dataset folder (one SKU 'bikes').";
 
-    public override IEnumerable<Symbol> Symbols => [_input, _out];
+    public override IEnumerable<Symbol> Symbols => [_input, _out, _force];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
         var input = parse.GetRequiredValue(_input).FullName;
-        var folder = parse.GetRequiredValue(_out).FullName;
+        var force = parse.GetValue(_force);
+        var folder = OutputFolder.Check(parse.GetRequiredValue(_out).FullName, force);
         if (!File.Exists(input))
         {
             throw new UserInputException($"--input: the file '{input}' does not exist.");
@@ -40,7 +43,7 @@ public sealed class ImportBikeSharingCommand : CliCommand
             {
                 var d = BikeSharingImporter.Import(input);
                 cancellationToken.ThrowIfCancellationRequested();
-                DatasetWriter.Write(d, folder);
+                DatasetWriter.Write(d, folder, replace: force);
                 return d;
             },
             cancellationToken);

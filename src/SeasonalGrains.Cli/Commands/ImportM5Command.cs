@@ -20,6 +20,8 @@ public sealed class ImportM5Command : CliCommand
         Required = true,
     };
 
+    private readonly Option<bool> _force = OutputOptions.Force();
+
     private readonly Option<string[]> _stores = new("--stores")
     {
         Description = "Only these store ids (e.g. CA_1 TX_2).",
@@ -35,12 +37,13 @@ public sealed class ImportM5Command : CliCommand
 
     public override string Description => "Convert the M5 competition files into a dataset folder (SKU = item_store).";
 
-    public override IEnumerable<Symbol> Symbols => [_input, _out, _stores, _maxItems];
+    public override IEnumerable<Symbol> Symbols => [_input, _out, _force, _stores, _maxItems];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
         var input = parse.GetRequiredValue(_input).FullName;
-        var folder = parse.GetRequiredValue(_out).FullName;
+        var force = parse.GetValue(_force);
+        var folder = OutputFolder.Check(parse.GetRequiredValue(_out).FullName, force);
         var maxItems = parse.GetValue(_maxItems);
         if (!Directory.Exists(input))
         {
@@ -63,7 +66,7 @@ public sealed class ImportM5Command : CliCommand
                     Progress = new Progress<double>(f => report("Reading M5", f)),
                 });
                 cancellationToken.ThrowIfCancellationRequested();
-                DatasetWriter.Write(d, folder, progress: new Progress<double>(f => report("Writing", f)));
+                DatasetWriter.Write(d, folder, progress: new Progress<double>(f => report("Writing", f)), replace: force);
                 return d;
             },
             cancellationToken));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using SeasonalGrains.Abstractions;
+using SeasonalGrains.Data;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Grains.Hosting;
 using SeasonalGrains.Simulation.Compare;
@@ -41,6 +42,8 @@ public sealed class ReplayCommand : CliCommand
         Description = "Output folder (default: runs/<scenario>-<timestamp>).",
     };
 
+    private readonly Option<bool> _force = OutputOptions.Force();
+
     private readonly Option<string[]> _policy = new("--policy", "-p")
     {
         Description = "Replay only these policies (labels in the scenario); repeat for several.",
@@ -66,7 +69,7 @@ public sealed class ReplayCommand : CliCommand
 
     public override string Description => "Replay a scenario's window through per-SKU grains and write summary.json and per-sku.csv.";
 
-    public override IEnumerable<Symbol> Symbols => [_scenario, _resume, _out, _policy, _chunkDays, _stateWrites, .. _storage.Symbols];
+    public override IEnumerable<Symbol> Symbols => [_scenario, _resume, _out, _force, _policy, _chunkDays, _stateWrites, .. _storage.Symbols];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
@@ -77,6 +80,12 @@ public sealed class ReplayCommand : CliCommand
         }
 
         var storage = _storage.Resolve(parse);
+        var force = parse.GetValue(_force);
+        if (parse.GetValue(_out) is { } given)
+        {
+            OutputFolder.Check(given.FullName, force);
+        }
+
         var scenario = parse.GetValue(_scenario);
         var resume = parse.GetValue(_resume);
         if ((scenario is null) == (resume is null))
@@ -86,7 +95,7 @@ public sealed class ReplayCommand : CliCommand
 
         if (resume is not null)
         {
-            return await ResumeAsync(parse, context, resume, storage, cancellationToken);
+            return await ResumeAsync(parse, context, resume, storage, force, cancellationToken);
         }
 
         var request = new ReplayRequest
@@ -117,7 +126,7 @@ public sealed class ReplayCommand : CliCommand
                 var result = await ReplayRunner.ReplayAsync(prepared, grains, forecasts, WithLines(context, progress, checkpoints), cancellationToken, runId);
                 var folder = request.OutDir ?? ReplayRunner.DefaultOutDir(prepared.Scenario.Name);
                 cancellationToken.ThrowIfCancellationRequested();
-                ResultWriter.Write(result, folder);
+                ResultWriter.Write(result, folder, force);
                 return (result, folder);
             });
             Print(context, report, outDir);
@@ -129,7 +138,7 @@ public sealed class ReplayCommand : CliCommand
         }
     }
 
-    private async Task<int> ResumeAsync(ParseResult parse, CliContext context, string runId, StorageOptions? storage, CancellationToken cancellationToken)
+    private async Task<int> ResumeAsync(ParseResult parse, CliContext context, string runId, StorageOptions? storage, bool force, CancellationToken cancellationToken)
     {
         if (storage is null)
         {
@@ -165,7 +174,7 @@ public sealed class ReplayCommand : CliCommand
             var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, forecasts, runId, WithLines(context, progress, checkpoints: true), cancellationToken);
             var folder = parse.GetValue(_out)?.FullName ?? ReplayRunner.DefaultOutDir(prepared.Scenario.Name);
             cancellationToken.ThrowIfCancellationRequested();
-            ResultWriter.Write(result, folder);
+            ResultWriter.Write(result, folder, force);
             return (result, folder);
         });
         Print(context, report, outDir);

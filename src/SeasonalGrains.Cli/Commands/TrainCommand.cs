@@ -33,6 +33,8 @@ public sealed class TrainCommand : CliCommand
         Required = true,
     };
 
+    private readonly Option<bool> _force = OutputOptions.Force();
+
     private readonly Option<string?> _trainEnd = new("--train-end")
     {
         Description = "Train on the days before this date (yyyy-MM-dd); default: every day of the dataset.",
@@ -44,12 +46,13 @@ public sealed class TrainCommand : CliCommand
 
     public override string Description => "Train the global quantile LSTM on a dataset folder and save the model folder.";
 
-    public override IEnumerable<Symbol> Symbols => [_dataset, _out, _trainEnd, .. _training.Symbols];
+    public override IEnumerable<Symbol> Symbols => [_dataset, _out, _force, _trainEnd, .. _training.Symbols];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
         var folder = parse.GetRequiredValue(_dataset).FullName;
-        var outFolder = parse.GetRequiredValue(_out).FullName;
+        var force = parse.GetValue(_force);
+        var outFolder = OutputFolder.Check(parse.GetRequiredValue(_out).FullName, force);
         var options = _training.Resolve(parse);
         var dataset = await LoadCleanAsync(folder, cancellationToken);
         var trainEnd = dataset.Days;
@@ -72,8 +75,11 @@ public sealed class TrainCommand : CliCommand
         var result = await TrainAsync(context, dataset, options, cancellationToken);
         using var model = result.Model;
         cancellationToken.ThrowIfCancellationRequested();
-        model.Save(outFolder);
-        WriteHistory(result.History, System.IO.Path.Combine(outFolder, HistoryFile));
+        OutputFolder.Write(outFolder, force, folder =>
+        {
+            model.Save(folder);
+            WriteHistory(result.History, System.IO.Path.Combine(folder, HistoryFile));
+        });
         PrintSummary(context, model.Metadata);
         context.Console.MarkupLine(Markup.Escape($"Wrote {outFolder} ({LstmModel.WeightsFile}, {LstmModel.MetadataFile}, {HistoryFile})."));
         return SeasonalCli.Ok;

@@ -116,11 +116,11 @@ public static partial class SeasonGenerator
         return new GeneratedSeason(dataset, truth);
     }
 
-    /// <summary>Generates and writes the dataset with truth.csv to <paramref name="folder"/>.</summary>
-    public static GeneratedSeason GenerateTo(GeneratorOptions options, string folder, IProgress<double>? progress = null)
+    /// <summary>Generates and writes the dataset with truth.csv to <paramref name="folder"/> (see <see cref="DatasetWriter.Write"/> for <paramref name="replace"/>).</summary>
+    public static GeneratedSeason GenerateTo(GeneratorOptions options, string folder, IProgress<double>? progress = null, bool replace = true)
     {
         var season = Generate(options, progress is null ? null : new Progress(progress, 0, 0.5));
-        DatasetWriter.Write(season.Dataset, folder, season.Truth, progress is null ? null : new Progress(progress, 0.5, 0.5));
+        DatasetWriter.Write(season.Dataset, folder, season.Truth, progress is null ? null : new Progress(progress, 0.5, 0.5), replace);
         return season;
     }
 

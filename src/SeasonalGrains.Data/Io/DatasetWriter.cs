@@ -4,51 +4,22 @@ namespace SeasonalGrains.Data;
 
 /// <summary>
 /// Writes a <see cref="Dataset"/> (and optionally its <see cref="TruthTable"/>) as a dataset folder.
-/// The files are written to a temporary sibling folder that then replaces the target, so a crash never
-/// leaves half a dataset. Files in the target that are not part of the format (e.g. ATTRIBUTION.md)
-/// are kept; dataset files the new dataset does not have (e.g. an old weather.csv) are removed.
+/// The files are written through <see cref="OutputFolder"/> (a temporary sibling folder that then replaces the
+/// target), so a crash never leaves half a dataset. With <c>replace</c> (the default) an existing folder is
+/// replaced: files in it that are not part of the format (e.g. ATTRIBUTION.md) are kept; dataset files the new
+/// dataset does not have (e.g. an old weather.csv) are removed. Without it a non-empty folder is refused.
 /// </summary>
 public static class DatasetWriter
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    public static void Write(Dataset dataset, string folder, TruthTable? truth = null, IProgress<double>? progress = null)
+    public static void Write(Dataset dataset, string folder, TruthTable? truth = null, IProgress<double>? progress = null, bool replace = true)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Check(dataset, truth);
 
-        var target = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
-        var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException("cannot write a dataset to a file-system root", nameof(folder));
-        Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(temp);
-        try
-        {
-            WriteFiles(dataset, temp, truth, progress);
-            if (Directory.Exists(target))
-            {
-                CopyOthers(target, temp);
-                var backup = Path.Combine(parent, $".{Path.GetFileName(target)}.old-{Guid.NewGuid():N}");
-                Directory.Move(target, backup);
-                Directory.Move(temp, target);
-                Directory.Delete(backup, recursive: true);
-            }
-            else
-            {
-                Directory.Move(temp, target);
-            }
-        }
-        catch
-        {
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, recursive: true);
-            }
-
-            throw;
-        }
-
+        OutputFolder.Write(folder, replace, temp => WriteFiles(dataset, temp, truth, progress), CopyOthers);
         progress?.Report(1.0);
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace SeasonalGrains.Host.Api;
@@ -42,7 +44,7 @@ public static class ApiProblems
 /// validation problem naming the field, an oversized body into 413, other bad requests into their status,
 /// and anything else into a bare 500 (the exception is logged, never sent).
 /// </summary>
-public sealed class ApiExceptionHandler(IOptions<ApiOptions> options, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+public sealed class ApiExceptionHandler(IOptions<ApiOptions> options, IOptions<JsonOptions> json, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -57,7 +59,7 @@ public sealed class ApiExceptionHandler(IOptions<ApiOptions> options, ILogger<Ap
                     statusCode: StatusCodes.Status413PayloadTooLarge,
                     title: "Request body too large",
                     detail: $"The body exceeds the limit of {options.Value.MaxRequestBodyBytes} bytes."),
-                StatusCodes.Status400BadRequest when Find<JsonException>(bad) is { } json => JsonProblem(json),
+                StatusCodes.Status400BadRequest when Find<JsonException>(bad) is { } error => await JsonProblemAsync(httpContext, error, cancellationToken),
                 StatusCodes.Status415UnsupportedMediaType => Results.Problem(
                     statusCode: StatusCodes.Status415UnsupportedMediaType,
                     title: "Unsupported media type",
@@ -76,6 +78,31 @@ public sealed class ApiExceptionHandler(IOptions<ApiOptions> options, ILogger<Ap
 
         await result.ExecuteAsync(httpContext);
         return true;
+    }
+
+    /// <summary>
+    /// Every problem of the body at once (<see cref="JsonBodyErrors"/>), read again from the buffered request; the
+    /// serializer's first error when the body cannot be read again.
+    /// </summary>
+    private async Task<IResult> JsonProblemAsync(HttpContext httpContext, JsonException error, CancellationToken cancellationToken)
+    {
+        var request = httpContext.Request;
+        // the handler runs with the endpoint cleared; the feature keeps the one that failed
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+        var type = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        if (type is not null && request.Body.CanSeek)
+        {
+            request.Body.Position = 0;
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, cancellationToken);
+            var errors = JsonBodyErrors.Explain(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), type, json.Value.SerializerOptions);
+            if (errors.Any)
+            {
+                return ApiProblems.Validation(errors);
+            }
+        }
+
+        return JsonProblem(error);
     }
 
     private static IResult JsonProblem(JsonException json)

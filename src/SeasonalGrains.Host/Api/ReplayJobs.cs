@@ -25,10 +25,14 @@ public sealed class ReplayJobs(
     private readonly ConcurrentDictionary<string, ReplayJob> _jobs = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    /// <summary>The folder scenario paths must lie in.</summary>
-    public string ScenarioRoot => Path.GetFullPath(options.Value.ScenarioRoot ?? environment.ContentRootPath);
+    /// <summary>The folder scenario files (and the datasets and models they name) must lie in, after symbolic links: by default the <c>simulations</c> folder installed beside the host.</summary>
+    public ServerFolder ScenarioRoot { get; } = new(options.Value.ScenarioRoot ?? Path.Combine(environment.ContentRootPath, DefaultScenarioFolder));
 
-    public string OutputRoot => Path.GetFullPath(options.Value.ReplayOutputRoot ?? Path.Combine(environment.ContentRootPath, "runs"));
+    /// <summary>The folder each replay writes its sub-folder in.</summary>
+    public ServerFolder OutputRoot { get; } = new(options.Value.ReplayOutputRoot ?? Path.Combine(environment.ContentRootPath, "runs"));
+
+    /// <summary>The scenario folder's name beside the host's binaries (the build copies the repository's <c>simulations</c> there).</summary>
+    public const string DefaultScenarioFolder = "simulations";
 
     public ReplayJob? Find(string id) => _jobs.GetValueOrDefault(id);
 
@@ -56,6 +60,7 @@ public sealed class ReplayJobs(
             try
             {
                 var scenario = ScenarioLoader.Load(path);
+                CheckInside(scenario, errors);
                 foreach (var label in body.Policies ?? [])
                 {
                     if (!scenario.Policies.Any(p => string.Equals(p.Label, label, StringComparison.Ordinal)))
@@ -68,7 +73,7 @@ public sealed class ReplayJobs(
             {
                 foreach (var error in e.Errors)
                 {
-                    errors.Add("scenario", error);
+                    errors.Add("scenario", Redact(error));
                 }
             }
         }
@@ -88,7 +93,7 @@ public sealed class ReplayJobs(
             }
 
             var id = Guid.NewGuid().ToString("N")[..12];
-            job = new ReplayJob(id, path!, Path.Combine(OutputRoot, id), time.GetUtcNow());
+            job = new ReplayJob(id, path!, Path.Combine(OutputRoot.Root, id), time.GetUtcNow(), Redact);
             _jobs[id] = job;
             Trim();
         }
@@ -116,10 +121,10 @@ public sealed class ReplayJobs(
         {
             var message = e switch
             {
-                ScenarioException s => s.Message,
-                DatasetLoadException d => $"{d.Message} {string.Join(" ", d.Errors.Take(5).Select(x => x.ToString()))}",
+                ScenarioException s => Redact(s.Message),
+                DatasetLoadException d => Redact($"{d.Message} {string.Join(" ", d.Errors.Take(5).Select(x => x.ToString()))}"),
                 OperationCanceledException => "The host stopped before the replay finished.",
-                IOException or UnauthorizedAccessException => "Reading or writing replay files failed: " + e.Message,
+                IOException or UnauthorizedAccessException => "Reading or writing replay files failed; the host's log has the details.",
                 _ => "The replay failed; the host's log has the details.",
             };
             ApiLog.ReplayFailed(logger, e, job.Id);
@@ -135,23 +140,34 @@ public sealed class ReplayJobs(
             return null;
         }
 
-        var root = ScenarioRoot;
-        var full = Path.GetFullPath(Path.IsPathRooted(given) ? given : Path.Combine(root, given));
-        var inside = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
-        if (!full.StartsWith(inside, StringComparison.Ordinal))
+        if (ScenarioRoot.Resolve(given) is not { } full)
         {
-            errors.Add("scenarioPath", "must lie inside the server's scenario folder (Api:ScenarioRoot).");
+            errors.Add("scenarioPath", "must lie inside the server's scenario folder (Api:ScenarioRoot), symbolic links followed.");
             return null;
         }
 
         if (!File.Exists(full))
         {
-            errors.Add("scenarioPath", "does not name a file on the server.");
+            errors.Add("scenarioPath", "does not name a file in the server's scenario folder.");
             return null;
         }
 
         return full;
     }
+
+    /// <summary>The dataset and model folders a scenario names must lie inside the scenario folder too (they are read, and written on first use).</summary>
+    private void CheckInside(Scenario scenario, FieldErrors errors)
+    {
+        var folders = new List<(string Key, string Path)> { ("dataset", scenario.DatasetFolder) };
+        folders.AddRange(scenario.Forecasters.Where(f => f.Value.Model is not null).Select(f => ($"forecasters.{f.Key}.model", f.Value.Model!)));
+        foreach (var (key, folder) in folders.Where(f => ScenarioRoot.Resolve(f.Path) is null))
+        {
+            errors.Add("scenario", $"{key}: the folder must lie inside the server's scenario folder (Api:ScenarioRoot), symbolic links followed.");
+        }
+    }
+
+    /// <summary>A message for a client: the scenario and output folders named relative to themselves.</summary>
+    private string Redact(string text) => OutputRoot.Redact(ScenarioRoot.Redact(text));
 
     private void Trim()
     {
@@ -171,7 +187,7 @@ public enum ReplayState
 }
 
 /// <summary>One replay: its progress while it runs, then its results or its error.</summary>
-public sealed class ReplayJob(string id, string scenarioPath, string outDir, DateTimeOffset startedAt) : IProgress<ReplayStatus>
+public sealed class ReplayJob(string id, string scenarioPath, string outDir, DateTimeOffset startedAt, Func<string, string> redact) : IProgress<ReplayStatus>
 {
     private readonly Lock _lock = new();
     private ReplayStatus? _status;
@@ -203,7 +219,7 @@ public sealed class ReplayJob(string id, string scenarioPath, string outDir, Dat
     {
         lock (_lock)
         {
-            _status = value;
+            _status = value with { Detail = redact(value.Detail) };
         }
     }
 
@@ -237,7 +253,7 @@ public sealed class ReplayJob(string id, string scenarioPath, string outDir, Dat
             _results = results;
             _state = ReplayState.Succeeded;
             _finishedAt = at;
-            _status = new ReplayStatus(ReplayStage.Writing, 1, OutDir);
+            _status = new ReplayStatus(ReplayStage.Writing, 1, redact(OutDir));
         }
     }
 
@@ -257,14 +273,14 @@ public sealed class ReplayJob(string id, string scenarioPath, string outDir, Dat
         {
             return new ReplayResponse(
                 Id,
-                ScenarioPath,
+                redact(ScenarioPath),
                 _state.ToString().ToLowerInvariant(),
                 _status is { } s ? s.Stage.ToString().ToLowerInvariant() : null,
                 _state == ReplayState.Succeeded ? 1 : _status?.Fraction ?? 0,
                 _status?.Detail,
                 StartedAt,
                 _finishedAt,
-                _state == ReplayState.Succeeded ? OutDir : null,
+                _state == ReplayState.Succeeded ? redact(OutDir) : null,
                 _error,
                 _results);
         }

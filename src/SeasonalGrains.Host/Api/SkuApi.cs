@@ -67,6 +67,10 @@ public static class SkuApi
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
             json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+
+            // strict JSON: a key given twice, or in another case than the field's, is refused rather than read one way
+            json.SerializerOptions.AllowDuplicateProperties = false;
+            json.SerializerOptions.PropertyNameCaseInsensitive = false;
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
@@ -97,6 +101,17 @@ public static class SkuApi
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // JSON bodies (at most Api:MaxRequestBodyBytes) are kept, so a body that cannot be bound is read again for its every problem
+        app.Use((context, next) =>
+        {
+            if (context.Request.HasJsonContentType())
+            {
+                context.Request.EnableBuffering();
+            }
+
+            return next(context);
+        });
         app.UseMiddleware<ApiKeyMiddleware>();
 
         var files = new EmbeddedFileProvider(typeof(SkuApi).Assembly, DashboardResources);

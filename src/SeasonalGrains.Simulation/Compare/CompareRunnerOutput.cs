@@ -15,8 +15,8 @@ namespace SeasonalGrains.Simulation.Compare;
 /// differences to the baseline with their bootstrap intervals, its forecast accuracy, its cost
 /// breakdown and its gap to the hindsight bound; the hindsight bound; the frontier, and how tuned
 /// policies were tuned), per-sku.csv, and the season report (report.html
-/// and PNG charts, through <see cref="SeasonReportWriter"/>). Everything is written to a temporary
-/// folder first and moved into place at the end, so a failure leaves nothing half-written.
+/// and PNG charts, through <see cref="SeasonReportWriter"/>). Everything is written through <see cref="OutputFolder"/>:
+/// into a temporary folder first, swapped in whole at the end, so a failure leaves nothing half-written.
 /// </summary>
 public static class CompareRunnerOutput
 {
@@ -26,47 +26,23 @@ public static class CompareRunnerOutput
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>Writes every file into <paramref name="folder"/> (created if missing; files of the same names replaced). Returns the paths written.</summary>
-    public static IReadOnlyList<string> Write(CompareResult result, string folder)
+    /// <summary>
+    /// Writes every file as the folder <paramref name="folder"/> (created if missing or empty; a folder that is not empty is
+    /// refused unless <paramref name="replace"/>, and then replaced whole). Returns the paths written.
+    /// </summary>
+    public static IReadOnlyList<string> Write(CompareResult result, string folder, bool replace = false)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        var target = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
-        var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException("Cannot write to a file-system root.", nameof(folder));
-        Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(temp);
-        try
+        var names = new List<string>();
+        var target = OutputFolder.Write(folder, replace, temp =>
         {
             File.WriteAllText(Path.Combine(temp, SummaryFile), Summary(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", Utf8NoBom);
             File.WriteAllText(Path.Combine(temp, PerSkuFile), PerSkuCsv(result), Utf8NoBom);
             SeasonReportWriter.Write(Report(result), temp);
-            var names = Directory.GetFiles(temp).Select(Path.GetFileName).OfType<string>().ToList();
-            if (Directory.Exists(target))
-            {
-                foreach (var name in names)
-                {
-                    File.Move(Path.Combine(temp, name), Path.Combine(target, name), overwrite: true);
-                }
-
-                Directory.Delete(temp, recursive: true);
-            }
-            else
-            {
-                Directory.Move(temp, target);
-            }
-
-            return [.. names.Select(n => Path.Combine(target, n))];
-        }
-        catch
-        {
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, recursive: true);
-            }
-
-            throw;
-        }
+            names.AddRange(Directory.GetFiles(temp).Select(Path.GetFileName).OfType<string>());
+        });
+        return [.. names.Select(n => Path.Combine(target, n))];
     }
 
     public static JsonObject Summary(CompareResult result)

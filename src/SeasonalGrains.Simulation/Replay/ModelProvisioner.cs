@@ -50,22 +50,7 @@ public static class ModelProvisioner
         cancellationToken.ThrowIfCancellationRequested();
 
         // written beside the folder and moved in whole, so an interrupted run never leaves half a model
-        var parent = Path.GetDirectoryName(Path.GetFullPath(folder)) ?? ".";
-        Directory.CreateDirectory(parent);
-        var temporary = Path.Combine(parent, $".{Path.GetFileName(folder)}-{Guid.NewGuid():N}");
-        try
-        {
-            model.Save(temporary);
-            Directory.Move(temporary, folder);
-        }
-        finally
-        {
-            if (Directory.Exists(temporary))
-            {
-                Directory.Delete(temporary, recursive: true);
-            }
-        }
-
+        OutputFolder.Write(folder, replace: false, model.Save);
         progress?.Report(1);
         return true;
     }

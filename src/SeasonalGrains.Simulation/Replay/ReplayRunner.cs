@@ -170,6 +170,11 @@ public static class ReplayRunner
     public static async Task<(ReplayReport Report, string OutDir)> RunAsync(
         ReplayRequest request, IGrainFactory grains, ReplayForecastService forecasts, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (request.OutDir is { } given)
+        {
+            OutputFolder.Check(given, replace: false); // before any work: an existing file or a non-empty folder is refused
+        }
+
         var prepared = Prepare(request, progress);
         cancellationToken.ThrowIfCancellationRequested();
         var report = await ReplayAsync(prepared, grains, forecasts, progress, cancellationToken);

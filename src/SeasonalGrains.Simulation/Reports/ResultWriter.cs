@@ -11,8 +11,8 @@ namespace SeasonalGrains.Simulation.Reports;
 
 /// <summary>
 /// Writes a replay's files: summary.json, per-sku.csv and, when SKUs were traced, trace.csv. All files
-/// are written to a temporary folder first and moved into place at the end, so a failure leaves
-/// nothing half-written.
+/// are written through <see cref="OutputFolder"/>: into a temporary folder first, swapped in whole at the end,
+/// so a failure leaves nothing half-written and no file of an earlier run sits beside the new ones.
 /// </summary>
 public static class ResultWriter
 {
@@ -22,8 +22,11 @@ public static class ResultWriter
 
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>Writes the report's files into <paramref name="folder"/> (created if missing; files of the same names replaced).</summary>
-    public static void Write(ReplayReport report, string folder)
+    /// <summary>
+    /// Writes the report's files as the folder <paramref name="folder"/>: created if missing or empty; a folder that is not
+    /// empty is refused (<see cref="OutputFolderException"/>) unless <paramref name="replace"/>, and then replaced whole.
+    /// </summary>
+    public static void Write(ReplayReport report, string folder, bool replace = false)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
@@ -37,41 +40,13 @@ public static class ResultWriter
             files.Add((TraceFile, TraceCsv(report)));
         }
 
-        var target = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
-        var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException("Cannot write a run to a file-system root.", nameof(folder));
-        Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(temp);
-        try
+        OutputFolder.Write(folder, replace, temp =>
         {
             foreach (var (name, content) in files)
             {
                 File.WriteAllText(Path.Combine(temp, name), content, Utf8NoBom);
             }
-
-            if (Directory.Exists(target))
-            {
-                foreach (var (name, _) in files)
-                {
-                    File.Move(Path.Combine(temp, name), Path.Combine(target, name), overwrite: true);
-                }
-
-                Directory.Delete(temp, recursive: true);
-            }
-            else
-            {
-                Directory.Move(temp, target);
-            }
-        }
-        catch
-        {
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, recursive: true);
-            }
-
-            throw;
-        }
+        });
     }
 
     public static JsonObject Summary(ReplayReport report)

@@ -218,6 +218,41 @@ internal sealed class JsonObjectReader
         }
     }
 
+    /// <summary>
+    /// Reports every key given more than once in one object, anywhere under <paramref name="element"/> (JSON would let
+    /// the last one win silently, so the file would mean something other than it seems to say).
+    /// </summary>
+    public static void RejectDuplicates(JsonElement element, string path, List<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var p in element.EnumerateObject())
+                {
+                    var at = path.Length == 0 ? p.Name : $"{path}.{p.Name}";
+                    if (!seen.Add(p.Name))
+                    {
+                        errors.Add($"{at}: the key is given more than once in the same object (give each key once)");
+                        continue;
+                    }
+
+                    RejectDuplicates(p.Value, at, errors);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    RejectDuplicates(item, $"{path}[{i++}]", errors);
+                }
+
+                break;
+        }
+    }
+
     public static string Describe(JsonElement v) => v.ValueKind switch
     {
         JsonValueKind.String => $"\"{v.GetString()}\"",

@@ -46,7 +46,7 @@ public static partial class ScenarioLoader
         }
         catch (JsonException e)
         {
-            throw new ScenarioException(sourcePath, $"not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}");
+            throw new ScenarioException(sourcePath, $"not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}): {WithoutContent(e.Message)}");
         }
 
         using (document)
@@ -57,6 +57,7 @@ public static partial class ScenarioLoader
             }
 
             var errors = new List<string>();
+            JsonObjectReader.RejectDuplicates(document.RootElement, "", errors);
             var root = new JsonObjectReader(document.RootElement, "", errors);
             var scenario = Read(root, sourcePath, catalog, errors);
             root.RejectUnknown();
@@ -531,6 +532,16 @@ public static partial class ScenarioLoader
         var i = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
         return i > 0 ? message[..i] : message;
     }
+
+    /// <summary>The parser's reason without the text it quotes from the file (the file may not be the planner's own).</summary>
+    private static string WithoutContent(string message)
+    {
+        var i = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return QuotedPattern().Replace(i > 0 ? message[..i] : message, "a character");
+    }
+
+    [GeneratedRegex("'[^']*'")]
+    private static partial Regex QuotedPattern();
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]
     private static partial Regex NamePattern();
