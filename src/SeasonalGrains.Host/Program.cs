@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
 using SeasonalGrains.Host.Hosting;
 
 namespace SeasonalGrains.Host;
@@ -58,6 +59,19 @@ public sealed class Program
         builder.AddSkuApi();
 
         var app = builder.Build();
+
+        // the options validated at start (Api, Live, ...) are checked now, before anything is logged or started:
+        // each bad setting is named in an OptionsValidationException (Main reports them all, exit code 2)
+        try
+        {
+            app.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+
         app.MapSeasonalHealth();
 
         // ---- HTTP API: endpoints go here (app.MapSkuApi();) ----

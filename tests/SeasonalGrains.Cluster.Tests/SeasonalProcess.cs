@@ -32,7 +32,10 @@ public sealed class SeasonalProcess : IAsyncDisposable
         }
     }
 
-    public static SeasonalProcess Start(params string[] args)
+    public static SeasonalProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="Start(string[])"/>, with more environment variables (<c>Api__Keys__0__Key</c>, ...).</summary>
+    public static SeasonalProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var tool = Path.Combine(AppContext.BaseDirectory, "seasonal.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -49,6 +52,11 @@ public sealed class SeasonalProcess : IAsyncDisposable
         }
 
         start.Environment["DOTNET_gcServer"] = "0"; // two silos and the tests share two cores
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var child = new SeasonalProcess(process);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);

@@ -125,6 +125,34 @@ public sealed class PolicyTests
     }
 
     [Theory]
+    [InlineData("sS", "sS")]
+    [InlineData("ss", "sS")]
+    [InlineData("BASE-STOCK", "base-stock")]
+    [InlineData("rs", "RS")]
+    [InlineData("magic", null)]
+    public void A_written_policy_name_resolves_ignoring_case_to_its_registered_spelling(string written, string? registered)
+    {
+        Assert.Equal(registered, PolicyCatalog.Classical.Resolve(written));
+    }
+
+    [Fact]
+    public void Two_policies_whose_names_differ_only_in_case_are_refused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => PolicyCatalog.Classical.With(new NamedFactory("SS")));
+
+        Assert.Equal("Two policies are named 'sS' and 'SS'; names must differ in more than case.", ex.Message);
+    }
+
+    private sealed class NamedFactory(string name) : IReorderPolicyFactory
+    {
+        public string Name => name;
+
+        public string Description => "a test policy";
+
+        public IReorderPolicy Create(PolicyInputs inputs) => throw new NotSupportedException();
+    }
+
+    [Theory]
     [InlineData(0.5, 0.0)]
     [InlineData(0.95, 1.6448536269514722)]
     [InlineData(0.975, 1.959963984540054)]

@@ -39,7 +39,7 @@ public class BacktestTests
     public void Every_forecaster_is_scored_on_the_same_sku_days()
     {
         var dataset = Make(Noisy(120, 1), Noisy(120, 2), Noisy(120, 3));
-        var runner = new BacktestRunner(BaselineForecasters.CreateAll());
+        var runner = new BacktestRunner(ForecasterRegistry.Default.CreateBaselines());
         var result = runner.Run(dataset, new BacktestOptions { Origins = 3, Horizon = 7, Levels = [0.1, 0.5, 0.9] });
 
         Assert.Equal([99, 106, 113], result.Origins);

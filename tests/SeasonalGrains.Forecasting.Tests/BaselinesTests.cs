@@ -5,17 +5,17 @@ namespace SeasonalGrains.Forecasting.Tests;
 
 public class BaselinesTests
 {
-    public static TheoryData<string> Names() => new(BaselineForecasters.CreateAll().Select(f => f.Name));
+    public static TheoryData<string> Names() => new(ForecasterRegistry.Default.Baselines.Select(e => e.Name));
 
     [Fact]
     public void Baseline_names_are_unique_and_as_documented()
     {
-        var names = BaselineForecasters.CreateAll().Select(f => f.Name).ToList();
+        var names = ForecasterRegistry.Default.CreateBaselines().Select(f => f.Name).ToList();
         Assert.Equal(
             ["naive", "seasonal-naive", "seasonal-naive-yearly", "moving-average", "ets", "croston", "tsb"],
             names);
-        Assert.Equal("ets", BaselineForecasters.Create("ETS").Name);
-        Assert.Contains("croston", Assert.Throws<ArgumentException>(() => BaselineForecasters.Create("arima")).Message);
+        Assert.Equal("ets", Baseline("ETS").Name);
+        Assert.Contains("croston", Assert.Throws<ArgumentException>(() => Baseline("arima")).Message);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public class BaselinesTests
     [InlineData("tsb")]
     public void Intermittent_methods_forecast_zero_before_any_demand(string name)
     {
-        var forecast = ForecastAfter(BaselineForecasters.Create(name), new double[30], 3, 0.1, 0.9);
+        var forecast = ForecastAfter(Baseline(name), new double[30], 3, 0.1, 0.9);
         Assert.All(forecast.Mean, m => Assert.Equal(0, m));
         Assert.All(forecast.Quantiles, row => Assert.Equal([0, 0], row));
     }
@@ -172,7 +172,7 @@ public class BaselinesTests
     public void Quantiles_are_ordered_non_negative_and_bracket_the_median(string name)
     {
         var history = Noisy(200, seed: 3, sd: 30);
-        var forecast = ForecastAfter(BaselineForecasters.Create(name), history, 14, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99);
+        var forecast = ForecastAfter(Baseline(name), history, 14, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99);
         Assert.Equal(14, forecast.Quantiles.Length);
         foreach (var row in forecast.Quantiles)
         {
@@ -202,7 +202,7 @@ public class BaselinesTests
         }
 
         var perturbed = Make(changed, Noisy(420, seed: 12).Select(v => v * 3).ToArray());
-        var forecaster = BaselineForecasters.Create(name);
+        var forecaster = Baseline(name);
         double[] levels = [0.1, 0.5, 0.9];
 
         var a = ForecastOne(forecaster, original, 400, 20, levels);
@@ -243,4 +243,7 @@ public class BaselinesTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new MovingAverageForecaster(window: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new CrostonForecaster(alpha: 0));
     }
+
+    /// <summary>The baseline of that name with its registered settings, as live SKUs resolve <c>Live:Forecaster</c>.</summary>
+    private static IForecaster Baseline(string name) => ForecasterRegistry.Default.Resolve(name, ForecasterUses.Live).Create();
 }

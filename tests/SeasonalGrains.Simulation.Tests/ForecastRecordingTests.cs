@@ -133,6 +133,18 @@ public sealed class ForecastRecordingTests
     }
 
     [Theory]
+    [InlineData("SS-TUNED", "sS", null, true)]
+    [InlineData("Forecast-Order-Up-To:ETS", "forecast-order-up-to", "ets", false)]
+    [InlineData("forecast-ss:Perfect-Foresight", "forecast-sS", "oracle", false)]
+    public void Policy_and_forecaster_names_are_read_ignoring_case_and_kept_as_registered(string text, string policy, string? forecaster, bool tuned)
+    {
+        var name = PolicyName.Parse(text, ForecastPolicyCatalog.All);
+
+        Assert.Equal(new PolicyName(policy, forecaster, tuned), name);
+    }
+
+    [Theory]
+    [InlineData("forecast-order-up-to:lstm-stateful", "forecaster 'lstm-stateful' in 'forecast-order-up-to:lstm-stateful' cannot be used by a forecast policy of a replay")]
     [InlineData("forecast-order-up-to:prophet", "unknown forecaster 'prophet'")]
     [InlineData("forecast-order-up-to", "name the forecaster, as in 'forecast-order-up-to:ets'")]
     [InlineData("sS:ets", "policy 'sS' does not use a forecast")]

@@ -32,7 +32,7 @@ public sealed class BacktestCommand : CliCommand
 
     private readonly Option<string> _forecasters = new("--forecasters", "-f")
     {
-        Description = $"Comma-separated forecasters: {string.Join(", ", BaselineForecasters.CreateAll().Select(f => f.Name))}, {LstmForecaster.ForecasterName}, {StatefulLstmForecaster.ForecasterName} (the model run as stateful replays run it).",
+        Description = $"Comma-separated forecasters: {string.Join(", ", ForecasterRegistry.Default.Names(ForecasterUses.Backtest))} ({ForecasterRegistry.LstmStateful}: the model run as stateful replays run it).",
         DefaultValueFactory = _ => "seasonal-naive,ets,croston,lstm",
     };
 
@@ -94,7 +94,7 @@ public sealed class BacktestCommand : CliCommand
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
         var folder = parse.GetRequiredValue(_dataset).FullName;
-        var names = ParseNames(parse.GetRequiredValue(_forecasters));
+        var entries = ParseNames(parse.GetRequiredValue(_forecasters));
         var originCount = parse.GetValue(_origins);
         var horizon = parse.GetValue(_horizon);
         var step = parse.GetValue(_step) ?? horizon;
@@ -117,7 +117,7 @@ public sealed class BacktestCommand : CliCommand
             throw new UserInputException($"--horizon must be within 1..{Forecasting.Features.FeatureSchema.MaxHorizon} (got {horizon}).");
         }
 
-        var wantsLstm = names.Contains(LstmForecaster.ForecasterName) || names.Contains(StatefulLstmForecaster.ForecasterName);
+        var wantsLstm = entries.Any(e => e.Needs == ForecasterNeeds.Model);
         if (!wantsLstm && (modelFolder is not null || trainEndText is not null))
         {
             throw new UserInputException("--model and --train-end are for the lstm forecaster; add lstm to --forecasters or drop them.");
@@ -129,7 +129,6 @@ public sealed class BacktestCommand : CliCommand
         }
 
         var trainingOptions = wantsLstm && modelFolder is null ? _training.Resolve(parse) : null;
-        var baselines = names.Where(n => n is not LstmForecaster.ForecasterName and not StatefulLstmForecaster.ForecasterName).Select(CreateBaseline).ToList();
         var restartDays = parse.GetValue(_restartDays);
         if (restartDays < 0)
         {
@@ -170,16 +169,8 @@ public sealed class BacktestCommand : CliCommand
                 c.MarkupLine(Markup.Escape($"The lstm model is {model.CalibrationDescription}."));
             }
 
-            var forecasters = new List<IForecaster>();
-            foreach (var name in names)
-            {
-                forecasters.Add(name switch
-                {
-                    LstmForecaster.ForecasterName => new LstmForecaster(model!),
-                    StatefulLstmForecaster.ForecasterName => new StatefulLstmForecaster(model!, restartDays),
-                    _ => baselines.First(b => b.Name == name),
-                });
-            }
+            var resources = new ForecasterResources { Model = model, RestartDays = restartDays };
+            var forecasters = entries.Select(e => e.Create(resources)).ToList();
 
             var truthTable = TruthReader.Read(folder, dataset);
             TruthTableDemandTruth? truth = null;
@@ -325,41 +316,34 @@ public sealed class BacktestCommand : CliCommand
         return result.Model;
     }
 
-    private static List<string> ParseNames(string text)
+    /// <summary>The forecasters of <c>--forecasters</c>, resolved through <see cref="ForecasterRegistry"/>, in the order given.</summary>
+    private static List<ForecasterEntry> ParseNames(string text)
     {
-        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(n => n.ToLowerInvariant())
-            .ToList();
-        if (names.Count == 0)
+        var written = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (written.Length == 0)
         {
             throw new UserInputException("--forecasters: name at least one forecaster.");
         }
 
-        if (names.Contains("oracle"))
+        var entries = new List<ForecasterEntry>();
+        foreach (var name in written)
         {
-            throw new UserInputException("--forecasters: 'oracle' is added by itself when the dataset folder has truth.csv.");
+            if (ForecasterRegistry.Default.Find(name)?.Needs == ForecasterNeeds.Truth)
+            {
+                throw new UserInputException($"--forecasters: '{ForecasterRegistry.Oracle}' is added by itself when the dataset folder has truth.csv.");
+            }
+
+            entries.Add(ForecasterRegistry.Default.TryResolve(name, ForecasterUses.Backtest, out var error)
+                ?? throw new UserInputException($"--forecasters: {error}."));
         }
 
-        var repeated = names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        var repeated = entries.GroupBy(e => e.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (repeated.Count > 0)
         {
             throw new UserInputException($"--forecasters: given more than once: {string.Join(", ", repeated)}.");
         }
 
-        return names;
-    }
-
-    private static IForecaster CreateBaseline(string name)
-    {
-        try
-        {
-            return BaselineForecasters.Create(name);
-        }
-        catch (ArgumentException)
-        {
-            throw new UserInputException(
-                $"--forecasters: unknown forecaster '{name}'. Known: {string.Join(", ", BaselineForecasters.CreateAll().Select(f => f.Name))}, {LstmForecaster.ForecasterName}, {StatefulLstmForecaster.ForecasterName}.");
-        }
+        return entries;
     }
 
     /// <summary>The pooled rows of the reliability table: per forecaster and kind, the share of actuals at or below each level.</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SeasonalGrains.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
+using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Grains.Forecasting;
@@ -150,7 +151,7 @@ public sealed class BenchReplayCommand : CliCommand
         };
         using var model = LoadModel(parse.GetValue(_model)?.FullName, name);
         options = options with { Model = model };
-        if (name.Forecaster == ForecasterCatalog.Lstm)
+        if (name.Forecaster == ForecasterRegistry.Lstm)
         {
             TorchRuntime.SetThreads(Positive(parse.GetValue(_threads), "--threads"));
         }
@@ -162,7 +163,7 @@ public sealed class BenchReplayCommand : CliCommand
             c.MarkupLine(Markup.Escape($"Generating {options.Skus:N0} SKUs x {options.HistoryDays + options.Days:N0} days (preset {options.Preset}, seed {options.Seed})..."));
             var (input, dataset) = await Task.Run(() => ReplayBenchmark.BuildInputAndDataset(options), cancellationToken);
             var started = await silo;
-            if (name.Forecaster == ForecasterCatalog.Lstm)
+            if (name.Forecaster == ForecasterRegistry.Lstm)
             {
                 var lstm = options.Lstm;
                 c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
@@ -227,7 +228,7 @@ public sealed class BenchReplayCommand : CliCommand
             return null;
         }
 
-        if (name.Forecaster != ForecasterCatalog.Lstm)
+        if (name.Forecaster != ForecasterRegistry.Lstm)
         {
             throw new UserInputException("--model is for an lstm forecast policy, such as forecast-order-up-to:lstm.");
         }

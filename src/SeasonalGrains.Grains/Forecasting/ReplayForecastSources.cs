@@ -131,9 +131,10 @@ public sealed class ReplayForecastSources : IDisposable
     }
 
     /// <summary>
-    /// Builds one provider per name in <paramref name="sources"/> (names of <see cref="ForecasterCatalog"/>):
-    /// baselines with their defaults, <c>oracle</c> through <see cref="ForecastOutlookProvider.ForTruth"/>
-    /// (independent days, as the true daily draws are), <c>lstm</c> from its model folder.
+    /// Builds one provider per name in <paramref name="sources"/> (forecasters of <see cref="ForecasterRegistry"/>
+    /// usable in a replay; an unknown one is refused with the known names): baselines with their registered
+    /// settings, <c>oracle</c> through <see cref="ForecastOutlookProvider.ForTruth"/> (independent days, as the
+    /// true daily draws are), <c>lstm</c> from its model folder.
     /// </summary>
     public static ReplayForecastSources Create(Dataset dataset, IEnumerable<string> sources, ForecastSourceOptions options)
     {
@@ -145,11 +146,12 @@ public sealed class ReplayForecastSources : IDisposable
         var owned = new List<IDisposable>();
         try
         {
-            foreach (var name in sources.Select(ForecasterCatalog.Canonical).Distinct(StringComparer.Ordinal))
+            foreach (var entry in sources.Select(s => ForecasterRegistry.Default.Resolve(s, ForecasterUses.Replay)).Distinct())
             {
-                if (name == ForecasterCatalog.Lstm && options.Lstm.Inference == LstmInference.Stateful)
+                var name = entry.Name;
+                if (entry.Needs == ForecasterNeeds.Model && options.Lstm.Inference == LstmInference.Stateful)
                 {
-                    var model = LoadModel(options, owned);
+                    var model = LoadModel(name, options, owned);
                     var tracker = new LstmTracker(model, dataset, new LstmTrackerOptions
                     {
                         RestartDays = options.Lstm.RestartDays,
@@ -163,16 +165,15 @@ public sealed class ReplayForecastSources : IDisposable
                     continue;
                 }
 
-                providers[name] = name switch
+                providers[name] = entry.Needs switch
                 {
-                    ForecasterCatalog.Oracle => ForecastOutlookProvider.ForTruth(
+                    ForecasterNeeds.Truth => ForecastOutlookProvider.ForTruth(
                         options.Truth?.Invoke() ?? throw new InvalidOperationException(
-                            "The 'oracle' forecaster needs the true demand distribution: a generated dataset folder with truth.csv."),
+                            $"The '{name}' forecaster needs the true demand distribution: a generated dataset folder with truth.csv."),
                         dataset,
                         options.Outlook),
-                    ForecasterCatalog.Lstm => LstmProvider(LoadLstm(options, owned), dataset, options.Outlook),
-                    _ when ForecasterCatalog.IsBaseline(name) => new ForecastOutlookProvider(BaselineForecasters.Create(name), dataset, options.Outlook),
-                    _ => throw new ArgumentException($"Unknown forecaster '{name}' (known: {string.Join(", ", ForecasterCatalog.Names)}).", nameof(sources)),
+                    ForecasterNeeds.Model => LstmProvider(new LstmForecaster(LoadModel(name, options, owned)), dataset, options.Outlook),
+                    _ => new ForecastOutlookProvider(entry.Create(), dataset, options.Outlook),
                 };
             }
         }
@@ -242,18 +243,16 @@ public sealed class ReplayForecastSources : IDisposable
     private static ForecastOutlookProvider LstmProvider(LstmForecaster forecaster, Dataset dataset, OutlookOptions outlook) =>
         new(forecaster, dataset, outlook with { Horizon = OutlookDays(dataset, outlook, forecaster.Model) });
 
-    private static LstmForecaster LoadLstm(ForecastSourceOptions options, List<IDisposable> owned) => new(LoadModel(options, owned));
-
-    private static LstmModel LoadModel(ForecastSourceOptions options, List<IDisposable> owned)
+    private static LstmModel LoadModel(string name, ForecastSourceOptions options, List<IDisposable> owned)
     {
         if (options.Model is { } given)
         {
             return given;
         }
 
-        if (!options.ModelFolders.TryGetValue(ForecasterCatalog.Lstm, out var folder) || string.IsNullOrWhiteSpace(folder))
+        if (!options.ModelFolders.TryGetValue(name, out var folder) || string.IsNullOrWhiteSpace(folder))
         {
-            throw new InvalidOperationException("The 'lstm' forecaster needs a model folder: forecasters.lstm.model in the scenario.");
+            throw new InvalidOperationException($"The '{name}' forecaster needs a model folder: forecasters.{name}.model in the scenario.");
         }
 
         var model = LstmModel.Load(folder);

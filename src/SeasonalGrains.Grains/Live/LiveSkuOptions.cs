@@ -1,4 +1,6 @@
+using SeasonalGrains.Domain.Naming;
 using SeasonalGrains.Domain.Policies;
+using SeasonalGrains.Forecasting;
 
 namespace SeasonalGrains.Grains.Live;
 
@@ -11,8 +13,10 @@ public sealed class LiveSkuOptions
     public const int WindowDays = 28;
 
     /// <summary>
-    /// The forecaster live SKUs ask at each day close: a registered <c>IForecaster</c> of that name, else
-    /// the baseline of that name (naive, seasonal-naive, moving-average, ets, croston, tsb, ...).
+    /// The forecaster live SKUs ask at each day close: an <c>IForecaster</c> of that name registered in the
+    /// silo's services, else a forecaster of <see cref="ForecasterRegistry"/> usable by live SKUs (the
+    /// baselines: naive, seasonal-naive, moving-average, ets, croston, tsb, ...). Any other name stops the
+    /// host at start.
     /// </summary>
     public string Forecaster { get; set; } = "seasonal-naive";
 
@@ -44,13 +48,20 @@ public sealed class LiveSkuOptions
     /// <summary>The policies a live SKU may name: the classical ones and the forecast-driven ones.</summary>
     public PolicyCatalog Policies { get; set; } = ForecastPolicyCatalog.All;
 
-    /// <summary>Every problem, each naming its setting; empty when the options are usable.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>
+    /// Every problem, each naming its setting; empty when the options are usable. <paramref name="registered"/>
+    /// are the forecasters registered in the silo's services, which <see cref="Forecaster"/> may name too.
+    /// </summary>
+    public IReadOnlyList<string> Validate(IEnumerable<IForecaster>? registered = null)
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(Forecaster))
         {
             errors.Add($"{Section}:{nameof(Forecaster)} must name a forecaster.");
+        }
+        else if (CreateForecaster(registered, out var error) is null)
+        {
+            errors.Add($"{Section}:{nameof(Forecaster)}: {error}.");
         }
 
         if (ForecastHorizonDays is < 1 or > 366)
@@ -105,6 +116,28 @@ public sealed class LiveSkuOptions
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// The forecaster <see cref="Forecaster"/> names: the registered instance of that name, else a new one from
+    /// <see cref="ForecasterRegistry"/>; null, with the reason and the usable names in <paramref name="error"/>, when neither has it.
+    /// </summary>
+    internal IForecaster? CreateForecaster(IEnumerable<IForecaster>? registered, out string error)
+    {
+        var instances = registered?.ToList() ?? [];
+        if (RegisteredNames.Find(Forecaster, instances.Select(f => f.Name)) is { } name)
+        {
+            error = "";
+            return instances.First(f => f.Name == name);
+        }
+
+        var entry = ForecasterRegistry.Default.TryResolve(Forecaster, ForecasterUses.Live, out error);
+        if (entry is null && instances.Count > 0)
+        {
+            error += $"; registered in the silo: {string.Join(", ", instances.Select(f => f.Name))}";
+        }
+
+        return entry?.Create();
     }
 
     internal static bool TryFindTimeZone(string? id, out TimeZoneInfo zone)

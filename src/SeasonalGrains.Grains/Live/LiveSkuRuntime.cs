@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Data;
 using SeasonalGrains.Forecasting;
@@ -19,7 +20,8 @@ public sealed class LiveSkuRuntime
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(registeredForecasters);
-        var errors = options.Validate();
+        var registered = registeredForecasters.ToList();
+        var errors = options.Validate(registered);
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid live SKU options: " + string.Join(" ", errors), nameof(options));
@@ -28,8 +30,7 @@ public sealed class LiveSkuRuntime
         Options = options;
         Time = time;
         LiveSkuOptions.TryFindTimeZone(options.TimeZone, out _zone);
-        Forecaster = registeredForecasters.FirstOrDefault(f => string.Equals(f.Name, options.Forecaster, StringComparison.OrdinalIgnoreCase))
-            ?? BaselineForecasters.Create(options.Forecaster);
+        Forecaster = options.CreateForecaster(registered, out _)!;
     }
 
     public LiveSkuOptions Options { get; }
@@ -116,22 +117,30 @@ public sealed class LiveSkuRuntime
 public static class LiveSkuServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="LiveSkuRuntime"/> from <see cref="LiveSkuOptions"/> (bound and validated by the
-    /// caller's configure step). Idempotent; uses <see cref="TimeProvider.System"/> unless a TimeProvider is registered.
+    /// Registers <see cref="LiveSkuRuntime"/> from <see cref="LiveSkuOptions"/> as <paramref name="configure"/> sets
+    /// them (binding the <c>Live</c> section, say). The options are validated when the host starts
+    /// (<see cref="OptionsBuilderExtensions.ValidateOnStart{TOptions}"/>): a bad setting, such as an unknown
+    /// <c>Live:Forecaster</c>, stops the start with an <see cref="OptionsValidationException"/> naming its key.
+    /// Uses <see cref="TimeProvider.System"/> unless a TimeProvider is registered.
     /// </summary>
     public static IServiceCollection AddLiveSkus(this IServiceCollection services, Action<LiveSkuOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = new LiveSkuOptions();
-        configure?.Invoke(options);
-        var errors = options.Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid live SKU options: " + string.Join(" ", errors));
-        }
-
+        services.AddOptions<LiveSkuOptions>().Configure(options => configure?.Invoke(options)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveSkuOptions>, LiveSkuOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new LiveSkuRuntime(options, sp.GetRequiredService<TimeProvider>(), sp.GetServices<IForecaster>()));
+        services.TryAddSingleton(sp => new LiveSkuRuntime(
+            sp.GetRequiredService<IOptions<LiveSkuOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetServices<IForecaster>()));
         return services;
+    }
+
+    /// <summary>Checks <see cref="LiveSkuOptions"/> with the forecasters registered in the silo's services.</summary>
+    private sealed class LiveSkuOptionsValidator(IEnumerable<IForecaster> registered) : IValidateOptions<LiveSkuOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, LiveSkuOptions options)
+        {
+            var errors = options.Validate(registered);
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
     }
 }

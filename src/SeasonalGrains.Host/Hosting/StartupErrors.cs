@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SeasonalGrains.Grains.Hosting;
 using SeasonalGrains.Storage;
 
@@ -9,32 +10,41 @@ public static class StartupErrors
     /// <summary>The exit code of a host that could not start because of its settings or database.</summary>
     public const int ExitCode = 2;
 
-    /// <summary>The message for a settings or schema problem anywhere in the exception's chain; null for anything else.</summary>
+    /// <summary>
+    /// The message for a settings or schema problem anywhere in the exception's chain; null for anything else.
+    /// Settings problems (<see cref="StorageConfigurationException"/>, and the <see cref="OptionsValidationException"/>
+    /// of options validated at start, such as <c>Api:Keys:0:Key</c> or <c>Live:Forecaster</c>) are told together, each naming its key.
+    /// </summary>
     public static string? Explain(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        var pending = new Stack<Exception>([exception]);
+        var settings = new List<string>();
+        var pending = new Queue<Exception>([exception]);
         while (pending.Count > 0)
         {
-            switch (pending.Pop())
+            switch (pending.Dequeue())
             {
                 case StorageConfigurationException e:
-                    return "invalid settings: " + string.Join(" ", e.Errors);
+                    settings.AddRange(e.Errors);
+                    break;
+                case OptionsValidationException e:
+                    settings.AddRange(e.Failures);
+                    break;
                 case DatabaseSchemaException e:
                     return e.Message;
                 case AggregateException e:
                     foreach (var inner in e.InnerExceptions)
                     {
-                        pending.Push(inner);
+                        pending.Enqueue(inner);
                     }
 
                     break;
                 case { InnerException: { } inner }:
-                    pending.Push(inner);
+                    pending.Enqueue(inner);
                     break;
             }
         }
 
-        return null;
+        return settings.Count > 0 ? "invalid settings: " + string.Join(" ", settings.Distinct(StringComparer.Ordinal)) : null;
     }
 }

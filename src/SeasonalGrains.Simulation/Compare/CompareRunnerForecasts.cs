@@ -50,7 +50,7 @@ public static class ScenarioForecasts
                 ModelFolders = scenario.Forecasters
                     .Where(f => f.Value.Model is not null)
                     .ToDictionary(f => f.Key, f => f.Value.Model!, StringComparer.Ordinal),
-                Lstm = scenario.Forecasters.TryGetValue(ForecasterCatalog.Lstm, out var lstm)
+                Lstm = scenario.Forecasters.TryGetValue(ForecasterRegistry.Lstm, out var lstm)
                     ? new LstmSourceSettings
                     {
                         Inference = windowForm ? LstmInference.Window : lstm.Inference,

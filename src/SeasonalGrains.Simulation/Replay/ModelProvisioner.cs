@@ -21,8 +21,8 @@ public static class ModelProvisioner
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(forecasters);
-        if (!forecasters.Contains(ForecasterCatalog.Lstm, StringComparer.Ordinal)
-            || !scenario.Forecasters.TryGetValue(ForecasterCatalog.Lstm, out var lstm)
+        if (!forecasters.Contains(ForecasterRegistry.Lstm, StringComparer.Ordinal)
+            || !scenario.Forecasters.TryGetValue(ForecasterRegistry.Lstm, out var lstm)
             || lstm.Model is not { } folder
             || File.Exists(Path.Combine(folder, LstmModel.MetadataFile)))
         {

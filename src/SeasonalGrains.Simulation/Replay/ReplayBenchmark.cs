@@ -146,7 +146,7 @@ public static class ReplayBenchmark
             ArgumentNullException.ThrowIfNull(forecastService);
         }
 
-        var owned = forecaster == ForecasterCatalog.Lstm && options.Model is null ? UntrainedModel(dataset!, options.HistoryDays) : null;
+        var owned = forecaster == ForecasterRegistry.Lstm && options.Model is null ? UntrainedModel(dataset!, options.HistoryDays) : null;
         try
         {
             var sourceOptions = new ForecastSourceOptions

@@ -2,6 +2,7 @@ using System.Globalization;
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Data;
 using SeasonalGrains.Domain.Policies;
+using SeasonalGrains.Forecasting;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Compare;
 using SeasonalGrains.Simulation.Reports;
@@ -82,7 +83,7 @@ public static class ReplayRunner
             cleaned,
             window,
             forecasters,
-            progress is null ? null : new Progress<double>(f => progress.Report(new(ReplayStage.Training, f, scenario.Forecasters[ForecasterCatalog.Lstm].Model ?? ""))));
+            progress is null ? null : new Progress<double>(f => progress.Report(new(ReplayStage.Training, f, scenario.Forecasters[ForecasterRegistry.Lstm].Model ?? ""))));
         return new PreparedReplay(scenario, cleaned, cleaning, window, input, chunkDays);
     }
 

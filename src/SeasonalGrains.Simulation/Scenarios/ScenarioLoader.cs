@@ -4,6 +4,7 @@ using SeasonalGrains.Data;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
+using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Grains.Forecasting;
 
@@ -152,7 +153,7 @@ public static partial class ScenarioLoader
     {
         foreach (var (forecaster, path) in uses)
         {
-            if (forecaster == ForecasterCatalog.Lstm && settings.GetValueOrDefault(ForecasterCatalog.Lstm)?.Model is null)
+            if (forecaster == ForecasterRegistry.Lstm && settings.GetValueOrDefault(ForecasterRegistry.Lstm)?.Model is null)
             {
                 errors.Add($"{path}: forecaster 'lstm' needs its model folder: add \"forecasters\": {{ \"lstm\": {{ \"model\": \"<folder>\" }} }}");
             }
@@ -168,7 +169,7 @@ public static partial class ScenarioLoader
         }
 
         // only the forecasters that load a model take settings
-        if (f.Object(ForecasterCatalog.Lstm) is { } lstm)
+        if (f.Object(ForecasterRegistry.Lstm) is { } lstm)
         {
             var model = lstm.String("model", required: true);
             var inference = lstm.Choice("inference", "window", "stateful");
@@ -179,7 +180,7 @@ public static partial class ScenarioLoader
             if (model is not null)
             {
                 var defaults = new ForecasterSettings(null);
-                result[ForecasterCatalog.Lstm] = new ForecasterSettings(
+                result[ForecasterRegistry.Lstm] = new ForecasterSettings(
                     Path.GetFullPath(Path.Combine(baseFolder, model)),
                     inference == "stateful" ? LstmInference.Stateful : LstmInference.Window,
                     restart ?? defaults.RestartDays,

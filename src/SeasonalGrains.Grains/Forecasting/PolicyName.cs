@@ -1,44 +1,19 @@
+using SeasonalGrains.Domain.Naming;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
 
 namespace SeasonalGrains.Grains.Forecasting;
 
 /// <summary>
-/// The forecasters a replay's forecast policy may name after a colon, as in
-/// <c>forecast-order-up-to:ets</c>: the statistical baselines (<see cref="BaselineForecasters"/>),
-/// <c>oracle</c> (the true distribution of a generated dataset, from its truth.csv; also called
-/// <c>perfect-foresight</c>) and <c>lstm</c> (a trained model folder named by the scenario).
-/// </summary>
-public static class ForecasterCatalog
-{
-    public const string Oracle = "oracle";
-
-    /// <summary>Another name of <see cref="Oracle"/>.</summary>
-    public const string PerfectForesight = "perfect-foresight";
-
-    public const string Lstm = "lstm";
-
-    private static readonly string[] BaselineNames = [.. BaselineForecasters.CreateAll().Select(f => f.Name)];
-
-    /// <summary>Every name accepted, baselines first.</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. BaselineNames, Oracle, PerfectForesight, Lstm];
-
-    public static bool IsKnown(string name) => Names.Contains(name, StringComparer.Ordinal);
-
-    /// <summary>The name the forecaster runs under: <c>perfect-foresight</c> becomes <c>oracle</c>; others stay.</summary>
-    public static string Canonical(string name) => name == PerfectForesight ? Oracle : name;
-
-    public static bool IsBaseline(string name) => BaselineNames.Contains(name, StringComparer.Ordinal);
-}
-
-/// <summary>
 /// A policy name as written in a scenario or on the command line: a policy of the catalog,
 /// optionally followed by <c>:forecaster</c> for the policies that order from a forecast
-/// (<c>forecast-order-up-to:ets</c>), and, for the policies that can be tuned, the suffix
-/// <c>-tuned</c> before the colon (<c>sS-tuned</c>, <c>forecast-lookahead-tuned:lstm</c>).
+/// (<c>forecast-order-up-to:ets</c>, a forecaster of <see cref="ForecasterRegistry"/> usable in a replay),
+/// and, for the policies that can be tuned, the suffix <c>-tuned</c> before the colon (<c>sS-tuned</c>,
+/// <c>forecast-lookahead-tuned:lstm</c>). Both names are read as <see cref="RegisteredNames"/> says and
+/// kept in their registered spelling (<c>forecast-order-up-to:perfect-foresight</c> runs as <c>oracle</c>).
 /// </summary>
 /// <param name="Policy">The policy's catalog name.</param>
-/// <param name="Forecaster">The forecaster after the colon (canonical name), or null.</param>
+/// <param name="Forecaster">The forecaster after the colon (its registered name), or null.</param>
 /// <param name="Tuned">Whether the name ends in <see cref="TunedSuffix"/>.</param>
 public readonly record struct PolicyName(string Policy, string? Forecaster, bool Tuned = false)
 {
@@ -61,18 +36,19 @@ public readonly record struct PolicyName(string Policy, string? Forecaster, bool
         ArgumentNullException.ThrowIfNull(catalog);
         error = "";
         var colon = text.IndexOf(ForecasterSeparator, StringComparison.Ordinal);
-        var policy = colon < 0 ? text : text[..colon];
+        var written = colon < 0 ? text : text[..colon];
         var forecaster = colon < 0 ? null : text[(colon + 1)..];
         var tuned = false;
-        if (!catalog.Contains(policy) && policy.EndsWith(TunedSuffix, StringComparison.Ordinal) && catalog.Contains(policy[..^TunedSuffix.Length]))
+        var policy = catalog.Resolve(written);
+        if (policy is null && written.EndsWith(TunedSuffix, StringComparison.OrdinalIgnoreCase) && catalog.Resolve(written[..^TunedSuffix.Length]) is { } untuned)
         {
-            policy = policy[..^TunedSuffix.Length];
+            policy = untuned;
             tuned = true;
         }
 
-        if (!catalog.Contains(policy))
+        if (policy is null)
         {
-            error = $"unknown policy '{policy}' (known: {string.Join(", ", catalog.Names)}; forecast policies take ':forecaster', e.g. '{ForecastOrderUpToPolicy.PolicyName}:ets'; {string.Join(", ", Tunable)} may end in '{TunedSuffix}')";
+            error = $"unknown policy '{written}' (known: {string.Join(", ", catalog.Names)}; forecast policies take ':forecaster', e.g. '{ForecastOrderUpToPolicy.PolicyName}:ets'; {string.Join(", ", Tunable)} may end in '{TunedSuffix}')";
             return null;
         }
 
@@ -87,7 +63,7 @@ public readonly record struct PolicyName(string Policy, string? Forecaster, bool
         {
             if (needsOutlook)
             {
-                error = $"policy '{policy}' orders from a forecast: name the forecaster, as in '{policy}:ets' (forecasters: {string.Join(", ", ForecasterCatalog.Names)})";
+                error = $"policy '{policy}' orders from a forecast: name the forecaster, as in '{policy}:ets' (forecasters: {string.Join(", ", ForecasterRegistry.Default.Names(ForecasterUses.Replay))})";
                 return null;
             }
 
@@ -100,13 +76,12 @@ public readonly record struct PolicyName(string Policy, string? Forecaster, bool
             return null;
         }
 
-        if (!ForecasterCatalog.IsKnown(forecaster))
+        if (ForecasterRegistry.Default.TryResolve(forecaster, ForecasterUses.Replay, out error, where: text) is not { } entry)
         {
-            error = $"unknown forecaster '{forecaster}' in '{text}' (known: {string.Join(", ", ForecasterCatalog.Names)})";
             return null;
         }
 
-        return new PolicyName(policy, ForecasterCatalog.Canonical(forecaster), tuned);
+        return new PolicyName(policy, entry.Name, tuned);
     }
 
     /// <summary>As <see cref="TryParse"/>, throwing <see cref="ArgumentException"/> with the reason.</summary>
