@@ -6,6 +6,7 @@ using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Compare;
 using SeasonalGrains.Simulation.Hosting;
+using SeasonalGrains.Simulation.Replay;
 using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;
@@ -38,7 +39,7 @@ public sealed class CompareCommand : CliCommand
 
     private readonly Option<DirectoryInfo?> _out = new("--out", "-o")
     {
-        Description = "Output folder (default: runs/<scenario>-compare-<timestamp>).",
+        Description = "Output folder (default: runs/<run id>, the run id being <scenario>-<UTC time>-<random>).",
     };
 
     private readonly Option<bool> _force = OutputOptions.Force();
@@ -111,7 +112,7 @@ public sealed class CompareCommand : CliCommand
                 var started = await silo;
                 var forecasts = started.Services.GetRequiredService<ReplayForecastService>();
                 var compared = await CompareRunner.RunAsync(request, started.Grains, forecasts, progress, cancellationToken);
-                var outDir = request.OutDir ?? CompareRunner.DefaultOutDir(compared.Scenario.Name);
+                var outDir = request.OutDir ?? ReplayRunner.DefaultOutDir(compared.RunId);
                 cancellationToken.ThrowIfCancellationRequested();
                 report("Writing results", 0);
                 CompareRunnerOutput.Write(compared, outDir, force);

@@ -39,7 +39,7 @@ public sealed class ReplayCommand : CliCommand
 
     private readonly Option<DirectoryInfo?> _out = new("--out", "-o")
     {
-        Description = "Output folder (default: runs/<scenario>-<timestamp>).",
+        Description = "Output folder (default: runs/<run id>, the run id being <scenario>-<UTC time>-<random>).",
     };
 
     private readonly Option<bool> _force = OutputOptions.Force();
@@ -124,7 +124,7 @@ public sealed class ReplayCommand : CliCommand
                 var grains = (await silo).Grains;
                 var forecasts = (await silo).Services.GetRequiredService<ReplayForecastService>();
                 var result = await ReplayRunner.ReplayAsync(prepared, grains, forecasts, WithLines(context, progress, checkpoints), cancellationToken, runId);
-                var folder = request.OutDir ?? ReplayRunner.DefaultOutDir(prepared.Scenario.Name);
+                var folder = request.OutDir ?? ReplayRunner.DefaultOutDir(runId);
                 cancellationToken.ThrowIfCancellationRequested();
                 ResultWriter.Write(result, folder, force);
                 return (result, folder);
@@ -172,7 +172,7 @@ public sealed class ReplayCommand : CliCommand
             // forecast policies resume too: their sources are rebuilt from the scenario (forecasts depend on the data and origin only)
             var forecasts = silo.Services.GetRequiredService<ReplayForecastService>();
             var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, forecasts, runId, WithLines(context, progress, checkpoints: true), cancellationToken);
-            var folder = parse.GetValue(_out)?.FullName ?? ReplayRunner.DefaultOutDir(prepared.Scenario.Name);
+            var folder = parse.GetValue(_out)?.FullName ?? ReplayRunner.DefaultOutDir(runId);
             cancellationToken.ThrowIfCancellationRequested();
             ResultWriter.Write(result, folder, force);
             return (result, folder);

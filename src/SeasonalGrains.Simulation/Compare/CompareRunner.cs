@@ -211,10 +211,6 @@ public static class CompareRunner
         };
     }
 
-    /// <summary>The default output folder of a scenario's comparison.</summary>
-    public static string DefaultOutDir(string scenarioName) =>
-        Path.Combine("runs", $"{scenarioName}-compare-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
-
     /// <summary>A scenario with its dataset loaded and cleaned, the variants chosen and their input built (tuned setups not yet tuned).</summary>
     public sealed record PreparedComparison(
         Scenario Scenario, Dataset Dataset, ReplayWindow Window, IReadOnlyList<CompareVariant> Variants, ReplayInput Input, string Baseline);

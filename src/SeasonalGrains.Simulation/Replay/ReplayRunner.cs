@@ -179,7 +179,7 @@ public static class ReplayRunner
         var prepared = Prepare(request, progress);
         cancellationToken.ThrowIfCancellationRequested();
         var report = await ReplayAsync(prepared, grains, forecasts, progress, cancellationToken);
-        var outDir = request.OutDir ?? DefaultOutDir(prepared.Scenario.Name);
+        var outDir = request.OutDir ?? DefaultOutDir(report.RunId);
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new(ReplayStage.Writing, 0, outDir));
         ResultWriter.Write(report, outDir);
@@ -187,8 +187,8 @@ public static class ReplayRunner
         return (report, outDir);
     }
 
-    public static string DefaultOutDir(string scenarioName) =>
-        Path.Combine("runs", $"{scenarioName}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+    /// <summary>Where a run writes unless told: runs/&lt;run id&gt;, so the folder is named as the run.</summary>
+    public static string DefaultOutDir(string runId) => Path.Combine("runs", runId);
 
     /// <summary>A run id unique enough to keep runs on one silo apart: name, UTC time, random suffix.</summary>
     public static string NewRunId(string scenarioName) =>
