@@ -37,7 +37,7 @@ public sealed class DomainLimitsTests
     public void An_event_of_0_units_is_refused_and_the_problem_quotes_the_value()
     {
         Assert.Equal("must be a number of units from 0.000001 to 1000000000 (got 0)", DomainLimits.EventUnitsProblem(0));
-        Assert.Equal("must be 0 or a number of units from 0.000001 to 1000000000 (got 1E+308)", DomainLimits.EventUnitsProblem(1e308));
+        Assert.Equal("must be a number of units from 0.000001 to 1000000000 (got 1E+308)", DomainLimits.EventUnitsProblem(1e308));
         Assert.Null(DomainLimits.EventUnitsProblem(3));
     }
 

@@ -42,7 +42,7 @@ public static class DomainLimits
 
     /// <summary>Why <paramref name="units"/> is not an allowed quantity of an event (as <see cref="UnitsProblem"/>, and &gt; 0), or null when it is.</summary>
     public static string? EventUnitsProblem(double units) =>
-        units == 0 ? "must be a number of units from 0.000001 to 1000000000 (got 0)" : UnitsProblem(units);
+        units != 0 && UnitsProblem(units) is null ? null : $"must be a number of units from 0.000001 to 1000000000 (got {Format(units)})";
 
     /// <summary>Why <paramref name="amount"/> is not an allowed amount of money (finite, 0 to <see cref="MaxMoney"/>), or null when it is.</summary>
     public static string? MoneyProblem(double amount) =>
