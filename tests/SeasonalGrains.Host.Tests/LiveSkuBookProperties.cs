@@ -33,6 +33,30 @@ public sealed class LiveSkuBookProperties
         Assert.True(operations > 10 * Cases, $"{operations} operations");
     }
 
+    /// <summary>A day stored before the limits (two sales of 1e308) is not closed: nothing changes, its events stay pending.</summary>
+    [Fact]
+    public void A_stored_day_beyond_the_limits_is_refused_before_anything_changes()
+    {
+        var book = new LiveSkuBook("p");
+        book.Create(Definition(FulfilmentMode.Backorders, initialOnHand: 10));
+        Assert.Equal(EventStatus.Applied, book.Apply(new LiveEvent { EventId = "a", Kind = LiveEventKind.Sale, Units = 4 }, Today, 100).Status);
+        var legacy = book.Capture() with
+        {
+            Pending = [new PendingDay(Start, double.PositiveInfinity, 0)],
+            Events = [new RememberedEvent("a", LiveEventKind.Sale, 1e308, Start), new RememberedEvent("b", LiveEventKind.Sale, 1e308, Start)],
+        };
+        book.Load(legacy);
+
+        var problem = book.CloseProblem(Start);
+        Assert.Equal("The sales of 2025-03-01 must be 0 or a number of units from 0.000001 to 1000000000 (got Infinity); the day stays open with its events.", problem);
+        Assert.Throws<InvalidOperationException>(() => book.Close(Start));
+        Assert.Equal(Start, book.OpenDate);
+        Assert.Equal(0, book.Ledger!.Day);
+        Assert.Equal(10, book.Ledger.OnHand);
+        Assert.Equal(legacy.Pending, book.Capture().Pending);
+        Assert.Equal(2, book.EventIdCount);
+    }
+
     private static int RunCase(int seed)
     {
         var random = new Random(seed);
