@@ -184,7 +184,7 @@ public sealed class CliReplayTests : IDisposable
         return path;
     }
 
-    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
+    internal static async Task<(int Code, string Output, string Error)> Run(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();

@@ -11,7 +11,8 @@ public interface ILiveSkuGrain : IGrainWithStringKey
     /// <summary>
     /// Creates the SKU or changes its master data. Once it runs, these changes conflict: the lead time
     /// while units are on order, the fulfilment mode while units are backordered, and the initial on
-    /// hand, start date and history (they only shape the start). Everything else applies from the next day close.
+    /// hand, start date and history (they only shape the start; left out, they are kept). Everything else
+    /// applies from the next day close.
     /// </summary>
     [Alias("Define")]
     Task<DefineOutcome> Define(LiveSkuDefinition definition);
@@ -24,6 +25,7 @@ public interface ILiveSkuGrain : IGrainWithStringKey
     /// Closes the open business day, or every open day through <paramref name="through"/> (in order),
     /// each with its booked sales as demand and receipts as arrivals; after the last one, forecasts and
     /// asks the policy for a suggestion. A day already closed is answered as such and changes nothing.
+    /// Every day is checked first: if one cannot close, none is closed and their events stay pending.
     /// </summary>
     [Alias("CloseDays")]
     Task<CloseOutcome> CloseDays(DateOnly? through);

@@ -44,6 +44,12 @@ public sealed record LiveSkuDefinition
     /// forecasts and derived policy parameters have something to start from; null = none (or unchanged).
     /// </summary>
     [Id(9)] public double[]? History { get; init; }
+
+    /// <summary>
+    /// Whether the sender left the initial on hand out: when redefined, the SKU keeps its own (then
+    /// <see cref="SkuTermsSpec.InitialOnHand"/> is ignored); when created, 0. Never set on a stored definition.
+    /// </summary>
+    [Id(10)] public bool InitialOnHandOmitted { get; init; }
 }
 
 /// <summary>What a definition did.</summary>

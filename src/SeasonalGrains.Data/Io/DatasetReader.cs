@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using SeasonalGrains.Domain.Inventory;
 
 namespace SeasonalGrains.Data;
 
@@ -162,12 +163,12 @@ public static class DatasetReader
                 errors.Add(File, line, "region", "region is empty");
             }
 
-            var cost = Number(csv, cCost, File, "unit_cost", errors, min: 0);
-            var price = Number(csv, cPrice, File, "unit_price", errors, min: 0);
-            var onHand = Number(csv, cOnHand, File, "initial_on_hand", errors, min: 0);
-            var moq = cMoq < 0 ? 0 : Number(csv, cMoq, File, "moq", errors, min: 0, empty: 0);
-            var pack = cPack < 0 ? 1 : Number(csv, cPack, File, "case_pack", errors, min: 0, empty: 1);
-            var salvage = cSalvage < 0 ? 0 : Number(csv, cSalvage, File, "salvage_value", errors, min: 0, empty: 0);
+            var cost = Money(csv, cCost, File, "unit_cost", errors);
+            var price = Money(csv, cPrice, File, "unit_price", errors);
+            var onHand = Units(csv, cOnHand, File, "initial_on_hand", errors);
+            var moq = cMoq < 0 ? 0 : Units(csv, cMoq, File, "moq", errors, empty: 0);
+            var pack = cPack < 0 ? 1 : Units(csv, cPack, File, "case_pack", errors, empty: 1);
+            var salvage = cSalvage < 0 ? 0 : Money(csv, cSalvage, File, "salvage_value", errors, empty: 0);
             if (pack == 0)
             {
                 errors.Add(File, line, "case_pack", "case_pack must be greater than 0");
@@ -345,8 +346,8 @@ public static class DatasetReader
                 }
             }
 
-            var value = Number(csv, cUnits, File, "units", errors, min: 0, empty: double.NaN);
-            var price = cPrice >= 0 ? Number(csv, cPrice, File, "price", errors, min: 0, empty: double.NaN) : double.NaN;
+            var value = Units(csv, cUnits, File, "units", errors, empty: double.NaN);
+            var price = cPrice >= 0 ? Money(csv, cPrice, File, "price", errors, empty: double.NaN) : double.NaN;
             var promo = false;
             if (cPromo >= 0)
             {
@@ -577,6 +578,26 @@ public static class DatasetReader
         var a = new double[n];
         Array.Fill(a, double.NaN);
         return a;
+    }
+
+    /// <summary>A quantity within <see cref="DomainLimits"/>: 0 or 0.000001 to 1e9 units (else an error, and NaN).</summary>
+    private static double Units(CsvReader csv, int column, string file, string name, ErrorList errors, double? empty = null) =>
+        Within(csv, column, file, name, errors, Number(csv, column, file, name, errors, min: 0, empty: empty), DomainLimits.UnitsProblem);
+
+    /// <summary>A price or cost within <see cref="DomainLimits"/>: 0 to 1e9 (else an error, and NaN).</summary>
+    private static double Money(CsvReader csv, int column, string file, string name, ErrorList errors, double? empty = null) =>
+        Within(csv, column, file, name, errors, Number(csv, column, file, name, errors, min: 0, empty: empty), DomainLimits.MoneyProblem);
+
+    private static double Within(CsvReader csv, int column, string file, string name, ErrorList errors, double value, Func<double, string?> problem)
+    {
+        // NaN: already reported, or a missing value that is allowed
+        if (double.IsNaN(value) || problem(value) is not { } reason)
+        {
+            return value;
+        }
+
+        errors.Add(file, csv.LineNumber, name, $"{csv[column]} is out of range: {reason}");
+        return double.NaN;
     }
 
     /// <summary>

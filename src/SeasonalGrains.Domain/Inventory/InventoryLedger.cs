@@ -357,4 +357,21 @@ public sealed record LedgerState(
     bool CycleOpen,
     bool CycleHadStockout,
     double[] Totals,
-    int[] Counts);
+    int[] Counts)
+{
+    /// <summary>The units totals among <see cref="Totals"/> (demanded ... on-hand unit-days); the rest are money.</summary>
+    private const int UnitTotals = 9;
+
+    /// <summary>
+    /// This state with every quantity (stock levels, the pipeline and the unit totals, not the money totals)
+    /// rounded to <see cref="DomainLimits.UnitStep"/>; see <see cref="DomainLimits.RoundUnits"/>.
+    /// </summary>
+    public LedgerState WithUnitsRounded() => this with
+    {
+        OnHand = DomainLimits.RoundUnits(OnHand),
+        OnOrder = DomainLimits.RoundUnits(OnOrder),
+        Backorders = DomainLimits.RoundUnits(Backorders),
+        Pipeline = [.. Pipeline.Select(DomainLimits.RoundUnits)],
+        Totals = [.. Totals.Select((t, i) => i < UnitTotals ? DomainLimits.RoundUnits(t) : t)],
+    };
+}

@@ -23,6 +23,6 @@ public sealed class BaseStockPolicyFactory : IReorderPolicyFactory
     {
         inputs.RejectUnknown(Name, "S");
         var protection = inputs.Terms.LeadTimeDays + inputs.ReviewPeriodDays;
-        return new BaseStockPolicy(inputs.ParameterOr("S", () => inputs.ProtectionLevel(protection)));
+        return new BaseStockPolicy(inputs.OrderUpToOr("S", () => inputs.ProtectionLevel(protection)));
     }
 }

@@ -41,7 +41,7 @@ public sealed class MinMaxPolicyFactory : IReorderPolicyFactory
         inputs.RejectUnknown(Name, "s", "S");
         var protection = inputs.Terms.LeadTimeDays + inputs.ReviewPeriodDays;
         var s = inputs.ParameterOr("s", () => inputs.ProtectionLevel(protection));
-        var orderUpTo = inputs.ParameterOr("S", () => s + inputs.EconomicOrderQuantity());
+        var orderUpTo = inputs.OrderUpToOr("S", () => s + inputs.EconomicOrderQuantity());
         return new MinMaxPolicy(s, orderUpTo);
     }
 }

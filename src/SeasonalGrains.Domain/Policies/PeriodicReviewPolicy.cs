@@ -46,6 +46,6 @@ public sealed class PeriodicReviewPolicyFactory : IReorderPolicyFactory
 
         var interval = (int)r;
         var protection = inputs.Terms.LeadTimeDays + Math.Max(interval, inputs.ReviewPeriodDays);
-        return new PeriodicReviewPolicy(interval, inputs.ParameterOr("S", () => inputs.ProtectionLevel(protection)));
+        return new PeriodicReviewPolicy(interval, inputs.OrderUpToOr("S", () => inputs.ProtectionLevel(protection)));
     }
 }

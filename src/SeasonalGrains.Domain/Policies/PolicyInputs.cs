@@ -34,6 +34,22 @@ public sealed record PolicyInputs
     /// <summary>The explicit value or, when absent, the derived one.</summary>
     public double ParameterOr(string name, Func<double> derive) => Parameter(name) ?? derive();
 
+    /// <summary>
+    /// The explicit value of an order-up-to level, which must be &gt;= 0 when given (a level below zero
+    /// would keep backorders on purpose), or, when absent, the derived one (which may be anything).
+    /// </summary>
+    public double OrderUpToOr(string name, Func<double> derive)
+    {
+        if (Parameter(name) is not { } level)
+        {
+            return derive();
+        }
+
+        return level >= 0
+            ? level
+            : throw new ArgumentException($"{name} is an order-up-to level and must be >= 0 (got {level.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+    }
+
     /// <summary>Safety factor z = inverse normal CDF of the target service level.</summary>
     public double SafetyFactor => Normal.InverseCdf(TargetServiceLevel);
 

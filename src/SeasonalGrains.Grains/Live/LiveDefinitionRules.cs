@@ -30,17 +30,17 @@ public static class LiveDefinitionRules
             errors.Add(new("leadTimeDays", "must be a whole number of days 0-365."));
         }
 
-        NonNegative(errors, "initialOnHand", t.InitialOnHand);
-        NonNegative(errors, "moq", t.Moq);
-        NonNegative(errors, "casePack", t.CasePack);
-        NonNegative(errors, "unitCost", t.UnitCost);
-        NonNegative(errors, "unitPrice", t.UnitPrice);
-        NonNegative(errors, "salvageValue", t.SalvageValue);
+        Check(errors, "initialOnHand", t.InitialOnHand, DomainLimits.UnitsProblem);
+        Check(errors, "moq", t.Moq, DomainLimits.UnitsProblem);
+        Check(errors, "casePack", t.CasePack, DomainLimits.UnitsProblem);
+        Check(errors, "unitCost", t.UnitCost, DomainLimits.MoneyProblem);
+        Check(errors, "unitPrice", t.UnitPrice, DomainLimits.MoneyProblem);
+        Check(errors, "salvageValue", t.SalvageValue, DomainLimits.MoneyProblem);
         var c = definition.Costs;
-        NonNegative(errors, "costs.holdingPerUnitDay", c.HoldingPerUnitDay);
-        NonNegative(errors, "costs.shortagePerUnit", c.ShortagePerUnit);
-        NonNegative(errors, "costs.fixedPerOrder", c.FixedPerOrder);
-        NonNegative(errors, "costs.purchasePerUnit", c.PurchasePerUnit);
+        Check(errors, "costs.holdingPerUnitDay", c.HoldingPerUnitDay, DomainLimits.MoneyProblem);
+        Check(errors, "costs.shortagePerUnit", c.ShortagePerUnit, DomainLimits.MoneyProblem);
+        Check(errors, "costs.fixedPerOrder", c.FixedPerOrder, DomainLimits.MoneyProblem);
+        Check(errors, "costs.purchasePerUnit", c.PurchasePerUnit, DomainLimits.MoneyProblem);
         if (!Enum.IsDefined(definition.Fulfilment))
         {
             errors.Add(new("fulfilment", "must be 'backorders' or 'lostSales'."));
@@ -70,10 +70,7 @@ public static class LiveDefinitionRules
 
             for (var i = 0; i < history.Length; i++)
             {
-                if (!(double.IsFinite(history[i]) && history[i] >= 0))
-                {
-                    errors.Add(new($"history[{i}]", "must be a finite number >= 0."));
-                }
+                Check(errors, $"history[{i}]", history[i], DomainLimits.UnitsProblem);
             }
         }
 
@@ -100,7 +97,7 @@ public static class LiveDefinitionRules
             errors.Add(new("fulfilment", $"cannot change while {Format(backorders)} units are backordered."));
         }
 
-        if (next.Terms.InitialOnHand != current.Terms.InitialOnHand)
+        if (!next.InitialOnHandOmitted && next.Terms.InitialOnHand != current.Terms.InitialOnHand)
         {
             errors.Add(new("initialOnHand", $"only applies when the SKU is created (it was {Format(current.Terms.InitialOnHand)}); post a receipt to add stock."));
         }
@@ -118,12 +115,22 @@ public static class LiveDefinitionRules
         return errors;
     }
 
-    /// <summary>The definition with what a redefinition may leave out (start date, history) taken from the current one.</summary>
-    public static LiveSkuDefinition Complete(LiveSkuDefinition next, LiveSkuDefinition current) => next with
+    /// <summary>
+    /// The definition with what may be left out (initial on hand, start date, history) taken from the
+    /// current one, or, when the SKU is created (<paramref name="current"/> null), at its default: 0 on
+    /// hand, no history (the start date is the caller's: today).
+    /// </summary>
+    public static LiveSkuDefinition Complete(LiveSkuDefinition next, LiveSkuDefinition? current)
     {
-        StartDate = next.StartDate ?? current.StartDate,
-        History = next.History ?? current.History,
-    };
+        ArgumentNullException.ThrowIfNull(next);
+        return next with
+        {
+            Terms = next.InitialOnHandOmitted ? next.Terms with { InitialOnHand = current?.Terms.InitialOnHand ?? 0 } : next.Terms,
+            InitialOnHandOmitted = false,
+            StartDate = next.StartDate ?? current?.StartDate,
+            History = next.History ?? current?.History ?? (current is null ? [] : null),
+        };
+    }
 
     /// <summary>Whether two complete definitions say the same (policy parameters in any order).</summary>
     public static bool Same(LiveSkuDefinition a, LiveSkuDefinition b)
@@ -186,10 +193,7 @@ public static class LiveDefinitionRules
 
         foreach (var p in policy.Parameters)
         {
-            if (!double.IsFinite(p.Value))
-            {
-                errors.Add(new($"policy.parameters.{p.Name}", "must be a finite number."));
-            }
+            Check(errors, $"policy.parameters.{p.Name}", p.Value, DomainLimits.ParameterProblem);
         }
 
         if (errors.Count > 0)
@@ -208,11 +212,11 @@ public static class LiveDefinitionRules
         }
     }
 
-    private static void NonNegative(List<FieldError> errors, string field, double value)
+    private static void Check(List<FieldError> errors, string field, double value, Func<double, string?> problem)
     {
-        if (!(double.IsFinite(value) && value >= 0))
+        if (problem(value) is { } reason)
         {
-            errors.Add(new(field, "must be a finite number >= 0."));
+            errors.Add(new(field, reason + "."));
         }
     }
 

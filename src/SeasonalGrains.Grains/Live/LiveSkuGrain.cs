@@ -6,7 +6,6 @@ using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Grains.Hosting;
-using SeasonalGrains.Grains.State;
 
 namespace SeasonalGrains.Grains.Live;
 
@@ -19,8 +18,11 @@ namespace SeasonalGrains.Grains.Live;
 /// A daily reminder closes every open day before the current business day.
 /// </summary>
 /// <remarks>
-/// Every change is written to grain storage before the call returns; if the write fails the activation
-/// is dropped, so the next call starts again from what was stored. Orders are then published to the
+/// The bookkeeping (events, days, the ledger) is a <see cref="LiveSkuBook"/>; values enter within
+/// <see cref="DomainLimits"/>. Memory and storage change together: every change is written to grain
+/// storage before the call returns, and if the change or the write fails, memory goes back to what was
+/// stored (a failed close leaves its days open with their events) and the activation is dropped, so the
+/// next call starts again from storage. Orders are then published to the
 /// order book (<see cref="IOrderBookGrain"/>); a failed publication is retried on a timer and again at
 /// the next activation (the book keeps the highest version of each order, so repeats are harmless).
 /// </remarks>
@@ -35,21 +37,15 @@ public sealed class LiveSkuGrain(
     /// <summary>Most days one close call may close (a longer catch-up takes several calls).</summary>
     public const int MaxDaysPerClose = 366;
 
-    private static readonly IReorderPolicy NoOrder = new NoOrderPolicy();
-
-    private readonly Dictionary<DateOnly, PendingDay> _pending = [];
-    private readonly Dictionary<string, RememberedEvent> _events = new(StringComparer.Ordinal);
-    private readonly List<LiveDay> _days = [];
     private readonly List<LiveOrder> _orders = [];
-    private string _sku = "";
-    private LiveSkuDefinition? _definition;
-    private InventoryLedger? _ledger;
-    private DateOnly _openDate;
+    private LiveSkuBook _book = new("");
     private LiveForecast? _forecast;
     private string? _lastCloseWarning;
     private IGrainTimer? _publishRetry;
 
     private LiveSkuOptions Options => runtime.Options;
+
+    private string Sku => _book.Sku;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -59,7 +55,7 @@ public sealed class LiveSkuGrain(
             throw new InvalidOperationException($"A live SKU grain needs a key 'live/{{sku}}' (got '{key}').");
         }
 
-        _sku = key[(SkuKeys.LiveScope.Length + 1)..];
+        _book = new LiveSkuBook(key[(SkuKeys.LiveScope.Length + 1)..]);
         Load(state.State);
         if (_orders.Count > 0)
         {
@@ -70,9 +66,9 @@ public sealed class LiveSkuGrain(
     public async Task<DefineOutcome> Define(LiveSkuDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        if (definition.Sku != _sku)
+        if (definition.Sku != Sku)
         {
-            return new DefineOutcome { Status = DefineStatus.Invalid, Errors = [new("sku", $"The definition of '{definition.Sku}' was sent to SKU '{_sku}'.")] };
+            return new DefineOutcome { Status = DefineStatus.Invalid, Errors = [new("sku", $"The definition of '{definition.Sku}' was sent to SKU '{Sku}'.")] };
         }
 
         var errors = LiveDefinitionRules.Validate(definition, Options.Policies);
@@ -81,70 +77,64 @@ public sealed class LiveSkuGrain(
             return new DefineOutcome { Status = DefineStatus.Invalid, Errors = [.. errors], View = View() };
         }
 
-        if (_definition is null || _ledger is null)
+        if (_book.Definition is not { } current || _book.Ledger is not { } ledger)
         {
-            var created = definition with { StartDate = definition.StartDate ?? runtime.Today, History = definition.History ?? [] };
-            _definition = created;
-            _ledger = new InventoryLedger(created.Terms.ToDomain(), created.Costs.ToDomain(), created.Fulfilment.ToDomain(), created.ReviewPeriodDays);
-            _openDate = created.StartDate!.Value;
-            await Save();
+            var created = LiveDefinitionRules.Complete(definition, null) with { StartDate = definition.StartDate ?? runtime.Today };
+            await Change(() => { _book.Create(created); return (0, true); });
             await RegisterCloseReminder();
-            LiveLog.Defined(logger, _sku, _openDate);
+            LiveLog.Defined(logger, Sku, _book.OpenDate);
             return new DefineOutcome { Status = DefineStatus.Created, View = View() };
         }
 
-        var conflicts = LiveDefinitionRules.Conflicts(_definition, definition, _ledger.OnOrder, _ledger.Backorders);
+        var conflicts = LiveDefinitionRules.Conflicts(current, definition, ledger.OnOrder, ledger.Backorders);
         if (conflicts.Count > 0)
         {
             return new DefineOutcome { Status = DefineStatus.Conflict, Errors = [.. conflicts], View = View() };
         }
 
-        var next = LiveDefinitionRules.Complete(definition, _definition);
-        if (LiveDefinitionRules.Same(next, _definition))
+        var next = LiveDefinitionRules.Complete(definition, current);
+        if (LiveDefinitionRules.Same(next, current))
         {
             return new DefineOutcome { Status = DefineStatus.Unchanged, View = View() };
         }
 
-        _ledger = Rebuild(_ledger, next);
-        _definition = next;
-        await Save();
+        await Change(() => { _book.Redefine(next); return (0, true); });
         await RegisterCloseReminder();
         return new DefineOutcome { Status = DefineStatus.Updated, View = View() };
     }
 
-    public async Task<EventOutcome[]> Record(LiveEvent[] events)
+    public Task<EventOutcome[]> Record(LiveEvent[] events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var outcomes = new EventOutcome[events.Length];
-        var changed = false;
-        for (var i = 0; i < events.Length; i++)
+        return Change(() =>
         {
-            outcomes[i] = Apply(events[i]);
-            changed |= outcomes[i].Status == EventStatus.Applied;
-        }
+            var outcomes = new EventOutcome[events.Length];
+            var changed = false;
+            for (var i = 0; i < events.Length; i++)
+            {
+                outcomes[i] = _book.Apply(events[i], runtime.Today, Options.MaxEventIds);
+                changed |= outcomes[i].Status == EventStatus.Applied;
+            }
 
-        if (changed)
-        {
-            await Save();
-        }
-
-        return outcomes;
+            return (outcomes, changed);
+        });
     }
 
     public async Task<CloseOutcome> CloseDays(DateOnly? through)
     {
-        if (_definition is null || _ledger is null)
+        if (_book.Definition is null)
         {
-            return new CloseOutcome { Status = CloseStatus.UnknownSku, Detail = $"SKU '{_sku}' is not defined." };
+            return new CloseOutcome { Status = CloseStatus.UnknownSku, Detail = $"SKU '{Sku}' is not defined." };
         }
 
-        var target = through ?? _openDate;
-        if (target < _openDate)
+        var open = _book.OpenDate;
+        var target = through ?? open;
+        if (target < open)
         {
             return new CloseOutcome
             {
                 Status = CloseStatus.AlreadyClosed,
-                Detail = $"{target:yyyy-MM-dd} is already closed; the open day is {_openDate:yyyy-MM-dd}.",
+                Detail = $"{target:yyyy-MM-dd} is already closed; the open day is {open:yyyy-MM-dd}.",
                 Suggestion = OpenSuggestion(),
                 View = View(),
             };
@@ -161,33 +151,25 @@ public sealed class LiveSkuGrain(
             };
         }
 
-        if (target.DayNumber - _openDate.DayNumber >= MaxDaysPerClose)
+        if (target.DayNumber - open.DayNumber >= MaxDaysPerClose)
         {
-            return new CloseOutcome
-            {
-                Status = CloseStatus.Invalid,
-                Detail = $"One call closes at most {MaxDaysPerClose} days; the open day is {_openDate:yyyy-MM-dd}.",
-                View = View(),
-            };
+            return Refused($"One call closes at most {MaxDaysPerClose} days; the open day is {open:yyyy-MM-dd}.");
         }
 
-        var closed = new List<LiveDay>();
-        while (_openDate <= target)
+        // every day is checked before anything changes: a day that cannot close stays open with its events
+        if (_book.CloseProblem(target) is { } problem)
         {
-            closed.Add(CloseOne(_openDate));
+            return Refused(problem);
         }
 
-        // ids of days before the last closed one can no longer be retried: their days refuse events
-        foreach (var old in _events.Values.Where(e => e.Date < target).Select(e => e.EventId).ToList())
+        var (closed, changedOrders) = await Change(() =>
         {
-            _events.Remove(old);
-        }
-
-        var changedOrders = Review();
+            var days = _book.Close(target);
+            return ((days, Review()), true);
+        });
         LiveMetrics.Closed(closed.Count, changedOrders.Any(o => o.Status == OrderStatus.Open));
-        await Save();
         await PublishOrders(changedOrders);
-        LiveLog.Closed(logger, _sku, closed.Count, target, OpenSuggestion()?.Units ?? 0);
+        LiveLog.Closed(logger, Sku, closed.Count, target, OpenSuggestion()?.Units ?? 0);
         return new CloseOutcome { Status = CloseStatus.Closed, Closed = [.. closed], Suggestion = OpenSuggestion(), Detail = _lastCloseWarning, View = View() };
     }
 
@@ -195,9 +177,9 @@ public sealed class LiveSkuGrain(
 
     public Task<ForecastOutcome> Forecast(int horizon)
     {
-        if (_definition is null)
+        if (_book.Definition is null)
         {
-            return Task.FromResult(new ForecastOutcome { Status = ForecastStatus.UnknownSku, Detail = $"SKU '{_sku}' is not defined." });
+            return Task.FromResult(new ForecastOutcome { Status = ForecastStatus.UnknownSku, Detail = $"SKU '{Sku}' is not defined." });
         }
 
         if (horizon is < 1 or > 366)
@@ -205,16 +187,16 @@ public sealed class LiveSkuGrain(
             return Task.FromResult(new ForecastOutcome { Status = ForecastStatus.Invalid, Detail = "The horizon must be 1-366 days." });
         }
 
-        var forecast = runtime.Forecast(_sku, RecentSales(), _openDate, horizon);
+        var forecast = runtime.Forecast(Sku, RecentSales(), _book.OpenDate, horizon);
         return Task.FromResult(forecast is null
-            ? new ForecastOutcome { Status = ForecastStatus.NoHistory, Detail = $"SKU '{_sku}' has no sales history yet: close a day or define it with a history." }
+            ? new ForecastOutcome { Status = ForecastStatus.NoHistory, Detail = $"SKU '{Sku}' has no sales history yet: close a day or define it with a history." }
             : new ForecastOutcome { Status = ForecastStatus.Done, Forecast = forecast });
     }
 
     public async Task<AcceptOutcome> AcceptOrder(string orderId)
     {
         var index = _orders.FindIndex(o => o.Id == orderId);
-        if (_definition is null || _ledger is null || index < 0)
+        if (_book.Definition is not { } definition || index < 0)
         {
             return new AcceptOutcome { Status = AcceptStatus.UnknownOrder, Detail = $"There is no order '{orderId}'." };
         }
@@ -228,160 +210,72 @@ public sealed class LiveSkuGrain(
                 return new AcceptOutcome { Status = AcceptStatus.NotOpen, Order = order, Detail = $"Order '{orderId}' was superseded by a later day's suggestion." };
         }
 
-        _ledger.PlaceOrder(order.Units);
         var accepted = order with
         {
             Status = OrderStatus.Accepted,
             AcceptedAt = runtime.Time.GetUtcNow(),
-            ExpectedArrival = _openDate.AddDays(_definition.Terms.LeadTimeDays),
+            ExpectedArrival = _book.OpenDate.AddDays(definition.Terms.LeadTimeDays),
             Version = order.Version + 1,
         };
-        _orders[index] = accepted;
+        await Change(() =>
+        {
+            _book.PlaceOrder(order.Units);
+            _orders[index] = accepted;
+            return (0, true);
+        });
         LiveMetrics.Accepted();
-        await Save();
         await PublishOrders([accepted]);
         return new AcceptOutcome { Status = AcceptStatus.Accepted, Order = accepted };
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != CloseReminder || _definition is null)
+        if (reminderName != CloseReminder || _book.Definition is null)
         {
             return;
         }
 
         var yesterday = runtime.Today.AddDays(-1);
-        while (_openDate <= yesterday)
+        while (_book.OpenDate <= yesterday)
         {
-            var through = _openDate.AddDays(MaxDaysPerClose - 1);
-            await CloseDays(through < yesterday ? through : yesterday);
+            var through = _book.OpenDate.AddDays(MaxDaysPerClose - 1);
+            var outcome = await CloseDays(through < yesterday ? through : yesterday);
+            if (outcome.Status != CloseStatus.Closed)
+            {
+                LiveLog.CloseWarning(logger, Sku, outcome.Detail ?? outcome.Status.ToString());
+                return;
+            }
         }
     }
 
-    private EventOutcome Apply(LiveEvent e)
+    private CloseOutcome Refused(string detail) => new() { Status = CloseStatus.Invalid, Detail = detail, View = View() };
+
+    /// <summary>
+    /// Runs <paramref name="change"/> and, when it says it changed something, writes the state. If the
+    /// change or the write fails, memory goes back to what was stored and the activation is dropped.
+    /// </summary>
+    private async Task<T> Change<T>(Func<(T Result, bool Changed)> change)
     {
-        if (_definition is null)
+        var stored = state.State;
+        try
         {
-            return new EventOutcome { EventId = e.EventId, Status = EventStatus.UnknownSku, Detail = $"SKU '{_sku}' is not defined." };
-        }
-
-        var errors = new List<FieldError>();
-        if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > 100)
-        {
-            errors.Add(new("eventId", "is required: 1-100 characters."));
-        }
-
-        if (!(double.IsFinite(e.Units) && e.Units > 0))
-        {
-            errors.Add(new("units", "must be a finite number > 0."));
-        }
-
-        if (!Enum.IsDefined(e.Kind))
-        {
-            errors.Add(new("kind", "is not a known event kind."));
-        }
-
-        if (errors.Count > 0)
-        {
-            return new EventOutcome { EventId = e.EventId, Status = EventStatus.Invalid, Errors = [.. errors] };
-        }
-
-        if (_events.TryGetValue(e.EventId, out var seen))
-        {
-            var same = seen.Kind == e.Kind && seen.Units == e.Units && (e.Date is null || e.Date == seen.Date);
-            return same
-                ? new EventOutcome { EventId = e.EventId, Status = EventStatus.Duplicate, Date = seen.Date }
-                : new EventOutcome
-                {
-                    EventId = e.EventId,
-                    Status = EventStatus.IdReused,
-                    Date = seen.Date,
-                    Detail = $"Event id '{e.EventId}' was applied before as a {Describe(seen.Kind)} of {Format(seen.Units)} units on {seen.Date:yyyy-MM-dd}.",
-                };
-        }
-
-        var date = e.Date ?? _openDate;
-        if (date < _definition.StartDate)
-        {
-            return new EventOutcome
+            var (result, changed) = change();
+            if (changed)
             {
-                EventId = e.EventId,
-                Status = EventStatus.Invalid,
-                Errors = [new("date", $"is before the SKU's first business day {_definition.StartDate:yyyy-MM-dd}.")],
-            };
+                state.State = Current();
+                await state.WriteStateAsync();
+            }
+
+            return result;
         }
-
-        if (date < _openDate)
+        catch
         {
-            return new EventOutcome
-            {
-                EventId = e.EventId,
-                Status = EventStatus.DayClosed,
-                Detail = $"{date:yyyy-MM-dd} is closed; SKU '{_sku}' books events from {_openDate:yyyy-MM-dd} on.",
-            };
+            // a write that failed late may still have been stored: the next activation reads storage again
+            state.State = stored;
+            Load(stored);
+            DeactivateOnIdle();
+            throw;
         }
-
-        var latest = (_openDate > runtime.Today ? _openDate : runtime.Today).AddDays(1);
-        if (date > latest)
-        {
-            return new EventOutcome
-            {
-                EventId = e.EventId,
-                Status = EventStatus.Invalid,
-                Errors = [new("date", $"must not be after {latest:yyyy-MM-dd} (the day after the current business day).")],
-            };
-        }
-
-        if (_events.Count >= Options.MaxEventIds)
-        {
-            return new EventOutcome
-            {
-                EventId = e.EventId,
-                Status = EventStatus.LimitReached,
-                Detail = $"SKU '{_sku}' holds {_events.Count} event ids of open days, its limit; close days or send fewer, larger events.",
-            };
-        }
-
-        var pending = _pending.TryGetValue(date, out var p) ? p : new PendingDay(date, 0, 0);
-        _pending[date] = e.Kind == LiveEventKind.Sale
-            ? pending with { Sales = pending.Sales + e.Units }
-            : pending with { Receipts = pending.Receipts + e.Units };
-        _events[e.EventId] = new RememberedEvent(e.EventId, e.Kind, e.Units, date);
-        return new EventOutcome { EventId = e.EventId, Status = EventStatus.Applied, Date = date };
-    }
-
-    /// <summary>Runs the day sequence for the open day: receipts and due orders arrive, then its sales are the demand.</summary>
-    private LiveDay CloseOne(DateOnly date)
-    {
-        var ledger = _ledger!;
-        _pending.Remove(date, out var booked);
-        var receipts = booked?.Receipts ?? 0;
-        if (receipts > 0)
-        {
-            ledger.ReceiveUnplanned(receipts);
-        }
-
-        var outcome = ledger.Step(new DayInput(booked?.Sales ?? 0, IsReviewDay: false), NoOrder);
-        var day = new LiveDay
-        {
-            Date = date,
-            Sales = outcome.Demand,
-            Receipts = receipts,
-            Received = outcome.Received + receipts,
-            Filled = outcome.FilledOnDemand,
-            Shortage = outcome.Shortage,
-            OnHand = outcome.OnHand,
-            OnOrder = outcome.OnOrder,
-            Backorders = outcome.Backorders,
-        };
-        _days.Add(day);
-        if (_days.Count > LiveSkuOptions.WindowDays)
-        {
-            _days.RemoveRange(0, _days.Count - LiveSkuOptions.WindowDays);
-        }
-
-        _openDate = date.AddDays(1);
-        return day;
     }
 
     /// <summary>
@@ -390,8 +284,8 @@ public sealed class LiveSkuGrain(
     /// </summary>
     private List<LiveOrder> Review()
     {
-        var definition = _definition!;
-        var ledger = _ledger!;
+        var definition = _book.Definition!;
+        var ledger = _book.Ledger!;
         var changed = new List<LiveOrder>();
         var open = _orders.FindIndex(o => o.Status == OrderStatus.Open);
         if (open >= 0)
@@ -405,13 +299,13 @@ public sealed class LiveSkuGrain(
         var protection = definition.Terms.LeadTimeDays + definition.ReviewPeriodDays;
         try
         {
-            _forecast = runtime.Forecast(_sku, history, _openDate, Math.Max(Options.ForecastHorizonDays, protection));
+            _forecast = runtime.Forecast(Sku, history, _book.OpenDate, Math.Max(Options.ForecastHorizonDays, protection));
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             _forecast = null;
             _lastCloseWarning = $"The forecaster '{runtime.Forecaster.Name}' failed: {e.Message}";
-            LiveLog.CloseWarning(logger, _sku, _lastCloseWarning);
+            LiveLog.CloseWarning(logger, Sku, _lastCloseWarning);
         }
 
         if (!ledger.IsReviewDay(ledger.Day))
@@ -439,20 +333,20 @@ public sealed class LiveSkuGrain(
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             _lastCloseWarning = $"The policy '{definition.Policy.Name}' could not run: {e.Message}";
-            LiveLog.CloseWarning(logger, _sku, _lastCloseWarning);
+            LiveLog.CloseWarning(logger, Sku, _lastCloseWarning);
             return changed;
         }
 
-        var units = ledger.Terms.RoundOrder(raw);
+        var units = DomainLimits.RoundUnits(ledger.Terms.RoundOrder(raw));
         if (units > 0)
         {
             var order = new LiveOrder
             {
-                Id = LiveOrderIds.For(_sku, _openDate),
-                Sku = _sku,
+                Id = LiveOrderIds.For(Sku, _book.OpenDate),
+                Sku = Sku,
                 Units = units,
                 CreatedAt = runtime.Time.GetUtcNow(),
-                ForDate = _openDate,
+                ForDate = _book.OpenDate,
                 Status = OrderStatus.Open,
                 Version = 1,
                 Policy = definition.Policy.Name,
@@ -473,8 +367,8 @@ public sealed class LiveSkuGrain(
     /// <summary>The seed history followed by the closed days' sales: the last <see cref="LiveSkuOptions.WindowDays"/> days, oldest first.</summary>
     private double[] RecentSales()
     {
-        var seed = _definition?.History ?? [];
-        var all = seed.Concat(_days.Select(d => d.Sales)).ToArray();
+        var seed = _book.Definition?.History ?? [];
+        var all = seed.Concat(_book.Days.Select(d => d.Sales)).ToArray();
         return all.Length <= LiveSkuOptions.WindowDays ? all : all[^LiveSkuOptions.WindowDays..];
     }
 
@@ -482,12 +376,10 @@ public sealed class LiveSkuGrain(
 
     private LiveSkuView? View()
     {
-        if (_definition is null || _ledger is null)
+        if (_book.Definition is not { } definition || _book.Ledger is not { } ledger)
         {
             return null;
         }
-
-        var ledger = _ledger;
 
         // slot (day + i) of the pipeline arrives at the start of day + i; an order accepted today is due at i = lead time
         var pipeline = ledger.Capture().Pipeline;
@@ -499,16 +391,16 @@ public sealed class LiveSkuGrain(
 
         return new LiveSkuView
         {
-            Definition = _definition,
-            OpenDate = _openDate,
+            Definition = definition,
+            OpenDate = _book.OpenDate,
             DaysClosed = ledger.Day,
             OnHand = ledger.OnHand,
             OnOrder = ledger.OnOrder,
             Backorders = ledger.Backorders,
-            PendingSales = _pending.Values.Sum(p => p.Sales),
-            PendingReceipts = _pending.Values.Sum(p => p.Receipts),
-            Days = [.. _days],
-            SeedHistory = _definition.History ?? [],
+            PendingSales = _book.PendingSales,
+            PendingReceipts = _book.PendingReceipts,
+            Days = [.. _book.Days],
+            SeedHistory = definition.History ?? [],
             Forecast = _forecast,
             Suggestion = OpenSuggestion(),
             Orders = [.. _orders],
@@ -519,82 +411,34 @@ public sealed class LiveSkuGrain(
         };
     }
 
+    /// <summary>Replaces what is in memory with <paramref name="saved"/>.</summary>
     private void Load(LiveSkuState? saved)
     {
-        if (saved?.Definition is not { } definition || saved.Ledger is not { } ledger)
-        {
-            return;
-        }
-
-        _definition = definition;
-        _ledger = InventoryLedger.Restore(
-            definition.Terms.ToDomain(), definition.Costs.ToDomain(), definition.Fulfilment.ToDomain(), definition.ReviewPeriodDays, ledger.ToDomain());
-        _openDate = saved.OpenDate;
-        _days.Clear();
-        _days.AddRange(saved.Days);
-        _pending.Clear();
-        foreach (var p in saved.Pending)
-        {
-            _pending[p.Date] = p;
-        }
-
-        _events.Clear();
-        foreach (var e in saved.Events)
-        {
-            _events[e.EventId] = e;
-        }
-
-        _forecast = saved.Forecast;
+        _book.Load(saved);
+        _forecast = saved?.Forecast;
         _orders.Clear();
-        _orders.AddRange(saved.Orders);
-        _lastCloseWarning = saved.LastCloseWarning;
+        _orders.AddRange(saved?.Orders ?? []);
+        _lastCloseWarning = saved?.LastCloseWarning;
     }
 
-    private async Task Save()
+    /// <summary>What is in memory, as it is stored.</summary>
+    private LiveSkuState Current() => _book.Capture() with
     {
-        state.State = new LiveSkuState
-        {
-            Definition = _definition,
-            OpenDate = _openDate,
-            Ledger = _ledger!.Capture().ToWire(),
-            Days = [.. _days],
-            Pending = [.. _pending.Values.OrderBy(p => p.Date)],
-            Events = [.. _events.Values],
-            Forecast = _forecast,
-            Orders = [.. _orders],
-            LastCloseWarning = _lastCloseWarning,
-        };
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // what is in memory is ahead of storage: start the next call from what was stored
-            DeactivateOnIdle();
-            throw;
-        }
-    }
-
-    /// <summary>A ledger with the new terms and costs and the running ledger's state (a new lead time only with nothing on order).</summary>
-    private static InventoryLedger Rebuild(InventoryLedger ledger, LiveSkuDefinition next)
-    {
-        var captured = ledger.Capture();
-        var pipeline = next.Terms.LeadTimeDays == ledger.Terms.LeadTimeDays ? captured.Pipeline : new double[next.Terms.LeadTimeDays + 1];
-        return InventoryLedger.Restore(
-            next.Terms.ToDomain(), next.Costs.ToDomain(), next.Fulfilment.ToDomain(), next.ReviewPeriodDays, captured with { Pipeline = pipeline });
-    }
+        Forecast = _forecast,
+        Orders = [.. _orders],
+        LastCloseWarning = _lastCloseWarning,
+    };
 
     private async Task RegisterCloseReminder()
     {
         try
         {
-            await this.RegisterOrUpdateReminder(CloseReminder, runtime.UntilNextClose(_sku), TimeSpan.FromDays(1));
+            await this.RegisterOrUpdateReminder(CloseReminder, runtime.UntilNextClose(Sku), TimeSpan.FromDays(1));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // the SKU works without it (days close through the API); the log says why it is missing
-            LiveLog.ReminderFailed(logger, e, _sku);
+            LiveLog.ReminderFailed(logger, e, Sku);
         }
     }
 
@@ -607,29 +451,17 @@ public sealed class LiveSkuGrain(
 
         try
         {
-            await GrainFactory.GetGrain<IOrderBookGrain>(OrderBook.ShardOf(_sku)).Publish([.. orders]);
+            await GrainFactory.GetGrain<IOrderBookGrain>(OrderBook.ShardOf(Sku)).Publish([.. orders]);
             _publishRetry?.Dispose();
             _publishRetry = null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LiveLog.PublishFailed(logger, e, _sku);
+            LiveLog.PublishFailed(logger, e, Sku);
             _publishRetry ??= this.RegisterGrainTimer(
                 static (grain, _) => grain.PublishOrders([.. grain._orders]),
                 this,
                 new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)) { Interleave = false });
         }
-    }
-
-    private static string Describe(LiveEventKind kind) => kind == LiveEventKind.Sale ? "sale" : "receipt";
-
-    private static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
-
-    /// <summary>Stands in for the policy in the ledger's step: live SKUs review after the day's demand, in <see cref="Review"/>.</summary>
-    private sealed class NoOrderPolicy : IReorderPolicy
-    {
-        public string Name => "none";
-
-        public double Order(in ReviewContext context) => 0;
     }
 }

@@ -1,5 +1,6 @@
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Abstractions.Live;
+using SeasonalGrains.Domain.Inventory;
 
 namespace SeasonalGrains.Host.Api;
 
@@ -103,6 +104,7 @@ public static class ApiMapping
             },
             StartDate = request.StartDate,
             History = request.History,
+            InitialOnHandOmitted = request.InitialOnHand is null,
         };
     }
 
@@ -122,9 +124,9 @@ public static class ApiMapping
         {
             errors.Add(prefix + "units", "is required.");
         }
-        else if (!(double.IsFinite(units.Value) && units.Value > 0))
+        else if (DomainLimits.EventUnitsProblem(units.Value) is { } problem)
         {
-            errors.Add(prefix + "units", "must be a finite number > 0.");
+            errors.Add(prefix + "units", problem + ".");
         }
 
         return errors.Any ? null : new LiveEvent { EventId = eventId!, Kind = kind, Units = units!.Value, Date = date };

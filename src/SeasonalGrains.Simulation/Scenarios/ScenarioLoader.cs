@@ -337,8 +337,8 @@ public static partial class ScenarioLoader
         var spec = new CostSpec();
         if (c.Object("holding") is { } h)
         {
-            var rate = h.Number("annualRate", min: 0);
-            var perDay = h.Number("perUnitDay", min: 0);
+            var rate = h.Number("annualRate", min: 0, max: DomainLimits.MaxParameter);
+            var perDay = h.Number("perUnitDay", min: 0, max: DomainLimits.MaxMoney);
             h.RejectUnknown();
             var given = (h.Has("annualRate") ? 1 : 0) + (h.Has("perUnitDay") ? 1 : 0);
             if (given != 1)
@@ -354,9 +354,9 @@ public static partial class ScenarioLoader
 
         if (c.Object("shortage") is { } s)
         {
-            var perUnit = s.Number("perUnit", min: 0);
-            var ofMargin = s.Number("ofMargin", min: 0);
-            var ofPrice = s.Number("ofPrice", min: 0);
+            var perUnit = s.Number("perUnit", min: 0, max: DomainLimits.MaxMoney);
+            var ofMargin = s.Number("ofMargin", min: 0, max: DomainLimits.MaxParameter);
+            var ofPrice = s.Number("ofPrice", min: 0, max: DomainLimits.MaxParameter);
             s.RejectUnknown();
             var given = (s.Has("perUnit") ? 1 : 0) + (s.Has("ofMargin") ? 1 : 0) + (s.Has("ofPrice") ? 1 : 0);
             if (given != 1)
@@ -373,7 +373,7 @@ public static partial class ScenarioLoader
 
         spec = spec with
         {
-            FixedPerOrder = c.Number("fixedPerOrder", min: 0) ?? 0,
+            FixedPerOrder = c.Number("fixedPerOrder", min: 0, max: DomainLimits.MaxMoney) ?? 0,
             PurchaseCost = c.Bool("purchaseCost") ?? false,
         };
         c.RejectUnknown();
@@ -508,6 +508,21 @@ public static partial class ScenarioLoader
         PolicyCatalog catalog, string policy, IReadOnlyDictionary<string, double> parameters, string path, List<string> errors,
         Fulfilment fulfilment, int reviewPeriod, double serviceLevel)
     {
+        var bad = false;
+        foreach (var (key, value) in parameters)
+        {
+            if (DomainLimits.ParameterProblem(value) is { } problem)
+            {
+                errors.Add($"{path}.{key}: {problem}");
+                bad = true;
+            }
+        }
+
+        if (bad)
+        {
+            return;
+        }
+
         try
         {
             catalog.Create(policy, new PolicyInputs
