@@ -90,7 +90,7 @@ public sealed class ForecastScenarioTests
     [InlineData("compare-sweep.json")]
     public void The_down_jackets_comparisons_hold_out_the_last_whole_season(string file)
     {
-        var s = ScenarioLoader.Load(System.IO.Path.Combine(RepositoryRoot(), "simulations", "down-jackets", file));
+        var s = ScenarioLoader.Load(System.IO.Path.Combine(TestData.RepositoryRoot(), "simulations", "down-jackets", file));
         var g = s.Generate!;
         var generated = new SeasonalGrains.Data.GeneratorOptions { Preset = g.Preset, Skus = g.Skus, Years = g.Years, Seed = g.Seed, Start = g.Start!.Value };
 
@@ -100,17 +100,6 @@ public sealed class ForecastScenarioTests
         Assert.Equal(200, g.Skus);
         Assert.Contains(s.Policies, p => p is { Name: "sS", Tuned: true });
         Assert.Contains(s.Policies, p => p.Forecaster == "oracle");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "SeasonalGrains.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException($"No SeasonalGrains.sln above {AppContext.BaseDirectory}.");
     }
 
     private static string Scenario(string members) =>

@@ -12,7 +12,7 @@ public sealed class ShippedScenarioTests
     /// <summary>Every .json in a folder of simulations/ (not in the dataset and model folders below them), relative to simulations/.</summary>
     private static List<string> ScenarioFiles()
     {
-        var root = Path.Combine(RepositoryRoot(), "simulations");
+        var root = Path.Combine(TestData.RepositoryRoot(), "simulations");
         return [.. Directory.EnumerateDirectories(root)
             .SelectMany(d => Directory.EnumerateFiles(d, "*.json", SearchOption.TopDirectoryOnly))
             .Select(f => Path.GetRelativePath(root, f))
@@ -23,7 +23,7 @@ public sealed class ShippedScenarioTests
     [MemberData(nameof(ShippedScenarios))]
     public void Every_shipped_scenario_loads(string file)
     {
-        var s = ScenarioLoader.Load(Path.Combine(RepositoryRoot(), "simulations", file));
+        var s = ScenarioLoader.Load(Path.Combine(TestData.RepositoryRoot(), "simulations", file));
 
         Assert.NotEmpty(s.Policies);
         if (s.Generate is { } g)
@@ -47,7 +47,7 @@ public sealed class ShippedScenarioTests
     [InlineData("compare.json")]
     public void The_grocery_scenarios_replay_the_last_of_five_years_daily_with_grocery_costs(string file)
     {
-        var s = ScenarioLoader.Load(Path.Combine(RepositoryRoot(), "simulations", "promo", file));
+        var s = ScenarioLoader.Load(Path.Combine(TestData.RepositoryRoot(), "simulations", "promo", file));
         var g = s.Generate!;
         var generated = new GeneratorOptions { Preset = g.Preset, Skus = g.Skus, Years = g.Years, Seed = g.Seed };
 
@@ -67,7 +67,7 @@ public sealed class ShippedScenarioTests
     [Fact]
     public void The_grocery_comparison_runs_tuned_classical_and_forecast_policies()
     {
-        var s = ScenarioLoader.Load(Path.Combine(RepositoryRoot(), "simulations", "promo", "compare.json"));
+        var s = ScenarioLoader.Load(Path.Combine(TestData.RepositoryRoot(), "simulations", "promo", "compare.json"));
 
         Assert.Equal(["sS-tuned", "sS", "forecast-order-up-to:lstm", "forecast-sS:lstm", "forecast-lookahead:lstm", "forecast-lookahead-tuned:lstm", "forecast-lookahead:oracle"], s.Policies.Select(p => p.Label));
         Assert.Contains(s.Policies, p => p is { Name: "sS", Tuned: true });
@@ -77,7 +77,7 @@ public sealed class ShippedScenarioTests
     [Fact]
     public void The_daily_bike_sharing_comparison_holds_out_2012_with_a_fixed_cost_and_lost_sales_at_the_price()
     {
-        var s = ScenarioLoader.Load(Path.Combine(RepositoryRoot(), "simulations", "bike-sharing", "compare-daily.json"));
+        var s = ScenarioLoader.Load(Path.Combine(TestData.RepositoryRoot(), "simulations", "bike-sharing", "compare-daily.json"));
 
         Assert.Equal(new WindowSpec(new DateOnly(2012, 1, 1), new DateOnly(2012, 12, 31), null), s.Window);
         Assert.Null(s.Generate);
@@ -86,16 +86,5 @@ public sealed class ShippedScenarioTests
             new CostSpec { HoldingBasis = HoldingBasis.AnnualRate, Holding = 0.25, ShortageBasis = ShortageBasis.OfPrice, Shortage = 1, FixedPerOrder = 50, PurchaseCost = false },
             s.Costs);
         Assert.Equal(["sS-tuned", "sS", "forecast-order-up-to:ets", "forecast-sS:ets", "forecast-lookahead:ets", "forecast-lookahead-tuned:ets"], s.Policies.Select(p => p.Label));
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SeasonalGrains.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException($"No SeasonalGrains.sln above {AppContext.BaseDirectory}.");
     }
 }

@@ -9,6 +9,18 @@ internal static class TestData
 {
     public static readonly DateOnly Start = new(2023, 1, 1);
 
+    /// <summary>The repository's root folder (the one holding SeasonalGrains.sln), found above the test binaries.</summary>
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "SeasonalGrains.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException($"No SeasonalGrains.sln above {AppContext.BaseDirectory}.");
+    }
+
     /// <summary>
     /// <paramref name="skus"/> SKUs over <paramref name="days"/> days. Demand of SKU i on day d is
     /// (3i + 5d) mod 11, with a zero every 13th day; lead times 0..3; a holiday every 30 days.
