@@ -109,6 +109,7 @@ public sealed partial class SeasonReportTests : IDisposable
         var report = SampleReport.WithHindsight();
         var written = SeasonReportWriter.Write(report, _folder);
         var dom = await HeadlessChromium.DumpDomAsync(Path.Combine(_folder, SeasonReportWriter.HtmlFile), _folder);
+        KeepForInspection();
 
         // the comparison table: a hindsight row with the bound, and the rule's gap to it (its cost - the bound)
         var table = dom[dom.IndexOf("<table id=\"comparison\"", StringComparison.Ordinal)..];

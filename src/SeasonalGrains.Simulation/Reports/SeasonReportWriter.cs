@@ -432,7 +432,11 @@ public static class SeasonReportWriter
             }
         }
 
-        plot.Axes.DateTimeTicksBottom();
+        if (plot.Axes.DateTimeTicksBottom().TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic dates)
+        {
+            dates.LabelFormatter = d => d.ToString("d MMM", Inv); // short and unambiguous in any locale
+        }
+
         plot.Title($"{trace.Sku} under {trace.Policy}");
         plot.YLabel("units");
         plot.ShowLegend(Alignment.UpperLeft);
