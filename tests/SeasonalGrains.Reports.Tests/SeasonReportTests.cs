@@ -39,7 +39,8 @@ public sealed partial class SeasonReportTests : IDisposable
         Assert.Contains(page, written);
 
         // the table, as the browser built it: every policy, and the figures of the rule's row
-        var dom = await HeadlessChromium.DumpDomAsync(page, _folder);
+        var (dom, console) = await HeadlessChromium.DumpDomAndConsoleAsync(page, _folder);
+        Assert.Empty(console);
         var rule = report.Policies.Single(p => p.Policy == "rule").Total;
         var table = dom[dom.IndexOf("<table id=\"comparison\"", StringComparison.Ordinal)..];
         table = table[..table.IndexOf("</table>", StringComparison.Ordinal)];
@@ -108,7 +109,8 @@ public sealed partial class SeasonReportTests : IDisposable
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var report = SampleReport.WithHindsight();
         var written = SeasonReportWriter.Write(report, _folder);
-        var dom = await HeadlessChromium.DumpDomAsync(Path.Combine(_folder, SeasonReportWriter.HtmlFile), _folder);
+        var (dom, console) = await HeadlessChromium.DumpDomAndConsoleAsync(Path.Combine(_folder, SeasonReportWriter.HtmlFile), _folder);
+        Assert.Empty(console);
         KeepForInspection();
 
         // the comparison table: a hindsight row with the bound, and the rule's gap to it (its cost - the bound)
@@ -160,6 +162,17 @@ public sealed partial class SeasonReportTests : IDisposable
         File.WriteAllText(page, "<html><body><img src=\"https://example.com/a.png\"><link rel=\"stylesheet\" href=\"http://cdn.example.org/x.css\"></body></html>");
         var (_, netLog) = await HeadlessChromium.ScreenshotAsync(page, _folder, 400, 300);
         Assert.Equal(["http://cdn.example.org/x.css", "https://example.com/a.png"], HeadlessChromium.PageRequests(netLog).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public async Task The_console_check_catches_an_svg_the_browser_cannot_read()
+    {
+        // the empty consoles above must be able to fail: a path with a letter for a number is reported
+        Directory.CreateDirectory(_folder);
+        var page = Path.Combine(_folder, "broken.html");
+        File.WriteAllText(page, "<html><body><svg width=\"10\" height=\"10\"><path d=\"M 1 x\"/></svg></body></html>");
+        var (_, console) = await HeadlessChromium.DumpDomAndConsoleAsync(page, _folder);
+        Assert.Contains(console, line => line.Contains("<path> attribute d", StringComparison.Ordinal));
     }
 
     [Fact]
