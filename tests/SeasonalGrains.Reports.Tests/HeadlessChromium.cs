@@ -6,7 +6,7 @@ namespace SeasonalGrains.Reports.Tests;
 
 /// <summary>
 /// Runs Debian's headless Chromium (found, or installed, by <see cref="Chromium"/>) on a local page:
-/// its rendered DOM, a screenshot and a network log. Every host name resolves to "not found", so
+/// its rendered DOM and console, a screenshot and a network log. Every host name resolves to "not found", so
 /// nothing leaves the machine, whether the page or the browser's own services ask.
 /// </summary>
 internal static class HeadlessChromium
@@ -32,9 +32,15 @@ internal static class HeadlessChromium
         }
     }
 
-    /// <summary>The DOM after the page has loaded and rendered (--dump-dom).</summary>
-    public static async Task<string> DumpDomAsync(string page, string workDirectory) =>
-        (await RunAsync(workDirectory, "dom", ["--dump-dom", new Uri(page).AbsoluteUri])).Stdout;
+    /// <summary>
+    /// The DOM after the page has loaded and rendered, and what the page wrote to the browser console:
+    /// script errors and markup errors such as an SVG attribute Chromium cannot read.
+    /// </summary>
+    public static async Task<(string Dom, IReadOnlyList<string> Console)> DumpDomAndConsoleAsync(string page, string workDirectory)
+    {
+        var (stdout, stderr) = await RunAsync(workDirectory, "dom", ["--enable-logging=stderr", "--v=0", "--dump-dom", new Uri(page).AbsoluteUri]);
+        return (stdout, [.. stderr.Split('\n').Where(line => line.Contains(":CONSOLE", StringComparison.Ordinal))]);
+    }
 
     /// <summary>Takes a screenshot of the page at the given window size; also writes Chromium's network log. Returns both paths.</summary>
     public static async Task<(string Screenshot, string NetLog)> ScreenshotAsync(string page, string workDirectory, int width, int height)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using SeasonalGrains.Simulation.Reports;
 using SkiaSharp;
 
@@ -38,7 +39,8 @@ public sealed partial class SeasonReportTests : IDisposable
         Assert.Contains(page, written);
 
         // the table, as the browser built it: every policy, and the figures of the rule's row
-        var dom = await HeadlessChromium.DumpDomAsync(page, _folder);
+        var (dom, console) = await HeadlessChromium.DumpDomAndConsoleAsync(page, _folder);
+        Assert.Empty(console);
         var rule = report.Policies.Single(p => p.Policy == "rule").Total;
         var table = dom[dom.IndexOf("<table id=\"comparison\"", StringComparison.Ordinal)..];
         table = table[..table.IndexOf("</table>", StringComparison.Ordinal)];
@@ -52,11 +54,32 @@ public sealed partial class SeasonReportTests : IDisposable
         var cost = report.Policies.Single(p => p.Policy == "season-aware").CostDifference!;
         Assert.Contains("−" + Math.Abs(cost.Estimate).ToString("N0", System.Globalization.CultureInfo.InvariantCulture), table);
 
-        // the charts: the difference chart, the frontier and one per trace, with their marks
+        // the charts, as the browser built them: the difference chart, the frontier and one per trace,
+        // each naming what it shows
         Assert.Equal(4, SvgElement().Matches(dom).Count);
-        Assert.True(Regex.Matches(dom, "<circle class=\"point\"").Count >= 5, "points of the frontier and the difference chart");
-        Assert.Equal(2, Regex.Matches(dom, "<polygon class=\"band\"").Count);
-        Assert.True(Regex.Matches(dom, "<rect class=\"stem\"").Count >= 2 * 15, "order stems of both traces");
+        var charts = ChartsOf(dom);
+        Assert.Equal(["chart-difference", "chart-frontier", "chart-trace0", "chart-trace1"], charts.Keys.ToArray());
+        Assert.Contains("Total cost difference to rule", charts["chart-difference"]);
+        Assert.DoesNotContain(">rule<", charts["chart-difference"].Replace("\n", string.Empty, StringComparison.Ordinal).Replace("\t", string.Empty, StringComparison.Ordinal));
+        foreach (var policy in report.Policies)
+        {
+            Assert.Contains(policy.Policy, charts["chart-frontier"]);
+            if (policy.Policy != report.Baseline)
+            {
+                Assert.Contains(policy.Policy, charts["chart-difference"]);
+            }
+        }
+
+        Assert.Contains("efficient frontier", charts["chart-frontier"]);
+        foreach (var (trace, i) in report.Traces.Select((t, i) => (t, i)))
+        {
+            var chart = charts[$"chart-trace{i}"];
+            Assert.Contains($"{trace.Sku} under {trace.Policy}", chart);
+            foreach (var legend in new[] { "demand", "on hand", "ordered", "forecast mean", trace.BandLabel })
+            {
+                Assert.Contains(legend, chart);
+            }
+        }
 
         // what a reader sees: a screenshot with the charts' colours in it, and nothing fetched
         var (screenshot, netLog) = await HeadlessChromium.ScreenshotAsync(page, _folder, 1280, 3400);
@@ -86,7 +109,9 @@ public sealed partial class SeasonReportTests : IDisposable
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var report = SampleReport.WithHindsight();
         var written = SeasonReportWriter.Write(report, _folder);
-        var dom = await HeadlessChromium.DumpDomAsync(Path.Combine(_folder, SeasonReportWriter.HtmlFile), _folder);
+        var (dom, console) = await HeadlessChromium.DumpDomAndConsoleAsync(Path.Combine(_folder, SeasonReportWriter.HtmlFile), _folder);
+        Assert.Empty(console);
+        KeepForInspection();
 
         // the comparison table: a hindsight row with the bound, and the rule's gap to it (its cost - the bound)
         var table = dom[dom.IndexOf("<table id=\"comparison\"", StringComparison.Ordinal)..];
@@ -109,8 +134,19 @@ public sealed partial class SeasonReportTests : IDisposable
             Assert.Contains(row.Breakdown.TotalCost.ToString("N0", inv), breakdown);
         }
 
-        Assert.Equal(12, Regex.Matches(dom, "<rect class=\"seg\"").Count);
+        // the stacked bars: every row named with its total after the bar, and a legend of the four parts
         Assert.Equal(5, SvgElement().Matches(dom).Count);
+        var chart = ChartsOf(dom)["chart-breakdown"];
+        foreach (var row in report.CostBreakdown)
+        {
+            Assert.Contains(row.Policy, chart);
+            Assert.Contains(row.Breakdown.TotalCost.ToString("N0", inv), chart);
+        }
+
+        foreach (var part in new[] { "holding", "shortage", "ordering", "purchase − salvage" })
+        {
+            Assert.Contains(part, chart);
+        }
         Assert.Contains(Path.Combine(_folder, SeasonReportWriter.BreakdownPng), written);
         using var png = SKBitmap.Decode(Path.Combine(_folder, SeasonReportWriter.BreakdownPng));
         Assert.True(png.Width >= 1000 && png.Height >= 300, $"cost-breakdown.png is {png.Width} x {png.Height}");
@@ -129,6 +165,17 @@ public sealed partial class SeasonReportTests : IDisposable
     }
 
     [Fact]
+    public async Task The_console_check_catches_an_svg_the_browser_cannot_read()
+    {
+        // the empty consoles above must be able to fail: a path with a letter for a number is reported
+        Directory.CreateDirectory(_folder);
+        var page = Path.Combine(_folder, "broken.html");
+        File.WriteAllText(page, "<html><body><svg width=\"10\" height=\"10\"><path d=\"M 1 x\"/></svg></body></html>");
+        var (_, console) = await HeadlessChromium.DumpDomAndConsoleAsync(page, _folder);
+        Assert.Contains(console, line => line.Contains("<path> attribute d", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_baseline_missing_from_the_policies_is_rejected()
     {
         var report = SampleReport.Build() with { Baseline = "nothing" };
@@ -137,13 +184,33 @@ public sealed partial class SeasonReportTests : IDisposable
     }
 
     [Fact]
-    public void Tick_labels_use_round_steps_and_group_thousands()
+    public void Every_chart_is_well_formed_svg_with_a_size_a_title_and_ids_of_its_own()
     {
-        Assert.Equal([0, 20, 40, 60, 80, 100], SeasonSvg.NiceTicks(0, 97, 6));
-        Assert.Equal([-250, 0, 250, 500, 750, 1000, 1250], SeasonSvg.NiceTicks(-120, 1210, 6));
-        Assert.Equal("12.5k", SeasonSvg.Number(12500, 2500));
-        Assert.Equal("1,250", SeasonSvg.Number(1250, 250));
-        Assert.Equal("0.25", SeasonSvg.Number(0.25, 0.05));
+        var html = SeasonReportWriter.RenderHtml(SampleReport.WithHindsight());
+        var charts = ChartsOf(html);
+        Assert.Equal(["chart-difference", "chart-breakdown", "chart-frontier", "chart-trace0", "chart-trace1"], charts.Keys.ToArray());
+        var ids = new List<string>();
+        foreach (var (name, svg) in charts)
+        {
+            var root = XDocument.Parse(svg).Root!;
+            Assert.Equal("svg", root.Name.LocalName);
+            Assert.Equal(1080, (int)root.Attribute("width")!);
+            Assert.True((int)root.Attribute("height")! >= 150, $"{name} is {root.Attribute("height")} high");
+            Assert.Equal($"0 0 {root.Attribute("width")!.Value} {root.Attribute("height")!.Value}", root.Attribute("viewBox")!.Value);
+            Assert.False(string.IsNullOrWhiteSpace(root.Element("title")?.Value), $"{name} has no title");
+            Assert.True(root.Descendants().Count(e => e.Name.LocalName == "text") >= 5, $"{name} has almost no text: ticks, labels and title are text");
+
+            // every clip path the chart refers to is its own: several charts share one page
+            var own = root.Descendants().Select(e => (string?)e.Attribute("id")).OfType<string>().ToHashSet();
+            foreach (Match m in UrlReference().Matches(svg))
+            {
+                Assert.Contains(m.Groups[1].Value, own);
+            }
+
+            ids.AddRange(own.Append(name));
+        }
+
+        Assert.Equal(ids.Count, ids.Distinct().Count());
     }
 
     /// <summary>Copies the written files to the folder named by SEASON_REPORT_KEEP, when set, to look at them.</summary>
@@ -179,6 +246,16 @@ public sealed partial class SeasonReportTests : IDisposable
 
         return count;
     }
+
+    /// <summary>The page's charts, by id, each as its &lt;svg&gt; element, in page order.</summary>
+    private static Dictionary<string, string> ChartsOf(string html) =>
+        ChartElement().Matches(html).ToDictionary(m => m.Groups[1].Value, m => m.Value);
+
+    [GeneratedRegex("<svg class=\"chart\" id=\"([^\"]+)\".*?</svg>", RegexOptions.Singleline)]
+    private static partial Regex ChartElement();
+
+    [GeneratedRegex("url\\(#([^)]+)\\)")]
+    private static partial Regex UrlReference();
 
     [GeneratedRegex("<svg[ >]")]
     private static partial Regex SvgElement();

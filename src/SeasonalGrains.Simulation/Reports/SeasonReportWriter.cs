@@ -7,9 +7,9 @@ using SeasonalGrains.Simulation.Compare;
 namespace SeasonalGrains.Simulation.Reports;
 
 /// <summary>
-/// Writes the season report: report.html, one self-contained page (inline CSS and inline SVG
-/// charts drawn by <see cref="SeasonSvg"/>; no script, no image files, no network), and PNG charts
-/// for slides drawn with ScottPlot. With a hindsight bound, the table gets a hindsight row and each
+/// Writes the season report: report.html, one self-contained page (inline CSS and inline SVG charts;
+/// no script, no image files, no network), and PNG charts for slides. Each chart is drawn once with
+/// ScottPlot and rendered twice, as SVG for the page and as PNG. With a hindsight bound, the table gets a hindsight row and each
 /// policy's gap to it; with a cost breakdown, a table and a stacked bar chart of where the cost comes from.
 /// </summary>
 public static class SeasonReportWriter
@@ -22,6 +22,9 @@ public static class SeasonReportWriter
     /// <summary>The parts of a cost breakdown's stacked bars, in stacking order, with their colours.</summary>
     private static readonly IReadOnlyList<(string Name, string Color)> BreakdownParts =
         [("holding", "#0072b2"), ("shortage", "#d55e00"), ("ordering", "#e69f00"), ("purchase − salvage", "#009e73")];
+
+    /// <summary>Colours of successive series (colour-blind-safe order).</summary>
+    private static readonly IReadOnlyList<string> Palette = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7f3c8d", "#333333"];
 
     private const double ChartWidth = 1080;
 
@@ -45,6 +48,7 @@ public static class SeasonReportWriter
         Validate(report);
         var baseline = report.Policies.First(p => p.Policy == report.Baseline);
         var days = Math.Max(1, baseline.Total.Days);
+        var charts = Charts(report).ToDictionary(c => c.Id);
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         sb.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -120,16 +124,10 @@ public static class SeasonReportWriter
 
             sb.Append("</p>\n");
         }
-        var others = report.Policies.Where(p => p.Policy != report.Baseline && p.CostDifference is not null).ToList();
-        if (others.Count > 0)
+        if (charts.ContainsKey("chart-difference"))
         {
             sb.Append("<figure>");
-            sb.Append(SeasonSvg.Intervals(
-                $"Total cost difference to {report.Baseline} ({ci})",
-                others.Select(p => (p.Policy, p.CostDifference!.Estimate, p.CostDifference.Lower, p.CostDifference.Upper)).ToList(),
-                higherIsBetter: false,
-                "total cost, policy - baseline (lower is better)",
-                ChartWidth));
+            sb.Append(InlineSvg(charts["chart-difference"]));
             sb.Append("</figure>\n");
         }
 
@@ -157,12 +155,7 @@ public static class SeasonReportWriter
             }
 
             sb.Append("</tbody>\n</table></div>\n<figure>");
-            sb.Append(SeasonSvg.StackedBars(
-                "Where the cost comes from",
-                [.. report.CostBreakdown.Select(r => (r.Policy, (IReadOnlyList<double>)[.. BreakdownValues(r.Breakdown)]))],
-                BreakdownParts,
-                "cost, summed over SKUs",
-                ChartWidth));
+            sb.Append(InlineSvg(charts["chart-breakdown"]));
             sb.Append("</figure>\n</section>\n");
         }
 
@@ -171,7 +164,7 @@ public static class SeasonReportWriter
         {
             sb.Append("<section id=\"frontier\">\n<h2>Service versus inventory</h2>\n");
             sb.Append(Inv, $"<p class=\"lead\">Each point is a policy: {Esc(report.ServiceMeasure)} against the average value of stock on hand. The dashed line joins the efficient points (no other point has as much service for less stock).</p>\n<figure>");
-            sb.Append(FrontierSvg(report).Render());
+            sb.Append(InlineSvg(charts["chart-frontier"]));
             sb.Append("</figure>\n</section>\n");
         }
 
@@ -201,9 +194,9 @@ public static class SeasonReportWriter
         if (report.Traces.Count > 0)
         {
             sb.Append("<section id=\"traces\">\n<h2>Seasons of a few SKUs</h2>\n<div class=\"traces\">\n");
-            foreach (var trace in report.Traces)
+            for (var i = 0; i < report.Traces.Count; i++)
             {
-                sb.Append("<figure>").Append(TraceSvg(trace).Render()).Append("</figure>\n");
+                sb.Append("<figure>").Append(InlineSvg(charts[$"chart-trace{i}"])).Append("</figure>\n");
             }
 
             sb.Append("</div>\n</section>\n");
@@ -224,160 +217,53 @@ public static class SeasonReportWriter
         return sb.ToString();
     }
 
-    /// <summary>The PNG charts for slides: the cost differences, the frontier and one per trace. Returns the paths written.</summary>
+    /// <summary>The PNG charts for slides: the cost differences, the cost breakdown, the frontier and one per trace. Returns the paths written.</summary>
     public static IReadOnlyList<string> WritePngs(SeasonReport report, string folder, int width = 1200, int height = 600)
     {
         Validate(report);
         Directory.CreateDirectory(folder);
         var paths = new List<string>();
-        var others = report.Policies.Where(p => p.Policy != report.Baseline && p.CostDifference is not null).ToList();
-        if (others.Count > 0)
+        foreach (var chart in Charts(report))
         {
-            var plot = NewPlot();
-            var positions = Enumerable.Range(0, others.Count).Select(i => (double)i).ToArray();
-            var bars = plot.Add.Bars(positions, others.Select(p => p.CostDifference!.Estimate).ToArray());
-            bars.Horizontal = true;
-            for (var i = 0; i < others.Count; i++)
-            {
-                var d = others[i].CostDifference!;
-                var color = !d.ExcludesZero ? Colors.Gray : d.Upper < 0 ? Colors.SeaGreen : Colors.IndianRed;
-                bars.Bars.ElementAt(i).FillColor = color;
-                var whisker = plot.Add.Line(d.Lower, i, d.Upper, i);
-                whisker.Color = Colors.Black;
-                whisker.LineWidth = 2;
-            }
-
-            plot.Add.VerticalLine(0, 1.5f, Colors.Black);
-            plot.Axes.Left.SetTicks(positions, others.Select(p => p.Policy).ToArray());
-            plot.Title($"Total cost difference to {report.Baseline} (bars: estimate, lines: {others[0].CostDifference!.Confidence * 100:0.#}% CI)");
-            plot.XLabel("total cost, policy - baseline (lower is better)");
-            var path = Path.Combine(folder, DifferencePng);
-            plot.SavePng(path, width, Math.Max(300, 120 + (others.Count * 60)));
-            paths.Add(path);
-        }
-
-        if (report.CostBreakdown.Count > 0)
-        {
-            var plot = NewPlot();
-            var rows = report.CostBreakdown;
-            var bars = new List<Bar>();
-            for (var i = 0; i < rows.Count; i++)
-            {
-                var values = BreakdownValues(rows[i].Breakdown);
-                var (right, left) = (0.0, 0.0);
-                for (var p = 0; p < values.Length; p++)
-                {
-                    var v = values[p];
-                    var from = v >= 0 ? right : left + v;
-                    bars.Add(new Bar { Position = i, ValueBase = from, Value = from + Math.Abs(v), FillColor = Color.FromHex(BreakdownParts[p].Color), Orientation = Orientation.Horizontal });
-                    (right, left) = v >= 0 ? (right + v, left) : (right, left + v);
-                }
-            }
-
-            plot.Add.Bars(bars);
-            for (var p = 0; p < BreakdownParts.Count; p++)
-            {
-                plot.Legend.ManualItems.Add(new LegendItem { LabelText = BreakdownParts[p].Name, FillColor = Color.FromHex(BreakdownParts[p].Color) });
-            }
-
-            plot.Add.VerticalLine(0, 1.5f, Colors.Black);
-            plot.Axes.Left.SetTicks([.. Enumerable.Range(0, rows.Count).Select(i => (double)i)], [.. rows.Select(r => r.Policy)]);
-            plot.Title("Where the cost comes from");
-            plot.XLabel("cost, summed over SKUs");
-            plot.ShowLegend(Edge.Right);
-            var path = Path.Combine(folder, BreakdownPng);
-            plot.SavePng(path, width, Math.Max(300, 120 + (rows.Count * 60)));
-            paths.Add(path);
-        }
-
-        if (report.Frontier.Count > 0)
-        {
-            var plot = NewPlot();
-            var palette = new ScottPlot.Palettes.Category10();
-            var policies = report.Frontier.Select(p => p.Policy).Distinct().ToList();
-            for (var i = 0; i < policies.Count; i++)
-            {
-                var points = report.Frontier.Where(p => p.Policy == policies[i]).OrderBy(p => p.InventoryValue).ToArray();
-                var scatter = plot.Add.Scatter(points.Select(p => p.InventoryValue).ToArray(), points.Select(p => p.Service * 100).ToArray());
-                scatter.Color = palette.GetColor(i);
-                scatter.MarkerSize = 11;
-                scatter.LineWidth = points.Length > 1 ? 1.5f : 0;
-                scatter.LegendText = policies[i];
-            }
-
-            var efficient = report.Frontier.Where(p => p.Efficient).OrderBy(p => p.InventoryValue).ToArray();
-            if (efficient.Length > 1)
-            {
-                var line = plot.Add.Scatter(efficient.Select(p => p.InventoryValue).ToArray(), efficient.Select(p => p.Service * 100).ToArray());
-                line.Color = Colors.Black.WithAlpha(0.6);
-                line.LinePattern = LinePattern.Dashed;
-                line.MarkerSize = 0;
-                line.LegendText = "efficient frontier";
-            }
-
-            plot.Title("Service versus inventory");
-            plot.XLabel("average inventory value");
-            plot.YLabel($"{report.ServiceMeasure} (%)");
-            plot.ShowLegend(Edge.Right); // outside the data, which can lie in any corner
-            var path = Path.Combine(folder, FrontierPng);
-            plot.SavePng(path, width, height);
-            paths.Add(path);
-        }
-
-        foreach (var trace in report.Traces)
-        {
-            var plot = NewPlot();
-            var xs = Enumerable.Range(0, trace.Days).Select(d => trace.Start.AddDays(d).ToDateTime(TimeOnly.MinValue).ToOADate()).ToArray();
-            if (trace.ForecastLower is not null && trace.ForecastUpper is not null)
-            {
-                var keep = Enumerable.Range(0, trace.Days).Where(d => double.IsFinite(trace.ForecastLower[d]) && double.IsFinite(trace.ForecastUpper[d])).ToArray();
-                if (keep.Length > 1)
-                {
-                    var band = plot.Add.FillY(keep.Select(d => xs[d]).ToArray(), keep.Select(d => trace.ForecastLower[d]).ToArray(), keep.Select(d => trace.ForecastUpper[d]).ToArray());
-                    band.FillColor = Colors.SteelBlue.WithAlpha(0.25);
-                    band.LineWidth = 0;
-                    band.LegendText = trace.BandLabel;
-                }
-            }
-
-            var orders = Enumerable.Range(0, trace.Days).Where(d => trace.Ordered[d] > 0).ToArray();
-            if (orders.Length > 0)
-            {
-                var bars = plot.Add.Bars(orders.Select(d => xs[d]).ToArray(), orders.Select(d => trace.Ordered[d]).ToArray());
-                bars.Color = Colors.Orange.WithAlpha(0.7);
-                bars.LegendText = "ordered";
-            }
-
-            var demand = plot.Add.ScatterLine(xs, trace.Demand);
-            demand.Color = Colors.Black;
-            demand.LegendText = "demand";
-            var onHand = plot.Add.ScatterLine(xs, trace.OnHand);
-            onHand.Color = Colors.SteelBlue;
-            onHand.LineWidth = 2;
-            onHand.LegendText = "on hand";
-            if (trace.ForecastMean is not null)
-            {
-                var keep = Enumerable.Range(0, trace.Days).Where(d => double.IsFinite(trace.ForecastMean[d])).ToArray();
-                if (keep.Length > 1)
-                {
-                    var mean = plot.Add.ScatterLine(keep.Select(d => xs[d]).ToArray(), keep.Select(d => trace.ForecastMean[d]).ToArray());
-                    mean.Color = Colors.SteelBlue;
-                    mean.LinePattern = LinePattern.Dashed;
-                    mean.LegendText = "forecast mean";
-                }
-            }
-
-            plot.Axes.DateTimeTicksBottom();
-            plot.Title($"{trace.Sku} under {trace.Policy}");
-            plot.YLabel("units");
-            plot.ShowLegend(Alignment.UpperLeft);
-            var path = Path.Combine(folder, $"trace-{SafeName(trace.Sku)}-{SafeName(trace.Policy)}.png");
-            plot.SavePng(path, width, height);
+            var path = Path.Combine(folder, chart.PngFile);
+            chart.Plot.SavePng(path, width, chart.FixedHeight ? height : Math.Max(300, chart.Height * width / (int)ChartWidth));
             paths.Add(path);
         }
 
         return paths;
     }
+
+    /// <summary>
+    /// Every chart of the report, drawn once with ScottPlot: the page shows each as inline SVG, the slides as PNG.
+    /// Order: cost differences, cost breakdown, frontier, traces.
+    /// </summary>
+    private static IEnumerable<Chart> Charts(SeasonReport report)
+    {
+        var others = OthersOf(report);
+        if (others.Count > 0)
+        {
+            yield return new Chart("chart-difference", DifferencePng, DifferencePlot(report, others), $"Total cost difference to {report.Baseline}", 130 + (others.Count * 44), FixedHeight: false);
+        }
+
+        if (report.CostBreakdown.Count > 0)
+        {
+            yield return new Chart("chart-breakdown", BreakdownPng, BreakdownPlot(report.CostBreakdown), "Where the cost comes from", 130 + (report.CostBreakdown.Count * 44), FixedHeight: false);
+        }
+
+        if (report.Frontier.Count > 0)
+        {
+            yield return new Chart("chart-frontier", FrontierPng, FrontierPlot(report), FrontierTitle(report), 460, FixedHeight: true);
+        }
+
+        for (var i = 0; i < report.Traces.Count; i++)
+        {
+            var trace = report.Traces[i];
+            yield return new Chart($"chart-trace{i}", $"trace-{SafeName(trace.Sku)}-{SafeName(trace.Policy)}.png", TracePlot(trace), $"{trace.Sku} under {trace.Policy}", 380, FixedHeight: true);
+        }
+    }
+
+    private static List<PolicyComparisonRow> OthersOf(SeasonReport report) =>
+        [.. report.Policies.Where(p => p.Policy != report.Baseline && p.CostDifference is not null)];
 
     private static Plot NewPlot()
     {
@@ -386,55 +272,194 @@ public static class SeasonReportWriter
         return plot;
     }
 
-    private static SeasonSvg FrontierSvg(SeasonReport report)
+    /// <summary>A dot at each policy's estimate, a whisker over its interval and a line at zero; green better, red worse, grey not distinguishable.</summary>
+    private static Plot DifferencePlot(SeasonReport report, List<PolicyComparisonRow> others)
     {
-        var chart = new SeasonSvg(ChartWidth, 460, $"{Capitalise(report.ServiceMeasure)} versus average inventory value")
+        var plot = NewPlot();
+        var confidence = others[0].CostDifference!.Confidence;
+        plot.Add.VerticalLine(0, 1.5f, Colors.Black);
+        for (var i = 0; i < others.Count; i++)
         {
-            XLabel = "average inventory value",
-            YLabel = $"{report.ServiceMeasure} (%)",
-            YFromZero = false,
-        };
+            var d = others[i].CostDifference!;
+            var y = others.Count - 1 - i; // first policy on top, as in the table
+            var color = Color.FromHex(!d.ExcludesZero ? "#777777" : d.Upper < 0 ? "#1a7f37" : "#c0392b");
+            var whisker = plot.Add.Line(d.Lower, y, d.Upper, y);
+            whisker.Color = color;
+            whisker.LineWidth = 3;
+            plot.Add.Marker(d.Lower, y, MarkerShape.VerticalBar, 14, color).LineWidth = 2;
+            plot.Add.Marker(d.Upper, y, MarkerShape.VerticalBar, 14, color).LineWidth = 2;
+            plot.Add.Marker(d.Estimate, y, MarkerShape.FilledCircle, 12, color);
+        }
+
+        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, others.Count).Select(i => (double)(others.Count - 1 - i))], [.. others.Select(p => p.Policy)]);
+        plot.Axes.Margins(0.08, 0.25);
+        plot.Title($"Total cost difference to {report.Baseline} (dot: estimate, whisker: {confidence * 100:0.#}% CI)");
+        plot.XLabel("total cost, policy - baseline (lower is better)");
+        return plot;
+    }
+
+    /// <summary>Each row's parts laid end to end from zero (positive to the right, negative to the left), its total after the bar, a legend of the parts.</summary>
+    private static Plot BreakdownPlot(IReadOnlyList<SeasonCostRow> rows)
+    {
+        var plot = NewPlot();
+        var bars = new List<Bar>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var y = rows.Count - 1 - i;
+            var values = BreakdownValues(rows[i].Breakdown);
+            var (right, left) = (0.0, 0.0);
+            for (var p = 0; p < values.Length; p++)
+            {
+                var v = values[p];
+                if (!double.IsFinite(v) || v == 0)
+                {
+                    continue;
+                }
+
+                var from = v > 0 ? right : left + v;
+                bars.Add(new Bar { Position = y, ValueBase = from, Value = from + Math.Abs(v), FillColor = Color.FromHex(BreakdownParts[p].Color), LineWidth = 0, Orientation = Orientation.Horizontal });
+                (right, left) = v > 0 ? (right + v, left) : (right, left + v);
+            }
+
+            var total = plot.Add.Text(values.Where(double.IsFinite).Sum().ToString("N0", Inv), right, y);
+            total.Alignment = Alignment.MiddleLeft;
+            total.OffsetX = 6;
+            total.LabelFontSize = 12;
+        }
+
+        plot.Add.Bars(bars);
+        foreach (var (name, color) in BreakdownParts)
+        {
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = name, FillColor = Color.FromHex(color) });
+        }
+
+        plot.Add.VerticalLine(0, 1.5f, Colors.Black);
+        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, rows.Count).Select(i => (double)(rows.Count - 1 - i))], [.. rows.Select(r => r.Policy)]);
+        plot.Axes.Margins(0.02, 0.14, 0.1, 0.1); // room on the right for the totals
+        plot.Title("Where the cost comes from");
+        plot.XLabel("cost, summed over SKUs");
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
+    /// <summary>One colour per policy, its points labelled; a dashed line joins the efficient points.</summary>
+    private static Plot FrontierPlot(SeasonReport report)
+    {
+        var plot = NewPlot();
         var efficient = report.Frontier.Where(p => p.Efficient).OrderBy(p => p.InventoryValue).ToArray();
         if (efficient.Length > 1)
         {
-            chart.Line(efficient.Select(p => p.InventoryValue).ToArray(), efficient.Select(p => p.Service * 100).ToArray(), "#555555", "efficient frontier", 1.4, dashed: true);
+            var line = plot.Add.ScatterLine(efficient.Select(p => p.InventoryValue).ToArray(), efficient.Select(p => p.Service * 100).ToArray());
+            line.Color = Color.FromHex("#555555");
+            line.LineWidth = 1.5f;
+            line.LinePattern = LinePattern.Dashed;
+            line.LegendText = "efficient frontier";
         }
 
         var policies = report.Frontier.Select(p => p.Policy).Distinct().ToList();
         for (var i = 0; i < policies.Count; i++)
         {
             var points = report.Frontier.Where(p => p.Policy == policies[i]).OrderBy(p => p.InventoryValue).ToArray();
-            var color = SeasonSvg.Palette[i % SeasonSvg.Palette.Count];
-            if (points.Length > 1)
+            var color = Color.FromHex(Palette[i % Palette.Count]);
+            var scatter = plot.Add.Scatter(points.Select(p => p.InventoryValue).ToArray(), points.Select(p => p.Service * 100).ToArray());
+            scatter.Color = color;
+            scatter.MarkerSize = 11;
+            scatter.LineWidth = points.Length > 1 ? 1.5f : 0;
+            scatter.LegendText = policies[i];
+            foreach (var p in points)
             {
-                chart.Line(points.Select(p => p.InventoryValue).ToArray(), points.Select(p => p.Service * 100).ToArray(), color);
+                var label = plot.Add.Text(p.Label, p.InventoryValue, p.Service * 100);
+                label.Alignment = Alignment.LowerLeft;
+                label.OffsetX = 7;
+                label.OffsetY = -5;
+                label.LabelFontSize = 12;
+                label.LabelBold = true;
             }
-
-            chart.Points(points.Select(p => p.InventoryValue).ToArray(), points.Select(p => p.Service * 100).ToArray(), color, labels: points.Select(p => p.Label).ToArray());
         }
 
-        return chart;
+        plot.Axes.Margins(0.15, 0.15); // room for the labels
+        plot.Title(FrontierTitle(report));
+        plot.XLabel("average inventory value");
+        plot.YLabel($"{report.ServiceMeasure} (%)");
+        plot.ShowLegend(Edge.Right); // outside the data, which can lie in any corner
+        return plot;
     }
 
-    private static SeasonSvg TraceSvg(SeasonSkuTrace trace)
+    /// <summary>Daily demand, on hand and orders of one SKU, with the forecast mean and band where the policy had one.</summary>
+    private static Plot TracePlot(SeasonSkuTrace trace)
     {
-        var xs = Enumerable.Range(0, trace.Days).Select(d => (double)d).ToArray();
-        var chart = new SeasonSvg(ChartWidth, 380, $"{trace.Sku} under {trace.Policy}") { XStart = trace.Start, YLabel = "units" };
+        var plot = NewPlot();
+        var blue = Color.FromHex("#0072b2");
+        var xs = Enumerable.Range(0, trace.Days).Select(d => trace.Start.AddDays(d).ToDateTime(TimeOnly.MinValue).ToOADate()).ToArray();
         if (trace.ForecastLower is not null && trace.ForecastUpper is not null)
         {
-            chart.Band(xs, trace.ForecastLower, trace.ForecastUpper, "#0072b2", trace.BandLabel);
+            var keep = Enumerable.Range(0, trace.Days).Where(d => double.IsFinite(trace.ForecastLower[d]) && double.IsFinite(trace.ForecastUpper[d])).ToArray();
+            if (keep.Length > 1)
+            {
+                var band = plot.Add.FillY(keep.Select(d => xs[d]).ToArray(), keep.Select(d => trace.ForecastLower[d]).ToArray(), keep.Select(d => trace.ForecastUpper[d]).ToArray());
+                band.FillColor = blue.WithAlpha(0.22);
+                band.LineWidth = 0;
+                band.LegendText = trace.BandLabel;
+            }
         }
 
-        chart.Stems(xs, trace.Ordered, "#e69f00", "ordered");
-        chart.Line(xs, trace.Demand, "#222222", "demand", 1.2);
-        chart.Line(xs, trace.OnHand, "#0072b2", "on hand", 2);
+        var orders = Enumerable.Range(0, trace.Days).Where(d => trace.Ordered[d] > 0).ToArray();
+        if (orders.Length > 0)
+        {
+            var bars = plot.Add.Bars(orders.Select(d => xs[d]).ToArray(), orders.Select(d => trace.Ordered[d]).ToArray());
+            bars.Color = Color.FromHex("#e69f00");
+            bars.LegendText = "ordered";
+        }
+
+        var demand = plot.Add.ScatterLine(xs, trace.Demand);
+        demand.Color = Color.FromHex("#222222");
+        demand.LineWidth = 1.2f;
+        demand.LegendText = "demand";
+        var onHand = plot.Add.ScatterLine(xs, trace.OnHand);
+        onHand.Color = blue;
+        onHand.LineWidth = 2.5f;
+        onHand.LegendText = "on hand";
         if (trace.ForecastMean is not null)
         {
-            chart.Line(xs, trace.ForecastMean, "#0072b2", "forecast mean", 1.2, dashed: true);
+            var keep = Enumerable.Range(0, trace.Days).Where(d => double.IsFinite(trace.ForecastMean[d])).ToArray();
+            if (keep.Length > 1)
+            {
+                var mean = plot.Add.ScatterLine(keep.Select(d => xs[d]).ToArray(), keep.Select(d => trace.ForecastMean[d]).ToArray());
+                mean.Color = blue;
+                mean.LineWidth = 1.2f;
+                mean.LinePattern = LinePattern.Dashed;
+                mean.LegendText = "forecast mean";
+            }
         }
 
-        return chart;
+        if (plot.Axes.DateTimeTicksBottom().TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic dates)
+        {
+            dates.LabelFormatter = d => d.ToString("d MMM", Inv); // short and unambiguous in any locale
+        }
+
+        plot.Title($"{trace.Sku} under {trace.Policy}");
+        plot.YLabel("units");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
     }
+
+    /// <summary>
+    /// A chart as an inline &lt;svg&gt; element: ScottPlot's SVG without the XML declaration and namespace
+    /// declarations (the HTML parser puts inline svg in the SVG namespace), with a viewBox so it scales, a
+    /// title for screen readers, and its clip-path ids prefixed so several charts can share one page.
+    /// </summary>
+    private static string InlineSvg(Chart chart)
+    {
+        var width = (int)ChartWidth;
+        var svg = chart.Plot.GetSvgXml(width, chart.Height);
+        var open = svg.IndexOf("<svg", StringComparison.Ordinal);
+        var body = svg[(svg.IndexOf('>', open) + 1)..]
+            .Replace(" id=\"", $" id=\"{chart.Id}-", StringComparison.Ordinal)
+            .Replace("url(#", $"url(#{chart.Id}-", StringComparison.Ordinal);
+        return $"<svg class=\"chart\" id=\"{chart.Id}\" width=\"{width}\" height=\"{chart.Height}\" viewBox=\"0 0 {width} {chart.Height}\" role=\"img\" aria-label=\"{Esc(chart.Title)}\"><title>{Esc(chart.Title)}</title>{body}";
+    }
+
+    private static string FrontierTitle(SeasonReport report) => $"{Capitalise(report.ServiceMeasure)} versus average inventory value";
 
     private static void Validate(SeasonReport report)
     {
@@ -481,7 +506,9 @@ public static class SeasonReportWriter
 
     private static string Fixed(double v) => double.IsFinite(v) ? v.ToString("N1", Inv) : "–";
 
-    private static string Esc(string text) => SeasonSvg.Esc(text);
+    private static string Esc(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
 
     private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
@@ -521,13 +548,10 @@ public static class SeasonReportWriter
         td.same { color: var(--muted); }
         figure { margin: 14px 0 0; }
         svg.chart { max-width: 100%; height: auto; display: block; }
-        svg .ct { font-size: 14px; font-weight: 600; fill: var(--ink); }
-        svg .tick { font-size: 11.5px; fill: var(--muted); }
-        svg .axis { font-size: 12px; fill: var(--ink); }
-        svg .plabel { font-size: 12px; fill: var(--ink); font-weight: 600; }
-        svg .grid { stroke: #eceff4; stroke-width: 1; }
-        svg .frame { fill: none; stroke: #c3c9d4; }
         .traces figure { margin: 0 0 14px; }
         footer { color: var(--muted); font-size: 12.5px; text-align: center; }
         """;
+
+    /// <summary>A chart of the report: its id on the page, its PNG file, its plot, its title and its height on the page.</summary>
+    private sealed record Chart(string Id, string PngFile, Plot Plot, string Title, int Height, bool FixedHeight);
 }
