@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 using SeasonalGrains.Abstractions;
-using SeasonalGrains.Storage;
 using SeasonalGrains.TestSupport;
 using Xunit.Abstractions;
 
@@ -29,15 +24,11 @@ public sealed class TwoSiloTests(PostgresDatabaseFixture postgres, ITestOutputHe
     [Fact]
     public async Task Grains_of_a_killed_silo_reactivate_on_the_survivor_with_every_acknowledged_write()
     {
-        var database = await postgres.CreateDatabaseAsync("twosilos");
-        await new DatabaseMigrator().MigrateAsync(database);
-        var clusterId = "two-" + Guid.NewGuid().ToString("N")[..8];
+        var (database, clusterId) = await SiloCluster.CreateAsync(postgres, "twosilos");
         var silos = new[] { new SiloPorts(), new SiloPorts() };
-        var processes = silos.Select(s => SeasonalProcess.Start(
-            "serve", "--storage", "postgres", "--clustering", "postgres", "--connection", database,
-            "--silo-port", Text(s.Silo), "--gateway-port", Text(s.Gateway), "--urls", $"http://127.0.0.1:{s.Http}",
-            $"Clustering:ClusterId={clusterId}", "Clustering:AdvertisedAddress=127.0.0.1", "Storage:MaxPoolSize=10",
-            // a dead silo is declared after 3 probes of 1 s missed (the defaults, 10 s probes, take ~30 s)
+        var processes = silos.Select(s => SiloCluster.StartSilo(
+            database, clusterId, s, new Dictionary<string, string>(),
+            // a dead silo is declared after 3 probes of 1 s missed (Orleans' defaults, 5 s probes, take ~15 s)
             "Clustering:Membership:ProbeTimeout=00:00:01", "Clustering:Membership:NumMissedProbesLimit=3",
             "Clustering:Membership:TableRefreshTimeout=00:00:02")).ToArray();
         try
@@ -45,10 +36,10 @@ public sealed class TwoSiloTests(PostgresDatabaseFixture postgres, ITestOutputHe
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             foreach (var (silo, process) in silos.Zip(processes))
             {
-                await WaitReadyAsync(http, silo, process);
+                await SiloCluster.WaitReadyAsync(http, silo, process, Patience);
             }
 
-            using var client = await StartClientAsync(database, clusterId);
+            using var client = await SiloCluster.StartClientAsync(database, clusterId);
             var factory = client.Services.GetRequiredService<IClusterClient>();
             var management = factory.GetGrain<IManagementGrain>(0);
             var skus = Enumerable.Range(0, Grains).Select(i => $"sku-{i:00}").ToArray();
@@ -147,65 +138,5 @@ public sealed class TwoSiloTests(PostgresDatabaseFixture postgres, ITestOutputHe
                 await Task.Delay(200);
             }
         }
-    }
-
-    private static async Task<IHost> StartClientAsync(string database, string clusterId)
-    {
-        var clustering = new ClusteringOptions
-        {
-            Provider = ClusteringOptions.PostgresProvider,
-            ConnectionString = database,
-            MaxPoolSize = 5,
-            ClusterId = clusterId,
-        };
-        var host = new HostBuilder()
-            .UseOrleansClient(client => client
-                .UseSeasonalClustering(clustering)
-                .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5))
-                .Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1)))
-            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .Build();
-        await host.StartAsync();
-        return host;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http, SiloPorts silo, SeasonalProcess process)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{silo.Http}/health/ready"));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    var body = await response.Content.ReadAsStringAsync();
-                    Assert.Contains("\"database\":{\"status\":\"Healthy\"", body, StringComparison.Ordinal);
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            if (clock.Elapsed > Patience)
-            {
-                throw new TimeoutException($"silo on port {silo.Silo} not ready after {Patience.TotalSeconds:0} s:\n{process.Output}");
-            }
-
-            await Task.Delay(250);
-        }
-    }
-
-    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
-
-    private sealed record SiloPorts
-    {
-        public int Silo { get; } = SeasonalProcess.FreePort();
-
-        public int Gateway { get; } = SeasonalProcess.FreePort();
-
-        public int Http { get; } = SeasonalProcess.FreePort();
     }
 }

@@ -7,6 +7,10 @@ public sealed class ApiOptions
 
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan MaxRequestTimeout = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// The API keys (<c>Api:Keys:0:Name</c>, <c>Api:Keys:0:Key</c>, <c>Api:Keys:0:Role</c>, ...). Every
     /// mutating endpoint needs a key of role <c>write</c> in the <c>X-Api-Key</c> header. Without any key
@@ -34,6 +38,15 @@ public sealed class ApiOptions
 
     /// <summary>Replays that may run at once; more are refused with 409.</summary>
     public int MaxConcurrentReplays { get; set; } = 1;
+
+    /// <summary>
+    /// Longest wait for an API call's grains: a call not answered by then gets 503 with <c>Retry-After</c> (for
+    /// example while a dead silo's grains move to another silo). Default 5 s.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
+
+    /// <summary>Seconds a client is asked to wait (<c>Retry-After</c>) before sending a 503-answered request again.</summary>
+    public int RetryAfterSeconds { get; set; } = 2;
 
     /// <summary>Every problem, each naming its setting (never a key's value); empty when usable.</summary>
     public IReadOnlyList<string> Validate()
@@ -72,6 +85,16 @@ public sealed class ApiOptions
         if (MaxConcurrentReplays < 1)
         {
             errors.Add($"{Section}:{nameof(MaxConcurrentReplays)} must be at least 1 (got {MaxConcurrentReplays}).");
+        }
+
+        if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > MaxRequestTimeout)
+        {
+            errors.Add($"{Section}:{nameof(RequestTimeout)} must be above 0 and at most {MaxRequestTimeout:c} (got {RequestTimeout:c}).");
+        }
+
+        if (RetryAfterSeconds is < 1 or > 3600)
+        {
+            errors.Add($"{Section}:{nameof(RetryAfterSeconds)} must be 1-3600 (got {RetryAfterSeconds}).");
         }
 
         return errors;

@@ -42,7 +42,8 @@ public static class ApiProblems
 /// <summary>
 /// Turns exceptions into ProblemDetails without internals: a malformed or mistyped JSON body into a
 /// validation problem naming the field, an oversized body into 413, other bad requests into their status,
-/// and anything else into a bare 500 (the exception is logged, never sent).
+/// a grain not available now (a silo failing over, a call timed out: <see cref="Unavailable.IsTransient"/>) into 503
+/// with <c>Retry-After</c>, and anything else into a bare 500 (the exception is logged, never sent).
 /// </summary>
 public sealed class ApiExceptionHandler(IOptions<ApiOptions> options, IOptions<JsonOptions> json, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
@@ -66,6 +67,11 @@ public sealed class ApiExceptionHandler(IOptions<ApiOptions> options, IOptions<J
                     detail: "Send the body as JSON with Content-Type: application/json."),
                 _ => Results.Problem(statusCode: bad.StatusCode, title: "Bad request", detail: bad.Message),
             };
+        }
+        else if (Unavailable.IsTransient(exception))
+        {
+            ApiLog.Unavailable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name, exception.Message);
+            result = Unavailable.Problem(httpContext, options.Value, "A grain this request needs is not available right now (a silo of the cluster may be failing over).");
         }
         else
         {
@@ -147,4 +153,10 @@ internal static partial class ApiLog
 
     [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "Replay {Id} failed")]
     public static partial void ReplayFailed(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(EventId = 4204, Level = LogLevel.Warning, Message = "Request {Method} {Path} answered 503: {Exception}: {Reason}")]
+    public static partial void Unavailable(ILogger logger, string method, PathString path, string exception, string reason);
+
+    [LoggerMessage(EventId = 4205, Level = LogLevel.Warning, Message = "Request {Method} {Path} answered 503: no answer within {Seconds} s")]
+    public static partial void TimedOut(ILogger logger, string method, PathString path, double seconds);
 }

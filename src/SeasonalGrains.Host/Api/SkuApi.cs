@@ -119,7 +119,8 @@ public static class SkuApi
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = DashboardPath });
         app.MapGet("/", () => Results.Redirect(DashboardPath + "/")).ExcludeFromDescription();
 
-        var api = app.MapGroup(Prefix);
+        // a call whose grains do not answer within Api:RequestTimeout (a silo failing over) gets 503 + Retry-After
+        var api = app.MapGroup(Prefix).AddEndpointFilter<RequestTimeoutFilter>();
         api.MapSkuEndpoints();
         api.MapOrderEndpoints();
         api.MapReplayEndpoints();
