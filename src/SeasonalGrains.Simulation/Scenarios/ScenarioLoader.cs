@@ -80,6 +80,7 @@ public static partial class ScenarioLoader
         }
 
         var description = root.String("description");
+        _ = root.String("$schema"); // the JSON Schema an editor checks the file with (simulations/scenario.schema.json)
         var datasetText = root.String("dataset", required: true);
         var generate = ReadGenerate(root.Object("generate"));
         var window = ReadWindow(root.Object("window", required: true));
