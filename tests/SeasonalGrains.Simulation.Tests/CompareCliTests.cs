@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SeasonalGrains.Cli;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Compare;
+using static SeasonalGrains.Simulation.Tests.CliReplayTests;
 
 namespace SeasonalGrains.Simulation.Tests;
 
@@ -176,13 +177,5 @@ public sealed class CompareCliTests : IDisposable
         var path = Path.Combine(_root, "scenario.json");
         File.WriteAllText(path, json);
         return path;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await SeasonalCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 }

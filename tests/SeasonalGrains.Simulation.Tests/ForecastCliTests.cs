@@ -3,6 +3,7 @@ using SeasonalGrains.Cli;
 using SeasonalGrains.Data;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Lstm;
+using static SeasonalGrains.Simulation.Tests.CliReplayTests;
 
 namespace SeasonalGrains.Simulation.Tests;
 
@@ -157,13 +158,5 @@ public sealed class ForecastCliTests : IDisposable
         var (code, _, error) = await Run(["generate", "--preset", "down-jackets", "--skus", "4", "--years", "1", "--seed", "3", "--out", data]);
         Assert.True(code == 0, error);
         return data;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> Run(string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await SeasonalCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 }

@@ -1,4 +1,5 @@
 using SeasonalGrains.Cli;
+using static SeasonalGrains.Simulation.Tests.CliReplayTests;
 
 namespace SeasonalGrains.Simulation.Tests;
 
@@ -100,13 +101,5 @@ public sealed class OutputFolderCliTests : IDisposable
         var path = Path.Combine(_root, name);
         File.WriteAllText(path, content);
         return path;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await SeasonalCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 }

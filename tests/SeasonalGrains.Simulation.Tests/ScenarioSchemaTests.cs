@@ -9,14 +9,8 @@ public sealed class ScenarioSchemaTests
 {
     private static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromFile(Path.Combine(TestData.RepositoryRoot(), "simulations", "scenario.schema.json")));
 
-    public static TheoryData<string> ShippedScenarios() =>
-        [.. Directory.EnumerateDirectories(Path.Combine(TestData.RepositoryRoot(), "simulations"))
-            .SelectMany(d => Directory.EnumerateFiles(d, "*.json", SearchOption.TopDirectoryOnly))
-            .Select(f => Path.GetRelativePath(Path.Combine(TestData.RepositoryRoot(), "simulations"), f))
-            .Order(StringComparer.Ordinal)];
-
     [Theory]
-    [MemberData(nameof(ShippedScenarios))]
+    [MemberData(nameof(ShippedScenarioTests.ShippedScenarios), MemberType = typeof(ShippedScenarioTests))]
     public void Every_shipped_scenario_names_the_schema_and_meets_it(string file)
     {
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestData.RepositoryRoot(), "simulations", file)));

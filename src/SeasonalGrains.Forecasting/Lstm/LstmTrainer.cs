@@ -473,17 +473,14 @@ public static class LstmTrainer
             return pinball.item<float>();
         }
 
-        private LstmValidationMetrics Evaluate(QuantileLstm network, (int Sku, int Origin)[] pairs)
+        /// <summary>One window's network output: <see cref="ForEachOutput"/> passes its pair and its rows (horizon x outputs per day).</summary>
+        private delegate void WindowOutput((int Sku, int Origin) pair, ReadOnlySpan<float> rows);
+
+        /// <summary>Runs the network without gradients over <paramref name="pairs"/> in chunks and hands each window's rows to <paramref name="visit"/>, in order.</summary>
+        private void ForEachOutput(QuantileLstm network, (int Sku, int Origin)[] pairs, WindowOutput visit)
         {
             using var noGrad = torch.no_grad();
-            var pinball = 0.0;
-            var squared = 0.0;
-            var absolute = 0.0;
-            var actual = 0.0;
-            var covered = new long[_quantiles];
-            var outputs = network.Architecture.OutputsPerDay;
-            var median = Array.FindIndex(_levels, l => Math.Abs(l - 0.5f) < 1e-6f);
-            var medianAbsolute = 0.0;
+            var width = _horizon * network.Architecture.OutputsPerDay;
             for (var start = 0; start < pairs.Length; start += ValidationChunk)
             {
                 var count = Math.Min(ValidationChunk, pairs.Length - start);
@@ -493,31 +490,47 @@ public static class LstmTrainer
                 var values = MemoryMarshal.Cast<byte, float>(y.bytes);
                 for (var i = 0; i < count; i++)
                 {
-                    var (sku, origin) = pairs[start + i];
-                    var table = _tables[sku];
-                    for (var h = 0; h < _horizon; h++)
-                    {
-                        var truth = table.Target[origin + h];
-                        var row = values.Slice(((i * _horizon) + h) * outputs, outputs);
-                        for (var k = 0; k < _quantiles; k++)
-                        {
-                            var e = truth - row[k];
-                            pinball += Math.Max(_levels[k] * e, (_levels[k] - 1) * e);
-                            covered[k] += truth <= row[k] ? 1 : 0;
-                        }
-
-                        if (median >= 0)
-                        {
-                            medianAbsolute += Math.Abs(Math.Max(0f, row[median]) - truth) * table.Scale;
-                        }
-
-                        var meanError = row[_quantiles] - truth;
-                        squared += meanError * meanError;
-                        absolute += Math.Abs(meanError) * table.Scale;
-                        actual += truth * table.Scale;
-                    }
+                    visit(pairs[start + i], values.Slice(i * width, width));
                 }
             }
+        }
+
+        private LstmValidationMetrics Evaluate(QuantileLstm network, (int Sku, int Origin)[] pairs)
+        {
+            var pinball = 0.0;
+            var squared = 0.0;
+            var absolute = 0.0;
+            var actual = 0.0;
+            var covered = new long[_quantiles];
+            var outputs = network.Architecture.OutputsPerDay;
+            var median = Array.FindIndex(_levels, l => Math.Abs(l - 0.5f) < 1e-6f);
+            var medianAbsolute = 0.0;
+            ForEachOutput(network, pairs, (pair, rows) =>
+            {
+                var (sku, origin) = pair;
+                var table = _tables[sku];
+                for (var h = 0; h < _horizon; h++)
+                {
+                    var truth = table.Target[origin + h];
+                    var row = rows.Slice(h * outputs, outputs);
+                    for (var k = 0; k < _quantiles; k++)
+                    {
+                        var e = truth - row[k];
+                        pinball += Math.Max(_levels[k] * e, (_levels[k] - 1) * e);
+                        covered[k] += truth <= row[k] ? 1 : 0;
+                    }
+
+                    if (median >= 0)
+                    {
+                        medianAbsolute += Math.Abs(Math.Max(0f, row[median]) - truth) * table.Scale;
+                    }
+
+                    var meanError = row[_quantiles] - truth;
+                    squared += meanError * meanError;
+                    absolute += Math.Abs(meanError) * table.Scale;
+                    actual += truth * table.Scale;
+                }
+            });
 
             var cells = (double)pairs.Length * _horizon;
             return new LstmValidationMetrics(
@@ -539,7 +552,6 @@ public static class LstmTrainer
         /// </summary>
         private LstmCalibration FitCalibration(QuantileLstm network, (int Sku, int Origin)[] pairs, int firstOrigin, int lastOrigin)
         {
-            using var noGrad = torch.no_grad();
             var interval = network.Architecture.IntervalHead;
             var outputs = network.Architecture.OutputsPerDay;
             var dailyCurves = new List<float[]>[_horizon];
@@ -551,33 +563,25 @@ public static class LstmTrainer
                 (dailyCurves[h], dailyActuals[h], sumCurves[h], sumActuals[h]) = (new(pairs.Length), new(pairs.Length), new(interval ? pairs.Length : 0), new(interval ? pairs.Length : 0));
             }
 
-            for (var start = 0; start < pairs.Length; start += ValidationChunk)
+            ForEachOutput(network, pairs, (pair, rows) =>
             {
-                var count = Math.Min(ValidationChunk, pairs.Length - start);
-                using var scope = torch.NewDisposeScope();
-                var (past, future, category, region, _) = Tensors(pairs, start, count);
-                var y = network.call(past, future, category, region).contiguous();
-                var values = MemoryMarshal.Cast<byte, float>(y.bytes);
-                for (var i = 0; i < count; i++)
+                var (sku, origin) = pair;
+                var table = _tables[sku];
+                var sum = 0.0;
+                for (var h = 0; h < _horizon; h++)
                 {
-                    var (sku, origin) = pairs[start + i];
-                    var table = _tables[sku];
-                    var sum = 0.0;
-                    for (var h = 0; h < _horizon; h++)
+                    var truth = table.Target[origin + h];
+                    sum += truth;
+                    var row = rows.Slice(h * outputs, outputs);
+                    dailyCurves[h].Add(row[.._quantiles].ToArray());
+                    dailyActuals[h].Add(truth);
+                    if (interval)
                     {
-                        var truth = table.Target[origin + h];
-                        sum += truth;
-                        var row = values.Slice(((i * _horizon) + h) * outputs, outputs);
-                        dailyCurves[h].Add(row[.._quantiles].ToArray());
-                        dailyActuals[h].Add(truth);
-                        if (interval)
-                        {
-                            sumCurves[h].Add(row.Slice(_quantiles + 1, _quantiles).ToArray());
-                            sumActuals[h].Add(sum);
-                        }
+                        sumCurves[h].Add(row.Slice(_quantiles + 1, _quantiles).ToArray());
+                        sumActuals[h].Add(sum);
                     }
                 }
-            }
+            });
 
             var levels = options.Quantiles;
             return new LstmCalibration

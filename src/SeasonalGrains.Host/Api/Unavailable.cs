@@ -62,12 +62,26 @@ public sealed class RequestTimeoutFilter(IOptions<ApiOptions> options, ILogger<R
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        var http = context.HttpContext;
-        var call = next(context).AsTask();
-        var timeout = options.Value.RequestTimeout;
-        if (await Task.WhenAny(call, Task.Delay(timeout, http.RequestAborted)) == call || http.RequestAborted.IsCancellationRequested)
+        var pending = next(context);
+        if (pending.IsCompleted)
         {
-            return await call;
+            return await pending; // answered at once: no timer
+        }
+
+        var http = context.HttpContext;
+        var call = pending.AsTask();
+        var timeout = options.Value.RequestTimeout;
+        try
+        {
+            return await call.WaitAsync(timeout, http.RequestAborted);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested && !call.IsCompleted)
+        {
+            return await call; // the client left: nothing to answer in time
+        }
+        catch (TimeoutException) when (!call.IsCompleted)
+        {
+            // the wait timed out, not the call (a call's own timeout is answered by the exception handler)
         }
 
         _ = call.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
