@@ -5,13 +5,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Providers;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace SeasonalGrains.Storage;
 
 /// <summary>
-/// Configures grain storage, clustering and reminders of a silo (and clustering of a client) from
+/// The storage pieces the silo configuration (<c>AddSeasonalGrains</c>) composes: grain storage, clustering and reminders
+/// of a silo (and clustering of a client) from
 /// <see cref="StorageOptions"/> and <see cref="ClusteringOptions"/>: in memory / on localhost, or in
 /// PostgreSQL through Orleans' ADO.NET providers (schema from <see cref="DatabaseMigrator"/>).
 /// </summary>
@@ -22,43 +24,6 @@ public static class SeasonalStorageHostingExtensions
 
     /// <summary>Suffix of the name under which the undecorated ADO.NET grain storage is registered.</summary>
     public const string InnerStorageSuffix = ".adonet";
-
-    /// <summary>
-    /// Reads the <c>Storage</c> and <c>Clustering</c> sections, validates them (every bad key is named in one
-    /// <see cref="StorageConfigurationException"/>), and configures clustering, the named grain storages and reminders.
-    /// </summary>
-    public static ISiloBuilder UseSeasonalStorage(this ISiloBuilder builder, IConfiguration configuration, params string[] grainStorageNames)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return builder.UseSeasonalStorage(
-            StorageOptions.FromConfiguration(configuration),
-            ClusteringOptions.FromConfiguration(configuration),
-            grainStorageNames);
-    }
-
-    /// <summary>Validates both option sets together, then configures clustering, the named grain storages and reminders.</summary>
-    public static ISiloBuilder UseSeasonalStorage(
-        this ISiloBuilder builder, StorageOptions storage, ClusteringOptions clustering, params string[] grainStorageNames)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(storage);
-        ArgumentNullException.ThrowIfNull(clustering);
-        ArgumentNullException.ThrowIfNull(grainStorageNames);
-        var errors = storage.Validate().Concat(clustering.Validate()).ToList();
-        errors.AddRange(ValidateStorageNames(grainStorageNames));
-        if (errors.Count > 0)
-        {
-            throw new StorageConfigurationException(errors);
-        }
-
-        builder.UseSeasonalClustering(clustering);
-        foreach (var name in grainStorageNames)
-        {
-            builder.AddSeasonalGrainStorage(name, storage);
-        }
-
-        return builder.AddSeasonalReminders(storage);
-    }
 
     /// <summary>
     /// Localhost clustering, or ADO.NET clustering on PostgreSQL with the configured endpoints; sets the
@@ -94,7 +59,7 @@ public static class SeasonalStorageHostingExtensions
     }
 
     /// <summary>
-    /// Registers grain storage <paramref name="name"/>: in memory, or ADO.NET on PostgreSQL (Npgsql invariant,
+    /// Registers grain storage <paramref name="name"/>: in this process's memory (<see cref="LocalGrainStorage"/>), or ADO.NET on PostgreSQL (Npgsql invariant,
     /// Orleans binary serializer so <c>[Alias]</c>/<c>[Id]</c> govern stored state, pool limit applied),
     /// wrapped in <see cref="ErrorTranslatingGrainStorage"/>.
     /// </summary>
@@ -106,7 +71,8 @@ public static class SeasonalStorageHostingExtensions
         storage.EnsureValid();
         if (!storage.UsesPostgres)
         {
-            return builder.AddMemoryGrainStorage(name);
+            builder.Services.AddGrainStorage(name, static (services, _) => new LocalGrainStorage(services.GetRequiredService<DeepCopier>()));
+            return builder;
         }
 
         var connectionString = storage.GetPooledConnectionString();
@@ -178,18 +144,5 @@ public static class SeasonalStorageHostingExtensions
             options.ClusterId = clustering.ClusterId;
             options.ServiceId = clustering.ServiceId;
         });
-    }
-
-    private static IEnumerable<string> ValidateStorageNames(string[] names)
-    {
-        if (names.Any(string.IsNullOrWhiteSpace))
-        {
-            yield return "Grain storage names must not be empty.";
-        }
-
-        foreach (var duplicate in names.Where(n => !string.IsNullOrWhiteSpace(n)).GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1))
-        {
-            yield return $"Grain storage name '{duplicate.Key}' is given more than once.";
-        }
     }
 }

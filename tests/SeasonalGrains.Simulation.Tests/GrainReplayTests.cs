@@ -10,6 +10,7 @@ using SeasonalGrains.Grains.Hosting;
 using SeasonalGrains.Grains.State;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Simulation.Scenarios;
+using SeasonalGrains.Storage;
 
 namespace SeasonalGrains.Simulation.Tests;
 

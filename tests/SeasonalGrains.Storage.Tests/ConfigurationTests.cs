@@ -122,16 +122,23 @@ public sealed class ConfigurationTests
             ["Clustering:Provider"] = "postgres",
         }).Build();
 
+        var options = SiloSettings.Bind(() => new SeasonalGrainsOptions
+        {
+            Storage = StorageOptions.FromConfiguration(configuration),
+            Clustering = ClusteringOptions.FromConfiguration(configuration),
+            ReplayCallsInFlight = 0,
+        });
         var error = Assert.Throws<StorageConfigurationException>(() =>
-            new HostBuilder().UseOrleans(silo => silo.UseSeasonalStorage(configuration, "skus", "skus")).Build());
+            new HostBuilder().UseOrleans(silo => silo.AddSeasonalGrains(options)).Build());
 
         Assert.Equal(
             [
                 "Storage:ConnectionString is required when Storage:Provider is 'postgres'.",
                 "Clustering:ConnectionString is required when Clustering:Provider is 'postgres'.",
-                "Grain storage name 'skus' is given more than once.",
+                "ReplayCallsInFlight must be at least 1 (got 0).",
             ],
             error.Errors);
+        Assert.Equal(error.Errors.Take(2), Assert.Throws<StorageConfigurationException>(() => SiloSettings.FromConfiguration(configuration)).Errors);
     }
 
     [Fact]
@@ -140,7 +147,7 @@ public sealed class ConfigurationTests
         var storage = new StorageOptions { Provider = "postgres", ConnectionString = "Host=db;Username=app" };
         var clustering = new ClusteringOptions();
         using var host = new HostBuilder()
-            .UseOrleans(silo => silo.UseSeasonalStorage(storage, clustering, "skus"))
+            .UseOrleans(silo => silo.AddSeasonalGrains(SiloSettings.From(storage, clustering)))
             .Build();
 
         var adoNet = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Orleans.Configuration.AdoNetGrainStorageOptions>>()

@@ -98,7 +98,7 @@ public sealed class OrleansClusterFixture : IAsyncLifetime
     {
         var storage = new StorageOptions { Provider = StorageOptions.PostgresProvider, ConnectionString = connectionString };
         var host = new HostBuilder()
-            .UseOrleans(silo => silo.UseSeasonalStorage(storage, clustering, TestStorage.Name))
+            .UseOrleans(silo => silo.AddSeasonalGrains(SiloSettings.From(storage, clustering)))
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .Build();
         await host.StartAsync();

@@ -2,7 +2,8 @@ namespace SeasonalGrains.Storage.Tests;
 
 public static class TestStorage
 {
-    public const string Name = "teststore";
+    /// <summary>The grain storage the production silo configuration registers for SKU grains.</summary>
+    public const string Name = StorageNames.Skus;
     public const string StateName = "counter";
 }
 

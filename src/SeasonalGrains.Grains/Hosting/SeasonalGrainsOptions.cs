@@ -1,21 +1,22 @@
 using SeasonalGrains.Domain.Policies;
+using SeasonalGrains.Storage;
 
 namespace SeasonalGrains.Grains.Hosting;
 
-/// <summary>Settings of a silo that hosts the SeasonalGrains grains.</summary>
+/// <summary>
+/// Settings of a silo that hosts the SeasonalGrains grains: where membership and grain state live
+/// (<see cref="Clustering"/> and <see cref="Storage"/>, the <c>Clustering</c> and <c>Storage</c> sections,
+/// which also hold the cluster and service ids and the ports) and what the grains may do.
+/// </summary>
 public sealed class SeasonalGrainsOptions
 {
-    public const int DefaultSiloPort = 11111;
-    public const int DefaultGatewayPort = 30000;
     public const int DefaultReplayCallsInFlight = 256;
 
-    public string ClusterId { get; set; } = "seasonalgrains";
+    /// <summary>Grain state and reminders: in this process's memory (default) or in PostgreSQL.</summary>
+    public StorageOptions Storage { get; set; } = new();
 
-    public string ServiceId { get; set; } = "seasonalgrains";
-
-    public int SiloPort { get; set; } = DefaultSiloPort;
-
-    public int GatewayPort { get; set; } = DefaultGatewayPort;
+    /// <summary>Membership, ids and ports: one silo on localhost (default) or a PostgreSQL membership table.</summary>
+    public ClusteringOptions Clustering { get; set; } = new();
 
     /// <summary>How many SKU grain calls one replay grain keeps in flight at most.</summary>
     public int ReplayCallsInFlight { get; set; } = DefaultReplayCallsInFlight;
@@ -23,34 +24,46 @@ public sealed class SeasonalGrainsOptions
     /// <summary>The policies SKU grains may name. Defaults to the classical and the forecast-driven policies.</summary>
     public PolicyCatalog Policies { get; set; } = ForecastPolicyCatalog.All;
 
-    /// <summary>
-    /// Where cluster membership and grain state live. Defaults to <see cref="LocalSiloPersistence"/>
-    /// (localhost clustering, in-memory state); a PostgreSQL implementation replaces it here.
-    /// </summary>
-    public ISiloPersistence Persistence { get; set; } = new LocalSiloPersistence();
+    /// <summary>The distinct PostgreSQL connection strings in use (storage, clustering), pool limits applied.</summary>
+    public IReadOnlyList<string> PostgresConnectionStrings
+    {
+        get
+        {
+            var strings = new List<string>();
+            if (Storage.UsesPostgres)
+            {
+                strings.Add(Storage.GetPooledConnectionString());
+            }
+
+            if (Clustering.UsesPostgres && !strings.Contains(Clustering.GetPooledConnectionString(), StringComparer.Ordinal))
+            {
+                strings.Add(Clustering.GetPooledConnectionString());
+            }
+
+            return strings;
+        }
+    }
 
     /// <summary>Every problem, each naming its setting; empty when the options are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(ClusterId))
+        if (Storage is null)
         {
-            errors.Add($"{nameof(ClusterId)} must not be empty.");
+            errors.Add($"{nameof(Storage)} must be set.");
+        }
+        else
+        {
+            errors.AddRange(Storage.Validate());
         }
 
-        if (string.IsNullOrWhiteSpace(ServiceId))
+        if (Clustering is null)
         {
-            errors.Add($"{nameof(ServiceId)} must not be empty.");
+            errors.Add($"{nameof(Clustering)} must be set.");
         }
-
-        if (SiloPort is < 1 or > 65535)
+        else
         {
-            errors.Add($"{nameof(SiloPort)} must be a TCP port 1-65535 (got {SiloPort}).");
-        }
-
-        if (GatewayPort is < 1 or > 65535)
-        {
-            errors.Add($"{nameof(GatewayPort)} must be a TCP port 1-65535 (got {GatewayPort}).");
+            errors.AddRange(Clustering.Validate());
         }
 
         if (ReplayCallsInFlight < 1)
@@ -61,11 +74,6 @@ public sealed class SeasonalGrainsOptions
         if (Policies is null)
         {
             errors.Add($"{nameof(Policies)} must be set.");
-        }
-
-        if (Persistence is null)
-        {
-            errors.Add($"{nameof(Persistence)} must be set.");
         }
 
         return errors;

@@ -40,16 +40,13 @@ public static class SiloSettings
     }
 
     /// <summary>Silo options for the given storage and clustering settings (validated; each bad key is named).</summary>
+    /// <exception cref="StorageConfigurationException">Either option set is invalid; the message names each bad key.</exception>
     public static SeasonalGrainsOptions From(StorageOptions storage, ClusteringOptions clustering)
     {
-        var persistence = new SeasonalSiloPersistence(storage, clustering);
-        return new SeasonalGrainsOptions
-        {
-            ClusterId = clustering.ClusterId,
-            ServiceId = clustering.ServiceId,
-            SiloPort = clustering.SiloPort,
-            GatewayPort = clustering.GatewayPort,
-            Persistence = persistence,
-        };
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(clustering);
+        var options = new SeasonalGrainsOptions { Storage = storage, Clustering = clustering };
+        StorageConfigurationException.ThrowIfAny(options.Validate());
+        return options;
     }
 }

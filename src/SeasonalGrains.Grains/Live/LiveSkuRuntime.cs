@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -117,16 +118,27 @@ public sealed class LiveSkuRuntime
 public static class LiveSkuServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="LiveSkuRuntime"/> from <see cref="LiveSkuOptions"/> as <paramref name="configure"/> sets
-    /// them (binding the <c>Live</c> section, say). The options are validated when the host starts
-    /// (<see cref="OptionsBuilderExtensions.ValidateOnStart{TOptions}"/>): a bad setting, such as an unknown
-    /// <c>Live:Forecaster</c>, stops the start with an <see cref="OptionsValidationException"/> naming its key.
-    /// Uses <see cref="TimeProvider.System"/> unless a TimeProvider is registered.
+    /// Registers <see cref="LiveSkuRuntime"/> with <see cref="LiveSkuOptions"/> bound from the <c>Live</c> section of the
+    /// configuration (a <c>Live:QuantileLevels</c> list replaces the default levels rather than adding to them). The
+    /// options are validated when the host starts (<see cref="OptionsBuilderExtensions.ValidateOnStart{TOptions}"/>): a bad
+    /// setting, such as an unknown <c>Live:Forecaster</c>, stops the start with an <see cref="OptionsValidationException"/>
+    /// naming its key and the forecasters it may name. Uses <see cref="TimeProvider.System"/> unless a TimeProvider is registered.
     /// </summary>
-    public static IServiceCollection AddLiveSkus(this IServiceCollection services, Action<LiveSkuOptions>? configure = null)
+    public static IServiceCollection AddLiveSkus(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<LiveSkuOptions>().Configure(options => configure?.Invoke(options)).ValidateOnStart();
+        services.AddOptions<LiveSkuOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                var defaults = options.QuantileLevels;
+                options.QuantileLevels = [];
+                configuration.GetSection(LiveSkuOptions.Section).Bind(options);
+                if (options.QuantileLevels.Length == 0)
+                {
+                    options.QuantileLevels = defaults;
+                }
+            })
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveSkuOptions>, LiveSkuOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new LiveSkuRuntime(

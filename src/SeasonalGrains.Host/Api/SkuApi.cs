@@ -34,8 +34,7 @@ public static class SkuApi
     private const string DashboardResources = "SeasonalGrains.Host.wwwroot";
 
     /// <summary>
-    /// Registers the API: options (<c>Api</c>, <c>Live</c> sections, validated at start), the live SKU services
-    /// of the silo, JSON and ProblemDetails behaviour, the request body limit, OpenAPI and OpenTelemetry metrics.
+    /// Registers the API: options (the <c>Api</c> section, validated at start; the silo registers the live SKU services), JSON and ProblemDetails behaviour, the request body limit, OpenAPI and OpenTelemetry metrics.
     /// </summary>
     public static IHostApplicationBuilder AddSkuApi(this IHostApplicationBuilder builder)
     {
@@ -45,18 +44,6 @@ public static class SkuApi
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
-
-        var live = builder.Configuration.GetSection(LiveSkuOptions.Section);
-        services.AddLiveSkus(options =>
-        {
-            var defaults = options.QuantileLevels;
-            options.QuantileLevels = [];
-            live.Bind(options);
-            if (options.QuantileLevels.Length == 0)
-            {
-                options.QuantileLevels = defaults;
-            }
-        });
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ApiKeyRing>();

@@ -28,7 +28,6 @@ public static class SeasonalHostExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = SiloSettings.FromConfiguration(builder.Configuration);
-        var persistence = (SeasonalSiloPersistence)options.Persistence;
 
         var membership = builder.Configuration.GetSection(MembershipSection);
         _ = SiloSettings.Bind(() => membership.Get<ClusterMembershipOptions>()); // a bad value fails now, naming its key
@@ -36,7 +35,7 @@ public static class SeasonalHostExtensions
         var health = builder.Services.AddHealthChecks()
             .AddCheck("process", static () => HealthCheckResult.Healthy(), tags: [LiveTag])
             .AddCheck<SiloHealthCheck>("silo", tags: [ReadyTag]);
-        foreach (var (connectionString, i) in persistence.PostgresConnectionStrings.Select((c, i) => (c, i)))
+        foreach (var (connectionString, i) in options.PostgresConnectionStrings.Select((c, i) => (c, i)))
         {
             health.AddTypeActivatedCheck<DatabaseHealthCheck>(
                 i == 0 ? "database" : $"database-{i + 1}", failureStatus: null, tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5), connectionString);

@@ -34,22 +34,17 @@ public sealed class EmbeddedSilo : IAsyncDisposable
     /// Options for a private single-silo cluster on free ports; grain state in memory, or where <paramref name="storage"/>
     /// says (e.g. PostgreSQL, with the schema checked at start).
     /// </summary>
-    public static SeasonalGrainsOptions PrivateOptions(StorageOptions? storage = null)
+    public static SeasonalGrainsOptions PrivateOptions(StorageOptions? storage = null) => new()
     {
-        var options = new SeasonalGrainsOptions
+        Storage = storage ?? new StorageOptions(),
+        Clustering = new ClusteringOptions
         {
             ClusterId = "embedded-" + Guid.NewGuid().ToString("N")[..12],
             ServiceId = ServiceId,
             SiloPort = FreePort(),
             GatewayPort = FreePort(),
-        };
-        if (storage is not null)
-        {
-            options.Persistence = new SeasonalSiloPersistence(storage, new ClusteringOptions());
-        }
-
-        return options;
-    }
+        },
+    };
 
     public static async Task<EmbeddedSilo> StartAsync(SeasonalGrainsOptions? options = null, CancellationToken cancellationToken = default)
     {

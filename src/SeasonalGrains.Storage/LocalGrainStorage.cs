@@ -3,7 +3,7 @@ using System.Globalization;
 using Orleans.Serialization;
 using Orleans.Storage;
 
-namespace SeasonalGrains.Grains.Hosting;
+namespace SeasonalGrains.Storage;
 
 /// <summary>
 /// Grain storage in this process's memory, for a single local silo: a dictionary of deep copies with
