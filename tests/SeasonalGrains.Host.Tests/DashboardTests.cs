@@ -91,6 +91,24 @@ public sealed class DashboardTests(InMemoryHostFixture fixture)
         Assert.True((await browser.EvaluateAsync("document.getElementById('sku-panel').hidden"))!.GetValue<bool>());
     }
 
+    [Fact]
+    public async Task The_Orleans_dashboard_shows_the_hosts_silo_and_its_activations_in_a_browser()
+    {
+        var host = fixture.Host;
+        var sku = "orleans-" + Guid.NewGuid().ToString("N")[..6];
+        Assert.Equal(HttpStatusCode.Created, (await PutAsync(host.Writer, $"/api/v1/skus/{sku}", RawJson("""{"leadTimeDays":1,"policy":{"name":"base-stock","parameters":{"S":5}}}"""))).Status);
+
+        await using var browser = await DevTools.LaunchAsync(1200, 900);
+        await browser.SendAsync("Page.enable");
+        await browser.SendAsync("Page.navigate", new JsonObject { ["url"] = new Uri(host.Address, "/orleans/").AbsoluteUri });
+
+        // the overview counts the cluster's silos (this host's one) and activations once its first counters arrive (every second)
+        await browser.WaitForAsync("document.body && /ACTIVE SILOS\\s+\\d/.test(document.body.innerText)", TimeSpan.FromSeconds(30));
+        var page = Text(await browser.EvaluateAsync("document.body.innerText"));
+        Assert.Matches(@"ACTIVE SILOS\s+1\b", page);
+        Assert.Matches(@"TOTAL ACTIVATIONS\s+[1-9]", page);
+    }
+
     private static async Task<int> PointsAsync(DevTools browser, string series)
     {
         var d = Text(await browser.EvaluateAsync($"(document.querySelector('#chart path.{series}') || {{ getAttribute: () => '' }}).getAttribute('d')"));

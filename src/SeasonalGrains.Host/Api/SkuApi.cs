@@ -6,10 +6,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using Orleans.Dashboard;
 using OpenTelemetry.Resources;
 using Scalar.AspNetCore;
 using SeasonalGrains.Grains.Live;
 using SeasonalGrains.Host.Api;
+using SeasonalGrains.Host.Hosting;
 
 // in the host's root namespace, so Program.cs needs no using for it
 namespace SeasonalGrains.Host;
@@ -115,6 +117,7 @@ public static class SkuApi
         app.MapOpenApi(OpenApiPath.Replace("v1", "{documentName}", StringComparison.Ordinal));
         app.MapScalarApiReference(ScalarPath, options => options.WithTitle("SeasonalGrains API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapPrometheusScrapingEndpoint(MetricsPath);
+        app.MapOrleansDashboard(SeasonalHostExtensions.OrleansDashboardPath).WithMetadata(new ApiAccess(ApiRole.Read)).ExcludeFromDescription();
 
         if (app.Services.GetRequiredService<ApiKeyRing>().Count == 0)
         {

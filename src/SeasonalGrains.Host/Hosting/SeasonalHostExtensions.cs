@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using SeasonalGrains.Grains.Hosting;
 
 namespace SeasonalGrains.Host.Hosting;
@@ -10,6 +11,12 @@ public static class SeasonalHostExtensions
 {
     /// <summary>Configuration section bound to Orleans' membership options (probe timeout, missed probes, ...).</summary>
     public const string MembershipSection = "Clustering:Membership";
+
+    /// <summary>Configuration section bound to the Orleans Dashboard's options (<c>HideTrace</c>, <c>CounterUpdateIntervalMs</c>, <c>HistoryLength</c>).</summary>
+    public const string DashboardSection = "Dashboard";
+
+    /// <summary>Where the Orleans Dashboard is served.</summary>
+    public const string OrleansDashboardPath = "/orleans";
 
     public const string LivePath = "/health/live";
 
@@ -21,7 +28,7 @@ public static class SeasonalHostExtensions
     /// <summary>
     /// Adds the silo: storage and clustering from the <c>Storage</c> and <c>Clustering</c> sections (validated now:
     /// a <see cref="Storage.StorageConfigurationException"/> names every bad key), membership tuning from
-    /// <see cref="MembershipSection"/>, and the health checks. With PostgreSQL the silo refuses to start on an
+    /// <see cref="MembershipSection"/>, the Orleans Dashboard (<see cref="DashboardSection"/>), and the health checks. With PostgreSQL the silo refuses to start on an
     /// unmigrated database (see <see cref="DatabaseSchemaCheck"/>).
     /// </summary>
     public static IHostApplicationBuilder AddSeasonalGrains(this IHostApplicationBuilder builder)
@@ -41,7 +48,13 @@ public static class SeasonalHostExtensions
                 i == 0 ? "database" : $"database-{i + 1}", failureStatus: null, tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5), connectionString);
         }
 
-        builder.UseOrleans(silo => silo.AddSeasonalGrains(options));
+        // the Orleans Dashboard for operators (silos, grain activations, calls, reminders), on every host silo; its live
+        // log stream is off unless Dashboard:HideTrace=false, since reads of the host are open by default
+        builder.UseOrleans(silo => silo.AddSeasonalGrains(options).AddDashboard(dashboard =>
+        {
+            dashboard.HideTrace = true;
+            builder.Configuration.GetSection(DashboardSection).Bind(dashboard);
+        }));
         return builder;
     }
 
