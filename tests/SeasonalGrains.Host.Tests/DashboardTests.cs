@@ -5,7 +5,7 @@ using static SeasonalGrains.Host.Tests.Http;
 
 namespace SeasonalGrains.Host.Tests;
 
-/// <summary>The dashboard as a person sees it in a browser, driven through headless Chromium.</summary>
+/// <summary>The dashboards as a person sees them in a browser: headless Chromium driven by Playwright.</summary>
 [Collection(InMemoryHostFixture.Collection)]
 public sealed class DashboardTests(InMemoryHostFixture fixture)
 {
@@ -44,23 +44,20 @@ public sealed class DashboardTests(InMemoryHostFixture fixture)
         }
 
         var orderId = $"{sku}@{Iso(today.AddDays(-1))}";
-        await using var browser = await DevTools.LaunchAsync(1100, 1400);
-        await browser.SendAsync("Page.enable");
-        await browser.SendAsync("Emulation.setDeviceMetricsOverride", new JsonObject { ["width"] = 1100, ["height"] = 1400, ["deviceScaleFactor"] = 1, ["mobile"] = false });
-        await browser.SendAsync("Page.navigate", new JsonObject { ["url"] = new Uri(host.Address, "/dashboard/").AbsoluteUri });
+        await using var browser = await Browser.LaunchAsync(1100, 1400);
+        await browser.Page.GotoAsync(new Uri(host.Address, "/dashboard/").AbsoluteUri);
         await browser.WaitForAsync("document.readyState === 'complete' && document.querySelectorAll('#orders-table tbody tr').length > 0", TimeSpan.FromSeconds(20));
 
         // type the SKU into the box and press the button, as a person would
-        await browser.EvaluateAsync("document.getElementById('sku-input').focus()");
-        await browser.SendAsync("Input.insertText", new JsonObject { ["text"] = sku });
-        await browser.EvaluateAsync("document.getElementById('sku-find').click()");
+        await browser.Page.FillAsync("#sku-input", sku);
+        await browser.Page.ClickAsync("#sku-find");
         await browser.WaitForAsync("!document.getElementById('sku-panel').hidden && document.getElementById('on-hand').textContent !== ''", TimeSpan.FromSeconds(20));
 
-        Assert.Equal(sku, Text(await browser.EvaluateAsync("document.getElementById('sku-title').textContent")));
-        Assert.Equal("9", Text(await browser.EvaluateAsync("document.getElementById('on-hand').textContent")));
-        Assert.Equal("0", Text(await browser.EvaluateAsync("document.getElementById('on-order').textContent")));
-        Assert.Equal(Iso(today.AddDays(-1)), Text(await browser.EvaluateAsync("document.getElementById('open-day').textContent")));
-        Assert.Contains("90 units", Text(await browser.EvaluateAsync("document.getElementById('suggestion').textContent")), StringComparison.Ordinal);
+        Assert.Equal(sku, await browser.TextAsync("#sku-title"));
+        Assert.Equal("9", await browser.TextAsync("#on-hand"));
+        Assert.Equal("0", await browser.TextAsync("#on-order"));
+        Assert.Equal(Iso(today.AddDays(-1)), await browser.TextAsync("#open-day"));
+        Assert.Contains("90 units", await browser.TextAsync("#suggestion"), StringComparison.Ordinal);
 
         // the chart: 14 + 5 days of sales, 5 days of stock, a 14-day forecast line and its band (upper and lower edge)
         Assert.Equal(19, await PointsAsync(browser, "series-sales"));
@@ -69,26 +66,24 @@ public sealed class DashboardTests(InMemoryHostFixture fixture)
         Assert.Equal(28, await PointsAsync(browser, "series-band"));
 
         // the open orders table has the SKU's suggestion with its units
-        var rows = (await browser.EvaluateAsync(
-            "JSON.stringify([...document.querySelectorAll('#orders-table tbody tr')].map(r => [...r.cells].map(c => c.textContent)))"))!.GetValue<string>();
-        var table = JsonNode.Parse(rows)!.AsArray().Select(r => r!.AsArray().Select(c => (string)c!).ToArray()).ToList();
+        var table = await browser.Page.EvaluateAsync<string[][]>(
+            "[...document.querySelectorAll('#orders-table tbody tr')].map(r => [...r.cells].map(c => c.textContent))");
         var row = Assert.Single(table, r => r[0] == orderId);
         Assert.Equal([orderId, sku, "90", Iso(today.AddDays(-1)), "9", "sS"], row);
 
-        var shot = await browser.SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png", ["captureBeyondViewport"] = true });
         Directory.CreateDirectory(Path.GetDirectoryName(ScreenshotPath)!);
-        await File.WriteAllBytesAsync(ScreenshotPath, Convert.FromBase64String((string)shot["data"]!));
+        await browser.Page.ScreenshotAsync(new() { Path = ScreenshotPath, FullPage = true });
         Assert.True(new FileInfo(ScreenshotPath).Length > 10_000, "The screenshot is suspiciously small.");
     }
 
     [Fact]
     public async Task Dashboard_says_so_when_a_sku_does_not_exist()
     {
-        await using var browser = await DevTools.LaunchAsync(1000, 800);
-        await browser.SendAsync("Page.navigate", new JsonObject { ["url"] = new Uri(fixture.Host.Address, "/dashboard/#no-such-sku-42").AbsoluteUri });
+        await using var browser = await Browser.LaunchAsync(1000, 800);
+        await browser.Page.GotoAsync(new Uri(fixture.Host.Address, "/dashboard/#no-such-sku-42").AbsoluteUri);
         await browser.WaitForAsync("document.getElementById('message').textContent !== ''", TimeSpan.FromSeconds(20));
-        Assert.Equal("No SKU \"no-such-sku-42\".", Text(await browser.EvaluateAsync("document.getElementById('message').textContent")));
-        Assert.True((await browser.EvaluateAsync("document.getElementById('sku-panel').hidden"))!.GetValue<bool>());
+        Assert.Equal("No SKU \"no-such-sku-42\".", await browser.TextAsync("#message"));
+        Assert.True(await browser.Page.EvaluateAsync<bool>("document.getElementById('sku-panel').hidden"));
     }
 
     [Fact]
@@ -98,25 +93,22 @@ public sealed class DashboardTests(InMemoryHostFixture fixture)
         var sku = "orleans-" + Guid.NewGuid().ToString("N")[..6];
         Assert.Equal(HttpStatusCode.Created, (await PutAsync(host.Writer, $"/api/v1/skus/{sku}", RawJson("""{"leadTimeDays":1,"policy":{"name":"base-stock","parameters":{"S":5}}}"""))).Status);
 
-        await using var browser = await DevTools.LaunchAsync(1200, 900);
-        await browser.SendAsync("Page.enable");
-        await browser.SendAsync("Page.navigate", new JsonObject { ["url"] = new Uri(host.Address, "/orleans/").AbsoluteUri });
+        await using var browser = await Browser.LaunchAsync(1200, 900);
+        await browser.Page.GotoAsync(new Uri(host.Address, "/orleans/").AbsoluteUri);
 
         // the overview counts the cluster's silos (this host's one) and activations once its first counters arrive (every second)
         await browser.WaitForAsync("document.body && /ACTIVE SILOS\\s+\\d/.test(document.body.innerText)", TimeSpan.FromSeconds(30));
-        var page = Text(await browser.EvaluateAsync("document.body.innerText"));
+        var page = await browser.Page.InnerTextAsync("body");
         Assert.Matches(@"ACTIVE SILOS\s+1\b", page);
         Assert.Matches(@"TOTAL ACTIVATIONS\s+[1-9]", page);
     }
 
-    private static async Task<int> PointsAsync(DevTools browser, string series)
+    private static async Task<int> PointsAsync(Browser browser, string series)
     {
-        var d = Text(await browser.EvaluateAsync($"(document.querySelector('#chart path.{series}') || {{ getAttribute: () => '' }}).getAttribute('d')"));
+        var d = await browser.Page.EvaluateAsync<string>($"(document.querySelector('#chart path.{series}') || {{ getAttribute: () => '' }}).getAttribute('d')");
         Assert.False(string.IsNullOrEmpty(d), $"The chart has no path of class {series}.");
         return d.Count(c => c is 'M' or 'L');
     }
-
-    private static string Text(JsonNode? node) => node?.GetValue<string>() ?? "";
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
