@@ -35,7 +35,7 @@ public sealed class ReplayCommand : CliCommand
         Description = "Finish the recorded run RUN_ID (printed when it started) from its last checkpoints; needs --storage postgres.",
     };
 
-    private readonly StorageSelection _storage = new();
+    private readonly StorageSelection _storage = new(withClustering: true);
 
     private readonly Option<DirectoryInfo?> _out = new("--out", "-o")
     {
@@ -80,6 +80,7 @@ public sealed class ReplayCommand : CliCommand
         }
 
         var storage = _storage.Resolve(parse);
+        var clustering = _storage.ResolveClustering(parse);
         var force = parse.GetValue(_force);
         if (parse.GetValue(_out) is { } given)
         {
@@ -95,6 +96,11 @@ public sealed class ReplayCommand : CliCommand
 
         if (resume is not null)
         {
+            if (clustering is not null)
+            {
+                throw new UserInputException("--resume finishes a run in an embedded silo with --storage postgres; drop --clustering.");
+            }
+
             return await ResumeAsync(parse, context, resume, storage, force, cancellationToken);
         }
 
@@ -107,8 +113,9 @@ public sealed class ReplayCommand : CliCommand
             StateWrites = ParseStateWrites(parse.GetValue(_stateWrites) ?? (storage is null ? "never" : "every-chunk")),
         };
 
-        // The silo starts while the dataset is read.
-        var silo = StartSilo(storage, cancellationToken);
+        // The silo starts (or the cluster is joined) while the dataset is read; a run that fails first stops it starting.
+        using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var silo = StartGrains(storage, clustering, starting.Token);
         try
         {
             var (report, outDir) = await CliProgress.RunAsync(context, async report =>
@@ -118,12 +125,11 @@ public sealed class ReplayCommand : CliCommand
 
                 var runId = ReplayRunner.NewRunId(prepared.Scenario.Name);
                 var checkpoints = ReplayRunner.HasCheckpoints(prepared.Input);
-                context.Console.MarkupLine(Markup.Escape(checkpoints
+                context.Console.MarkupLine(Markup.Escape((checkpoints
                     ? $"Run id: {runId} (checkpoints every {prepared.ChunkDays} days; finish an interrupted run with --resume {runId})"
-                    : $"Run id: {runId}"));
-                var grains = (await silo).Grains;
-                var forecasts = (await silo).Services.GetRequiredService<ReplayForecastService>();
-                var result = await ReplayRunner.ReplayAsync(prepared, grains, forecasts, WithLines(context, progress, checkpoints), cancellationToken, runId);
+                    : $"Run id: {runId}") + (clustering is null ? "" : $" on cluster {clustering.ClusterId}")));
+                var grains = await silo;
+                var result = await ReplayRunner.ReplayAsync(prepared, grains.Grains, grains.Forecasts, WithLines(context, progress, checkpoints), cancellationToken, runId);
                 var folder = request.OutDir ?? ReplayRunner.DefaultOutDir(runId);
                 cancellationToken.ThrowIfCancellationRequested();
                 ResultWriter.Write(result, folder, force);
@@ -134,8 +140,42 @@ public sealed class ReplayCommand : CliCommand
         }
         finally
         {
+            await starting.CancelAsync();
             await DisposeSilo(silo);
         }
+    }
+
+    /// <summary>
+    /// Where the run's grains live: an embedded silo with the chosen storage, or, with <paramref name="clustering"/>, the
+    /// silos of a running cluster joined as its Orleans client (whose silos have no forecasters of this run).
+    /// </summary>
+    private static async Task<GrainRuntime> StartGrains(StorageOptions? storage, ClusteringOptions? clustering, CancellationToken cancellationToken)
+    {
+        if (clustering is null)
+        {
+            var silo = await StartSilo(storage, cancellationToken);
+            return new GrainRuntime(silo, silo.Grains, silo.Services.GetRequiredService<ReplayForecastService>());
+        }
+
+        try
+        {
+            var client = await ClusterClient.ConnectAsync(clustering, cancellationToken);
+            return new GrainRuntime(client, client.Grains, null);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new UserInputException("--clustering: " + e.Message);
+        }
+    }
+
+    /// <summary>The grain factory of a run and what owns it (an embedded silo or a cluster client).</summary>
+    private sealed class GrainRuntime(IAsyncDisposable owner, IGrainFactory grains, ReplayForecastService? forecasts) : IAsyncDisposable
+    {
+        public IGrainFactory Grains { get; } = grains;
+
+        public ReplayForecastService? Forecasts { get; } = forecasts;
+
+        public ValueTask DisposeAsync() => owner.DisposeAsync();
     }
 
     private async Task<int> ResumeAsync(ParseResult parse, CliContext context, string runId, StorageOptions? storage, bool force, CancellationToken cancellationToken)
@@ -252,7 +292,8 @@ public sealed class ReplayCommand : CliCommand
         _ => StateWrites.Never,
     };
 
-    internal static async Task DisposeSilo(Task<EmbeddedSilo> silo)
+    internal static async Task DisposeSilo<T>(Task<T> silo)
+        where T : IAsyncDisposable
     {
         try
         {

@@ -70,14 +70,24 @@ public static class ScenarioForecasts
     /// Registers the sources of a prepared replay's forecast policies with <paramref name="service"/> under
     /// <paramref name="runId"/>; disposing the result unregisters and releases them. Null when no policy orders from a forecast.
     /// </summary>
-    public static IDisposable? Register(PreparedReplay prepared, ReplayForecastService service, string runId)
+    /// <param name="service">The forecast service of the silo the SKU grains run in; null when the grains run on a cluster
+    /// reached as a client, whose silos cannot be handed this process's forecasters (refused when a policy needs them).</param>
+    public static IDisposable? Register(PreparedReplay prepared, ReplayForecastService? service, string runId)
     {
         ArgumentNullException.ThrowIfNull(prepared);
-        ArgumentNullException.ThrowIfNull(service);
         var names = prepared.Input.Policies.SelectMany(p => p.Setups).Select(s => s.Forecast?.Source).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (names.Count == 0)
         {
             return null;
+        }
+
+        if (service is null)
+        {
+            var forecastPolicies = prepared.Input.Policies.Where(p => p.Setups.Any(s => s.Forecast is not null)).Select(p => p.Label);
+            throw new ScenarioException(
+                prepared.Scenario.SourcePath,
+                $"policies {string.Join(", ", forecastPolicies)} order from forecasts, which run only in this process's embedded silo: " +
+                "replay them without --clustering, or choose the classical policies with --policy");
         }
 
         var policies = prepared.Input.Policies.SelectMany(p => p.Setups).Select(s => s.Policy.Name).Distinct(StringComparer.Ordinal);

@@ -89,15 +89,15 @@ public static class ReplayRunner
 
     /// <summary>
     /// Replays a prepared scenario through the grains under <paramref name="runId"/> (default: a new one), with the
-    /// forecasters of its forecast policies registered with the silo's <paramref name="forecasts"/> for the run. When every SKU
+    /// forecasters of its forecast policies registered with the silo's <paramref name="forecasts"/> for the run (null on a
+    /// cluster reached as a client: classical policies only). When every SKU
     /// writes its state every chunk, the run is recorded with checkpoints (scenario path and hashes, policies, progress)
     /// and <see cref="ResumeAsync"/> can finish it after a crash.
     /// </summary>
     public static async Task<ReplayReport> ReplayAsync(
-        PreparedReplay prepared, IGrainFactory grains, ReplayForecastService forecasts, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default, string? runId = null)
+        PreparedReplay prepared, IGrainFactory grains, ReplayForecastService? forecasts, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default, string? runId = null)
     {
         ArgumentNullException.ThrowIfNull(prepared);
-        ArgumentNullException.ThrowIfNull(forecasts);
         runId ??= NewRunId(prepared.Scenario.Name);
         using var registration = ScenarioForecasts.Register(prepared, forecasts, runId);
         var checkpoints = HasCheckpoints(prepared.Input);
