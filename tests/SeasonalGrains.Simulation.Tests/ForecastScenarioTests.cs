@@ -1,3 +1,4 @@
+using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Scenarios;
 
@@ -51,6 +52,18 @@ public sealed class ForecastScenarioTests
             Path);
 
         Assert.Equal(new ForecasterSettings("/scenarios/x/m", LstmInference.Stateful, 14, "bfloat16"), s.Forecasters["lstm"]);
+        Assert.Equal(UnitScaling.Sku, s.Forecasters["lstm"].Scaling);
+    }
+
+    [Fact]
+    public void The_lstm_trained_on_first_use_can_be_level_scaled()
+    {
+        var s = ScenarioLoader.Parse(
+            Scenario("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"trainIfMissing\": true, \"scaling\": \"level\" } }, \"policies\": [ { \"name\": \"sS\" } ]"),
+            Path);
+
+        Assert.Equal(UnitScaling.Level, s.Forecasters["lstm"].Scaling);
+        Assert.True(s.Forecasters["lstm"].TrainIfMissing);
     }
 
     [Theory]
@@ -75,6 +88,7 @@ public sealed class ForecastScenarioTests
     [InlineData("\"forecasters\": { \"ets\": { \"alpha\": 1 } }", "forecasters.ets: unknown key")]
     [InlineData("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"inference\": \"carry\" } }", "forecasters.lstm.inference:")]
     [InlineData("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"restartDays\": -1 } }", "forecasters.lstm.restartDays:")]
+    [InlineData("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"scaling\": \"log\" } }", "forecasters.lstm.scaling: must be one of 'sku', 'level' (got 'log')")]
     [InlineData("\"tuning\": { \"scope\": \"region\" }", "tuning.scope:")]
     [InlineData("\"tuning\": { \"forecastDays\": 3 }", "tuning.forecastDays:")]
     [InlineData("\"generate\": { \"preset\": \"steady\", \"skus\": 2, \"years\": 1, \"seed\": 1, \"start\": \"April\" }", "generate.start:")]
