@@ -42,28 +42,17 @@ public sealed class ForecastScenarioTests
         Assert.Equal([null, "ets", "oracle", "lstm"], s.Policies.Select(p => p.Forecaster));
         Assert.Equal([true, false, false, false], s.Policies.Select(p => p.Tuned));
         Assert.Equal(LstmInference.Window, s.Forecasters["lstm"].Inference);
-    }
-
-    [Fact]
-    public void The_lstm_can_run_stateful_with_its_restart_days_and_precision()
-    {
-        var s = ScenarioLoader.Parse(
-            Scenario("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"inference\": \"stateful\", \"restartDays\": 14, \"precision\": \"bfloat16\" } }, \"policies\": [ { \"name\": \"sS\" } ]"),
-            Path);
-
-        Assert.Equal(new ForecasterSettings("/scenarios/x/m", LstmInference.Stateful, 14, "bfloat16"), s.Forecasters["lstm"]);
         Assert.Equal(UnitScaling.Sku, s.Forecasters["lstm"].Scaling);
     }
 
     [Fact]
-    public void The_lstm_trained_on_first_use_can_be_level_scaled()
+    public void The_lstm_can_run_stateful_with_its_restart_days_and_precision_and_train_level_scaled()
     {
         var s = ScenarioLoader.Parse(
-            Scenario("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"trainIfMissing\": true, \"scaling\": \"level\" } }, \"policies\": [ { \"name\": \"sS\" } ]"),
+            Scenario("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"inference\": \"stateful\", \"restartDays\": 14, \"precision\": \"bfloat16\", \"trainIfMissing\": true, \"scaling\": \"level\" } }, \"policies\": [ { \"name\": \"sS\" } ]"),
             Path);
 
-        Assert.Equal(UnitScaling.Level, s.Forecasters["lstm"].Scaling);
-        Assert.True(s.Forecasters["lstm"].TrainIfMissing);
+        Assert.Equal(new ForecasterSettings("/scenarios/x/m", LstmInference.Stateful, 14, "bfloat16") { TrainIfMissing = true, Scaling = UnitScaling.Level }, s.Forecasters["lstm"]);
     }
 
     [Theory]
