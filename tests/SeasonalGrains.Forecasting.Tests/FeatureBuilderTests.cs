@@ -191,6 +191,77 @@ public sealed class FeatureBuilderTests
         Assert.Contains("2025-01-05", error.Message);
     }
 
+    [Fact]
+    public void Level_scaling_follows_the_mean_of_the_28_days_before_each_origin()
+    {
+        // 10 units a day, 20 from day 200 on; fitted on days 0..149, so the SKU's unit scale is 10
+        var dataset = OneSku(400, d => d < 200 ? 10 : 20);
+        var sku = new FeatureBuilder(FeatureSchema.Fit(dataset, window: 7, horizon: 7, fitEndDay: 150), dataset);
+        var schema = FeatureSchema.Fit(dataset, window: 7, horizon: 7, fitEndDay: 150, UnitScaling.Level);
+        var level = new FeatureBuilder(schema, dataset);
+        Assert.Equal(28, schema.LevelWindow);
+        Assert.Equal(30, schema.PastFeatureCount); // log_level_ratio after the six past-only features
+
+        Assert.Equal(10f, sku.BuildWindow(0, origin: 214).Scale);
+        Assert.Equal(10f, level.BuildWindow(0, origin: 5).Scale); // days 0..4 only
+        Assert.Equal(10f, level.BuildWindow(0, origin: 200).Scale); // days 172..199
+        Assert.Equal(15f, level.BuildWindow(0, origin: 214).Scale); // days 186..213: 14 x 10 and 14 x 20
+        Assert.Equal(20f, level.BuildWindow(0, origin: 228).Scale); // days 200..227
+
+        // the units of day d are divided by the level after day d, L(d + 1)
+        var window = level.BuildWindow(0, origin: 214);
+        var first = window.Past.AsSpan(0, 30); // day 207: L(208) = (20 x 10 + 8 x 20) / 28
+        Assert.Equal(20 / (360.0 / 28), first[1], 5);
+        Assert.Equal(Math.Log(360.0 / 28 / 10), first[6], 5);
+        var last = window.Past.AsSpan(6 * 30, 30); // day 213: L(214) = 15, the scale of the outputs
+        Assert.Equal(20 / 15.0, last[1], 5);
+        Assert.Equal(Math.Log(1.5), last[6], 5);
+    }
+
+    [Fact]
+    public void The_level_is_floored_at_half_the_unit_scale_and_at_one_unit()
+    {
+        // 10 units a day, none on days 100..199, 20 from day 200 on; fitted on days 0..99: unit scale 10, floor 5
+        var dataset = OneSku(400, d => d < 100 ? 10 : d < 200 ? 0 : 20);
+        var level = new FeatureBuilder(FeatureSchema.Fit(dataset, window: 7, horizon: 7, fitEndDay: 100, UnitScaling.Level), dataset);
+
+        Assert.Equal(7.5f, level.BuildWindow(0, origin: 107).Scale); // days 79..106: 21 x 10 and 7 x 0
+        Assert.Equal(5f, level.BuildWindow(0, origin: 120).Scale); // 8 x 10 / 28 = 2.86, floored at 5
+        Assert.Equal(5f, level.BuildWindow(0, origin: 150).Scale); // no units at all
+        Assert.Equal(10f, level.BuildWindow(0, origin: 214).Scale); // days 186..213: 14 x 0 and 14 x 20
+        var zeros = level.BuildWindow(0, origin: 150).Past.AsSpan(6 * 30, 30);
+        Assert.Equal(0f, zeros[1]);
+        Assert.Equal(Math.Log(0.5), zeros[6], 5);
+
+        // 2 units every fifth day: mean 0.4, unit scale 1 (the minimum), so the level's floor is 1 unit
+        var slow = OneSku(400, d => d % 5 == 0 ? 2 : 0);
+        var slowLevel = new FeatureBuilder(FeatureSchema.Fit(slow, window: 7, horizon: 7, fitEndDay: 100, UnitScaling.Level), slow);
+        Assert.Equal(1f, slowLevel.BuildWindow(0, origin: 300).Scale);
+    }
+
+    [Fact]
+    public void A_schema_saved_without_scaling_is_sku_scaled_and_a_level_schema_round_trips()
+    {
+        var dataset = OneSku(400, d => 10);
+        var sku = FeatureSchema.Fit(dataset, window: 7, horizon: 7, fitEndDay: 360);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(sku.ToJson())!.AsObject();
+        Assert.Equal("sku", (string?)json["scaling"]);
+        json.Remove("scaling");
+        json.Remove("levelWindow");
+        json.Remove("levelFloor");
+        Assert.Equal(UnitScaling.Sku, FeatureSchema.FromJson(json.ToJsonString()).Scaling);
+
+        var level = FeatureSchema.Fit(dataset, window: 7, horizon: 7, fitEndDay: 360, UnitScaling.Level);
+        var loaded = FeatureSchema.FromJson(level.ToJson());
+        Assert.Equal(UnitScaling.Level, loaded.Scaling);
+        Assert.Equal([.. FeatureSchema.PastOnlyFeatureNames, "log_level_ratio"], loaded.PastOnlyFeatures);
+
+        // a level schema read as sku would build rows of another width: refused
+        var mislabelled = level.ToJson().Replace("\"scaling\": \"level\"", "\"scaling\": \"sku\"", StringComparison.Ordinal);
+        Assert.Contains("log_level_ratio", Assert.Throws<InvalidDataException>(() => FeatureSchema.FromJson(mislabelled)).Message);
+        Assert.Throws<System.Text.Json.JsonException>(() => FeatureSchema.FromJson(level.ToJson().Replace("\"level\"", "\"weekly\"", StringComparison.Ordinal)));
+    }
+
     private static Dataset OneSku(int days, Func<int, double> units, Func<int, double>? temp = null)
     {
         var start = new DateOnly(2024, 1, 1);

@@ -113,6 +113,66 @@ public sealed class LstmModelTests(LstmTrainedModelFixture fixture) : IDisposabl
     }
 
     [Fact]
+    public void A_model_json_without_scaling_loads_as_sku_scaled_with_the_same_outputs()
+    {
+        var windows = Enumerable.Range(0, 4).Select(s => fixture.Model.BuildWindow(fixture.Dataset, s, 395)).ToArray();
+        var expected = fixture.Model.Predict(windows);
+        fixture.Model.Save(_temp);
+        var path = Path.Combine(_temp, LstmModel.MetadataFile);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        Assert.Equal("sku", (string?)json["hyperparameters"]!["scaling"]);
+        json["hyperparameters"]!.AsObject().Remove("scaling");
+        foreach (var key in new[] { "scaling", "levelWindow", "levelFloor" })
+        {
+            json["schema"]!.AsObject().Remove(key);
+        }
+
+        File.WriteAllText(path, json.ToJsonString());
+        using var loaded = LstmModel.Load(_temp);
+
+        Assert.Equal(UnitScaling.Sku, loaded.Schema.Scaling);
+        Assert.Equal(UnitScaling.Sku, loaded.Metadata.Hyperparameters.Scaling);
+        Assert.Equal(expected, loaded.Predict(windows));
+    }
+
+    [Fact]
+    public void A_level_scaled_model_saves_its_scaling_and_forecasts_in_units_of_the_level()
+    {
+        var model = fixture.LevelModel;
+        model.Save(_temp);
+        using var loaded = LstmModel.Load(_temp);
+        Assert.Equal(UnitScaling.Level, loaded.Schema.Scaling);
+        Assert.Equal(UnitScaling.Level, loaded.Metadata.Hyperparameters.Scaling);
+        Assert.True(loaded.IsCalibrated);
+
+        var windows = Enumerable.Range(0, 4).Select(s => model.BuildWindow(fixture.Dataset, s, 395)).ToArray();
+        Assert.Equal(model.Predict(windows), loaded.Predict(windows));
+
+        // each window's scale is its SKU's mean units over days 367..394, the 28 days before the origin
+        for (var s = 0; s < windows.Length; s++)
+        {
+            var units = fixture.Dataset.Series[s].Units;
+            var unitScale = model.Schema.Skus[fixture.Dataset.Skus[s].Sku].UnitScale;
+            var level = Math.Max(units[367..395].Average(), Math.Max(0.5 * unitScale, 1));
+            Assert.Equal((float)level, windows[s].Scale, 4);
+        }
+
+        var q = model.Quantiles.Count;
+        foreach (var output in loaded.Predict(windows))
+        {
+            for (var h = 0; h < model.Horizon; h++)
+            {
+                var row = output.AsSpan(h * model.OutputsPerDay, q);
+                Assert.True(row[0] >= 0);
+                for (var k = 1; k < q; k++)
+                {
+                    Assert.True(row[k] >= row[k - 1], $"day {h}: level {k} below level {k - 1}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Loading_a_folder_without_model_files_names_what_is_missing()
     {
         var error = Assert.Throws<FileNotFoundException>(() => LstmModel.Load(_temp));

@@ -1,3 +1,4 @@
+using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
 using TorchSharp;
@@ -56,10 +57,12 @@ public sealed class LstmStatefulTests(LstmTrainedModelFixture fixture)
         }
     }
 
-    [Fact]
-    public void Stepping_through_a_window_from_a_zero_state_gives_the_window_forecast()
+    [Theory]
+    [InlineData(UnitScaling.Sku)]
+    [InlineData(UnitScaling.Level)]
+    public void Stepping_through_a_window_from_a_zero_state_gives_the_window_forecast(UnitScaling scaling)
     {
-        var model = Model;
+        var model = fixture.ModelOf(scaling);
         const int Sku = 2;
         const int Origin = 333;
         var window = model.BuildWindow(fixture.Dataset, Sku, Origin);
@@ -95,38 +98,53 @@ public sealed class LstmStatefulTests(LstmTrainedModelFixture fixture)
             model.Step([new LstmStep(model.NewState(), row, window.Future, window.Category, window.Region, window.Scale, full)], days: 3));
     }
 
-    [Fact]
-    public void The_tracker_forecast_is_the_model_over_the_days_since_the_last_restart()
+    [Theory]
+    [InlineData(UnitScaling.Sku)]
+    [InlineData(UnitScaling.Level)]
+    public void The_tracker_forecast_is_the_model_over_the_days_since_the_last_restart(UnitScaling scaling)
     {
         // window 14, restarts every 7 days: the state for origin o started on the latest multiple of 7 at or
-        // before o - 14; where o - 14 is a multiple of 7 that is exactly the window, so the forecast is Predict's
-        var tracker = new LstmTracker(Model, fixture.Dataset, new LstmTrackerOptions { RestartDays = 7 });
+        // before o - 14; where o - 14 is a multiple of 7 that is exactly the window, so the forecast is Predict's.
+        // With level scaling each day's row and each origin's scale depend on the days before them only, so a
+        // carried state reads the rows a window reads.
+        var model = fixture.ModelOf(scaling);
+        Assert.Equal(scaling, model.Schema.Scaling);
+        var tracker = new LstmTracker(model, fixture.Dataset, new LstmTrackerOptions { RestartDays = 7 });
         Assert.Equal(3, tracker.States);
         Assert.Equal(280, tracker.StartOf(294));
         Assert.Equal(273, tracker.StartOf(293));
         var track = tracker.Open(1);
+        var scales = new HashSet<float>();
         foreach (var origin in Enumerable.Range(280, 30))
         {
             tracker.Forecast([track], [origin]);
-            if ((origin - Model.Window) % 7 == 0)
+            if ((origin - model.Window) % 7 == 0)
             {
-                var window = Assert.Single(Model.Predict([Model.BuildWindow(fixture.Dataset, 1, origin)]));
+                var input = model.BuildWindow(fixture.Dataset, 1, origin);
+                scales.Add(input.Scale);
+                var window = Assert.Single(model.Predict([input]));
                 var outlook = track.Outlook!;
-                var q = Model.Quantiles.Count;
-                var median = Model.Quantiles.ToList().IndexOf(0.5);
-                var perDay = Model.OutputsPerDay;
+                var q = model.Quantiles.Count;
+                var median = model.Quantiles.ToList().IndexOf(0.5);
+                var perDay = model.OutputsPerDay;
                 Assert.Equal(window[q] + window[perDay + q], outlook.Mean(0, 2), 4);
                 Assert.Equal(window[perDay + median], outlook.Quantile(0.5, 1, 1), 4); // one day: the daily head
                 Assert.Equal(window[q + 1 + median], outlook.Quantile(0.5, 0, 1), 4); // from the origin: the interval head
                 Assert.Equal(window[(2 * perDay) + q + 1 + median], outlook.Quantile(0.5, 0, 3), 4);
             }
         }
+
+        // the SKU scale is one number; the level moves with the origin (SKU 1's units follow a yearly cycle)
+        Assert.True(scaling == UnitScaling.Sku ? scales.Count == 1 : scales.Count > 1, $"{scales.Count} scales over five origins");
     }
 
-    [Fact]
-    public void A_forecast_does_not_depend_on_what_the_track_was_asked_before_or_on_its_batch()
+    [Theory]
+    [InlineData(UnitScaling.Sku)]
+    [InlineData(UnitScaling.Level)]
+    public void A_forecast_does_not_depend_on_what_the_track_was_asked_before_or_on_its_batch(UnitScaling scaling)
     {
-        var tracker = new LstmTracker(Model, fixture.Dataset, new LstmTrackerOptions { RestartDays = 7 });
+        var model = fixture.ModelOf(scaling);
+        var tracker = new LstmTracker(model, fixture.Dataset, new LstmTrackerOptions { RestartDays = 7 });
         var carried = tracker.Open(3);
         for (var origin = 250; origin <= 300; origin++)
         {

@@ -1,16 +1,20 @@
 using SeasonalGrains.Data;
+using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 using Xunit;
 
 namespace SeasonalGrains.Forecasting.Tests;
 
-/// <summary>One small model trained once and shared by the tests of the Torch collection.</summary>
+/// <summary>Small models trained once (SKU and level scaling) and shared by the tests of the Torch collection.</summary>
 public sealed class LstmTrainedModelFixture : IDisposable
 {
+    private readonly Lazy<LstmModel> _levelModel;
+
     public LstmTrainedModelFixture()
     {
         Dataset = LstmTestData.Create();
         Result = LstmTrainer.Train(Dataset, LstmTestData.SmallOptions);
+        _levelModel = new(() => LstmTrainer.Train(Dataset, LstmTestData.SmallOptions with { Scaling = UnitScaling.Level }).Model);
     }
 
     public Dataset Dataset { get; }
@@ -19,7 +23,19 @@ public sealed class LstmTrainedModelFixture : IDisposable
 
     public LstmModel Model => Result.Model;
 
-    public void Dispose() => Result.Model.Dispose();
+    /// <summary>The same options with <see cref="UnitScaling.Level"/>, trained on first use.</summary>
+    public LstmModel LevelModel => _levelModel.Value;
+
+    public LstmModel ModelOf(UnitScaling scaling) => scaling == UnitScaling.Level ? LevelModel : Model;
+
+    public void Dispose()
+    {
+        Result.Model.Dispose();
+        if (_levelModel.IsValueCreated)
+        {
+            _levelModel.Value.Dispose();
+        }
+    }
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using SeasonalGrains.Cli;
 using SeasonalGrains.Data;
 using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 using static SeasonalGrains.Simulation.Tests.CliReplayTests;
 
@@ -53,6 +54,22 @@ public sealed class ForecastCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_with_level_scaling_saves_it_in_the_model()
+    {
+        var data = await Generate();
+        var modelFolder = Path.Combine(_root, "models", "level");
+
+        var (code, output, error) = await Run(["train", "--dataset", data, "--out", modelFolder, "--scaling", "level", .. TinyModel]);
+
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("scaling level", output);
+        using var model = LstmModel.Load(modelFolder);
+        Assert.Equal(UnitScaling.Level, model.Schema.Scaling);
+        Assert.Equal(UnitScaling.Level, model.Metadata.Hyperparameters.Scaling);
+        Assert.Contains("\"scaling\": \"level\"", File.ReadAllText(Path.Combine(modelFolder, LstmModel.MetadataFile)));
+    }
+
+    [Fact]
     public async Task Train_reports_a_missing_dataset_and_bad_options_with_exit_code_2()
     {
         var data = await Generate();
@@ -63,6 +80,7 @@ public sealed class ForecastCliTests : IDisposable
         var budget = await Run(["train", "--dataset", data, "--out", models, "--time-budget", "soon"]);
         var trainEnd = await Run(["train", "--dataset", data, "--out", models, "--train-end", "2030-01-01"]);
         var tooShort = await Run(["train", "--dataset", data, "--out", models, "--train-end", "2021-02-01"]);
+        var scaling = await Run(["train", "--dataset", data, "--out", models, "--scaling", "log"]);
 
         Assert.Equal(2, missing.Code);
         Assert.Contains("nowhere", missing.Error);
@@ -74,7 +92,10 @@ public sealed class ForecastCliTests : IDisposable
         Assert.Contains("2021-01-02..2022-01-01", trainEnd.Error);
         Assert.Equal(2, tooShort.Code);
         Assert.Contains("Too little data to train", tooShort.Error);
-        Assert.All(new[] { missing, epochs, budget, trainEnd, tooShort }, r => Assert.DoesNotContain("   at ", r.Error));
+        Assert.Equal(2, scaling.Code);
+        Assert.Contains("'log'", scaling.Error);
+        Assert.Contains("'level'", scaling.Error);
+        Assert.All(new[] { missing, epochs, budget, trainEnd, tooShort, scaling }, r => Assert.DoesNotContain("   at ", r.Error));
         Assert.False(Directory.Exists(models));
     }
 

@@ -1,3 +1,4 @@
+using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Scenarios;
 
@@ -41,16 +42,17 @@ public sealed class ForecastScenarioTests
         Assert.Equal([null, "ets", "oracle", "lstm"], s.Policies.Select(p => p.Forecaster));
         Assert.Equal([true, false, false, false], s.Policies.Select(p => p.Tuned));
         Assert.Equal(LstmInference.Window, s.Forecasters["lstm"].Inference);
+        Assert.Equal(UnitScaling.Sku, s.Forecasters["lstm"].Scaling);
     }
 
     [Fact]
-    public void The_lstm_can_run_stateful_with_its_restart_days_and_precision()
+    public void The_lstm_can_run_stateful_with_its_restart_days_and_precision_and_train_level_scaled()
     {
         var s = ScenarioLoader.Parse(
-            Scenario("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"inference\": \"stateful\", \"restartDays\": 14, \"precision\": \"bfloat16\" } }, \"policies\": [ { \"name\": \"sS\" } ]"),
+            Scenario("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"inference\": \"stateful\", \"restartDays\": 14, \"precision\": \"bfloat16\", \"trainIfMissing\": true, \"scaling\": \"level\" } }, \"policies\": [ { \"name\": \"sS\" } ]"),
             Path);
 
-        Assert.Equal(new ForecasterSettings("/scenarios/x/m", LstmInference.Stateful, 14, "bfloat16"), s.Forecasters["lstm"]);
+        Assert.Equal(new ForecasterSettings("/scenarios/x/m", LstmInference.Stateful, 14, "bfloat16") { TrainIfMissing = true, Scaling = UnitScaling.Level }, s.Forecasters["lstm"]);
     }
 
     [Theory]
@@ -75,6 +77,7 @@ public sealed class ForecastScenarioTests
     [InlineData("\"forecasters\": { \"ets\": { \"alpha\": 1 } }", "forecasters.ets: unknown key")]
     [InlineData("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"inference\": \"carry\" } }", "forecasters.lstm.inference:")]
     [InlineData("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"restartDays\": -1 } }", "forecasters.lstm.restartDays:")]
+    [InlineData("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"scaling\": \"log\" } }", "forecasters.lstm.scaling: must be one of 'sku', 'level' (got 'log')")]
     [InlineData("\"tuning\": { \"scope\": \"region\" }", "tuning.scope:")]
     [InlineData("\"tuning\": { \"forecastDays\": 3 }", "tuning.forecastDays:")]
     [InlineData("\"generate\": { \"preset\": \"steady\", \"skus\": 2, \"years\": 1, \"seed\": 1, \"start\": \"April\" }", "generate.start:")]

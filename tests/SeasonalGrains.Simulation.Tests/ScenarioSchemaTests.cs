@@ -24,6 +24,7 @@ public sealed class ScenarioSchemaTests
     [InlineData("\"fulfilment\": \"lost\"", "/fulfilment")]
     [InlineData("\"tuning\": { \"scope\": \"region\" }", "/tuning/scope")]
     [InlineData("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"precision\": \"fp16\" } }", "/forecasters/lstm/precision")]
+    [InlineData("\"forecasters\": { \"lstm\": { \"model\": \"m\", \"scaling\": \"log\" } }", "/forecasters/lstm/scaling")]
     public void The_schema_refuses_what_the_loader_refuses_under_the_same_key(string member, string where)
     {
         var json = $$"""{ "name": "x", "dataset": "d", "window": { "lastDays": 7 }, "policies": [ { "name": "sS" } ], {{member}} }""";

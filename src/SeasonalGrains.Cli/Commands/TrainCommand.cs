@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using SeasonalGrains.Data;
+using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Simulation.Replay;
 using Spectre.Console;
@@ -71,7 +72,7 @@ public sealed class TrainCommand : CliCommand
         context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"Training on {dataset.Skus.Count:N0} SKUs, {dataset.Start:yyyy-MM-dd}..{dataset.DateOf(trainEnd - 1):yyyy-MM-dd} ({trainEnd:N0} days): " +
             $"LSTM {options.Layers} x {options.HiddenSize}, dropout {options.Dropout:0.##}, window {options.Window}, horizon {options.Horizon}, " +
-            $"at most {options.MaxEpochs} epochs{(options.TimeBudget is { } b ? $" within {b:hh\\:mm\\:ss}" : "")}, seed {options.Seed}.")));
+            $"at most {options.MaxEpochs} epochs{(options.TimeBudget is { } b ? $" within {b:hh\\:mm\\:ss}" : "")}, seed {options.Seed}, scaling {UnitScalings.Name(options.Scaling)}.")));
         var result = await TrainAsync(context, dataset, options, cancellationToken);
         using var model = result.Model;
         cancellationToken.ThrowIfCancellationRequested();
@@ -248,7 +249,20 @@ public sealed class TrainCommand : CliCommand
             Description = "Days of origins the calibration is fitted on, ending with the validation range (default: the validation range; longer reaches into training days, which are not held out).",
         };
 
-        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _seed, _timeBudget, _calibrate, _calibrationDays];
+        private readonly Option<string> _scaling = CreateScaling();
+
+        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _seed, _timeBudget, _calibrate, _calibrationDays, _scaling];
+
+        private static Option<string> CreateScaling()
+        {
+            var option = new Option<string>("--scaling")
+            {
+                Description = "How units are scaled: sku (by the SKU's mean over the training days) or level (by its mean over the 28 days before each day and origin, see docs/researchers.md).",
+                DefaultValueFactory = _ => UnitScalings.Name(Defaults.Scaling),
+            };
+            option.AcceptOnlyFromAmong(UnitScalings.Names);
+            return option;
+        }
 
         /// <summary>The LSTM options from the command line; invalid values are reported as <see cref="UserInputException"/>.</summary>
         public LstmOptions Resolve(ParseResult parse)
@@ -269,6 +283,7 @@ public sealed class TrainCommand : CliCommand
                 TimeBudget = budget,
                 Calibrate = parse.GetValue(_calibrate),
                 CalibrationDays = parse.GetValue(_calibrationDays),
+                Scaling = UnitScalings.Parse(parse.GetRequiredValue(_scaling)),
             };
             Check(options.MaxEpochs >= 1, $"--epochs must be at least 1 (got {options.MaxEpochs}).");
             Check(options.HiddenSize is >= 1 and <= 4096, $"--hidden must be within 1..4096 (got {options.HiddenSize}).");

@@ -56,7 +56,7 @@ public sealed class FeatureBuilder
             writer.WriteKnownRow(origin + h, future.AsSpan(h * known, known));
         }
 
-        return new ForecastWindow(past, future, writer.Category, writer.Region, (float)writer.Scale);
+        return new ForecastWindow(past, future, writer.Category, writer.Region, (float)writer.ScaleAt(origin));
     }
 
     internal SkuFeatureWriter Writer(int skuIndex, int visibleEnd) => new(Schema, _calendar, Dataset, skuIndex, visibleEnd);

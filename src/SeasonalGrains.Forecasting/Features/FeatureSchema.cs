@@ -29,8 +29,9 @@ public sealed record WeatherScaler(
 /// <para>
 /// Per SKU-day there are two groups. Past-only features (<see cref="PastOnlyFeatures"/>) exist for days
 /// before the forecast origin: whether the day is observed (0 for padding before the data starts),
-/// units / <see cref="SkuScaler.UnitScale"/>, the trend (mean of the last 7 days over the mean of the last
-/// 28, both ending on that day) and weather z-scored with the region's training statistics.
+/// units / the scale (<see cref="SkuScaler.UnitScale"/>, or the recent level with <see cref="UnitScaling.Level"/>), the trend (mean of the last 7 days over the mean of the last
+/// 28, both ending on that day) and weather z-scored with the region's training statistics; with
+/// <see cref="UnitScaling.Level"/> also ln(level / unit scale), so the network knows the scale it works in.
 /// Known-future features (<see cref="KnownFeatures"/>) exist for every day, past and horizon: day of week
 /// and day of year as sin/cos, per holiday group a flag and the days to the next and since the previous
 /// holiday (capped at <see cref="HolidayHorizonDays"/> and divided by it), price / regular price, promo,
@@ -70,8 +71,22 @@ public sealed record FeatureSchema
     public static IReadOnlyList<string> StandardHolidayGroups { get; } =
         [HolidayNames.Double11, HolidayNames.Sale618, HolidayNames.SpringFestival, HolidayNames.Christmas, OtherHolidays];
 
+    /// <summary>The past-only features of <see cref="UnitScaling.Sku"/>.</summary>
     public static IReadOnlyList<string> PastOnlyFeatureNames { get; } =
         ["observed", "units", "trend_7_28", "temp_z", "humidity_z", "precip_z"];
+
+    /// <summary>The past-only feature that <see cref="UnitScaling.Level"/> adds: ln(level after the day / the SKU's unit scale).</summary>
+    public const string LevelRatioFeature = "log_level_ratio";
+
+    /// <summary>The past-only features this code writes with <paramref name="scaling"/>.</summary>
+    public static IReadOnlyList<string> PastOnlyFeatureNamesFor(UnitScaling scaling) =>
+        scaling == UnitScaling.Level ? [.. PastOnlyFeatureNames, LevelRatioFeature] : PastOnlyFeatureNames;
+
+    /// <summary>Default of <see cref="LevelWindow"/>: the encoder's window, as DeepAR scales by its context window.</summary>
+    public const int DefaultLevelWindow = 28;
+
+    /// <summary>Default of <see cref="LevelFloor"/>.</summary>
+    public const double DefaultLevelFloor = 0.5;
 
     public int Version { get; init; } = CurrentVersion;
 
@@ -113,6 +128,21 @@ public sealed record FeatureSchema
 
     public int HolidayHorizonDays { get; init; } = 60;
 
+    /// <summary>
+    /// How units are scaled; a schema saved without it (every model before the option) is <see cref="UnitScaling.Sku"/>.
+    /// With <see cref="UnitScaling.Level"/> the scale at origin t is the level L(t): the mean units of days
+    /// max(0, t - <see cref="LevelWindow"/>) .. t - 1, at least <see cref="LevelFloor"/> x the SKU's unit scale and
+    /// at least <see cref="MinUnitScale"/> (L(0) is the unit scale). Units of day d are divided by L(d + 1), the
+    /// level a forecast made right after day d uses, and the outputs made at origin t are multiplied by L(t).
+    /// </summary>
+    public UnitScaling Scaling { get; init; } = UnitScaling.Sku;
+
+    /// <summary>Days the level of <see cref="UnitScaling.Level"/> averages.</summary>
+    public int LevelWindow { get; init; } = DefaultLevelWindow;
+
+    /// <summary>Lowest level of <see cref="UnitScaling.Level"/> as a share of the SKU's unit scale, so runs of zeros do not blow the scaled units up.</summary>
+    public double LevelFloor { get; init; } = DefaultLevelFloor;
+
     /// <summary>Lowest unit scale: SKUs selling under one unit a day are modelled in raw units.</summary>
     public double MinUnitScale { get; init; } = DefaultMinUnitScale;
 
@@ -151,7 +181,7 @@ public sealed record FeatureSchema
     /// Fits the scalers and vocabularies on days [0, <paramref name="fitEndDay"/>) of <paramref name="dataset"/>.
     /// Units must be cleaned (finite, non-negative) over those days.
     /// </summary>
-    public static FeatureSchema Fit(Dataset dataset, int window, int horizon, int fitEndDay)
+    public static FeatureSchema Fit(Dataset dataset, int window, int horizon, int fitEndDay, UnitScaling scaling = UnitScaling.Sku)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (window < 1)
@@ -209,7 +239,8 @@ public sealed record FeatureSchema
             Window = window,
             Horizon = horizon,
             FitEndDay = fitEndDay,
-            PastOnlyFeatures = PastOnlyFeatureNames,
+            PastOnlyFeatures = PastOnlyFeatureNamesFor(scaling),
+            Scaling = scaling,
             KnownFeatures = KnownFeatureNames(groups, events),
             HolidayGroups = groups,
             EventColumns = events,
@@ -234,10 +265,17 @@ public sealed record FeatureSchema
             throw new InvalidDataException($"Feature schema has window {Window}, horizon {Horizon}, holiday horizon {HolidayHorizonDays} and minimum unit scale {MinUnitScale.ToString(CultureInfo.InvariantCulture)}; need window >= 1, horizon in 1..{MaxHorizon}, holiday horizon >= 1 and a positive minimum scale.");
         }
 
-        if (!PastOnlyFeatures.SequenceEqual(PastOnlyFeatureNames))
+        if (!Enum.IsDefined(Scaling) || LevelWindow < 1 || !(LevelFloor > 0) || !double.IsFinite(LevelFloor))
         {
             throw new InvalidDataException(
-                $"Feature schema lists past-only features [{string.Join(", ", PastOnlyFeatures)}] but this code writes [{string.Join(", ", PastOnlyFeatureNames)}].");
+                $"Feature schema has scaling {Scaling}, level window {LevelWindow} and level floor {LevelFloor.ToString(CultureInfo.InvariantCulture)}; need scaling {string.Join(" or ", UnitScalings.Names)}, a level window of at least 1 day and a positive floor.");
+        }
+
+        var pastOnly = PastOnlyFeatureNamesFor(Scaling);
+        if (!PastOnlyFeatures.SequenceEqual(pastOnly))
+        {
+            throw new InvalidDataException(
+                $"Feature schema lists past-only features [{string.Join(", ", PastOnlyFeatures)}] but this code writes [{string.Join(", ", pastOnly)}] with scaling '{UnitScalings.Name(Scaling)}'.");
         }
 
         var known = KnownFeatureNames(HolidayGroups, EventColumns);

@@ -112,14 +112,44 @@ internal sealed class SkuFeatureWriter
         VisibleEnd = visibleEnd;
     }
 
+    /// <summary>The SKU's unit scale: its mean daily units over the fitted days (at least the schema's minimum).</summary>
     public double Scale { get; }
 
     public int Category { get; }
 
     public int Region { get; }
 
-    /// <summary>Scaled units of a visible day: the training target.</summary>
-    public float ScaledUnits(int day) => (float)(VisibleUnits(day) / Scale);
+    /// <summary>
+    /// The scale of a forecast from <paramref name="origin"/> (0..VisibleEnd): <see cref="Scale"/> with
+    /// <see cref="UnitScaling.Sku"/>; with <see cref="UnitScaling.Level"/> the level L(origin), the mean units of
+    /// the <see cref="FeatureSchema.LevelWindow"/> days before it (fewer at the start of the data) floored at
+    /// <see cref="FeatureSchema.LevelFloor"/> x <see cref="Scale"/> and at <see cref="FeatureSchema.MinUnitScale"/>;
+    /// L(0) = <see cref="Scale"/>. It reads units before the origin only, so a window and a carried state that
+    /// reach the same origin see the same scale.
+    /// </summary>
+    public double ScaleAt(int origin)
+    {
+        if (_schema.Scaling == UnitScaling.Sku)
+        {
+            return Scale;
+        }
+
+        if (origin < 0 || origin > VisibleEnd)
+        {
+            throw new ArgumentOutOfRangeException(nameof(origin), origin, $"The level is known for origins 0..{VisibleEnd}.");
+        }
+
+        if (origin == 0)
+        {
+            return Scale;
+        }
+
+        var floor = Math.Max(_schema.LevelFloor * Scale, _schema.MinUnitScale);
+        return Math.Max(RangeMean(origin - _schema.LevelWindow, origin), floor);
+    }
+
+    /// <summary>Units of a visible day, unscaled.</summary>
+    public double Units(int day) => VisibleUnits(day);
 
     /// <summary>Past-only features then known features of <paramref name="day"/> (must be visible).</summary>
     public void WritePastRow(int day, Span<float> row)
@@ -140,14 +170,19 @@ internal sealed class SkuFeatureWriter
         }
 
         var units = VisibleUnits(day);
+        var scale = ScaleAt(day + 1);
         row[0] = 1f;
-        row[1] = (float)(units / Scale);
+        row[1] = (float)(units / scale);
         var short7 = RangeMean(day - 6, day + 1);
         var long28 = RangeMean(day - 27, day + 1);
         row[2] = long28 > 0 ? (float)(short7 / long28) : 1f;
         row[3] = ZScore(_weather?.TempC, day, _weatherScaler.TempMean, _weatherScaler.TempStd);
         row[4] = ZScore(_weather?.Humidity, day, _weatherScaler.HumidityMean, _weatherScaler.HumidityStd);
         row[5] = ZScore(_weather?.PrecipMm, day, _weatherScaler.PrecipMean, _weatherScaler.PrecipStd);
+        if (_schema.Scaling == UnitScaling.Level)
+        {
+            row[6] = (float)Math.Log(scale / Scale);
+        }
     }
 
     /// <summary>Known-future features of <paramref name="day"/>.</summary>

@@ -439,6 +439,7 @@ public sealed class LstmTrack
         }
 
         var writer = _writer!;
+        var scale = (float)(forecasting ? writer.ScaleAt(origin) : writer.Scale); // only a forecast reads it
         var lastUseful = restart == 0 ? int.MaxValue : model.Window + restart - 2; // days after its start a state still reads
         for (var k = 0; k < _state.Length; k++)
         {
@@ -454,7 +455,7 @@ public sealed class LstmTrack
                 withForecast ? _future : null,
                 writer.Category,
                 writer.Region,
-                (float)writer.Scale,
+                scale,
                 withForecast ? (PendingOutput = new float[tracker.Days * model.OutputsPerDay]) : null,
                 RingRow(origin, model.Horizon)));
         }

@@ -119,7 +119,7 @@ public sealed class LstmModel : IDisposable
             TrainingDataSha256 = string.Empty,
             Quantiles = [.. options.Quantiles],
             Architecture = architecture,
-            Hyperparameters = options,
+            Hyperparameters = options with { Scaling = schema.Scaling },
             Schema = schema,
             Validation = new LstmValidationMetrics(double.NaN, double.NaN, [], double.NaN, 0),
             Training = new LstmTrainingSummary(0, 0, double.NaN, 0, 0, 0, "untrained"),

@@ -114,6 +114,12 @@ public sealed record LstmModelMetadata
         }
 
         Schema.Validate();
+        if (Hyperparameters.Scaling != Schema.Scaling)
+        {
+            throw new InvalidDataException(
+                $"Model metadata trained with scaling '{Features.UnitScalings.Name(Hyperparameters.Scaling)}' but its feature schema scales by '{Features.UnitScalings.Name(Schema.Scaling)}'.");
+        }
+
         ForecastRequestChecks.ValidateLevels(Quantiles, "model metadata");
         var a = Architecture;
         if (a.PastFeatures != Schema.PastFeatureCount || a.KnownFeatures != Schema.KnownFeatureCount

@@ -106,6 +106,12 @@ public sealed record LstmOptions
     /// </summary>
     public int? CalibrationDays { get; init; }
 
+    /// <summary>
+    /// How units are scaled (<see cref="Features.FeatureSchema.Scaling"/>): <see cref="Features.UnitScaling.Sku"/> (the
+    /// default) by the SKU's mean over the fitted days, <see cref="Features.UnitScaling.Level"/> by its recent level.
+    /// </summary>
+    public Features.UnitScaling Scaling { get; init; } = Features.UnitScaling.Sku;
+
     /// <summary>Training uses days before this index (null: the whole dataset).</summary>
     public int? TrainEndDay { get; init; }
 
@@ -166,6 +172,7 @@ public sealed record LstmOptions
         Require(Threads >= 1, $"Threads must be at least 1, got {Threads}.");
         Require(GradientClip >= 0 && MeanLossWeight >= 0 && IntervalLossWeight >= 0, "GradientClip, MeanLossWeight and IntervalLossWeight must not be negative.");
         Require(TimeBudget is null || TimeBudget > TimeSpan.Zero, "TimeBudget must be positive.");
+        Require(Enum.IsDefined(Scaling), $"Scaling must be {string.Join(" or ", Features.UnitScalings.Names)}, got {(int)Scaling}.");
     }
 
     private static void Require(bool condition, string message)

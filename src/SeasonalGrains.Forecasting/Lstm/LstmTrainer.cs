@@ -149,19 +149,25 @@ public static class LstmTrainer
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private sealed class SkuTable(float[] past, float[] known, float[] target, int category, int region, float scale)
+    /// <summary>
+    /// One SKU's feature rows, units and scale per origin (<see cref="SkuFeatureWriter.ScaleAt"/>): a window from
+    /// origin o learns units / scale(o), so with level scaling its targets depend on the origin as well as the day.
+    /// </summary>
+    private sealed class SkuTable(float[] past, float[] known, double[] units, double[] scales, int category, int region)
     {
         public float[] Past { get; } = past;
 
         public float[] Known { get; } = known;
 
-        public float[] Target { get; } = target;
-
         public int Category { get; } = category;
 
         public int Region { get; } = region;
 
-        public float Scale { get; } = scale;
+        /// <summary>The training target of <paramref name="day"/> in a window from <paramref name="origin"/>: scaled units.</summary>
+        public float Target(int origin, int day) => (float)(units[day] / scales[origin]);
+
+        /// <summary>The scale of the window from <paramref name="origin"/>.</summary>
+        public float Scale(int origin) => (float)scales[origin];
     }
 
     private sealed class Run(Dataset dataset, LstmOptions options, Action<LstmEpochProgress>? progress, CancellationToken cancellationToken)
@@ -198,7 +204,7 @@ public static class LstmTrainer
                     nameof(dataset));
             }
 
-            _schema = FeatureSchema.Fit(dataset, _window, _horizon, validationStart);
+            _schema = FeatureSchema.Fit(dataset, _window, _horizon, validationStart, options.Scaling);
             _pastWidth = _schema.PastFeatureCount;
             _knownWidth = _schema.KnownFeatureCount;
             _quantiles = options.Quantiles.Count;
@@ -391,15 +397,21 @@ public static class LstmTrainer
                 var writer = builder.Writer(s, trainEnd);
                 var past = new float[trainEnd * _pastWidth];
                 var known = new float[trainEnd * _knownWidth];
-                var target = new float[trainEnd];
+                var units = new double[trainEnd];
+                var scales = new double[trainEnd + 1];
                 for (var d = 0; d < trainEnd; d++)
                 {
                     writer.WritePastRow(d, past.AsSpan(d * _pastWidth, _pastWidth));
                     writer.WriteKnownRow(d, known.AsSpan(d * _knownWidth, _knownWidth));
-                    target[d] = writer.ScaledUnits(d);
+                    units[d] = writer.Units(d);
                 }
 
-                _tables[s] = new SkuTable(past, known, target, writer.Category, writer.Region, (float)writer.Scale);
+                for (var o = 0; o <= trainEnd; o++)
+                {
+                    scales[o] = writer.ScaleAt(o);
+                }
+
+                _tables[s] = new SkuTable(past, known, units, scales, writer.Category, writer.Region);
             }
         }
 
@@ -509,9 +521,10 @@ public static class LstmTrainer
             {
                 var (sku, origin) = pair;
                 var table = _tables[sku];
+                var scale = table.Scale(origin);
                 for (var h = 0; h < _horizon; h++)
                 {
-                    var truth = table.Target[origin + h];
+                    var truth = table.Target(origin, origin + h);
                     var row = rows.Slice(h * outputs, outputs);
                     for (var k = 0; k < _quantiles; k++)
                     {
@@ -522,13 +535,13 @@ public static class LstmTrainer
 
                     if (median >= 0)
                     {
-                        medianAbsolute += Math.Abs(Math.Max(0f, row[median]) - truth) * table.Scale;
+                        medianAbsolute += Math.Abs(Math.Max(0f, row[median]) - truth) * scale;
                     }
 
                     var meanError = row[_quantiles] - truth;
                     squared += meanError * meanError;
-                    absolute += Math.Abs(meanError) * table.Scale;
-                    actual += truth * table.Scale;
+                    absolute += Math.Abs(meanError) * scale;
+                    actual += truth * scale;
                 }
             });
 
@@ -570,7 +583,7 @@ public static class LstmTrainer
                 var sum = 0.0;
                 for (var h = 0; h < _horizon; h++)
                 {
-                    var truth = table.Target[origin + h];
+                    var truth = table.Target(origin, origin + h);
                     sum += truth;
                     var row = rows.Slice(h * outputs, outputs);
                     dailyCurves[h].Add(row[.._quantiles].ToArray());
@@ -629,7 +642,12 @@ public static class LstmTrainer
                 }
 
                 table.Known.AsSpan(origin * _knownWidth, futureLength).CopyTo(future.Slice(i * futureLength, futureLength));
-                table.Target.AsSpan(origin, _horizon).CopyTo(targets.Slice(i * _horizon, _horizon));
+                var target = targets.Slice(i * _horizon, _horizon);
+                for (var h = 0; h < _horizon; h++)
+                {
+                    target[h] = table.Target(origin, origin + h);
+                }
+
                 categories[i] = table.Category;
                 regions[i] = table.Region;
             }

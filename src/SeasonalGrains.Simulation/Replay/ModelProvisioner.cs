@@ -1,6 +1,7 @@
 using System.Globalization;
 using SeasonalGrains.Data;
 using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Scenarios;
@@ -10,7 +11,7 @@ namespace SeasonalGrains.Simulation.Replay;
 /// <summary>
 /// Makes sure the LSTM model folder a scenario names exists: with <c>forecasters.lstm.trainIfMissing</c>, a missing
 /// folder is trained on the scenario's (cleaned) dataset on the days before the window, with the training defaults
-/// (deterministic by seed), and kept, as a missing generated dataset is generated and kept.
+/// and the scenario's <c>forecasters.lstm.scaling</c> (deterministic by seed), and kept, as a missing generated dataset is generated and kept.
 /// </summary>
 public static class ModelProvisioner
 {
@@ -32,10 +33,10 @@ public static class ModelProvisioner
         if (!lstm.TrainIfMissing)
         {
             throw new ScenarioException(scenario.SourcePath, string.Create(CultureInfo.InvariantCulture,
-                $"forecasters.lstm.model: '{folder}' holds no model. Train one with: seasonal train --dataset {scenario.DatasetFolder} --out {folder} --train-end {window.Start:yyyy-MM-dd} (or set \"trainIfMissing\": true to train it on first use)"));
+                $"forecasters.lstm.model: '{folder}' holds no model. Train one with: seasonal train --dataset {scenario.DatasetFolder} --out {folder} --train-end {window.Start:yyyy-MM-dd}{(lstm.Scaling == UnitScaling.Sku ? string.Empty : $" --scaling {UnitScalings.Name(lstm.Scaling)}")} (or set \"trainIfMissing\": true to train it on first use)"));
         }
 
-        var options = LstmOptions.TrainDefaults with { TrainEndDay = window.StartIndex };
+        var options = LstmOptions.TrainDefaults with { TrainEndDay = window.StartIndex, Scaling = lstm.Scaling };
         LstmTrainingResult result;
         try
         {

@@ -65,6 +65,9 @@ public sealed record ForecasterSettings(string? Model, LstmInference Inference =
 {
     /// <summary>Whether a missing model folder is trained on the days before the window on first use (and kept).</summary>
     public bool TrainIfMissing { get; init; }
+
+    /// <summary>The unit scaling a model trained on first use gets (<see cref="TrainIfMissing"/>); a model folder that exists keeps its own.</summary>
+    public Forecasting.Features.UnitScaling Scaling { get; init; } = Forecasting.Features.UnitScaling.Sku;
 }
 
 /// <summary>How forecast policies' outlooks are drawn: the seed of the sample paths (with SKU and day), their number and the copula correlation between days.</summary>

@@ -5,6 +5,7 @@ using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
 using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Grains.Forecasting;
 
@@ -177,6 +178,7 @@ public static partial class ScenarioLoader
             var restart = lstm.Int("restartDays", min: 0, max: 3650);
             var precision = lstm.Choice("precision", InferencePrecisions.Names);
             var train = lstm.Bool("trainIfMissing");
+            var scaling = lstm.Choice("scaling", UnitScalings.Names);
             lstm.RejectUnknown();
             if (model is not null)
             {
@@ -188,6 +190,7 @@ public static partial class ScenarioLoader
                     precision ?? defaults.Precision)
                 {
                     TrainIfMissing = train ?? false,
+                    Scaling = scaling is null ? defaults.Scaling : UnitScalings.Parse(scaling),
                 };
             }
         }
