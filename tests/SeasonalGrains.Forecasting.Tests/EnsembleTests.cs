@@ -14,7 +14,7 @@ public class EnsembleTests
     {
         // A always sells 10, B always 50; member "ten" forecasts 10, "fifty" 50 (every quantile)
         var dataset = Make(Constant(120, 10), Constant(120, 50));
-        var ensemble = new EnsembleForecaster([Member("ten", 10), Member("fifty", 50)], new EnsembleOptions { ValidationDays = 40 });
+        var ensemble = new EnsembleForecaster([Member("ten", 10), Member("fifty", 50)], new EnsembleOptions { ValidationDays = 40, StrideDays = 10 });
 
         var forecasts = ensemble.Forecast(new ForecastRequest(dataset, 100, 10, [0.1, 0.5, 0.9]));
 
@@ -30,6 +30,11 @@ public class EnsembleTests
         // "ten" on B: tau 40, mean 40 x 1.5 / 3 = 20
         Assert.Equal([20.0, 0.0], choices[1].Losses);
         Assert.Equal([60, 70, 80, 90], ensemble.ValidationOrigins(100, 10));
+
+        // by default windows are at least 28 days apart: 112 days in steps of 28 for a horizon of 10 (the first,
+        // on day 0, has no history), in steps of 29 for a horizon of 29
+        Assert.Equal([28, 56, 84], new EnsembleForecaster([Member("ten", 10)]).ValidationOrigins(100, 10));
+        Assert.Equal([29, 58, 87], new EnsembleForecaster([Member("ten", 10)]).ValidationOrigins(120, 29));
     }
 
     [Theory]
@@ -72,7 +77,7 @@ public class EnsembleTests
     public void A_member_fitted_once_is_scored_only_after_the_days_it_was_fitted_on()
     {
         var dataset = Make(Constant(200, 10));
-        var options = new EnsembleOptions { ValidationDays = 40 };
+        var options = new EnsembleOptions { ValidationDays = 40, StrideDays = 10 };
 
         // windows 160, 170, 180, 190; fitted on the days before day 175: compared on 180 and 190
         var recent = new EnsembleForecaster([Member("classical", 12), new EnsembleMember(new ConstantForecaster("fitted", [10]), Start.AddDays(175))], options);
@@ -94,7 +99,7 @@ public class EnsembleTests
         var dataset = Make(Constant(200, 10));
         var ten = new ConstantForecaster("ten", [10]);
         var twelve = new ConstantForecaster("twelve", [12]);
-        var ensemble = new EnsembleForecaster([new EnsembleMember(twelve), new EnsembleMember(ten)], new EnsembleOptions { ValidationDays = 40 });
+        var ensemble = new EnsembleForecaster([new EnsembleMember(twelve), new EnsembleMember(ten)], new EnsembleOptions { ValidationDays = 40, StrideDays = 10 });
 
         ensemble.Forecast(new ForecastRequest(dataset, 150, 10, Median));
         Assert.Equal((4, 5), (twelve.Calls, ten.Calls)); // four windows each, and the chosen member's forecast
@@ -185,7 +190,7 @@ public class EnsembleTests
         Assert.Equal("sku,origin_date,member,windows,loss_ets,loss_croston,loss_seasonal-naive,loss_seasonal-naive-yearly", lines[0]);
         Assert.StartsWith("A,2024-05-20,", lines[1], StringComparison.Ordinal);
         Assert.Equal(8, lines[1].Split(',').Length);
-        Assert.Equal("16", lines[1].Split(',')[3]); // 112 days in windows of 7
+        Assert.Equal("4", lines[1].Split(',')[3]); // windows of 7 days on 28, 56, 84 and 112 (112 days in steps of 28)
         Assert.Equal("ets 1 SKUs", EnsembleForecaster.Describe(ensemble.Choices()));
     }
 

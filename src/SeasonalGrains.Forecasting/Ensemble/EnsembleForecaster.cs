@@ -12,8 +12,8 @@ namespace SeasonalGrains.Forecasting.Ensemble;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Validation: with horizon H, the windows start at the latest ceil(ValidationDays / H) multiples v of H (counted
-/// from the dataset's first day) with v + H &lt;= origin and v &gt;= MinHistoryDays. At each v every member forecasts
+/// Validation: with horizon H and S = max(H, StrideDays), the windows start at the latest ceil(ValidationDays / S)
+/// multiples v of S (counted from the dataset's first day) with v + H &lt;= origin and v &gt;= MinHistoryDays. At each v every member forecasts
 /// the SKUs from v (reading days before v only) and is scored on days v..v+H-1, all before the origin, by the mean
 /// pinball loss over those days and the request's levels (<see cref="ForecastMetrics.Pinball"/>). The windows lie on a
 /// fixed grid, so successive origins share them; each window's losses are computed once per dataset and cached.
@@ -84,12 +84,13 @@ public sealed class EnsembleForecaster : IForecaster
     /// <summary>The validation window starts for an origin and horizon (ascending), before members' own limits.</summary>
     public IReadOnlyList<int> ValidationOrigins(int origin, int horizon)
     {
-        var count = (Options.ValidationDays + horizon - 1) / horizon;
-        var latest = (origin - horizon) / horizon * horizon;
+        var stride = Math.Max(horizon, Options.StrideDays);
+        var count = (Options.ValidationDays + stride - 1) / stride;
+        var latest = (origin - horizon) / stride * stride;
         var starts = new List<int>();
         for (var j = count - 1; j >= 0; j--)
         {
-            var v = latest - (j * horizon);
+            var v = latest - (j * stride);
             if (v >= Options.MinHistoryDays && v >= 1 && v + horizon <= origin)
             {
                 starts.Add(v);

@@ -14,11 +14,21 @@ public sealed record EnsembleOptions
     /// <summary>Fewest days of history before a validation origin (so ETS fits its weekly Holt-Winters model there).</summary>
     public const int DefaultMinHistoryDays = 28;
 
+    /// <summary>The default shortest step between validation windows.</summary>
+    public const int DefaultStrideDays = 28;
+
     /// <summary>
-    /// Days of validation: ceil(ValidationDays / H) windows of the request's horizon H, on a grid of multiples of H
-    /// counted from the dataset's first day, the latest ending before the origin.
+    /// Days the validation windows span: ceil(ValidationDays / S) windows of the request's horizon H, S = max(H,
+    /// <see cref="StrideDays"/>) days apart, on the grid of multiples of S counted from the dataset's first day, the
+    /// latest ending before the origin.
     /// </summary>
     public int ValidationDays { get; init; } = DefaultValidationDays;
+
+    /// <summary>
+    /// The shortest step between validation windows: a short horizon (a replay's protection interval) is scored on
+    /// as few windows as a long one, so the members fit there no more often than every StrideDays days.
+    /// </summary>
+    public int StrideDays { get; init; } = DefaultStrideDays;
 
     /// <summary>
     /// A SKU leaves the pooled best member only for a member whose validation pinball loss is below
@@ -34,6 +44,11 @@ public sealed record EnsembleOptions
         if (ValidationDays < 1)
         {
             throw new ArgumentException($"Ensemble options: ValidationDays must be at least 1 (got {ValidationDays}).");
+        }
+
+        if (StrideDays < 1)
+        {
+            throw new ArgumentException($"Ensemble options: StrideDays must be at least 1 (got {StrideDays}).");
         }
 
         if (!(Margin >= 0 && Margin < 1))
