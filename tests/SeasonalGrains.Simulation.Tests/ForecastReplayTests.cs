@@ -70,9 +70,7 @@ public sealed class ForecastReplayTests(SiloFixture silo)
     {
         // an untrained model (its weights do not matter here), daily reviews: every SKU-day is a forecast
         var season = Generate(skus: 12, seed: 5);
-        using var model = LstmModel.Untrained(
-            FeatureSchema.Fit(season.Dataset, window: 14, horizon: 28, fitEndDay: 365),
-            new LstmOptions { Window = 14, Horizon = 28, HiddenSize = 16, FutureHidden = 8, Seed = 3 });
+        using var model = SmallUntrainedModel(season);
         var (input, _) = Build(season.Dataset, windowDays: 60, reviewPeriod: 1, Policy("forecast-order-up-to", "lstm", ("q", 0.9)));
         ReplayForecastSources Stateful() => ReplayForecastSources.Create(season.Dataset, ["lstm"], new ForecastSourceOptions
         {
@@ -113,9 +111,7 @@ public sealed class ForecastReplayTests(SiloFixture silo)
     public async Task The_ensemble_source_has_the_lstm_as_a_member_only_when_the_run_has_a_model()
     {
         var season = Generate(skus: 3, seed: 7);
-        using var model = LstmModel.Untrained(
-            FeatureSchema.Fit(season.Dataset, window: 14, horizon: 28, fitEndDay: 365),
-            new LstmOptions { Window = 14, Horizon = 28, HiddenSize = 16, FutureHidden = 8, Seed = 3 });
+        using var model = SmallUntrainedModel(season);
 
         using var classical = Sources(season, reviewPeriod: 7, "ensemble");
         using var withModel = ReplayForecastSources.Create(season.Dataset, ["lstm", "Ensemble"], new ForecastSourceOptions
@@ -214,6 +210,11 @@ public sealed class ForecastReplayTests(SiloFixture silo)
             Assert.True(Math.Abs(expected[j] - actual[j]) <= 1e-6 * Math.Max(1, Math.Abs(expected[j])), $"value {j}: {expected[j]} against {actual[j]}");
         }
     }
+
+    /// <summary>A small untrained model over a season's dataset (2 x 16, window 14, horizon 28): where its weights do not matter.</summary>
+    internal static LstmModel SmallUntrainedModel(GeneratedSeason season) => LstmModel.Untrained(
+        FeatureSchema.Fit(season.Dataset, window: 14, horizon: 28, fitEndDay: 365),
+        new LstmOptions { Window = 14, Horizon = 28, HiddenSize = 16, FutureHidden = 8, Seed = 3 });
 
     internal static GeneratedSeason Generate(int skus, int seed) =>
         SeasonGenerator.Generate(new GeneratorOptions { Preset = SeasonPresets.DownJackets, Skus = skus, Years = 2, Seed = seed, Start = new DateOnly(2022, 4, 1) });
