@@ -1,4 +1,5 @@
 using SeasonalGrains.Domain.Naming;
+using SeasonalGrains.Forecasting.Ensemble;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
 
@@ -28,6 +29,12 @@ public enum ForecasterNeeds
 
     /// <summary>A trained LSTM model folder (<see cref="ForecasterResources.Model"/>).</summary>
     Model,
+
+    /// <summary>
+    /// The history, and a trained LSTM model folder when one is given (<see cref="ForecasterResources.Model"/>): the
+    /// ensemble, whose members include the LSTM only then. A backtest trains one as it does for <c>lstm</c>.
+    /// </summary>
+    ModelWhenGiven,
 
     /// <summary>The true demand distribution of a generated dataset (<see cref="ForecasterResources.Truth"/>, from truth.csv).</summary>
     Truth,
@@ -111,6 +118,8 @@ public sealed class ForecasterRegistry
 
     public const string LstmStateful = StatefulLstmForecaster.ForecasterName;
 
+    public const string Ensemble = EnsembleForecaster.ForecasterName;
+
     private const ForecasterUses Everywhere = ForecasterUses.Backtest | ForecasterUses.Replay | ForecasterUses.Live;
 
     public ForecasterRegistry(IEnumerable<ForecasterEntry> entries)
@@ -122,7 +131,7 @@ public sealed class ForecasterRegistry
 
     /// <summary>
     /// The baselines (naive, seasonal-naive, seasonal-naive-yearly, moving-average, ets, croston, tsb, in that
-    /// order), oracle (also perfect-foresight), lstm and lstm-stateful.
+    /// order), oracle (also perfect-foresight), lstm, lstm-stateful and ensemble.
     /// </summary>
     public static ForecasterRegistry Default { get; } = new(
     [
@@ -155,6 +164,14 @@ public sealed class ForecasterRegistry
             ForecasterNeeds.Model,
             ForecasterUses.Backtest,
             r => new StatefulLstmForecaster(NeedModel(r, LstmStateful), r.RestartDays)),
+        new ForecasterEntry(
+            Ensemble,
+            FormattableString.Invariant(
+                $"members lstm (when there is a model), {string.Join(", ", EnsembleForecaster.ClassicalMembers)}; {EnsembleOptions.DefaultValidationDays} validation days before the origin, margin {EnsembleOptions.DefaultMargin * 100:0}%"),
+            "per SKU the member with the lowest pinball loss on windows before the origin; the member best across SKUs unless clearly beaten",
+            ForecasterNeeds.ModelWhenGiven,
+            ForecasterUses.Backtest | ForecasterUses.Replay,
+            CreateEnsemble),
     ]);
 
     public IReadOnlyList<ForecasterEntry> Entries { get; }
@@ -209,6 +226,19 @@ public sealed class ForecasterRegistry
     /// <summary>A baseline registered under the name its instances give.</summary>
     private static ForecasterEntry Baseline(Func<IForecaster> create, FormattableString parameters, string description) =>
         new(create().Name, FormattableString.Invariant(parameters), description, ForecasterNeeds.History, Everywhere, _ => create());
+
+    /// <summary>The registered ensemble: lstm first when there is a model, then the classical members with their registered settings.</summary>
+    private static EnsembleForecaster CreateEnsemble(ForecasterResources resources)
+    {
+        var members = new List<EnsembleMember>();
+        if (resources.Model is { } model)
+        {
+            members.Add(EnsembleMember.ForModel(new LstmForecaster(model)));
+        }
+
+        members.AddRange(EnsembleForecaster.ClassicalMembers.Select(name => new EnsembleMember(Default.Resolve(name, ForecasterUses.Replay).Create())));
+        return new EnsembleForecaster(members);
+    }
 
     private static LstmModel NeedModel(ForecasterResources resources, string name) =>
         resources.Model ?? throw new InvalidOperationException($"The '{name}' forecaster needs a trained model folder (made by `seasonal train`).");

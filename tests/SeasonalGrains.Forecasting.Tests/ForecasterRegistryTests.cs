@@ -13,7 +13,7 @@ public class ForecasterRegistryTests
     public void Every_forecaster_is_registered_once_with_its_parameters_and_description()
     {
         Assert.Equal(
-            ["naive", "seasonal-naive", "seasonal-naive-yearly", "moving-average", "ets", "croston", "tsb", "oracle", "lstm", "lstm-stateful"],
+            ["naive", "seasonal-naive", "seasonal-naive-yearly", "moving-average", "ets", "croston", "tsb", "oracle", "lstm", "lstm-stateful", "ensemble"],
             Registry.Entries.Select(e => e.Name));
         Assert.All(Registry.Entries, e => Assert.False(string.IsNullOrWhiteSpace(e.Parameters) || string.IsNullOrWhiteSpace(e.Description), e.Name));
         Assert.Equal(["perfect-foresight"], Registry.Find("oracle")!.Aliases);
@@ -24,8 +24,8 @@ public class ForecasterRegistryTests
     [Fact]
     public void Each_place_lists_the_forecasters_it_can_run()
     {
-        Assert.Equal(Baselines + ", lstm, lstm-stateful", string.Join(", ", Registry.Names(ForecasterUses.Backtest)));
-        Assert.Equal(Baselines + ", oracle, perfect-foresight, lstm", string.Join(", ", Registry.Names(ForecasterUses.Replay)));
+        Assert.Equal(Baselines + ", lstm, lstm-stateful, ensemble", string.Join(", ", Registry.Names(ForecasterUses.Backtest)));
+        Assert.Equal(Baselines + ", oracle, perfect-foresight, lstm, ensemble", string.Join(", ", Registry.Names(ForecasterUses.Replay)));
         Assert.Equal(Baselines, string.Join(", ", Registry.Names(ForecasterUses.Live)));
     }
 
@@ -34,6 +34,7 @@ public class ForecasterRegistryTests
     [InlineData("ETS", ForecasterUses.Backtest, "ets")]
     [InlineData("Perfect-Foresight", ForecasterUses.Replay, "oracle")]
     [InlineData("LSTM-Stateful", ForecasterUses.Backtest, "lstm-stateful")]
+    [InlineData("Ensemble", ForecasterUses.Replay, "ensemble")]
     public void A_name_resolves_ignoring_case_to_its_registered_spelling(string written, ForecasterUses use, string registered)
     {
         Assert.Equal(registered, Registry.Resolve(written, use).Name);
@@ -46,13 +47,14 @@ public class ForecasterRegistryTests
         Assert.Null(Registry.TryResolve("prophet", ForecasterUses.Replay, out var replay, where: "forecast-order-up-to:prophet"));
 
         Assert.StartsWith($"unknown forecaster 'prophet' (known: {Baselines})", live.Message, StringComparison.Ordinal);
-        Assert.Equal($"unknown forecaster 'prophet' in 'forecast-order-up-to:prophet' (known: {Baselines}, oracle, perfect-foresight, lstm)", replay);
+        Assert.Equal($"unknown forecaster 'prophet' in 'forecast-order-up-to:prophet' (known: {Baselines}, oracle, perfect-foresight, lstm, ensemble)", replay);
     }
 
     [Theory]
     [InlineData("lstm", ForecasterUses.Live, "forecaster 'lstm' cannot be used by live SKUs (usable there: " + Baselines + ")")]
-    [InlineData("oracle", ForecasterUses.Backtest, "forecaster 'oracle' cannot be used in a backtest (usable there: " + Baselines + ", lstm, lstm-stateful)")]
-    [InlineData("lstm-stateful", ForecasterUses.Replay, "forecaster 'lstm-stateful' cannot be used by a forecast policy of a replay (usable there: " + Baselines + ", oracle, perfect-foresight, lstm)")]
+    [InlineData("oracle", ForecasterUses.Backtest, "forecaster 'oracle' cannot be used in a backtest (usable there: " + Baselines + ", lstm, lstm-stateful, ensemble)")]
+    [InlineData("lstm-stateful", ForecasterUses.Replay, "forecaster 'lstm-stateful' cannot be used by a forecast policy of a replay (usable there: " + Baselines + ", oracle, perfect-foresight, lstm, ensemble)")]
+    [InlineData("ensemble", ForecasterUses.Live, "forecaster 'ensemble' cannot be used by live SKUs (usable there: " + Baselines + ")")]
     public void A_known_forecaster_is_refused_where_it_cannot_run_with_the_names_that_can(string name, ForecasterUses use, string expected)
     {
         Assert.Null(Registry.TryResolve(name, use, out var error));

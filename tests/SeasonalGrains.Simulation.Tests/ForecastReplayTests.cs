@@ -3,6 +3,7 @@ using SeasonalGrains.Abstractions;
 using SeasonalGrains.Data;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Ensemble;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Grains;
@@ -69,9 +70,7 @@ public sealed class ForecastReplayTests(SiloFixture silo)
     {
         // an untrained model (its weights do not matter here), daily reviews: every SKU-day is a forecast
         var season = Generate(skus: 12, seed: 5);
-        using var model = LstmModel.Untrained(
-            FeatureSchema.Fit(season.Dataset, window: 14, horizon: 28, fitEndDay: 365),
-            new LstmOptions { Window = 14, Horizon = 28, HiddenSize = 16, FutureHidden = 8, Seed = 3 });
+        using var model = SmallUntrainedModel(season);
         var (input, _) = Build(season.Dataset, windowDays: 60, reviewPeriod: 1, Policy("forecast-order-up-to", "lstm", ("q", 0.9)));
         ReplayForecastSources Stateful() => ReplayForecastSources.Create(season.Dataset, ["lstm"], new ForecastSourceOptions
         {
@@ -106,6 +105,32 @@ public sealed class ForecastReplayTests(SiloFixture silo)
         Assert.Equal(12 * (60 + 28), bareSources.Stateful("lstm").Tracker.Forecasts);
         Assert.True(grainSources.Stateful("lstm").Batches < 12 * 60, "the grains' requests were not batched");
         Assert.True(bare.Sum(m => m.OrdersPlaced) > 0);
+    }
+
+    [Fact]
+    public async Task The_ensemble_source_has_the_lstm_as_a_member_only_when_the_run_has_a_model()
+    {
+        var season = Generate(skus: 3, seed: 7);
+        using var model = SmallUntrainedModel(season);
+
+        using var classical = Sources(season, reviewPeriod: 7, "ensemble");
+        using var withModel = ReplayForecastSources.Create(season.Dataset, ["lstm", "Ensemble"], new ForecastSourceOptions
+        {
+            Model = model,
+            Outlook = new OutlookOptions { ReviewPeriodDays = 7, Record = false },
+        });
+
+        var plain = Assert.IsType<EnsembleForecaster>(classical.Provider("ensemble").Forecaster);
+        var both = Assert.IsType<EnsembleForecaster>(withModel.Provider("ensemble").Forecaster);
+        Assert.Equal(["ets", "croston", "seasonal-naive", "seasonal-naive-yearly"], plain.MemberNames);
+        Assert.Equal(["lstm", "ets", "croston", "seasonal-naive", "seasonal-naive-yearly"], both.MemberNames);
+        Assert.Same(model, Assert.IsType<LstmForecaster>(both.Members[0].Forecaster).Model);
+
+        // the outlook path of the other forecasters: one outlook per SKU and origin, from the chosen member's forecast
+        var outlook = await withModel.OutlookAsync("ensemble", 1, 400);
+        var chosen = both.Choices().Single(c => c.SkuIndex == 1 && c.Origin == 400).Member;
+        Assert.True(outlook.Quantile(0.9, 0, 7) >= outlook.Quantile(0.5, 0, 7));
+        Assert.Contains(chosen, both.MemberNames);
     }
 
     [Fact]
@@ -185,6 +210,11 @@ public sealed class ForecastReplayTests(SiloFixture silo)
             Assert.True(Math.Abs(expected[j] - actual[j]) <= 1e-6 * Math.Max(1, Math.Abs(expected[j])), $"value {j}: {expected[j]} against {actual[j]}");
         }
     }
+
+    /// <summary>A small untrained model over a season's dataset (2 x 16, window 14, horizon 28): where its weights do not matter.</summary>
+    internal static LstmModel SmallUntrainedModel(GeneratedSeason season) => LstmModel.Untrained(
+        FeatureSchema.Fit(season.Dataset, window: 14, horizon: 28, fitEndDay: 365),
+        new LstmOptions { Window = 14, Horizon = 28, HiddenSize = 16, FutureHidden = 8, Seed = 3 });
 
     internal static GeneratedSeason Generate(int skus, int seed) =>
         SeasonGenerator.Generate(new GeneratorOptions { Preset = SeasonPresets.DownJackets, Skus = skus, Years = 2, Seed = seed, Start = new DateOnly(2022, 4, 1) });

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SeasonalGrains.Data;
 using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Ensemble;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
 using Spectre.Console;
@@ -23,6 +24,7 @@ public sealed class BacktestCommand : CliCommand
     public const string PlotsFolder = "plots";
     public const string ReliabilityFile = "reliability.csv";
     public const string ModelFolder = "model";
+    public const string EnsembleFile = "ensemble.csv";
 
     private readonly Option<DirectoryInfo> _dataset = new("--dataset", "-d")
     {
@@ -117,10 +119,10 @@ public sealed class BacktestCommand : CliCommand
             throw new UserInputException($"--horizon must be within 1..{Forecasting.Features.FeatureSchema.MaxHorizon} (got {horizon}).");
         }
 
-        var wantsLstm = entries.Any(e => e.Needs == ForecasterNeeds.Model);
+        var wantsLstm = entries.Any(e => e.Needs is ForecasterNeeds.Model or ForecasterNeeds.ModelWhenGiven);
         if (!wantsLstm && (modelFolder is not null || trainEndText is not null))
         {
-            throw new UserInputException("--model and --train-end are for the lstm forecaster; add lstm to --forecasters or drop them.");
+            throw new UserInputException("--model and --train-end are for the lstm forecaster; add lstm (or ensemble) to --forecasters or drop them.");
         }
 
         if (modelFolder is not null && trainEndText is not null)
@@ -194,6 +196,12 @@ public sealed class BacktestCommand : CliCommand
             BacktestCsv.WriteDetails(result, System.IO.Path.Combine(written, DetailsFile));
             BacktestCsv.WriteSummary(result, System.IO.Path.Combine(written, SummaryFile));
             BacktestCsv.WriteReliability(result, System.IO.Path.Combine(written, ReliabilityFile));
+            var ensembles = forecasters.OfType<EnsembleForecaster>().ToList();
+            foreach (var ensemble in ensembles)
+            {
+                PrintEnsemble(context, ensemble, dataset);
+                BacktestCsv.WriteEnsemble(ensemble, dataset, System.IO.Path.Combine(written, EnsembleFile));
+            }
             var plots = 0;
             foreach (var (kind, file) in new[] { (ReliabilityKind.Daily, "reliability.png"), (ReliabilityKind.Interval, "reliability-interval.png") })
             {
@@ -211,6 +219,7 @@ public sealed class BacktestCommand : CliCommand
             cancellationToken.ThrowIfCancellationRequested();
             output.Commit();
             c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(outFolder, DetailsFile)}, {SummaryFile}, {ReliabilityFile}" +
+                (ensembles.Count > 0 ? $", {EnsembleFile}" : "") +
                 (plots > 0 ? $" and {plots} plots in {PlotsFolder}/" : "") + "."));
             return SeasonalCli.Ok;
         }
@@ -370,6 +379,22 @@ public sealed class BacktestCommand : CliCommand
         }
 
         context.Console.Write(table);
+    }
+
+    /// <summary>One line: what the ensemble chose at the last origin, and over all origins.</summary>
+    private static void PrintEnsemble(CliContext context, EnsembleForecaster ensemble, Dataset dataset)
+    {
+        var choices = ensemble.Choices();
+        if (choices.Count == 0)
+        {
+            return;
+        }
+
+        var last = choices[^1].Origin;
+        var origins = choices.Select(ch => ch.Origin).Distinct().Count();
+        context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"{ensemble.Name}: {EnsembleForecaster.Describe(choices.Where(ch => ch.Origin == last))} at the last origin {dataset.DateOf(last):yyyy-MM-dd}; " +
+            $"over the {origins} origins: {EnsembleForecaster.Describe(choices, "SKU-origins")} (members {string.Join(", ", ensemble.MemberNames)}; per SKU and origin in {EnsembleFile}).")));
     }
 
     private static void Print(CliContext context, BacktestResult result)

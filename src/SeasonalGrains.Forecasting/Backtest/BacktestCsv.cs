@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using SeasonalGrains.Data;
+using SeasonalGrains.Forecasting.Ensemble;
 
 namespace SeasonalGrains.Forecasting;
 
@@ -94,6 +96,38 @@ public static class BacktestCsv
                 Number(r.ObservedBelow),
                 r.Count.ToString(CultureInfo.InvariantCulture)) + "\n");
         }
+    }
+
+    /// <summary>
+    /// ensemble.csv: one line per (SKU, origin) the ensemble forecast, with columns
+    /// sku,origin_date,member,windows,loss_{member}... : the member chosen, the validation windows scored and each
+    /// member's mean pinball loss over them (empty where it was not compared).
+    /// </summary>
+    public static void WriteEnsemble(EnsembleForecaster ensemble, Dataset dataset, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(ensemble);
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write("sku,origin_date,member,windows" + string.Concat(ensemble.MemberNames.Select(m => ",loss_" + Field(m))) + "\n");
+        foreach (var c in ensemble.Choices())
+        {
+            writer.Write(string.Join(
+                ',',
+                [
+                    Field(dataset.Skus[c.SkuIndex].Sku),
+                    dataset.DateOf(c.Origin).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    Field(c.Member),
+                    c.Windows.ToString(CultureInfo.InvariantCulture),
+                    .. c.Losses.Select(Number),
+                ]) + "\n");
+        }
+    }
+
+    /// <summary>Writes the ensemble file to <paramref name="path"/> (UTF-8, no byte-order mark).</summary>
+    public static void WriteEnsemble(EnsembleForecaster ensemble, Dataset dataset, string path)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+        WriteEnsemble(ensemble, dataset, writer);
     }
 
     /// <summary>Writes the reliability file to <paramref name="path"/> (UTF-8, no byte-order mark).</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using SeasonalGrains.Data;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Ensemble;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
 
@@ -134,7 +135,8 @@ public sealed class ReplayForecastSources : IDisposable
     /// Builds one provider per name in <paramref name="sources"/> (forecasters of <see cref="ForecasterRegistry"/>
     /// usable in a replay; an unknown one is refused with the known names): baselines with their registered
     /// settings, <c>oracle</c> through <see cref="ForecastOutlookProvider.ForTruth"/> (independent days, as the
-    /// true daily draws are), <c>lstm</c> from its model folder.
+    /// true daily draws are), <c>lstm</c> from its model folder, <c>ensemble</c> with the lstm's model as a member
+    /// when the run has one (always in the window form; loaded once when both use it).
     /// </summary>
     public static ReplayForecastSources Create(Dataset dataset, IEnumerable<string> sources, ForecastSourceOptions options)
     {
@@ -172,7 +174,9 @@ public sealed class ReplayForecastSources : IDisposable
                             $"The '{name}' forecaster needs the true demand distribution: a generated dataset folder with truth.csv."),
                         dataset,
                         options.Outlook),
-                    ForecasterNeeds.Model => LstmProvider(new LstmForecaster(LoadModel(name, options, owned)), dataset, options.Outlook),
+                    ForecasterNeeds.Model => ModelProvider(new LstmForecaster(LoadModel(name, options, owned)), dataset, options.Outlook),
+                    ForecasterNeeds.ModelWhenGiven when HasModel(options) =>
+                        ModelProvider(entry.Create(new ForecasterResources { Model = LoadModel(ForecasterRegistry.Lstm, options, owned) }), dataset, options.Outlook),
                     _ => new ForecastOutlookProvider(entry.Create(), dataset, options.Outlook),
                 };
             }
@@ -240,9 +244,22 @@ public sealed class ReplayForecastSources : IDisposable
             provider.MeasuredErrorStandardDeviation(skuIndex, key.Origin);
         }));
 
-    private static ForecastOutlookProvider LstmProvider(LstmForecaster forecaster, Dataset dataset, OutlookOptions outlook) =>
-        new(forecaster, dataset, outlook with { Horizon = OutlookDays(dataset, outlook, forecaster.Model) });
+    /// <summary>A provider over a forecaster that runs the LSTM (lstm itself, or the ensemble with it as a member): its horizon cut to the model's.</summary>
+    private static ForecastOutlookProvider ModelProvider(IForecaster forecaster, Dataset dataset, OutlookOptions outlook) =>
+        new(forecaster, dataset, outlook with { Horizon = OutlookDays(dataset, outlook, ModelOf(forecaster)) });
 
+    private static LstmModel ModelOf(IForecaster forecaster) => forecaster switch
+    {
+        LstmForecaster lstm => lstm.Model,
+        EnsembleForecaster ensemble => ensemble.Members.Select(m => m.Forecaster).OfType<LstmForecaster>().First().Model,
+        _ => throw new ArgumentException($"The '{forecaster.Name}' forecaster runs no LSTM.", nameof(forecaster)),
+    };
+
+    /// <summary>Whether the run has an LSTM: a loaded model or the scenario's lstm model folder.</summary>
+    private static bool HasModel(ForecastSourceOptions options) =>
+        options.Model is not null || (options.ModelFolders.TryGetValue(ForecasterRegistry.Lstm, out var folder) && !string.IsNullOrWhiteSpace(folder));
+
+    /// <summary>The model of <paramref name="name"/>'s folder, loaded once per run (owned by it) however many sources use it.</summary>
     private static LstmModel LoadModel(string name, ForecastSourceOptions options, List<IDisposable> owned)
     {
         if (options.Model is { } given)
@@ -255,9 +272,21 @@ public sealed class ReplayForecastSources : IDisposable
             throw new InvalidOperationException($"The '{name}' forecaster needs a model folder: forecasters.{name}.model in the scenario.");
         }
 
+        var path = Path.GetFullPath(folder);
+        if (owned.OfType<LoadedModel>().FirstOrDefault(m => m.Folder == path) is { } loaded)
+        {
+            return loaded.Model;
+        }
+
         var model = LstmModel.Load(folder);
-        owned.Add(model);
+        owned.Add(new LoadedModel(path, model));
         return model;
+    }
+
+    /// <summary>A model this run loaded from a folder, disposed with the run.</summary>
+    private sealed record LoadedModel(string Folder, LstmModel Model) : IDisposable
+    {
+        public void Dispose() => Model.Dispose();
     }
 
     /// <summary>

@@ -11,7 +11,8 @@ namespace SeasonalGrains.Simulation.Replay;
 /// <summary>
 /// Makes sure the LSTM model folder a scenario names exists: with <c>forecasters.lstm.trainIfMissing</c>, a missing
 /// folder is trained on the scenario's (cleaned) dataset on the days before the window, with the training defaults
-/// and the scenario's <c>forecasters.lstm.scaling</c> (deterministic by seed), and kept, as a missing generated dataset is generated and kept.
+/// and the scenario's <c>forecasters.lstm.scaling</c> (deterministic by seed), and kept, as a missing generated dataset is generated
+/// and kept; for <c>lstm</c> and for the ensemble, which has the LSTM as a member when the scenario names its model.
 /// </summary>
 public static class ModelProvisioner
 {
@@ -22,7 +23,7 @@ public static class ModelProvisioner
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(forecasters);
-        if (!forecasters.Contains(ForecasterRegistry.Lstm, StringComparer.Ordinal)
+        if (!forecasters.Any(f => f == ForecasterRegistry.Lstm || ForecasterRegistry.Default.Find(f)?.Needs == ForecasterNeeds.ModelWhenGiven)
             || !scenario.Forecasters.TryGetValue(ForecasterRegistry.Lstm, out var lstm)
             || lstm.Model is not { } folder
             || File.Exists(Path.Combine(folder, LstmModel.MetadataFile)))
