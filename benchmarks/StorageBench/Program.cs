@@ -35,7 +35,7 @@ public static class Program
 
         var storage = new StorageOptions { Provider = StorageOptions.PostgresProvider, ConnectionString = connectionString };
         using var host = new HostBuilder()
-            .UseOrleans(silo => silo.UseSeasonalStorage(storage, new ClusteringOptions(), StorageName))
+            .UseOrleans(silo => silo.UseSeasonalClustering(new ClusteringOptions()).AddSeasonalGrainStorage(StorageName, storage))
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .Build();
         await host.StartAsync();
