@@ -11,16 +11,11 @@ namespace SeasonalGrains.Cli.Commands;
 /// </summary>
 internal sealed class StorageSelection
 {
-    public Option<string> Storage { get; } = new("--storage")
-    {
-        Description = $"Where the embedded silo keeps grain state: {StorageOptions.MemoryProvider} (default) or {StorageOptions.PostgresProvider} (migrated with `seasonal db migrate`).",
-        DefaultValueFactory = _ => StorageOptions.MemoryProvider,
-    };
+    public Option<string> Storage { get; } = CliOptions.Defaulted(
+        "--storage", $"Where the embedded silo keeps grain state: {StorageOptions.MemoryProvider} (default) or {StorageOptions.PostgresProvider} (migrated with `seasonal db migrate`).", StorageOptions.MemoryProvider);
 
-    public Option<string?> Connection { get; } = new("--connection", "-c")
-    {
-        Description = $"Npgsql connection string for --storage postgres (default: {DbMigrateCommand.ConnectionStringKey}).",
-    };
+    public Option<string?> Connection { get; } = CliOptions.Optional<string?>(
+        "--connection", "-c", $"Npgsql connection string for --storage postgres (default: {DbMigrateCommand.ConnectionStringKey}).");
 
     public StorageSelection() =>
         Storage.AcceptOnlyFromAmong(StorageOptions.MemoryProvider, StorageOptions.PostgresProvider);
