@@ -3,27 +3,19 @@ using Spectre.Console;
 namespace SeasonalGrains.Cli;
 
 /// <summary>Where a command writes: a Spectre console for results and progress, a plain writer for errors.</summary>
-public sealed class CliContext
+public sealed class CliContext(IAnsiConsole console, TextWriter output, TextWriter error, bool interactive)
 {
     private const int RedirectedWidth = 140;
 
-    public CliContext(IAnsiConsole console, TextWriter output, TextWriter error, bool interactive)
-    {
-        Console = console;
-        Output = output;
-        Error = error;
-        Interactive = interactive;
-    }
-
-    public IAnsiConsole Console { get; }
+    public IAnsiConsole Console { get; } = console;
 
     /// <summary>The plain writer behind <see cref="Console"/> (help text).</summary>
-    public TextWriter Output { get; }
+    public TextWriter Output { get; } = output;
 
-    public TextWriter Error { get; }
+    public TextWriter Error { get; } = error;
 
     /// <summary>True on a terminal: progress bars are drawn. False when output is captured or redirected.</summary>
-    public bool Interactive { get; }
+    public bool Interactive { get; } = interactive;
 
     /// <summary>The process console (progress bars when it is a terminal).</summary>
     public static CliContext ForProcess()

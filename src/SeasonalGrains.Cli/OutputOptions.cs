@@ -16,4 +16,7 @@ internal static class OutputOptions
         Description = "Replace the --out folder whole if it exists and is not empty (without it, such a folder is refused).",
     };
 
+    /// <summary>The required <c>--out</c> dataset folder a command writes.</summary>
+    public static Option<DirectoryInfo> DatasetFolder() =>
+        CliOptions.Required<DirectoryInfo>("--out", "-o", "The dataset folder to write.");
 }

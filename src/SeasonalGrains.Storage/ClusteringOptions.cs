@@ -8,7 +8,7 @@ public sealed class ClusteringOptions
 {
     public const string SectionName = "Clustering";
     public const string LocalhostProvider = "localhost";
-    public const string PostgresProvider = "postgres";
+    public const string PostgresProvider = ProviderSection.PostgresProvider;
 
     /// <summary><c>localhost</c> (default; one silo on this machine) or <c>postgres</c> (membership table).</summary>
     public string Provider { get; set; } = LocalhostProvider;
@@ -41,7 +41,7 @@ public sealed class ClusteringOptions
     public string? AdvertisedAddress { get; set; }
 
     /// <summary>True when <see cref="Provider"/> is <c>postgres</c> (case-insensitive).</summary>
-    public bool UsesPostgres => string.Equals(Provider?.Trim(), PostgresProvider, StringComparison.OrdinalIgnoreCase);
+    public bool UsesPostgres => ProviderSection.IsPostgres(Provider);
 
     /// <summary>
     /// Reads the <c>Clustering</c> section; missing keys keep their defaults, and an empty
@@ -49,9 +49,7 @@ public sealed class ClusteringOptions
     /// </summary>
     public static ClusteringOptions FromConfiguration(IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new ClusteringOptions();
-        configuration.GetSection(SectionName).Bind(options);
+        var options = ProviderSection.Bind<ClusteringOptions>(configuration, SectionName);
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             options.ConnectionString = configuration[$"{StorageOptions.SectionName}:ConnectionString"];
@@ -64,12 +62,7 @@ public sealed class ClusteringOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        var provider = Provider?.Trim() ?? string.Empty;
-        if (!string.Equals(provider, LocalhostProvider, StringComparison.OrdinalIgnoreCase) && !UsesPostgres)
-        {
-            errors.Add($"{SectionName}:Provider '{Provider}' is not supported; use '{LocalhostProvider}' or '{PostgresProvider}'.");
-        }
-
+        ProviderSection.CheckProvider(errors, SectionName, Provider, LocalhostProvider);
         if (string.IsNullOrWhiteSpace(ClusterId))
         {
             errors.Add($"{SectionName}:ClusterId must not be empty.");
@@ -87,11 +80,7 @@ public sealed class ClusteringOptions
             errors.Add($"{SectionName}:SiloPort and {SectionName}:GatewayPort must differ (both are {SiloPort}).");
         }
 
-        if (MaxPoolSize < 1)
-        {
-            errors.Add($"{SectionName}:MaxPoolSize must be at least 1 (was {MaxPoolSize}).");
-        }
-
+        ProviderSection.CheckMaxPoolSize(errors, SectionName, MaxPoolSize);
         if (!string.IsNullOrWhiteSpace(AdvertisedAddress) && !IPAddress.TryParse(AdvertisedAddress, out _))
         {
             errors.Add($"{SectionName}:AdvertisedAddress '{AdvertisedAddress}' is not an IP address.");
@@ -99,7 +88,7 @@ public sealed class ClusteringOptions
 
         if (UsesPostgres)
         {
-            StorageOptions.ValidateConnectionString(errors, $"{SectionName}:ConnectionString", ConnectionString, $"{SectionName}:Provider");
+            ProviderSection.CheckConnectionString(errors, $"{SectionName}:ConnectionString", ConnectionString, $"{SectionName}:Provider");
         }
 
         return errors;

@@ -30,9 +30,7 @@ public sealed class LocalGrainStorage(DeepCopier copier) : IGrainStorage
         }
         else
         {
-            grainState.State = Activator.CreateInstance<T>();
-            grainState.ETag = null;
-            grainState.RecordExists = false;
+            SetEmpty(grainState);
         }
 
         return Task.CompletedTask;
@@ -65,10 +63,16 @@ public sealed class LocalGrainStorage(DeepCopier copier) : IGrainStorage
             _entries.TryRemove(key, out _);
         }
 
+        SetEmpty(grainState);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The state of a grain with no record: a new instance and no ETag.</summary>
+    private static void SetEmpty<T>(IGrainState<T> grainState)
+    {
         grainState.State = Activator.CreateInstance<T>();
         grainState.ETag = null;
         grainState.RecordExists = false;
-        return Task.CompletedTask;
     }
 
     private void CheckETag((string State, GrainId Grain) key, string? expected, GrainId grainId)

@@ -7,7 +7,7 @@ public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
     public const string MemoryProvider = "memory";
-    public const string PostgresProvider = "postgres";
+    public const string PostgresProvider = ProviderSection.PostgresProvider;
 
     /// <summary><c>memory</c> (default; lost when the silo stops) or <c>postgres</c>.</summary>
     public string Provider { get; set; } = MemoryProvider;
@@ -25,35 +25,21 @@ public sealed class StorageOptions
     public bool MigrateOnStart { get; set; }
 
     /// <summary>True when <see cref="Provider"/> is <c>postgres</c> (case-insensitive).</summary>
-    public bool UsesPostgres => string.Equals(Provider?.Trim(), PostgresProvider, StringComparison.OrdinalIgnoreCase);
+    public bool UsesPostgres => ProviderSection.IsPostgres(Provider);
 
     /// <summary>Reads the <c>Storage</c> section; missing keys keep their defaults.</summary>
-    public static StorageOptions FromConfiguration(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new StorageOptions();
-        configuration.GetSection(SectionName).Bind(options);
-        return options;
-    }
+    public static StorageOptions FromConfiguration(IConfiguration configuration) =>
+        ProviderSection.Bind<StorageOptions>(configuration, SectionName);
 
     /// <summary>One message per problem, each naming its key; empty when the options are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        var provider = Provider?.Trim() ?? string.Empty;
-        if (!string.Equals(provider, MemoryProvider, StringComparison.OrdinalIgnoreCase) && !UsesPostgres)
-        {
-            errors.Add($"{SectionName}:Provider '{Provider}' is not supported; use '{MemoryProvider}' or '{PostgresProvider}'.");
-        }
-
-        if (MaxPoolSize < 1)
-        {
-            errors.Add($"{SectionName}:MaxPoolSize must be at least 1 (was {MaxPoolSize}).");
-        }
-
+        ProviderSection.CheckProvider(errors, SectionName, Provider, MemoryProvider);
+        ProviderSection.CheckMaxPoolSize(errors, SectionName, MaxPoolSize);
         if (UsesPostgres)
         {
-            ValidateConnectionString(errors, $"{SectionName}:ConnectionString", ConnectionString, $"{SectionName}:Provider");
+            ProviderSection.CheckConnectionString(errors, $"{SectionName}:ConnectionString", ConnectionString, $"{SectionName}:Provider");
         }
 
         return errors;
@@ -67,23 +53,5 @@ public sealed class StorageOptions
     {
         EnsureValid();
         return PostgresConnectionStrings.Pooled(SectionName, Provider, UsesPostgres, ConnectionString, MaxPoolSize);
-    }
-
-    internal static void ValidateConnectionString(List<string> errors, string key, string? value, string providerKey)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            errors.Add($"{key} is required when {providerKey} is '{PostgresProvider}'.");
-            return;
-        }
-
-        try
-        {
-            _ = new Npgsql.NpgsqlConnectionStringBuilder(value);
-        }
-        catch (ArgumentException ex)
-        {
-            errors.Add($"{key} is not a valid PostgreSQL connection string: {ex.Message}");
-        }
     }
 }

@@ -26,11 +26,7 @@ public sealed class BacktestCommand : CliCommand
     public const string ModelFolder = "model";
     public const string EnsembleFile = "ensemble.csv";
 
-    private readonly Option<DirectoryInfo> _dataset = new("--dataset", "-d")
-    {
-        Description = "The dataset folder (truth.csv in it adds the oracle row).",
-        Required = true,
-    };
+    private readonly Option<DirectoryInfo> _dataset = CliOptions.Dataset("The dataset folder (truth.csv in it adds the oracle row).");
 
     private readonly Option<string> _forecasters = new("--forecasters", "-f")
     {
@@ -38,51 +34,26 @@ public sealed class BacktestCommand : CliCommand
         DefaultValueFactory = _ => "seasonal-naive,ets,croston,lstm",
     };
 
-    private readonly Option<int> _origins = new("--origins")
-    {
-        Description = "Number of forecast origins.",
-        DefaultValueFactory = _ => 8,
-    };
+    private readonly Option<int> _origins = CliOptions.Defaulted("--origins", "Number of forecast origins.", 8);
 
-    private readonly Option<int> _horizon = new("--horizon")
-    {
-        Description = "Days forecast from each origin.",
-        DefaultValueFactory = _ => 28,
-    };
+    private readonly Option<int> _horizon = CliOptions.Defaulted("--horizon", "Days forecast from each origin.", 28);
 
-    private readonly Option<int?> _step = new("--step")
-    {
-        Description = "Days between origins (default: the horizon, so windows do not overlap).",
-    };
+    private readonly Option<int?> _step = CliOptions.Optional<int?>("--step", "Days between origins (default: the horizon, so windows do not overlap).");
 
-    private readonly Option<DirectoryInfo?> _model = new("--model", "-m")
-    {
-        Description = "A trained model folder for lstm; its training range must end before the first origin. Default: train one here.",
-    };
+    private readonly Option<DirectoryInfo?> _model = CliOptions.Optional<DirectoryInfo?>(
+        "--model", "-m", "A trained model folder for lstm; its training range must end before the first origin. Default: train one here.");
 
-    private readonly Option<int> _restartDays = new("--restart-days")
-    {
-        Description = $"For {StatefulLstmForecaster.ForecasterName}: days between encoder restarts (0: never).",
-        DefaultValueFactory = _ => LstmTrackerOptions.DefaultRestartDays,
-    };
+    private readonly Option<int> _restartDays = CliOptions.Defaulted(
+        "--restart-days", $"For {StatefulLstmForecaster.ForecasterName}: days between encoder restarts (0: never).", LstmTrackerOptions.DefaultRestartDays);
 
-    private readonly Option<DirectoryInfo?> _out = new("--out", "-o")
-    {
-        Description = "Output folder (default: runs/backtest-<dataset>-<timestamp>).",
-    };
+    private readonly Option<DirectoryInfo?> _out = CliOptions.Optional<DirectoryInfo?>("--out", "-o", "Output folder (default: runs/backtest-<dataset>-<timestamp>).");
 
     private readonly Option<bool> _force = OutputOptions.Force();
 
-    private readonly Option<string?> _trainEnd = new("--train-end")
-    {
-        Description = "For the lstm trained here: train on the days before this date (yyyy-MM-dd); at most the first origin, which is the default.",
-    };
+    private readonly Option<string?> _trainEnd = CliOptions.Optional<string?>(
+        "--train-end", "For the lstm trained here: train on the days before this date (yyyy-MM-dd); at most the first origin, which is the default.");
 
-    private readonly Option<int> _plotSkus = new("--plot-skus")
-    {
-        Description = "SKUs plotted per forecaster (those with the most units); 0 for no plots.",
-        DefaultValueFactory = _ => 4,
-    };
+    private readonly Option<int> _plotSkus = CliOptions.Defaulted("--plot-skus", "SKUs plotted per forecaster (those with the most units); 0 for no plots.", 4);
 
     private readonly TrainCommand.TrainingSymbols _training = new();
 

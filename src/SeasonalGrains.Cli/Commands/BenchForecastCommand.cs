@@ -15,56 +15,26 @@ namespace SeasonalGrains.Cli.Commands;
 /// </summary>
 public sealed class BenchForecastCommand : CliCommand
 {
-    private readonly Option<string> _batchSizes = new("--batch-sizes")
-    {
-        Description = "Comma-separated batch sizes (windows per call, and callers in flight through the batcher).",
-        DefaultValueFactory = _ => string.Join(',', ForecastBench.DefaultBatchSizes),
-    };
+    private readonly Option<string> _batchSizes = CliOptions.Defaulted(
+        "--batch-sizes", "Comma-separated batch sizes (windows per call, and callers in flight through the batcher).", string.Join(',', ForecastBench.DefaultBatchSizes));
 
-    private readonly Option<DirectoryInfo?> _model = new("--model", "-m")
-    {
-        Description = "A trained model folder (default: an untrained 2 x 50 model with 28-day windows).",
-    };
+    private readonly Option<DirectoryInfo?> _model = CliOptions.Optional<DirectoryInfo?>(
+        "--model", "-m", "A trained model folder (default: an untrained 2 x 50 model with 28-day windows).");
 
-    private readonly Option<double> _seconds = new("--seconds")
-    {
-        Description = "Seconds measured per batch size and mode.",
-        DefaultValueFactory = _ => 2.0,
-    };
+    private readonly Option<double> _seconds = CliOptions.Defaulted("--seconds", "Seconds measured per batch size and mode.", 2.0);
 
-    private readonly Option<string> _precision = new("--precision")
-    {
-        Description = "Network number format: float32 or bfloat16; auto: bfloat16 where the processor has native bfloat16 products, else float32.",
-        DefaultValueFactory = _ => InferencePrecisions.Auto,
-    };
+    private readonly Option<string> _precision = CliOptions.Precision(
+        "Network number format: float32 or bfloat16; auto: bfloat16 where the processor has native bfloat16 products, else float32.");
 
-    private readonly Option<int> _workers = new("--workers")
-    {
-        Description = "Batcher worker threads.",
-        DefaultValueFactory = _ => 1,
-    };
+    private readonly Option<int> _workers = CliOptions.Defaulted("--workers", "Batcher worker threads.", 1);
 
-    private readonly Option<int> _threads = new("--threads")
-    {
-        Description = "libtorch intra-op threads (default: the number of cores).",
-        DefaultValueFactory = _ => Environment.ProcessorCount,
-    };
+    private readonly Option<int> _threads = CliOptions.Defaulted("--threads", "libtorch intra-op threads (default: the number of cores).", Environment.ProcessorCount);
 
-    private readonly Option<int> _hidden = new("--hidden-size")
-    {
-        Description = "LSTM hidden size of the untrained model measured without --model.",
-        DefaultValueFactory = _ => new LstmOptions().HiddenSize,
-    };
+    private readonly Option<int> _hidden = CliOptions.Defaulted(
+        "--hidden-size", "LSTM hidden size of the untrained model measured without --model.", new LstmOptions().HiddenSize);
 
-    private readonly Option<bool> _inline = new("--inline-continuations")
-    {
-        Description = "Let each caller's continuation run on the batcher thread that completes it (saves a thread-pool hop; the bench's callers only submit again).",
-    };
-
-    public BenchForecastCommand()
-    {
-        _precision.AcceptOnlyFromAmong(InferencePrecisions.Names);
-    }
+    private readonly Option<bool> _inline = CliOptions.Optional<bool>(
+        "--inline-continuations", "Let each caller's continuation run on the batcher thread that completes it (saves a thread-pool hop; the bench's callers only submit again).");
 
     public override IReadOnlyList<string> Path => ["bench", "forecast"];
 

@@ -18,11 +18,11 @@ namespace SeasonalGrains.Cli.Commands;
 /// <summary><c>seasonal bench replay</c>: SKU-days per second of the bare domain loop and of the replay through the grains.</summary>
 public sealed class BenchReplayCommand : CliCommand
 {
-    private readonly Option<int> _skus = new("--skus") { Description = "SKUs.", DefaultValueFactory = _ => 10_000 };
+    private readonly Option<int> _skus = CliOptions.Defaulted("--skus", "SKUs.", 10_000);
 
-    private readonly Option<int> _days = new("--days") { Description = "Days replayed per SKU.", DefaultValueFactory = _ => 365 };
+    private readonly Option<int> _days = CliOptions.Defaulted("--days", "Days replayed per SKU.", 365);
 
-    private readonly Option<string> _policy = new("--policy") { Description = "Policy name (catalog).", DefaultValueFactory = _ => "sS" };
+    private readonly Option<string> _policy = CliOptions.Defaulted("--policy", "Policy name (catalog).", "sS");
 
     private readonly Option<int?> _chunkDays = new("--chunk-days")
     {
@@ -50,47 +50,26 @@ public sealed class BenchReplayCommand : CliCommand
         Description = $"SKU grain calls the replay grain keeps in flight (default {SeasonalGrainsOptions.DefaultReplayCallsInFlight}; with a forecast policy, all SKUs of the batches in flight, so the forecast batcher sees them together).",
     };
 
-    private readonly Option<int> _seed = new("--seed") { Description = "Generator seed.", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _seed = CliOptions.Defaulted("--seed", "Generator seed.", 1);
 
-    private readonly Option<string?> _stateWrites = new("--state-writes")
-    {
-        Description = "When SKU grains write their state: never (default in memory), on-close or every-chunk (default with --storage postgres).",
-    };
+    private readonly Option<string?> _stateWrites = CliOptions.Optional<string?>(
+        "--state-writes", "When SKU grains write their state: never (default in memory), on-close or every-chunk (default with --storage postgres).");
 
-    private readonly Option<DirectoryInfo?> _model = new("--model", "-m")
-    {
-        Description = "With an lstm forecast policy: a trained model folder (default: an untrained model of the usual shape; its cost per forecast is a trained one's).",
-    };
+    private readonly Option<DirectoryInfo?> _model = CliOptions.Optional<DirectoryInfo?>(
+        "--model", "-m", "With an lstm forecast policy: a trained model folder (default: an untrained model of the usual shape; its cost per forecast is a trained one's).");
 
-    private readonly Option<string> _inference = new("--inference")
-    {
-        Description = "With an lstm forecast policy: stateful (each SKU's encoder state carried from day to day) or window (re-read every review).",
-        DefaultValueFactory = _ => "stateful",
-    };
+    private readonly Option<string> _inference = CliOptions.Defaulted(
+        "--inference", "With an lstm forecast policy: stateful (each SKU's encoder state carried from day to day) or window (re-read every review).", "stateful");
 
-    private readonly Option<string> _precision = new("--precision")
-    {
-        Description = "With an lstm forecast policy: network number format, float32 or bfloat16; auto: bfloat16 where the processor has native bfloat16 products, else float32.",
-        DefaultValueFactory = _ => InferencePrecisions.Auto,
-    };
+    private readonly Option<string> _precision = CliOptions.Precision(
+        "With an lstm forecast policy: network number format, float32 or bfloat16; auto: bfloat16 where the processor has native bfloat16 products, else float32.");
 
-    private readonly Option<int> _workers = new("--forecast-workers")
-    {
-        Description = "With a stateful lstm: threads of the silo's forecast batcher.",
-        DefaultValueFactory = _ => 2,
-    };
+    private readonly Option<int> _workers = CliOptions.Defaulted("--forecast-workers", "With a stateful lstm: threads of the silo's forecast batcher.", 2);
 
-    private readonly Option<int> _restart = new("--restart-days")
-    {
-        Description = "With a stateful lstm: days between encoder restarts (0: never restart).",
-        DefaultValueFactory = _ => LstmTrackerOptions.DefaultRestartDays,
-    };
+    private readonly Option<int> _restart = CliOptions.Defaulted(
+        "--restart-days", "With a stateful lstm: days between encoder restarts (0: never restart).", LstmTrackerOptions.DefaultRestartDays);
 
-    private readonly Option<int> _threads = new("--threads")
-    {
-        Description = "With an lstm forecast policy: libtorch intra-op threads.",
-        DefaultValueFactory = _ => 1,
-    };
+    private readonly Option<int> _threads = CliOptions.Defaulted("--threads", "With an lstm forecast policy: libtorch intra-op threads.", 1);
 
     private readonly StorageSelection _storage = new();
 
@@ -98,7 +77,6 @@ public sealed class BenchReplayCommand : CliCommand
     {
         _stateWrites.AcceptOnlyFromAmong("on-close", "every-chunk", "never");
         _inference.AcceptOnlyFromAmong("stateful", "window");
-        _precision.AcceptOnlyFromAmong(InferencePrecisions.Names);
     }
 
     public override IReadOnlyList<string> Path => ["bench", "replay"];

@@ -19,11 +19,7 @@ namespace SeasonalGrains.Cli.Commands;
 /// </summary>
 public sealed class CompareCommand : CliCommand
 {
-    private readonly Option<FileInfo> _scenario = new("--scenario", "-s")
-    {
-        Description = "The scenario file (JSON).",
-        Required = true,
-    };
+    private readonly Option<FileInfo> _scenario = CliOptions.Required<FileInfo>("--scenario", "-s", "The scenario file (JSON).");
 
     private readonly Option<string[]> _policies = new("--policies", "-p")
     {
@@ -32,33 +28,20 @@ public sealed class CompareCommand : CliCommand
         AllowMultipleArgumentsPerToken = true,
     };
 
-    private readonly Option<string?> _baseline = new("--baseline", "-b")
-    {
-        Description = "The policy the others are compared with (default: the first).",
-    };
+    private readonly Option<string?> _baseline = CliOptions.Optional<string?>("--baseline", "-b", "The policy the others are compared with (default: the first).");
 
-    private readonly Option<DirectoryInfo?> _out = new("--out", "-o")
-    {
-        Description = "Output folder (default: runs/<run id>, the run id being <scenario>-<UTC time>-<random>).",
-    };
+    private readonly Option<DirectoryInfo?> _out = CliOptions.Optional<DirectoryInfo?>(
+        "--out", "-o", "Output folder (default: runs/<run id>, the run id being <scenario>-<UTC time>-<random>).");
 
     private readonly Option<bool> _force = OutputOptions.Force();
 
-    private readonly Option<int> _resamples = new("--resamples")
-    {
-        Description = "Bootstrap resamples for the confidence intervals.",
-        DefaultValueFactory = _ => BootstrapOptions.DefaultResamples,
-    };
+    private readonly Option<int> _resamples = CliOptions.Defaulted(
+        "--resamples", "Bootstrap resamples for the confidence intervals.", BootstrapOptions.DefaultResamples);
 
-    private readonly Option<int?> _chunkDays = new("--chunk-days")
-    {
-        Description = "Days per grain call (default: the scenario's chunkDays, else 365).",
-    };
+    private readonly Option<int?> _chunkDays = CliOptions.Optional<int?>("--chunk-days", "Days per grain call (default: the scenario's chunkDays, else 365).");
 
-    private readonly Option<bool> _noHindsight = new("--no-hindsight")
-    {
-        Description = "Leave out the hindsight row (the lowest cost reachable with each SKU's demand known in advance) and the gaps to it.",
-    };
+    private readonly Option<bool> _noHindsight = CliOptions.Optional<bool>(
+        "--no-hindsight", "Leave out the hindsight row (the lowest cost reachable with each SKU's demand known in advance) and the gaps to it.");
 
     public override IReadOnlyList<string> Path => ["compare"];
 

@@ -21,11 +21,9 @@ public sealed class DbMigrateCommand : CliCommand
     /// <summary>The configuration key read when <c>--connection</c> is absent.</summary>
     public const string ConnectionStringKey = $"{StorageOptions.SectionName}:ConnectionString";
 
-    private readonly Option<string?> _connection = new("--connection", "-c")
-    {
-        Description = $"Npgsql connection string (default: configuration key {ConnectionStringKey}, " +
-            $"environment variable {StorageOptions.SectionName}__ConnectionString).",
-    };
+    private readonly Option<string?> _connection = CliOptions.Optional<string?>(
+        "--connection", "-c", $"Npgsql connection string (default: configuration key {ConnectionStringKey}, " +
+            $"environment variable {StorageOptions.SectionName}__ConnectionString).");
 
     public override IReadOnlyList<string> Path => ["db", "migrate"];
 

@@ -8,35 +8,16 @@ namespace SeasonalGrains.Cli.Commands;
 /// <summary><c>seasonal generate</c>: writes a generated seasonal dataset folder (with truth.csv).</summary>
 public sealed class GenerateCommand : CliCommand
 {
-    private readonly Option<string> _preset = new("--preset")
-    {
-        Description = $"The season preset: {string.Join(", ", SeasonGenerator.Presets)}.",
-        DefaultValueFactory = _ => SeasonPresets.DownJackets,
-    };
+    private readonly Option<string> _preset = CliOptions.Defaulted(
+        "--preset", $"The season preset: {string.Join(", ", SeasonGenerator.Presets)}.", SeasonPresets.DownJackets);
 
-    private readonly Option<int> _skus = new("--skus")
-    {
-        Description = "Number of SKUs.",
-        DefaultValueFactory = _ => 50,
-    };
+    private readonly Option<int> _skus = CliOptions.Defaulted("--skus", "Number of SKUs.", 50);
 
-    private readonly Option<int> _years = new("--years")
-    {
-        Description = "Years of daily data.",
-        DefaultValueFactory = _ => 4,
-    };
+    private readonly Option<int> _years = CliOptions.Defaulted("--years", "Years of daily data.", 4);
 
-    private readonly Option<int> _seed = new("--seed")
-    {
-        Description = "Random seed (same seed, same data).",
-        DefaultValueFactory = _ => 42,
-    };
+    private readonly Option<int> _seed = CliOptions.Defaulted("--seed", "Random seed (same seed, same data).", 42);
 
-    private readonly Option<DirectoryInfo> _out = new("--out", "-o")
-    {
-        Description = "The dataset folder to write.",
-        Required = true,
-    };
+    private readonly Option<DirectoryInfo> _out = OutputOptions.DatasetFolder();
 
     private readonly Option<bool> _force = OutputOptions.Force();
 

@@ -8,17 +8,9 @@ namespace SeasonalGrains.Cli.Commands;
 /// <summary><c>seasonal import bike-sharing --input day.csv --out DIR</c>.</summary>
 public sealed class ImportBikeSharingCommand : CliCommand
 {
-    private readonly Option<FileInfo> _input = new("--input", "-i")
-    {
-        Description = "day.csv of the UCI Bike Sharing Dataset.",
-        Required = true,
-    };
+    private readonly Option<FileInfo> _input = CliOptions.Required<FileInfo>("--input", "-i", "day.csv of the UCI Bike Sharing Dataset.");
 
-    private readonly Option<DirectoryInfo> _out = new("--out", "-o")
-    {
-        Description = "The dataset folder to write.",
-        Required = true,
-    };
+    private readonly Option<DirectoryInfo> _out = OutputOptions.DatasetFolder();
 
     private readonly Option<bool> _force = OutputOptions.Force();
 

@@ -8,17 +8,10 @@ namespace SeasonalGrains.Cli.Commands;
 /// <summary><c>seasonal import m5 --input DIR --out DIR [--stores ...] [--max-items N]</c>.</summary>
 public sealed class ImportM5Command : CliCommand
 {
-    private readonly Option<DirectoryInfo> _input = new("--input", "-i")
-    {
-        Description = "Folder with the M5 files (calendar.csv, sell_prices.csv, sales_train_*.csv).",
-        Required = true,
-    };
+    private readonly Option<DirectoryInfo> _input = CliOptions.Required<DirectoryInfo>(
+        "--input", "-i", "Folder with the M5 files (calendar.csv, sell_prices.csv, sales_train_*.csv).");
 
-    private readonly Option<DirectoryInfo> _out = new("--out", "-o")
-    {
-        Description = "The dataset folder to write.",
-        Required = true,
-    };
+    private readonly Option<DirectoryInfo> _out = OutputOptions.DatasetFolder();
 
     private readonly Option<bool> _force = OutputOptions.Force();
 
@@ -28,10 +21,7 @@ public sealed class ImportM5Command : CliCommand
         AllowMultipleArgumentsPerToken = true,
     };
 
-    private readonly Option<int?> _maxItems = new("--max-items")
-    {
-        Description = "At most this many items (the first in file order).",
-    };
+    private readonly Option<int?> _maxItems = CliOptions.Optional<int?>("--max-items", "At most this many items (the first in file order).");
 
     public override IReadOnlyList<string> Path => ["import", "m5"];
 

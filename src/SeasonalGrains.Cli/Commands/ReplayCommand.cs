@@ -25,22 +25,15 @@ public sealed class ReplayCommand : CliCommand
     /// <summary>How often a non-interactive run with checkpoints prints its progress.</summary>
     private static readonly TimeSpan ProgressLineInterval = TimeSpan.FromMilliseconds(500);
 
-    private readonly Option<FileInfo?> _scenario = new("--scenario", "-s")
-    {
-        Description = "The scenario file (JSON); required unless --resume is given.",
-    };
+    private readonly Option<FileInfo?> _scenario = CliOptions.Optional<FileInfo?>("--scenario", "-s", "The scenario file (JSON); required unless --resume is given.");
 
-    private readonly Option<string?> _resume = new("--resume")
-    {
-        Description = "Finish the recorded run RUN_ID (printed when it started) from its last checkpoints; needs --storage postgres.",
-    };
+    private readonly Option<string?> _resume = CliOptions.Optional<string?>(
+        "--resume", "Finish the recorded run RUN_ID (printed when it started) from its last checkpoints; needs --storage postgres.");
 
     private readonly StorageSelection _storage = new(withClustering: true);
 
-    private readonly Option<DirectoryInfo?> _out = new("--out", "-o")
-    {
-        Description = "Output folder (default: runs/<run id>, the run id being <scenario>-<UTC time>-<random>).",
-    };
+    private readonly Option<DirectoryInfo?> _out = CliOptions.Optional<DirectoryInfo?>(
+        "--out", "-o", "Output folder (default: runs/<run id>, the run id being <scenario>-<UTC time>-<random>).");
 
     private readonly Option<bool> _force = OutputOptions.Force();
 
@@ -50,15 +43,10 @@ public sealed class ReplayCommand : CliCommand
         AllowMultipleArgumentsPerToken = true,
     };
 
-    private readonly Option<int?> _chunkDays = new("--chunk-days")
-    {
-        Description = "Days per grain call (default: the scenario's chunkDays, else 365).",
-    };
+    private readonly Option<int?> _chunkDays = CliOptions.Optional<int?>("--chunk-days", "Days per grain call (default: the scenario's chunkDays, else 365).");
 
-    private readonly Option<string?> _stateWrites = new("--state-writes")
-    {
-        Description = "When SKU grains write their state: never (default in memory), on-close, or every-chunk (default with --storage postgres: checkpoints to resume from).",
-    };
+    private readonly Option<string?> _stateWrites = CliOptions.Optional<string?>(
+        "--state-writes", "When SKU grains write their state: never (default in memory), on-close, or every-chunk (default with --storage postgres: checkpoints to resume from).");
 
     public ReplayCommand()
     {

@@ -12,20 +12,14 @@ namespace SeasonalGrains.Cli.Commands;
 /// </summary>
 public sealed class ServeCommand : CliCommand
 {
-    private readonly Option<string?> _storage = new("--storage")
-    {
-        Description = $"Where grain state lives: {StorageOptions.MemoryProvider} (default) or {StorageOptions.PostgresProvider} (sets {StorageOptions.SectionName}:Provider).",
-    };
+    private readonly Option<string?> _storage = CliOptions.Optional<string?>(
+        "--storage", $"Where grain state lives: {StorageOptions.MemoryProvider} (default) or {StorageOptions.PostgresProvider} (sets {StorageOptions.SectionName}:Provider).");
 
-    private readonly Option<string?> _connection = new("--connection", "-c")
-    {
-        Description = $"Npgsql connection string for storage and clustering (sets {StorageOptions.SectionName}:ConnectionString).",
-    };
+    private readonly Option<string?> _connection = CliOptions.Optional<string?>(
+        "--connection", "-c", $"Npgsql connection string for storage and clustering (sets {StorageOptions.SectionName}:ConnectionString).");
 
-    private readonly Option<string?> _clustering = new("--clustering")
-    {
-        Description = $"How silos find each other: {ClusteringOptions.LocalhostProvider} (default) or {ClusteringOptions.PostgresProvider} (sets {ClusteringOptions.SectionName}:Provider).",
-    };
+    private readonly Option<string?> _clustering = CliOptions.Optional<string?>(
+        "--clustering", $"How silos find each other: {ClusteringOptions.LocalhostProvider} (default) or {ClusteringOptions.PostgresProvider} (sets {ClusteringOptions.SectionName}:Provider).");
 
     private readonly Option<int?> _siloPort = new("--silo-port") { Description = $"Silo-to-silo port (sets {ClusteringOptions.SectionName}:SiloPort; default 11111)." };
 

@@ -21,26 +21,18 @@ internal sealed class StorageSelection
         Clustering.AcceptOnlyFromAmong(ClusteringOptions.PostgresProvider);
     }
 
-    public Option<string> Storage { get; } = new("--storage")
-    {
-        Description = $"Where the embedded silo keeps grain state: {StorageOptions.MemoryProvider} (default) or {StorageOptions.PostgresProvider} (migrated with `seasonal db migrate`).",
-        DefaultValueFactory = _ => StorageOptions.MemoryProvider,
-    };
+    public Option<string> Storage { get; } = CliOptions.Defaulted(
+        "--storage", $"Where the embedded silo keeps grain state: {StorageOptions.MemoryProvider} (default) or {StorageOptions.PostgresProvider} (migrated with `seasonal db migrate`).", StorageOptions.MemoryProvider);
 
-    public Option<string?> Connection { get; } = new("--connection", "-c")
-    {
-        Description = $"Npgsql connection string for --storage postgres or --clustering postgres (default: {DbMigrateCommand.ConnectionStringKey}).",
-    };
+    public Option<string?> Connection { get; } = CliOptions.Optional<string?>(
+        "--connection", "-c", $"Npgsql connection string for --storage postgres or --clustering postgres (default: {DbMigrateCommand.ConnectionStringKey}).");
 
-    public Option<string?> Clustering { get; } = new("--clustering")
-    {
-        Description = $"Run the grains on a running cluster (silos of `seasonal serve --clustering {ClusteringOptions.PostgresProvider}`) as its Orleans client instead of in an embedded silo: {ClusteringOptions.PostgresProvider}, the membership table in the database of --connection.",
-    };
+    public Option<string?> Clustering { get; } = CliOptions.Optional<string?>(
+        "--clustering",
+        $"Run the grains on a running cluster (silos of `seasonal serve --clustering {ClusteringOptions.PostgresProvider}`) as its Orleans client instead of in an embedded silo: {ClusteringOptions.PostgresProvider}, the membership table in the database of --connection.");
 
-    public Option<string?> ClusterId { get; } = new("--cluster-id")
-    {
-        Description = $"The cluster's id with --clustering (default {new ClusteringOptions().ClusterId}, as `seasonal serve`).",
-    };
+    public Option<string?> ClusterId { get; } = CliOptions.Optional<string?>(
+        "--cluster-id", $"The cluster's id with --clustering (default {new ClusteringOptions().ClusterId}, as `seasonal serve`).");
 
     public IEnumerable<Symbol> Symbols => _withClustering ? [Storage, Connection, Clustering, ClusterId] : [Storage, Connection];
 

@@ -22,24 +22,15 @@ public sealed class TrainCommand : CliCommand
     /// <summary>The trainer's defaults, predicting the levels a backtest scores (5% to 95%).</summary>
     private static readonly LstmOptions Defaults = LstmOptions.TrainDefaults;
 
-    private readonly Option<DirectoryInfo> _dataset = new("--dataset", "-d")
-    {
-        Description = "The dataset folder.",
-        Required = true,
-    };
+    private readonly Option<DirectoryInfo> _dataset = CliOptions.Dataset();
 
-    private readonly Option<DirectoryInfo> _out = new("--out", "-o")
-    {
-        Description = "The model folder to write (weights.bin, model.json, training.csv).",
-        Required = true,
-    };
+    private readonly Option<DirectoryInfo> _out = CliOptions.Required<DirectoryInfo>(
+        "--out", "-o", "The model folder to write (weights.bin, model.json, training.csv).");
 
     private readonly Option<bool> _force = OutputOptions.Force();
 
-    private readonly Option<string?> _trainEnd = new("--train-end")
-    {
-        Description = "Train on the days before this date (yyyy-MM-dd); default: every day of the dataset.",
-    };
+    private readonly Option<string?> _trainEnd = CliOptions.Optional<string?>(
+        "--train-end", "Train on the days before this date (yyyy-MM-dd); default: every day of the dataset.");
 
     private readonly TrainingSymbols _training = new();
 
@@ -202,52 +193,26 @@ public sealed class TrainCommand : CliCommand
     /// <summary>The training options shared by <c>train</c> and <c>backtest</c> (for the model it trains in-process).</summary>
     internal sealed class TrainingSymbols
     {
-        private readonly Option<int> _epochs = new("--epochs")
-        {
-            Description = "Most epochs (training stops earlier when the validation loss stops improving).",
-            DefaultValueFactory = _ => Defaults.MaxEpochs,
-        };
+        private readonly Option<int> _epochs = CliOptions.Defaulted(
+            "--epochs", "Most epochs (training stops earlier when the validation loss stops improving).", Defaults.MaxEpochs);
 
-        private readonly Option<int> _hidden = new("--hidden")
-        {
-            Description = "LSTM hidden size.",
-            DefaultValueFactory = _ => Defaults.HiddenSize,
-        };
+        private readonly Option<int> _hidden = CliOptions.Defaulted("--hidden", "LSTM hidden size.", Defaults.HiddenSize);
 
-        private readonly Option<int> _layers = new("--layers")
-        {
-            Description = "Stacked LSTM layers.",
-            DefaultValueFactory = _ => Defaults.Layers,
-        };
+        private readonly Option<int> _layers = CliOptions.Defaulted("--layers", "Stacked LSTM layers.", Defaults.Layers);
 
-        private readonly Option<double> _dropout = new("--dropout")
-        {
-            Description = "Dropout between LSTM layers and in the shared layer, in [0, 1).",
-            DefaultValueFactory = _ => Defaults.Dropout,
-        };
+        private readonly Option<double> _dropout = CliOptions.Defaulted(
+            "--dropout", "Dropout between LSTM layers and in the shared layer, in [0, 1).", Defaults.Dropout);
 
-        private readonly Option<long> _seed = new("--seed")
-        {
-            Description = "Random seed (same seed, data and threads: same model).",
-            DefaultValueFactory = _ => 1,
-        };
+        private readonly Option<long> _seed = CliOptions.Defaulted<long>("--seed", "Random seed (same seed, data and threads: same model).", 1);
 
-        private readonly Option<string> _timeBudget = new("--time-budget")
-        {
-            Description = "Stop before an epoch that would end past this time (hh:mm:ss).",
-            DefaultValueFactory = _ => "00:05:00",
-        };
+        private readonly Option<string> _timeBudget = CliOptions.Defaulted(
+            "--time-budget", "Stop before an epoch that would end past this time (hh:mm:ss).", "00:05:00");
 
-        private readonly Option<bool> _calibrate = new("--calibrate")
-        {
-            Description = "Fit the split-conformal calibration on the validation range and save it in the model (true or false).",
-            DefaultValueFactory = _ => Defaults.Calibrate,
-        };
+        private readonly Option<bool> _calibrate = CliOptions.Defaulted(
+            "--calibrate", "Fit the split-conformal calibration on the validation range and save it in the model (true or false).", Defaults.Calibrate);
 
-        private readonly Option<int?> _calibrationDays = new("--calibration-days")
-        {
-            Description = "Days of origins the calibration is fitted on, ending with the validation range (default: the validation range; longer reaches into training days, which are not held out).",
-        };
+        private readonly Option<int?> _calibrationDays = CliOptions.Optional<int?>(
+            "--calibration-days", "Days of origins the calibration is fitted on, ending with the validation range (default: the validation range; longer reaches into training days, which are not held out).");
 
         private readonly Option<string> _scaling = CreateScaling();
 

@@ -8,11 +8,7 @@ namespace SeasonalGrains.Cli.Commands;
 /// <summary><c>seasonal validate --dataset DIR</c>: reads a dataset folder and reports every problem.</summary>
 public sealed class ValidateCommand : CliCommand
 {
-    private readonly Option<DirectoryInfo> _dataset = new("--dataset", "-d")
-    {
-        Description = "The dataset folder.",
-        Required = true,
-    };
+    private readonly Option<DirectoryInfo> _dataset = CliOptions.Dataset();
 
     public override IReadOnlyList<string> Path => ["validate"];
 

@@ -11,6 +11,7 @@ namespace SeasonalGrains.Data;
 public sealed class CsvReader : IDisposable
 {
     private static readonly SearchValues<char> Delimiters = SearchValues.Create(",\r\n\"");
+    private static readonly SearchValues<char> QuoteOrLineEnd = SearchValues.Create("\"\n");
 
     private readonly TextReader _reader;
     private readonly bool _ownsReader;
@@ -118,17 +119,11 @@ public sealed class CsvReader : IDisposable
     {
         while (Fill())
         {
-            var span = _buffer.AsSpan(_pos, _len - _pos);
-            var i = span.IndexOfAny(Delimiters);
-            if (i < 0)
+            if (!AppendUntil(Delimiters))
             {
-                Append(span);
-                _pos = _len;
                 continue;
             }
 
-            Append(span[..i]);
-            _pos += i;
             var c = _buffer[_pos++];
             switch (c)
             {
@@ -147,6 +142,25 @@ public sealed class CsvReader : IDisposable
         return '\0';
     }
 
+    // Appends the buffered characters before the first of stops and moves to it; false when there is none in the
+    // buffer (all of it appended).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool AppendUntil(SearchValues<char> stops)
+    {
+        var span = _buffer.AsSpan(_pos, _len - _pos);
+        var i = span.IndexOfAny(stops);
+        if (i < 0)
+        {
+            Append(span);
+            _pos = _len;
+            return false;
+        }
+
+        Append(span[..i]);
+        _pos += i;
+        return true;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private char ReadQuoted()
     {
@@ -160,17 +174,11 @@ public sealed class CsvReader : IDisposable
                 return '\0';
             }
 
-            var span = _buffer.AsSpan(_pos, _len - _pos);
-            var i = span.IndexOfAny('"', '\n');
-            if (i < 0)
+            if (!AppendUntil(QuoteOrLineEnd))
             {
-                Append(span);
-                _pos = _len;
                 continue;
             }
 
-            Append(span[..i]);
-            _pos += i;
             if (_buffer[_pos] == '\n')
             {
                 Append("\n");

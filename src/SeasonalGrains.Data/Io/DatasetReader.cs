@@ -288,7 +288,6 @@ public static class DatasetReader
         var unknownLookup = unknown.GetAlternateLookup<ReadOnlySpan<char>>();
         var lastSku = "";
         var lastIndex = -1;
-        var startDay = range.Start.DayNumber;
         var fileLength = Math.Max(1, new FileInfo(path).Length);
         var rows = 0;
         while (csv.Read())
@@ -329,22 +328,7 @@ public static class DatasetReader
                 }
             }
 
-            // date
-            var d = -1;
-            var dateText = csv[cDate];
-            if (!CsvFormat.TryParseDate(dateText, out var date))
-            {
-                errors.Add(File, line, "date", $"'{dateText}' is not a date (expected yyyy-MM-dd)");
-            }
-            else
-            {
-                d = date.DayNumber - startDay;
-                if ((uint)d >= (uint)days)
-                {
-                    errors.Add(File, line, "date", $"date {CsvFormat.FormatDate(date)} is {range.Describe()}");
-                    d = -1;
-                }
-            }
+            var d = DayOf(csv, cDate, range, File, errors);
 
             var value = Units(csv, cUnits, File, "units", errors, empty: double.NaN);
             var price = cPrice >= 0 ? Money(csv, cPrice, File, "price", errors, empty: double.NaN) : double.NaN;
@@ -365,7 +349,7 @@ public static class DatasetReader
 
             if (firstLine[s][d] != 0)
             {
-                errors.Add(File, line, "date", $"duplicate row for sku '{skus.List[s].Sku}' on {CsvFormat.FormatDate(date)} (first at line {firstLine[s][d]})");
+                errors.Add(File, line, "date", $"duplicate row for sku '{skus.List[s].Sku}' on {CsvFormat.FormatDate(range.Start.AddDays(d))} (first at line {firstLine[s][d]})");
                 continue;
             }
 
@@ -425,29 +409,15 @@ public static class DatasetReader
             }
 
             var line = csv.LineNumber;
-            var dateText = csv[cDate];
-            var d = -1;
-            if (!CsvFormat.TryParseDate(dateText, out var date))
+            var d = DayOf(csv, cDate, range, File, errors);
+            if (d >= 0 && firstLine[d] != 0)
             {
-                errors.Add(File, line, "date", $"'{dateText}' is not a date (expected yyyy-MM-dd)");
+                errors.Add(File, line, "date", $"duplicate date {CsvFormat.FormatDate(range.Start.AddDays(d))} (first at line {firstLine[d]})");
+                d = -1;
             }
-            else
+            else if (d >= 0)
             {
-                d = date.DayNumber - range.Start.DayNumber;
-                if ((uint)d >= (uint)days)
-                {
-                    errors.Add(File, line, "date", $"date {CsvFormat.FormatDate(date)} is {range.Describe()}");
-                    d = -1;
-                }
-                else if (firstLine[d] != 0)
-                {
-                    errors.Add(File, line, "date", $"duplicate date {CsvFormat.FormatDate(date)} (first at line {firstLine[d]})");
-                    d = -1;
-                }
-                else
-                {
-                    firstLine[d] = line;
-                }
+                firstLine[d] = line;
             }
 
             var name = csv[cHoliday].Trim();
@@ -520,21 +490,7 @@ public static class DatasetReader
                 unknown[region] = unknown.TryGetValue(region, out var u) ? (u.Line, u.Rows + 1) : (line, 1);
             }
 
-            var d = -1;
-            var dateText = csv[cDate];
-            if (!CsvFormat.TryParseDate(dateText, out var date))
-            {
-                errors.Add(File, line, "date", $"'{dateText}' is not a date (expected yyyy-MM-dd)");
-            }
-            else
-            {
-                d = date.DayNumber - range.Start.DayNumber;
-                if ((uint)d >= (uint)days)
-                {
-                    errors.Add(File, line, "date", $"date {CsvFormat.FormatDate(date)} is {range.Describe()}");
-                    d = -1;
-                }
-            }
+            var d = DayOf(csv, cDate, range, File, errors);
 
             var temp = Number(csv, cTemp, File, "temp_c", errors, min: -90, max: 60, empty: double.NaN);
             var humidity = Number(csv, cHum, File, "humidity", errors, min: 0, max: 100, empty: double.NaN);
@@ -554,7 +510,7 @@ public static class DatasetReader
             var lines = firstLines[region];
             if (lines[d] != 0)
             {
-                errors.Add(File, line, "date", $"duplicate row for region '{region}' on {CsvFormat.FormatDate(date)} (first at line {lines[d]})");
+                errors.Add(File, line, "date", $"duplicate row for region '{region}' on {CsvFormat.FormatDate(range.Start.AddDays(d))} (first at line {lines[d]})");
                 continue;
             }
 
@@ -571,6 +527,29 @@ public static class DatasetReader
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The row's day within <paramref name="range"/> (0 for its first day), or -1 after reporting a value that is
+    /// not a date or a date outside the range.
+    /// </summary>
+    private static int DayOf(CsvReader csv, int column, DateRange range, string file, ErrorList errors)
+    {
+        var text = csv[column];
+        if (!CsvFormat.TryParseDate(text, out var date))
+        {
+            errors.Add(file, csv.LineNumber, "date", $"'{text}' is not a date (expected yyyy-MM-dd)");
+            return -1;
+        }
+
+        var d = date.DayNumber - range.Start.DayNumber;
+        if ((uint)d >= (uint)range.Days)
+        {
+            errors.Add(file, csv.LineNumber, "date", $"date {CsvFormat.FormatDate(date)} is {range.Describe()}");
+            return -1;
+        }
+
+        return d;
     }
 
     private static double[] NaNs(int n)

@@ -14,22 +14,19 @@ public static class OrderEndpoints
 
     public static RouteGroupBuilder MapOrderEndpoints(this RouteGroupBuilder api)
     {
-        ArgumentNullException.ThrowIfNull(api);
-        var orders = api.MapGroup("/orders").WithTags("Orders");
+        var orders = api.Group("/orders", "Orders");
 
         orders.MapGet("/", ListOrders)
-            .WithName("ListOrders")
-            .WithSummary("Open (or accepted) orders across SKUs, newest first, paged")
-            .WithDescription($"status: open (default) or accepted; page: 1-based (default 1); pageSize: 1-{MaxPageSize} (default {DefaultPageSize}).")
-            .WithMetadata(new ApiAccess(ApiRole.Read))
+            .Describe(
+                ApiRole.Read, "ListOrders", "Open (or accepted) orders across SKUs, newest first, paged",
+                $"status: open (default) or accepted; page: 1-based (default 1); pageSize: 1-{MaxPageSize} (default {DefaultPageSize}).")
             .Produces<OrderListResponse>()
             .ProducesValidationProblem();
 
         orders.MapPost("/{id}/accept", Accept)
-            .WithName("AcceptOrder")
-            .WithSummary("Accept an open suggestion: the order is placed in the SKU's ledger")
-            .WithDescription("200 with the accepted order (also when it was accepted before); 404 for an unknown order; 409 when it was superseded.")
-            .WithMetadata(new ApiAccess(ApiRole.Write))
+            .Describe(
+                ApiRole.Write, "AcceptOrder", "Accept an open suggestion: the order is placed in the SKU's ledger",
+                "200 with the accepted order (also when it was accepted before); 404 for an unknown order; 409 when it was superseded.")
             .Produces<OrderResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);

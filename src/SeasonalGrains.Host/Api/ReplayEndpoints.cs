@@ -5,24 +5,19 @@ public static class ReplayEndpoints
 {
     public static RouteGroupBuilder MapReplayEndpoints(this RouteGroupBuilder api)
     {
-        ArgumentNullException.ThrowIfNull(api);
-        var replays = api.MapGroup("/replays").WithTags("Replays");
+        var replays = api.Group("/replays", "Replays");
 
         replays.MapPost("/", Start)
-            .WithName("StartReplay")
-            .WithSummary("Start a replay of a scenario file on the server")
-            .WithDescription(
+            .Describe(
+                ApiRole.Write, "StartReplay", "Start a replay of a scenario file on the server",
                 "scenarioPath is resolved against the server's scenario folder (Api:ScenarioRoot) and must lie inside it. " +
                 "202 with the replay's id and Location; follow it with GET /replays/{id}. 409 when as many replays run as the host allows.")
-            .WithMetadata(new ApiAccess(ApiRole.Write))
             .Produces<ReplayResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         replays.MapGet("/{id}", Get)
-            .WithName("GetReplay")
-            .WithSummary("A replay's progress, and its results once it has finished")
-            .WithMetadata(new ApiAccess(ApiRole.Read))
+            .Describe(ApiRole.Read, "GetReplay", "A replay's progress, and its results once it has finished")
             .Produces<ReplayResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;

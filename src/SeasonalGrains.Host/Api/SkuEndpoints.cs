@@ -11,80 +11,64 @@ public static class SkuEndpoints
     public const int DefaultForecastHorizon = 14;
     public const int MaxForecastHorizon = 366;
 
+    /// <summary>The endpoints that record one event of a SKU, alike but for the kind of event.</summary>
+    private static readonly (LiveEventKind Kind, string Path, string Name, string Summary, string Description)[] EventEndpoints =
+    [
+        (LiveEventKind.Sale, "/{sku}/sales", "PostSale", "Record units sold (idempotent by eventId)",
+            "Booked to the given business day (default: the SKU's open day) and applied once per eventId; a retry answers status 'duplicate'."),
+        (LiveEventKind.Receipt, "/{sku}/receipts", "PostReceipt", "Record units received into stock (idempotent by eventId)",
+            "Units that arrive besides accepted orders (accepted orders arrive by themselves after the lead time)."),
+    ];
+
     public static RouteGroupBuilder MapSkuEndpoints(this RouteGroupBuilder api)
     {
-        ArgumentNullException.ThrowIfNull(api);
-        var skus = api.MapGroup("/skus").WithTags("SKUs");
+        var skus = api.Group("/skus", "SKUs");
 
         skus.MapPut("/{sku}", PutSku)
-            .WithName("PutSku")
-            .WithSummary("Create a SKU or change its master data")
-            .WithDescription(
+            .Describe(
+                ApiRole.Write, "PutSku", "Create a SKU or change its master data",
                 "201 when created, 200 when changed or unchanged. 409 when a change conflicts with the running SKU: " +
                 "the lead time while units are on order, the fulfilment mode while units are backordered, and the " +
                 "initial on hand, start date and history after creation (leave those out or repeat them unchanged).")
-            .WithMetadata(new ApiAccess(ApiRole.Write))
             .Produces<SkuResponse>(StatusCodes.Status201Created)
             .Produces<SkuResponse>()
             .ProducesValidationProblem()
             .ProducesValidationProblem(StatusCodes.Status409Conflict);
 
-        skus.MapPost("/{sku}/sales", (string sku, EventRequest? body, IGrainFactory grains, ApiMetrics metrics) => PostEvent(sku, body, LiveEventKind.Sale, grains, metrics))
-            .WithName("PostSale")
-            .WithSummary("Record units sold (idempotent by eventId)")
-            .WithDescription("Booked to the given business day (default: the SKU's open day) and applied once per eventId; a retry answers status 'duplicate'.")
-            .WithMetadata(new ApiAccess(ApiRole.Write))
-            .Produces<EventResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
-
-        skus.MapPost("/{sku}/receipts", (string sku, EventRequest? body, IGrainFactory grains, ApiMetrics metrics) => PostEvent(sku, body, LiveEventKind.Receipt, grains, metrics))
-            .WithName("PostReceipt")
-            .WithSummary("Record units received into stock (idempotent by eventId)")
-            .WithDescription("Units that arrive besides accepted orders (accepted orders arrive by themselves after the lead time).")
-            .WithMetadata(new ApiAccess(ApiRole.Write))
-            .Produces<EventResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+        foreach (var (kind, path, name, summary, description) in EventEndpoints)
+        {
+            skus.MapPost(path, (string sku, EventRequest? body, IGrainFactory grains, ApiMetrics metrics) => PostEvent(sku, body, kind, grains, metrics))
+                .Describe(ApiRole.Write, name, summary, description)
+                .Produces<EventResponse>()
+                .ProducesSkuProblems();
+        }
 
         skus.MapPost("/{sku}/close-day", CloseDay)
-            .WithName("CloseDay")
-            .WithSummary("Close the open business day (or every open day through a date)")
-            .WithDescription(
+            .Describe(
+                ApiRole.Write, "CloseDay", "Close the open business day (or every open day through a date)",
                 "Runs the day sequence with the day's receipts as arrivals and its sales as demand, updates the 28-day window, " +
                 "forecasts and asks the policy for an order suggestion. Closing a day that is already closed changes nothing (200, status 'alreadyClosed').")
-            .WithMetadata(new ApiAccess(ApiRole.Write))
             .Produces<CloseDayResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesSkuProblems();
 
         skus.MapGet("/{sku}", GetSku)
-            .WithName("GetSku")
-            .WithSummary("Stock, the last 28 days, the latest forecast and the current suggestion of a SKU")
-            .WithMetadata(new ApiAccess(ApiRole.Read))
+            .Describe(ApiRole.Read, "GetSku", "Stock, the last 28 days, the latest forecast and the current suggestion of a SKU")
             .Produces<SkuResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         skus.MapGet("/{sku}/forecast", GetForecast)
-            .WithName("GetForecast")
-            .WithSummary("Forecast the next days of a SKU from its recent sales")
-            .WithDescription($"horizon: days to forecast, 1-{MaxForecastHorizon} (default {DefaultForecastHorizon}). 409 when the SKU has no sales history yet.")
-            .WithMetadata(new ApiAccess(ApiRole.Read))
+            .Describe(
+                ApiRole.Read, "GetForecast", "Forecast the next days of a SKU from its recent sales",
+                $"horizon: days to forecast, 1-{MaxForecastHorizon} (default {DefaultForecastHorizon}). 409 when the SKU has no sales history yet.")
             .Produces<ForecastResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesSkuProblems();
 
         api.MapPost("/sales:batch", PostSalesBatch)
             .WithTags("SKUs")
-            .WithName("PostSalesBatch")
-            .WithSummary("Record many SKUs' sales in one request")
-            .WithDescription("Each item is applied as POST /skus/{sku}/sales would apply it; the answer has one result per item, in order, with the HTTP status the item alone would get.")
-            .WithMetadata(new ApiAccess(ApiRole.Write))
+            .Describe(
+                ApiRole.Write, "PostSalesBatch", "Record many SKUs' sales in one request",
+                "Each item is applied as POST /skus/{sku}/sales would apply it; the answer has one result per item, in order, with the HTTP status the item alone would get.")
             .Produces<BatchResponse>()
             .ProducesValidationProblem();
         return api;

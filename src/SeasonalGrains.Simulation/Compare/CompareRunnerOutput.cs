@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using SeasonalGrains.Data;
 using SeasonalGrains.Domain.Inventory;
@@ -20,11 +19,10 @@ namespace SeasonalGrains.Simulation.Compare;
 /// </summary>
 public static class CompareRunnerOutput
 {
-    public const string SummaryFile = "summary.json";
-    public const string PerSkuFile = "per-sku.csv";
+    public const string SummaryFile = ReportFiles.SummaryFile;
+    public const string PerSkuFile = ReportFiles.PerSkuFile;
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>
     /// Writes every file as the folder <paramref name="folder"/> (created if missing or empty; a folder that is not empty is
@@ -37,8 +35,8 @@ public static class CompareRunnerOutput
         var names = new List<string>();
         var target = OutputFolder.Write(folder, replace, temp =>
         {
-            File.WriteAllText(Path.Combine(temp, SummaryFile), Summary(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", Utf8NoBom);
-            File.WriteAllText(Path.Combine(temp, PerSkuFile), PerSkuCsv(result), Utf8NoBom);
+            ReportFiles.WriteText(temp, SummaryFile, ReportFiles.Json(Summary(result)));
+            ReportFiles.WriteText(temp, PerSkuFile, PerSkuCsv(result));
             SeasonReportWriter.Write(Report(result), temp);
             names.AddRange(Directory.GetFiles(temp).Select(Path.GetFileName).OfType<string>());
         });

@@ -34,6 +34,28 @@ public static class TuningGrids
             ?? throw new ArgumentException($"Policy '{policy}' has no tuning grid (tunable: {string.Join(", ", All.Select(g => g.Policy))}).", nameof(policy));
 
     internal static string Format(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>The days an order placed now must cover, L+R: the lead time and the review period.</summary>
+    internal static int ProtectionDays(PolicyInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return inputs.Terms.LeadTimeDays + inputs.ReviewPeriodDays;
+    }
+
+    /// <summary>The values as a set for a description: <c>{0.5, 1, 2}</c>.</summary>
+    internal static string Set(IEnumerable<double> values) => $"{{{string.Join(", ", values.Select(Format))}}}";
+
+    /// <summary>
+    /// Every pair of an outer and an inner value, outer first, labelled <c>a=1 b=2</c> with the given names, with the
+    /// parameters <paramref name="parameters"/> makes of the pair.
+    /// </summary>
+    internal static IReadOnlyList<TuningCandidate> Pairs(
+        string outerName,
+        IReadOnlyList<double> outer,
+        string innerName,
+        IReadOnlyList<double> inner,
+        Func<double, double, Dictionary<string, double>> parameters) =>
+        [.. outer.SelectMany(a => inner.Select(b => new TuningCandidate($"{outerName}={Format(a)} {innerName}={Format(b)}", parameters(a, b))))];
 }
 
 /// <summary>
@@ -53,27 +75,18 @@ public sealed class MinMaxTuningGrid(IReadOnlyList<double>? safetyFactors = null
     public string Policy => MinMaxPolicy.PolicyName;
 
     public string Description =>
-        $"sS: s = d (L+R) + z sd sqrt(L+R), S = s + m EOQ (EOQ = sqrt(2 K d / h), at least 1), for z in {{{string.Join(", ", SafetyFactors.Select(TuningGrids.Format))}}} " +
-        $"and m in {{{string.Join(", ", EoqMultiples.Select(TuningGrids.Format))}}} ({SafetyFactors.Count * EoqMultiples.Count} points)";
+        $"sS: s = d (L+R) + z sd sqrt(L+R), S = s + m EOQ (EOQ = sqrt(2 K d / h), at least 1), for z in {TuningGrids.Set(SafetyFactors)} " +
+        $"and m in {TuningGrids.Set(EoqMultiples)} ({SafetyFactors.Count * EoqMultiples.Count} points)";
 
     public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        var n = inputs.Terms.LeadTimeDays + inputs.ReviewPeriodDays;
+        var n = TuningGrids.ProtectionDays(inputs);
         var eoq = inputs.EconomicOrderQuantity();
-        var list = new List<TuningCandidate>();
-        foreach (var z in SafetyFactors)
+        return TuningGrids.Pairs("z", SafetyFactors, "m", EoqMultiples, (z, m) =>
         {
             var s = (inputs.History.Mean * n) + (z * inputs.History.StandardDeviation * Math.Sqrt(n));
-            foreach (var m in EoqMultiples)
-            {
-                list.Add(new TuningCandidate(
-                    $"z={TuningGrids.Format(z)} m={TuningGrids.Format(m)}",
-                    new Dictionary<string, double>(StringComparer.Ordinal) { ["s"] = s, ["S"] = s + (m * eoq) }));
-            }
-        }
-
-        return list;
+            return new Dictionary<string, double>(StringComparer.Ordinal) { ["s"] = s, ["S"] = s + (m * eoq) };
+        });
     }
 }
 
@@ -85,12 +98,11 @@ public sealed class BaseStockTuningGrid : ITuningGrid
     public string Policy => BaseStockPolicy.PolicyName;
 
     public string Description =>
-        $"base-stock: S = d (L+R) + z sd sqrt(L+R) for z in {{{string.Join(", ", SafetyFactors.Select(TuningGrids.Format))}}} ({SafetyFactors.Count} points)";
+        $"base-stock: S = d (L+R) + z sd sqrt(L+R) for z in {TuningGrids.Set(SafetyFactors)} ({SafetyFactors.Count} points)";
 
     public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        var n = inputs.Terms.LeadTimeDays + inputs.ReviewPeriodDays;
+        var n = TuningGrids.ProtectionDays(inputs);
         return SafetyFactors
             .Select(z => new TuningCandidate(
                 $"z={TuningGrids.Format(z)}",
@@ -115,25 +127,14 @@ public sealed class RuleTuningGrid : ITuningGrid
     public string Policy => RuleEnginePolicy.PolicyName;
 
     public string Description =>
-        $"rule: minDays = f (L+R) for f in {{{string.Join(", ", CoverFactors.Select(TuningGrids.Format))}}}, maxDays = minDays + e for e in " +
-        $"{{{string.Join(", ", ExtraDays.Select(TuningGrids.Format))}}} days of mean demand; uplift and upliftDays at their defaults ({CoverFactors.Count * ExtraDays.Count} points)";
+        $"rule: minDays = f (L+R) for f in {TuningGrids.Set(CoverFactors)}, maxDays = minDays + e for e in " +
+        $"{TuningGrids.Set(ExtraDays)} days of mean demand; uplift and upliftDays at their defaults ({CoverFactors.Count * ExtraDays.Count} points)";
 
     public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        var n = inputs.Terms.LeadTimeDays + inputs.ReviewPeriodDays;
-        var list = new List<TuningCandidate>();
-        foreach (var f in CoverFactors)
-        {
-            foreach (var e in ExtraDays)
-            {
-                list.Add(new TuningCandidate(
-                    $"f={TuningGrids.Format(f)} e={TuningGrids.Format(e)}",
-                    new Dictionary<string, double>(StringComparer.Ordinal) { ["minDays"] = f * n, ["maxDays"] = (f * n) + e }));
-            }
-        }
-
-        return list;
+        var n = TuningGrids.ProtectionDays(inputs);
+        return TuningGrids.Pairs(
+            "f", CoverFactors, "e", ExtraDays, (f, e) => new Dictionary<string, double>(StringComparer.Ordinal) { ["minDays"] = f * n, ["maxDays"] = (f * n) + e });
     }
 }
 
@@ -151,13 +152,11 @@ public sealed class LookaheadTuningGrid : ITuningGrid
     public string Policy => ForecastLookaheadPolicy.PolicyName;
 
     public string Description =>
-        $"forecast-lookahead: shortageMultiplier in {{{string.Join(", ", Multipliers.Select(TuningGrids.Format))}}} and spread in " +
-        $"{{{string.Join(", ", Spreads.Select(TuningGrids.Format))}}} ({Multipliers.Count * Spreads.Count} points)";
+        $"forecast-lookahead: shortageMultiplier in {TuningGrids.Set(Multipliers)} and spread in " +
+        $"{TuningGrids.Set(Spreads)} ({Multipliers.Count * Spreads.Count} points)";
 
-    public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs) =>
-        [.. Multipliers.SelectMany(m => Spreads.Select(s => new TuningCandidate(
-            $"m={TuningGrids.Format(m)} s={TuningGrids.Format(s)}",
-            new Dictionary<string, double>(StringComparer.Ordinal) { ["shortageMultiplier"] = m, ["spread"] = s })))];
+    public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs) => TuningGrids.Pairs(
+        "m", Multipliers, "s", Spreads, (m, s) => new Dictionary<string, double>(StringComparer.Ordinal) { ["shortageMultiplier"] = m, ["spread"] = s });
 }
 
 /// <summary>The quantile levels a forecast policy's service level is tuned over: 0.8, 0.9, 0.95, 0.98, 0.99, 0.995.</summary>
@@ -171,7 +170,7 @@ public sealed class ForecastOrderUpToTuningGrid : ITuningGrid
 {
     public string Policy => ForecastOrderUpToPolicy.PolicyName;
 
-    public string Description => $"forecast-order-up-to: q in {{{string.Join(", ", ForecastLevelGrid.Levels.Select(TuningGrids.Format))}}} ({ForecastLevelGrid.Levels.Count} points)";
+    public string Description => $"forecast-order-up-to: q in {TuningGrids.Set(ForecastLevelGrid.Levels)} ({ForecastLevelGrid.Levels.Count} points)";
 
     public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs) =>
         [.. ForecastLevelGrid.Levels.Select(q => new TuningCandidate($"q={TuningGrids.Format(q)}", new Dictionary<string, double>(StringComparer.Ordinal) { ["q"] = q }))];
@@ -185,11 +184,9 @@ public sealed class ForecastSsTuningGrid : ITuningGrid
     public string Policy => ForecastSsPolicy.PolicyName;
 
     public string Description =>
-        $"forecast-sS: q in {{{string.Join(", ", ForecastLevelGrid.Levels.Select(TuningGrids.Format))}}} and eoqMultiple in " +
-        $"{{{string.Join(", ", EoqMultiples.Select(TuningGrids.Format))}}} ({ForecastLevelGrid.Levels.Count * EoqMultiples.Count} points)";
+        $"forecast-sS: q in {TuningGrids.Set(ForecastLevelGrid.Levels)} and eoqMultiple in " +
+        $"{TuningGrids.Set(EoqMultiples)} ({ForecastLevelGrid.Levels.Count * EoqMultiples.Count} points)";
 
-    public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs) =>
-        [.. ForecastLevelGrid.Levels.SelectMany(q => EoqMultiples.Select(m => new TuningCandidate(
-            $"q={TuningGrids.Format(q)} m={TuningGrids.Format(m)}",
-            new Dictionary<string, double>(StringComparer.Ordinal) { ["q"] = q, ["eoqMultiple"] = m })))];
+    public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs) => TuningGrids.Pairs(
+        "q", ForecastLevelGrid.Levels, "m", EoqMultiples, (q, m) => new Dictionary<string, double>(StringComparer.Ordinal) { ["q"] = q, ["eoqMultiple"] = m });
 }

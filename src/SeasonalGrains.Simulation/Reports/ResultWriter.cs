@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using SeasonalGrains.Data;
 using SeasonalGrains.Domain.Inventory;
@@ -16,11 +15,9 @@ namespace SeasonalGrains.Simulation.Reports;
 /// </summary>
 public static class ResultWriter
 {
-    public const string SummaryFile = "summary.json";
-    public const string PerSkuFile = "per-sku.csv";
+    public const string SummaryFile = ReportFiles.SummaryFile;
+    public const string PerSkuFile = ReportFiles.PerSkuFile;
     public const string TraceFile = "trace.csv";
-
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>
     /// Writes the report's files as the folder <paramref name="folder"/>: created if missing or empty; a folder that is not
@@ -32,7 +29,7 @@ public static class ResultWriter
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         var files = new List<(string Name, string Content)>
         {
-            (SummaryFile, Summary(report).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"),
+            (SummaryFile, ReportFiles.Json(Summary(report))),
             (PerSkuFile, PerSkuCsv(report)),
         };
         if (report.Traces.Count > 0)
@@ -44,7 +41,7 @@ public static class ResultWriter
         {
             foreach (var (name, content) in files)
             {
-                File.WriteAllText(Path.Combine(temp, name), content, Utf8NoBom);
+                ReportFiles.WriteText(temp, name, content);
             }
         });
     }

@@ -29,7 +29,6 @@ public static class SeasonReportWriter
     private const double ChartWidth = 1080;
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>Writes report.html and the PNGs into <paramref name="folder"/> (created if missing). Returns the paths written.</summary>
     public static IReadOnlyList<string> Write(SeasonReport report, string folder)
@@ -37,8 +36,7 @@ public static class SeasonReportWriter
         ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Directory.CreateDirectory(folder);
-        var html = Path.Combine(folder, HtmlFile);
-        File.WriteAllText(html, RenderHtml(report), Utf8NoBom);
+        var html = ReportFiles.WriteText(folder, HtmlFile, RenderHtml(report));
         return [html, .. WritePngs(report, folder)];
     }
 

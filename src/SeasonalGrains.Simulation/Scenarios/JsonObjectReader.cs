@@ -34,14 +34,8 @@ internal sealed class JsonObjectReader
 
     public string? String(string key, bool required = false)
     {
-        if (!TryGet(key, required, out var v))
+        if (!TryGet(key, required, JsonValueKind.String, "a string", out var v))
         {
-            return null;
-        }
-
-        if (v.ValueKind != JsonValueKind.String)
-        {
-            Error(key, $"must be a string (got {Describe(v)})");
             return null;
         }
 
@@ -140,35 +134,17 @@ internal sealed class JsonObjectReader
 
     public JsonObjectReader? Object(string key, bool required = false)
     {
-        if (!TryGet(key, required, out var v))
-        {
-            return null;
-        }
-
-        if (v.ValueKind != JsonValueKind.Object)
-        {
-            Error(key, $"must be an object (got {Describe(v)})");
-            return null;
-        }
-
-        return new JsonObjectReader(v, PathOf(key), _errors);
+        return TryGet(key, required, JsonValueKind.Object, "an object", out var v)
+            ? new JsonObjectReader(v, PathOf(key), _errors)
+            : null;
     }
 
     /// <summary>The elements of an array member with the path of each (<c>policies[2]</c>).</summary>
     public IReadOnlyList<(JsonElement Element, string Path)>? Array(string key, bool required = false)
     {
-        if (!TryGet(key, required, out var v))
-        {
-            return null;
-        }
-
-        if (v.ValueKind != JsonValueKind.Array)
-        {
-            Error(key, $"must be an array (got {Describe(v)})");
-            return null;
-        }
-
-        return v.EnumerateArray().Select((e, i) => (e, $"{PathOf(key)}[{i}]")).ToList();
+        return TryGet(key, required, JsonValueKind.Array, "an array", out var v)
+            ? v.EnumerateArray().Select((e, i) => (e, $"{PathOf(key)}[{i}]")).ToList()
+            : null;
     }
 
     /// <summary>An object whose members are all numbers (policy parameters).</summary>
@@ -299,5 +275,22 @@ internal sealed class JsonObjectReader
         }
 
         return false;
+    }
+
+    /// <summary>Like <see cref="TryGet(string, bool, out JsonElement)"/>, and reports a value that is not of <paramref name="kind"/> (<paramref name="mustBe"/>).</summary>
+    private bool TryGet(string key, bool required, JsonValueKind kind, string mustBe, out JsonElement value)
+    {
+        if (!TryGet(key, required, out value))
+        {
+            return false;
+        }
+
+        if (value.ValueKind != kind)
+        {
+            Error(key, $"must be {mustBe} (got {Describe(value)})");
+            return false;
+        }
+
+        return true;
     }
 }
