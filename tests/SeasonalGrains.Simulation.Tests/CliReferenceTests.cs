@@ -51,7 +51,10 @@ public sealed partial class CliReferenceTests
                 }
 
                 var allowed = AllowedValues(path, option);
-                var listed = value is not null && value.Contains('|', StringComparison.Ordinal) ? value.Split('|') : null;
+                // restricted values are written a|b|c; an option with one allowed value writes that value alone
+                var listed = value is null ? null
+                    : value.Contains('|', StringComparison.Ordinal) ? value.Split('|')
+                    : allowed is { Length: 1 } ? [value] : null;
                 if (allowed is not null && (listed is null || !listed.Order(StringComparer.Ordinal).SequenceEqual(allowed.Order(StringComparer.Ordinal))))
                 {
                     problems.Add($"'{path}': option {name} accepts only {string.Join('|', allowed)}, but its row in {Reference} writes '{name} {value}'.");
