@@ -1,6 +1,7 @@
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Domain.Inventory;
+using SeasonalGrains.Grains;
 
 namespace SeasonalGrains.Host.Api;
 
@@ -206,6 +207,7 @@ public static class ApiMapping
     public static MetricsResponse ToResponse(this SkuMetrics m)
     {
         ArgumentNullException.ThrowIfNull(m);
+        var ratios = m.ToDomain();
         return new MetricsResponse(
             m.UnitsDemanded,
             m.UnitsSold,
@@ -216,7 +218,10 @@ public static class ApiMapping
             m.UnitsOrdered,
             m.OrdersPlaced,
             m.StockoutDays,
-            m.UnitsDemanded > 0 ? m.UnitsFilledOnDemand / m.UnitsDemanded : 1,
+            ratios.FillRate,
+            m.Cycles,
+            m.CyclesWithStockout,
+            ratios.CycleServiceLevel,
             m.HoldingCost,
             m.ShortageCost,
             m.OrderingCost,
