@@ -194,7 +194,7 @@ public sealed class SkuGrain(
             OnHand = ledger.OnHand,
             OnOrder = ledger.OnOrder,
             Backorders = ledger.Backorders,
-            Metrics = _result?.Metrics ?? ledger.Snapshot().ToWire(),
+            Metrics = _result?.Metrics ?? ledger.Snapshot(),
         });
     }
 
@@ -266,7 +266,7 @@ public sealed class SkuGrain(
     private SkuResult BuildResult(InventoryMetrics metrics) => new()
     {
         Sku = _setup!.Sku,
-        Metrics = metrics.ToWire(),
+        Metrics = metrics,
         Trace = _trace?.Snapshot(),
         Forecasts = _forecast?.Recorder.Snapshot(),
     };

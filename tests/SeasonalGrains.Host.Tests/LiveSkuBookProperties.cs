@@ -1,7 +1,6 @@
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Grains;
 using SeasonalGrains.Grains.Live;
 
 namespace SeasonalGrains.Host.Tests;
@@ -81,13 +80,13 @@ public sealed class LiveSkuBookProperties
         Assert.Equal((1, 0), (book.Ledger!.Snapshot().Cycles, book.Ledger.Snapshot().CyclesWithStockout));
         book.Close(Start.AddDays(5));
 
-        var metrics = book.Ledger!.Snapshot().ToWire();
+        var metrics = book.Ledger!.Snapshot();
         Assert.Equal(6, metrics.Days);
         Assert.Equal(3, metrics.Cycles);
         Assert.Equal(1, metrics.CyclesWithStockout);
         Assert.Equal(1, metrics.StockoutDays);
         Assert.Equal(3, metrics.UnitsLost);
-        Assert.Equal(2.0 / 3, metrics.ToDomain().CycleServiceLevel, 12);
+        Assert.Equal(2.0 / 3, metrics.CycleServiceLevel, 12);
     }
 
     private static int RunCase(int seed)

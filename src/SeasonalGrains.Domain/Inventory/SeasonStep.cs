@@ -41,34 +41,23 @@ public readonly record struct OrderSuggestion(double Raw, double Units);
 /// <see cref="Suggest"/>, and a planner places it with <see cref="InventoryLedger.PlaceOrder"/>. Its days step under
 /// <see cref="OrdersPlacedOutside"/>: review days still close and open review cycles, as in a replay.
 /// </remarks>
-public sealed class SeasonStep
+/// <param name="ledger">The SKU's ledger; the step runs its next day.</param>
+/// <param name="policy">The policy asked on review days.</param>
+/// <param name="seasonDays">Days in the season (0 = open-ended: the policy sees no end).</param>
+/// <param name="outlooks">The outlook of each review; null when the policy needs none.</param>
+public sealed class SeasonStep(InventoryLedger ledger, IReorderPolicy policy, int seasonDays = 0, IOutlookSource? outlooks = null)
 {
-    /// <param name="ledger">The SKU's ledger; the step runs its next day.</param>
-    /// <param name="policy">The policy asked on review days.</param>
-    /// <param name="seasonDays">Days in the season (0 = open-ended: the policy sees no end).</param>
-    /// <param name="outlooks">The outlook of each review; null when the policy needs none.</param>
-    public SeasonStep(InventoryLedger ledger, IReorderPolicy policy, int seasonDays = 0, IOutlookSource? outlooks = null)
-    {
-        ArgumentNullException.ThrowIfNull(ledger);
-        ArgumentNullException.ThrowIfNull(policy);
-        ArgumentOutOfRangeException.ThrowIfNegative(seasonDays);
-        Ledger = ledger;
-        Policy = policy;
-        SeasonDays = seasonDays;
-        Outlooks = outlooks;
-    }
-
     /// <summary>The policy of a season whose orders are placed from outside the step: it never orders.</summary>
     public static IReorderPolicy OrdersPlacedOutside { get; } = new OutsideOrders();
 
-    public InventoryLedger Ledger { get; }
+    public InventoryLedger Ledger { get; } = ledger ?? throw new ArgumentNullException(nameof(ledger));
 
-    public IReorderPolicy Policy { get; }
+    public IReorderPolicy Policy { get; } = policy ?? throw new ArgumentNullException(nameof(policy));
 
     /// <summary>Days in the season; 0 when open-ended.</summary>
-    public int SeasonDays { get; }
+    public int SeasonDays { get; } = seasonDays >= 0 ? seasonDays : throw new ArgumentOutOfRangeException(nameof(seasonDays), seasonDays, "The season's length must be 0 (open-ended) or more days.");
 
-    public IOutlookSource? Outlooks { get; }
+    public IOutlookSource? Outlooks { get; } = outlooks;
 
     /// <summary>The next day to run.</summary>
     public int Day => Ledger.Day;

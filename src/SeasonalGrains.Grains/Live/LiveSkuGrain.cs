@@ -395,7 +395,7 @@ public sealed class LiveSkuGrain(
             Suggestion = OpenSuggestion(),
             Orders = [.. _orders],
             DueIn = dueIn,
-            Metrics = ledger.Snapshot().ToWire(),
+            Metrics = ledger.Snapshot(),
             Forecaster = runtime.Forecaster.Name,
             LastCloseWarning = _lastCloseWarning,
         };

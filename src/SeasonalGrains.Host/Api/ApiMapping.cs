@@ -1,7 +1,6 @@
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Grains;
 
 namespace SeasonalGrains.Host.Api;
 
@@ -164,7 +163,7 @@ public static class ApiMapping
             Suggestion = view.Suggestion?.ToResponse(),
             Orders = [.. view.Orders.Select(ToResponse)],
             DueIn = [.. view.DueIn.Select((units, i) => new DueResponse(open.AddDays(i), units))],
-            Metrics = view.Metrics.ToResponse(),
+            Metrics = view.Metrics,
             Warning = view.LastCloseWarning,
         };
     }
@@ -202,30 +201,6 @@ public static class ApiMapping
             order.ForDate,
             order.AcceptedAt,
             order.ExpectedArrival);
-    }
-
-    public static MetricsResponse ToResponse(this SkuMetrics m)
-    {
-        ArgumentNullException.ThrowIfNull(m);
-        var ratios = m.ToDomain();
-        return new MetricsResponse(
-            m.UnitsDemanded,
-            m.UnitsSold,
-            m.UnitsFilledOnDemand,
-            m.UnitsLost,
-            m.UnitsBackordered,
-            m.UnitsReceived,
-            m.UnitsOrdered,
-            m.OrdersPlaced,
-            m.StockoutDays,
-            ratios.FillRate,
-            m.Cycles,
-            m.CyclesWithStockout,
-            ratios.CycleServiceLevel,
-            m.HoldingCost,
-            m.ShortageCost,
-            m.OrderingCost,
-            m.PurchaseCost);
     }
 
     public static string StatusName(OrderStatus status) => status switch
