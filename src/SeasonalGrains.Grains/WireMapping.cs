@@ -75,24 +75,44 @@ public static class WireMapping
     public static PolicyInputs ToPolicyInputs(this SkuSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        var parameters = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var p in setup.Policy.Parameters)
+        return ToPolicyInputs(
+            setup.Terms, setup.Costs, setup.Fulfilment, setup.ReviewPeriodDays, setup.Policy.Parameters, setup.Policy.TargetServiceLevel,
+            new DemandStatistics(setup.Policy.HistoryMean, setup.Policy.HistoryStandardDeviation, setup.Policy.HistoryDays), $" for SKU '{setup.Sku}'");
+    }
+
+    /// <summary>
+    /// The inputs the policy catalog resolves a policy from, out of a SKU's wire terms, costs, fulfilment, review period
+    /// and policy; a parameter given twice is refused (<paramref name="owner"/> ends the message, e.g. " for SKU 'x'").
+    /// </summary>
+    public static PolicyInputs ToPolicyInputs(
+        SkuTermsSpec terms,
+        CostRatesSpec costs,
+        FulfilmentMode fulfilment,
+        int reviewPeriodDays,
+        IEnumerable<PolicyParameter> parameters,
+        double targetServiceLevel,
+        DemandStatistics history,
+        string owner = "")
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var byName = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var p in parameters)
         {
-            if (!parameters.TryAdd(p.Name, p.Value))
+            if (!byName.TryAdd(p.Name, p.Value))
             {
-                throw new ArgumentException($"Policy parameter '{p.Name}' is given twice for SKU '{setup.Sku}'.");
+                throw new ArgumentException($"Policy parameter '{p.Name}' is given twice{owner}.");
             }
         }
 
         return new PolicyInputs
         {
-            Parameters = parameters,
-            Terms = setup.Terms.ToDomain(),
-            Costs = setup.Costs.ToDomain(),
-            Fulfilment = setup.Fulfilment.ToDomain(),
-            ReviewPeriodDays = setup.ReviewPeriodDays,
-            History = new DemandStatistics(setup.Policy.HistoryMean, setup.Policy.HistoryStandardDeviation, setup.Policy.HistoryDays),
-            TargetServiceLevel = setup.Policy.TargetServiceLevel,
+            Parameters = byName,
+            Terms = terms.ToDomain(),
+            Costs = costs.ToDomain(),
+            Fulfilment = fulfilment.ToDomain(),
+            ReviewPeriodDays = reviewPeriodDays,
+            History = history,
+            TargetServiceLevel = targetServiceLevel,
         };
     }
 
