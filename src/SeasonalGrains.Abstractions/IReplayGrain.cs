@@ -1,3 +1,5 @@
+using SeasonalGrains.Domain.Inventory;
+
 namespace SeasonalGrains.Abstractions;
 
 /// <summary>
@@ -157,7 +159,7 @@ public sealed record PolicyReplayResult
 {
     [Id(0)] public required string Policy { get; init; }
 
-    [Id(1)] public required SkuMetrics Total { get; init; }
+    [Id(1)] public required InventoryMetrics Total { get; init; }
 
     [Id(2)] public required SkuResult[] Skus { get; init; }
 }

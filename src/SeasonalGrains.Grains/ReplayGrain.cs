@@ -203,8 +203,8 @@ public sealed class ReplayGrain(
         }
 
         var results = run.Results.OrderBy(r => r.Sku, StringComparer.Ordinal).ToArray();
-        var total = InventoryMetrics.Sum(results.Select(r => r.Metrics.ToDomain()));
-        return Task.FromResult(new PolicyReplayResult { Policy = policy, Total = total.ToWire(), Skus = results });
+        var total = InventoryMetrics.Sum(results.Select(r => r.Metrics));
+        return Task.FromResult(new PolicyReplayResult { Policy = policy, Total = total, Skus = results });
     }
 
     public Task<ReplayProgress> GetProgress() => Task.FromResult(new ReplayProgress

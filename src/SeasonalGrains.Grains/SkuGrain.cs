@@ -28,8 +28,7 @@ public sealed class SkuGrain(
 
     private readonly FeatureRing _window = new(FeatureWindowDays);
     private SkuSetup? _setup;
-    private InventoryLedger? _ledger;
-    private IReorderPolicy? _policy;
+    private SeasonStep? _season;
     private TraceRecorder? _trace;
     private SkuForecastSession? _forecast;
     private SkuResult? _result;
@@ -40,8 +39,7 @@ public sealed class SkuGrain(
         if (saved?.Setup is { } setup && saved.Ledger is { } ledger)
         {
             _setup = setup;
-            _policy = setup.CreatePolicy(catalog);
-            _ledger = setup.RestoreLedger(ledger);
+            var restored = setup.RestoreLedger(ledger);
             if (saved.Window is { } window)
             {
                 _window.Load(window);
@@ -66,9 +64,10 @@ public sealed class SkuGrain(
                 }
             }
 
+            _season = new SeasonStep(restored, setup.CreatePolicy(catalog), setup.WindowDays, _forecast);
             if (saved.Closed)
             {
-                _result = BuildResult(_ledger.Close()) with { Forecasts = saved.Forecasts };
+                _result = BuildResult(restored.Close()) with { Forecasts = saved.Forecasts };
             }
         }
 
@@ -99,7 +98,8 @@ public sealed class SkuGrain(
             return earlier;
         }
 
-        var (setup, ledger, policy) = Running();
+        var (setup, season) = Running();
+        var ledger = season.Ledger;
         var units = chunk.Units;
         var n = units.Length;
         if (chunk.StartDay != ledger.Day)
@@ -122,15 +122,13 @@ public sealed class SkuGrain(
         CheckLength(promo?.Length, n, nameof(chunk.Promo));
 
         var trace = _trace;
-        var forecast = _forecast;
-        var lastDay = setup.WindowDays > 0 ? setup.WindowDays - 1 : int.MaxValue;
-        if (forecast is { Track: not null })
+        if (_forecast is { Track: not null } forecast)
         {
             // the chunk's reviews are forecast in one request (forecasts never read the ledger)
             var reviews = new List<int>();
             for (var day = ledger.Day; day < ledger.Day + n; day++)
             {
-                if (ledger.IsReviewDay(day))
+                if (season.IsReviewDay(day))
                 {
                     reviews.Add(day);
                 }
@@ -141,19 +139,8 @@ public sealed class SkuGrain(
 
         for (var i = 0; i < n; i++)
         {
-            var day = ledger.Day;
-            var review = ledger.IsReviewDay(day);
-            var input = new DayInput(units[i], review, holidays is null ? int.MaxValue : holidays[i])
-            {
-                DaysToSeasonEnd = lastDay == int.MaxValue ? int.MaxValue : lastDay - day,
-            };
-            if (forecast is not null && review)
-            {
-                input = input with { Outlook = await forecast.ReviewAsync(day) };
-            }
-
-            var outcome = ledger.Step(in input, policy);
-            forecast?.Observe(day, units[i]);
+            var day = season.Day;
+            var outcome = await season.StepAsync(units[i], holidays is null ? int.MaxValue : holidays[i]);
             trace?.Record(day, outcome);
         }
 
@@ -179,8 +166,8 @@ public sealed class SkuGrain(
             return done;
         }
 
-        var (setup, ledger, _) = Running();
-        _result = BuildResult(ledger.Close());
+        var (setup, season) = Running();
+        _result = BuildResult(season.Close());
         if (setup.StateWrites != StateWrites.Never)
         {
             await WriteState();
@@ -192,7 +179,7 @@ public sealed class SkuGrain(
     public Task<SkuStatus> GetStatus()
     {
         var key = this.GetPrimaryKeyString();
-        if (_setup is null || _ledger is null)
+        if (_setup is null || _season?.Ledger is not { } ledger)
         {
             return Task.FromResult(new SkuStatus { Key = key });
         }
@@ -203,11 +190,11 @@ public sealed class SkuGrain(
             Configured = true,
             Closed = _result is not null,
             Policy = _setup.Policy.Name,
-            Day = _ledger.Day,
-            OnHand = _ledger.OnHand,
-            OnOrder = _ledger.OnOrder,
-            Backorders = _ledger.Backorders,
-            Metrics = _result?.Metrics ?? _ledger.Snapshot().ToWire(),
+            Day = ledger.Day,
+            OnHand = ledger.OnHand,
+            OnOrder = ledger.OnOrder,
+            Backorders = ledger.Backorders,
+            Metrics = _result?.Metrics ?? ledger.Snapshot(),
         });
     }
 
@@ -233,12 +220,10 @@ public sealed class SkuGrain(
         }
 
         // Build everything before touching the grain, so a bad setup leaves the grain as it was.
-        var ledger = setup.CreateLedger();
-        var policy = setup.CreatePolicy(catalog);
         var forecast = setup.Forecast is null ? null : new SkuForecastSession(forecasts.Get(SkuForecastSession.RunIdOf(key)), setup);
+        var season = new SeasonStep(setup.CreateLedger(), setup.CreatePolicy(catalog), setup.WindowDays, forecast);
         _setup = setup;
-        _ledger = ledger;
-        _policy = policy;
+        _season = season;
         _forecast = forecast;
         _window.Clear();
         _trace = setup.Trace ? new TraceRecorder(setup.WindowDays) : null;
@@ -254,18 +239,18 @@ public sealed class SkuGrain(
     {
         result = null;
         var end = chunk.StartDay + chunk.Units.Length;
-        if (_ledger is null || chunk.Units.Length == 0 || end > _ledger.Day)
+        if (_season is null || chunk.Units.Length == 0 || end > _season.Day)
         {
             return false;
         }
 
-        result = _result is not null && end == _ledger.Day ? _result : null;
+        result = _result is not null && end == _season.Day ? _result : null;
         return true;
     }
 
-    private (SkuSetup Setup, InventoryLedger Ledger, IReorderPolicy Policy) Running()
+    private (SkuSetup Setup, SeasonStep Season) Running()
     {
-        if (_setup is null || _ledger is null || _policy is null)
+        if (_setup is null || _season is null)
         {
             throw new InvalidOperationException($"SKU grain '{this.GetPrimaryKeyString()}' is not configured.");
         }
@@ -275,13 +260,13 @@ public sealed class SkuGrain(
             throw new InvalidOperationException($"The season of SKU grain '{this.GetPrimaryKeyString()}' is closed.");
         }
 
-        return (_setup, _ledger, _policy);
+        return (_setup, _season);
     }
 
     private SkuResult BuildResult(InventoryMetrics metrics) => new()
     {
         Sku = _setup!.Sku,
-        Metrics = metrics.ToWire(),
+        Metrics = metrics,
         Trace = _trace?.Snapshot(),
         Forecasts = _forecast?.Recorder.Snapshot(),
     };
@@ -291,7 +276,7 @@ public sealed class SkuGrain(
         state.State = new SkuState
         {
             Setup = _setup,
-            Ledger = _ledger!.Capture().ToWire(),
+            Ledger = _season!.Ledger.Capture().ToWire(),
             Window = _window.ToWindow(),
             Closed = _result is not null,
             Trace = _trace?.Snapshot(),

@@ -75,24 +75,44 @@ public static class WireMapping
     public static PolicyInputs ToPolicyInputs(this SkuSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        var parameters = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var p in setup.Policy.Parameters)
+        return ToPolicyInputs(
+            setup.Terms, setup.Costs, setup.Fulfilment, setup.ReviewPeriodDays, setup.Policy.Parameters, setup.Policy.TargetServiceLevel,
+            new DemandStatistics(setup.Policy.HistoryMean, setup.Policy.HistoryStandardDeviation, setup.Policy.HistoryDays), $" for SKU '{setup.Sku}'");
+    }
+
+    /// <summary>
+    /// The inputs the policy catalog resolves a policy from, out of a SKU's wire terms, costs, fulfilment, review period
+    /// and policy; a parameter given twice is refused (<paramref name="owner"/> ends the message, e.g. " for SKU 'x'").
+    /// </summary>
+    public static PolicyInputs ToPolicyInputs(
+        SkuTermsSpec terms,
+        CostRatesSpec costs,
+        FulfilmentMode fulfilment,
+        int reviewPeriodDays,
+        IEnumerable<PolicyParameter> parameters,
+        double targetServiceLevel,
+        DemandStatistics history,
+        string owner = "")
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var byName = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var p in parameters)
         {
-            if (!parameters.TryAdd(p.Name, p.Value))
+            if (!byName.TryAdd(p.Name, p.Value))
             {
-                throw new ArgumentException($"Policy parameter '{p.Name}' is given twice for SKU '{setup.Sku}'.");
+                throw new ArgumentException($"Policy parameter '{p.Name}' is given twice{owner}.");
             }
         }
 
         return new PolicyInputs
         {
-            Parameters = parameters,
-            Terms = setup.Terms.ToDomain(),
-            Costs = setup.Costs.ToDomain(),
-            Fulfilment = setup.Fulfilment.ToDomain(),
-            ReviewPeriodDays = setup.ReviewPeriodDays,
-            History = new DemandStatistics(setup.Policy.HistoryMean, setup.Policy.HistoryStandardDeviation, setup.Policy.HistoryDays),
-            TargetServiceLevel = setup.Policy.TargetServiceLevel,
+            Parameters = byName,
+            Terms = terms.ToDomain(),
+            Costs = costs.ToDomain(),
+            Fulfilment = fulfilment.ToDomain(),
+            ReviewPeriodDays = reviewPeriodDays,
+            History = history,
+            TargetServiceLevel = targetServiceLevel,
         };
     }
 
@@ -143,71 +163,4 @@ public static class WireMapping
             snapshot.CycleOpen, snapshot.CycleHadStockout, (double[])snapshot.Totals.Clone(), (int[])snapshot.Counts.Clone());
     }
 
-    public static SkuMetrics ToWire(this InventoryMetrics m)
-    {
-        ArgumentNullException.ThrowIfNull(m);
-        return new SkuMetrics
-        {
-            Days = m.Days,
-            SkuDays = m.SkuDays,
-            UnitsDemanded = m.UnitsDemanded,
-            UnitsFilledOnDemand = m.UnitsFilledOnDemand,
-            UnitsSold = m.UnitsSold,
-            UnitsLost = m.UnitsLost,
-            UnitsBackordered = m.UnitsBackordered,
-            BackorderUnitDays = m.BackorderUnitDays,
-            EndingBackorders = m.EndingBackorders,
-            StockoutDays = m.StockoutDays,
-            Cycles = m.Cycles,
-            CyclesWithStockout = m.CyclesWithStockout,
-            OrdersPlaced = m.OrdersPlaced,
-            UnitsOrdered = m.UnitsOrdered,
-            UnitsReceived = m.UnitsReceived,
-            OnHandUnitDays = m.OnHandUnitDays,
-            OnHandValueDays = m.OnHandValueDays,
-            CostOfGoodsSold = m.CostOfGoodsSold,
-            Revenue = m.Revenue,
-            HoldingCost = m.HoldingCost,
-            ShortageCost = m.ShortageCost,
-            OrderingCost = m.OrderingCost,
-            PurchaseCost = m.PurchaseCost,
-            LeftoverUnits = m.LeftoverUnits,
-            LeftoverValue = m.LeftoverValue,
-            SalvageCredit = m.SalvageCredit,
-        };
-    }
-
-    public static InventoryMetrics ToDomain(this SkuMetrics m)
-    {
-        ArgumentNullException.ThrowIfNull(m);
-        return new InventoryMetrics
-        {
-            Days = m.Days,
-            SkuDays = m.SkuDays,
-            UnitsDemanded = m.UnitsDemanded,
-            UnitsFilledOnDemand = m.UnitsFilledOnDemand,
-            UnitsSold = m.UnitsSold,
-            UnitsLost = m.UnitsLost,
-            UnitsBackordered = m.UnitsBackordered,
-            BackorderUnitDays = m.BackorderUnitDays,
-            EndingBackorders = m.EndingBackorders,
-            StockoutDays = m.StockoutDays,
-            Cycles = m.Cycles,
-            CyclesWithStockout = m.CyclesWithStockout,
-            OrdersPlaced = m.OrdersPlaced,
-            UnitsOrdered = m.UnitsOrdered,
-            UnitsReceived = m.UnitsReceived,
-            OnHandUnitDays = m.OnHandUnitDays,
-            OnHandValueDays = m.OnHandValueDays,
-            CostOfGoodsSold = m.CostOfGoodsSold,
-            Revenue = m.Revenue,
-            HoldingCost = m.HoldingCost,
-            ShortageCost = m.ShortageCost,
-            OrderingCost = m.OrderingCost,
-            PurchaseCost = m.PurchaseCost,
-            LeftoverUnits = m.LeftoverUnits,
-            LeftoverValue = m.LeftoverValue,
-            SalvageCredit = m.SalvageCredit,
-        };
-    }
 }

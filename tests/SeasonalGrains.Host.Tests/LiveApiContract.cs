@@ -158,6 +158,34 @@ public abstract class LiveApiContract(IHostFixture fixture) : LiveApiSteps(fixtu
         Assert.Equal(4, (double)(await GetSkuAsync(lost))["metrics"]!["unitsLost"]!);
     }
 
+    /// <summary>
+    /// Review period 2, on hand 5, lost sales, a policy that never orders: days 0-1 sell 1 + 1 (3 left), days 2-3 sell 1
+    /// and then 2 of 5 (a stockout), days 4-5 sell nothing. Three review cycles, one with a stockout: 2/3.
+    /// </summary>
+    [Fact]
+    public async Task The_cycle_service_level_counts_review_cycles_as_a_replay_does()
+    {
+        var sku = NewSku("cycles");
+        var never = new JsonObject { ["name"] = "sS", ["parameters"] = new JsonObject { ["s"] = -100, ["S"] = 0 } };
+        await DefineAsync(sku, Definition(d => { d["initialOnHand"] = 5; d["fulfilment"] = "lostSales"; d["reviewPeriodDays"] = 2; d["policy"] = never; }));
+        double[] sales = [1, 1, 1, 5, 0, 0];
+        for (var d = 0; d < sales.Length; d++)
+        {
+            if (sales[d] > 0)
+            {
+                await SaleAsync(sku, $"s{d}", sales[d]);
+            }
+
+            await CloseAsync(sku);
+        }
+
+        var metrics = (await GetSkuAsync(sku))["metrics"]!;
+        Assert.Equal(3, (int)metrics["cycles"]!);
+        Assert.Equal(1, (int)metrics["cyclesWithStockout"]!);
+        Assert.Equal(2.0 / 3, (double)metrics["cycleServiceLevel"]!, 12);
+        Assert.Equal(1, (int)metrics["stockoutDays"]!);
+    }
+
     [Fact]
     public async Task Bad_event_fields_get_400_naming_each_field()
     {

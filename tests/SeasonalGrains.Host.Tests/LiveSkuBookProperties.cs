@@ -57,6 +57,38 @@ public sealed class LiveSkuBookProperties
         Assert.Equal(2, book.EventIdCount);
     }
 
+    /// <summary>
+    /// Review period 2, on hand 5, lost sales, no orders: days 1-2 March sell 1 + 1 (3 left), 3-4 March sell 1 and then 2
+    /// of 5 (a stockout), 5-6 March sell nothing. Three review cycles, one with a stockout: a cycle service level of 2/3.
+    /// </summary>
+    [Fact]
+    public void Review_cycles_close_on_review_days_as_in_a_replay()
+    {
+        var book = new LiveSkuBook("p");
+        book.Create(Definition(FulfilmentMode.LostSales, initialOnHand: 5) with { ReviewPeriodDays = 2 });
+        double[] sales = [1, 1, 1, 5, 0, 0];
+        for (var d = 0; d < sales.Length; d++)
+        {
+            if (sales[d] > 0)
+            {
+                var sale = new LiveEvent { EventId = $"s{d}", Kind = LiveEventKind.Sale, Units = sales[d], Date = Start.AddDays(d) };
+                Assert.Equal(EventStatus.Applied, book.Apply(sale, Today, 100).Status);
+            }
+        }
+
+        book.Close(Start.AddDays(1));
+        Assert.Equal((1, 0), (book.Ledger!.Snapshot().Cycles, book.Ledger.Snapshot().CyclesWithStockout));
+        book.Close(Start.AddDays(5));
+
+        var metrics = book.Ledger!.Snapshot();
+        Assert.Equal(6, metrics.Days);
+        Assert.Equal(3, metrics.Cycles);
+        Assert.Equal(1, metrics.CyclesWithStockout);
+        Assert.Equal(1, metrics.StockoutDays);
+        Assert.Equal(3, metrics.UnitsLost);
+        Assert.Equal(2.0 / 3, metrics.CycleServiceLevel, 12);
+    }
+
     private static int RunCase(int seed)
     {
         var random = new Random(seed);

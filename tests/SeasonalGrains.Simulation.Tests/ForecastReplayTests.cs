@@ -46,7 +46,7 @@ public sealed class ForecastReplayTests(SiloFixture silo)
             for (var i = 0; i < bare.Length; i++)
             {
                 var grain = bySku[input.Skus[i].Sku];
-                Assert.Equal(bare[i], grain.Metrics.ToDomain());
+                Assert.Equal(bare[i], grain.Metrics);
                 var expected = logs[i]!;
                 var actual = grain.Forecasts!;
 
@@ -93,7 +93,7 @@ public sealed class ForecastReplayTests(SiloFixture silo)
         for (var i = 0; i < bare.Length; i++)
         {
             var grain = bySku[input.Skus[i].Sku];
-            Assert.Equal(bare[i], grain.Metrics.ToDomain());
+            Assert.Equal(bare[i], grain.Metrics);
             Assert.Equal(Enumerable.Range(0, 60), grain.Forecasts!.ReviewDays);
             AssertClose(logs[i]!.IntervalUpper, grain.Forecasts.IntervalUpper);
             AssertClose(logs[i]!.DayMean, grain.Forecasts.DayMean);

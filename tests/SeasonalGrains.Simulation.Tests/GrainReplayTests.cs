@@ -40,14 +40,14 @@ public sealed class GrainReplayTests(SiloFixture silo)
         foreach (var (entry, result) in AllPolicies.Zip(outcome.Policies.Select(p => p.Result)))
         {
             var direct = dataset.Skus.Select((_, i) => RunDirectly(dataset, i, entry, historyDays: 60, windowDays: 60)).ToArray();
-            var bySku = result.Skus.ToDictionary(s => s.Sku, s => s.Metrics.ToDomain());
+            var bySku = result.Skus.ToDictionary(s => s.Sku, s => s.Metrics);
             for (var i = 0; i < direct.Length; i++)
             {
                 Assert.Equal(direct[i], bySku[dataset.Skus[i].Sku]);
             }
 
             // the SKU ids S01..S04 sort in dataset order, the order the replay grain sums them in
-            Assert.Equal(InventoryMetrics.Sum(direct), result.Total.ToDomain());
+            Assert.Equal(InventoryMetrics.Sum(direct), result.Total);
             Assert.Equal(4 * 60, result.Total.SkuDays);
         }
     }
@@ -104,7 +104,7 @@ public sealed class GrainReplayTests(SiloFixture silo)
         Assert.Equal(3.5, m.HoldingCost, 12);
         Assert.Equal(8, m.OrderingCost);
         Assert.Equal(7, m.LeftoverUnits);
-        Assert.Equal(1.0, m.ToDomain().FillRate);
+        Assert.Equal(1.0, m.FillRate);
         Assert.Equal([7.0, 7, 7, 7, 7], result.Trace!.OnHand);
         Assert.Equal([0.0, 3, 3, 3, 3], result.Trace.Ordered);
     }

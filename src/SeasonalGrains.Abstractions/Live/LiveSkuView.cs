@@ -1,3 +1,5 @@
+using SeasonalGrains.Domain.Inventory;
+
 namespace SeasonalGrains.Abstractions.Live;
 
 /// <summary>One closed business day of a live SKU: what was sold and received, and the stock at the end of the day.</summary>
@@ -145,7 +147,7 @@ public sealed record LiveSkuView
     /// <summary>Accepted units due to arrive at the start of the open day + i, for i = 0 .. lead time.</summary>
     [Id(13)] public required double[] DueIn { get; init; }
 
-    [Id(14)] public required SkuMetrics Metrics { get; init; }
+    [Id(14)] public required InventoryMetrics Metrics { get; init; }
 
     /// <summary>The forecaster the SKU uses.</summary>
     [Id(15)] public string Forecaster { get; init; } = "";

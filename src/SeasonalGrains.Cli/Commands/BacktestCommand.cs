@@ -5,6 +5,7 @@ using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Ensemble;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
+using SeasonalGrains.Simulation.Replay;
 using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;
@@ -422,9 +423,4 @@ public sealed class BacktestCommand : CliCommand
 
     private static string Safe(string name) =>
         new([.. name.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' ? ch : '_')]);
-
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

@@ -249,7 +249,7 @@ public sealed class ReplayCommand : CliCommand
         var last = DateTime.MinValue;
         var lastDetail = "";
         var gate = new Lock();
-        return new SynchronousProgress(s =>
+        return new SynchronousProgress<ReplayStatus>(s =>
         {
             progress.Report(s);
             if (s.Stage != ReplayStage.Replaying)
@@ -295,11 +295,6 @@ public sealed class ReplayCommand : CliCommand
         {
             // the silo never started; the command reports why
         }
-    }
-
-    private sealed class SynchronousProgress(Action<ReplayStatus> report) : IProgress<ReplayStatus>
-    {
-        public void Report(ReplayStatus value) => report(value);
     }
 
     private static string Label(ReplayStatus s) => s.Stage switch

@@ -129,19 +129,7 @@ public sealed class InventoryLedger
             }
 
             _cycleOpen = true;
-            var context = new ReviewContext
-            {
-                Day = _day,
-                OnHand = _onHand,
-                OnOrder = _onOrder,
-                Backorders = _backorders,
-                LeadTimeDays = _terms.LeadTimeDays,
-                ReviewPeriodDays = _reviewPeriod,
-                DaysToNextHoliday = input.DaysToNextHoliday,
-                Outlook = input.Outlook,
-                DaysToSeasonEnd = input.DaysToSeasonEnd,
-                Pipeline = new PipelineView(_pipeline, _day),
-            };
+            var context = ReviewOf(in input);
             ordered = _terms.RoundOrder(policy.Order(in context));
             if (ordered > 0)
             {
@@ -191,6 +179,24 @@ public sealed class InventoryLedger
         _day++;
         return new DayOutcome(received, ordered, demand, filled, shortage, _onHand, _onOrder, _backorders);
     }
+
+    /// <summary>
+    /// What a policy sees when it reviews day <see cref="Day"/> now: the position, terms and pipeline as they stand,
+    /// with <paramref name="input"/>'s holiday distance, outlook and days to the season end.
+    /// </summary>
+    public ReviewContext ReviewOf(in DayInput input) => new()
+    {
+        Day = _day,
+        OnHand = _onHand,
+        OnOrder = _onOrder,
+        Backorders = _backorders,
+        LeadTimeDays = _terms.LeadTimeDays,
+        ReviewPeriodDays = _reviewPeriod,
+        DaysToNextHoliday = input.DaysToNextHoliday,
+        Outlook = input.Outlook,
+        DaysToSeasonEnd = input.DaysToSeasonEnd,
+        Pipeline = new PipelineView(_pipeline, _day),
+    };
 
     /// <summary>Places an order now (outside the policy, e.g. a planner's manual order); it arrives after the lead time.</summary>
     public void PlaceOrder(double units)

@@ -93,36 +93,61 @@ public sealed record InventoryMetrics
 
     public double CostPerSkuDay => SkuDays > 0 ? TotalCost / SkuDays : 0;
 
+    /// <summary>Every total, in declaration order: what a sum adds, the wire carries and a report lists besides the ratios.</summary>
+    public static IReadOnlyList<MetricTotal> Totals => TotalList;
+
+    private static readonly MetricTotal[] TotalList = MetricTotal.Discover();
+
     /// <summary>Sums two sets of totals over the same days (the days are not added).</summary>
-    public static InventoryMetrics Add(InventoryMetrics a, InventoryMetrics b) => new()
+    public static InventoryMetrics Add(InventoryMetrics a, InventoryMetrics b)
     {
-        Days = Math.Max(a.Days, b.Days),
-        SkuDays = a.SkuDays + b.SkuDays,
-        UnitsDemanded = a.UnitsDemanded + b.UnitsDemanded,
-        UnitsFilledOnDemand = a.UnitsFilledOnDemand + b.UnitsFilledOnDemand,
-        UnitsSold = a.UnitsSold + b.UnitsSold,
-        UnitsLost = a.UnitsLost + b.UnitsLost,
-        UnitsBackordered = a.UnitsBackordered + b.UnitsBackordered,
-        BackorderUnitDays = a.BackorderUnitDays + b.BackorderUnitDays,
-        EndingBackorders = a.EndingBackorders + b.EndingBackorders,
-        StockoutDays = a.StockoutDays + b.StockoutDays,
-        Cycles = a.Cycles + b.Cycles,
-        CyclesWithStockout = a.CyclesWithStockout + b.CyclesWithStockout,
-        OrdersPlaced = a.OrdersPlaced + b.OrdersPlaced,
-        UnitsOrdered = a.UnitsOrdered + b.UnitsOrdered,
-        UnitsReceived = a.UnitsReceived + b.UnitsReceived,
-        OnHandUnitDays = a.OnHandUnitDays + b.OnHandUnitDays,
-        OnHandValueDays = a.OnHandValueDays + b.OnHandValueDays,
-        CostOfGoodsSold = a.CostOfGoodsSold + b.CostOfGoodsSold,
-        Revenue = a.Revenue + b.Revenue,
-        HoldingCost = a.HoldingCost + b.HoldingCost,
-        ShortageCost = a.ShortageCost + b.ShortageCost,
-        OrderingCost = a.OrderingCost + b.OrderingCost,
-        PurchaseCost = a.PurchaseCost + b.PurchaseCost,
-        LeftoverUnits = a.LeftoverUnits + b.LeftoverUnits,
-        LeftoverValue = a.LeftoverValue + b.LeftoverValue,
-        SalvageCredit = a.SalvageCredit + b.SalvageCredit,
-    };
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var sum = new InventoryMetrics();
+        foreach (var total in TotalList)
+        {
+            var (x, y) = (total.Get(a), total.Get(b));
+            total.Set(sum, total.SameForAllSkus ? Math.Max(x, y) : x + y);
+        }
+
+        return sum;
+    }
+
+    /// <summary>The totals by name (names this version does not know are skipped; totals not named stay 0).</summary>
+    public static InventoryMetrics FromTotals(IReadOnlyList<string> names, IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(values);
+        if (names.Count != values.Count)
+        {
+            throw new ArgumentException($"{names.Count} names for {values.Count} values.", nameof(values));
+        }
+
+        var metrics = new InventoryMetrics();
+        for (var i = 0; i < names.Count; i++)
+        {
+            // names in this version's order (the usual case) are found at once
+            var total = i < TotalList.Length && TotalList[i].Name == names[i] ? TotalList[i] : Array.Find(TotalList, t => t.Name == names[i]);
+            if (total is not null)
+            {
+                total.Set(metrics, values[i]);
+            }
+        }
+
+        return metrics;
+    }
+
+    /// <summary>The values of <see cref="Totals"/>, index-aligned.</summary>
+    public double[] TotalValues()
+    {
+        var values = new double[TotalList.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = TotalList[i].Get(this);
+        }
+
+        return values;
+    }
 
     public static InventoryMetrics Sum(IEnumerable<InventoryMetrics> items) => items.Aggregate(new InventoryMetrics(), Add);
 }

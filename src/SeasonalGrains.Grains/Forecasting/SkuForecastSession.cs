@@ -1,4 +1,5 @@
 using SeasonalGrains.Abstractions;
+using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting.Inference;
 
@@ -8,9 +9,9 @@ namespace SeasonalGrains.Grains.Forecasting;
 /// The forecasts of one SKU's season under a forecast policy: fetches the outlook of each review
 /// from the run's sources (origin = the window day's dataset index) and records it with
 /// <see cref="ReviewForecastRecorder"/>. Used alike by the SKU grain and the bare replay loop, so
-/// both give a policy the same outlooks and record the same log.
+/// both give a policy the same outlooks and record the same log; the outlook source of the SKU's <see cref="SeasonStep"/>.
 /// </summary>
-public sealed class SkuForecastSession
+public sealed class SkuForecastSession : IOutlookSource
 {
     private readonly ReplayForecastSources _sources;
     private readonly LstmTrackBatcher? _batcher;

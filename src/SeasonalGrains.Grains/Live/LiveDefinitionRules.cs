@@ -149,25 +149,9 @@ public static class LiveDefinitionRules
     public static PolicyInputs ToPolicyInputs(LiveSkuDefinition definition, ReadOnlySpan<double> recentSales)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var parameters = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var p in definition.Policy.Parameters)
-        {
-            if (!parameters.TryAdd(p.Name, p.Value))
-            {
-                throw new ArgumentException($"Policy parameter '{p.Name}' is given twice.");
-            }
-        }
-
-        return new PolicyInputs
-        {
-            Parameters = parameters,
-            Terms = definition.Terms.ToDomain(),
-            Costs = definition.Costs.ToDomain(),
-            Fulfilment = definition.Fulfilment.ToDomain(),
-            ReviewPeriodDays = definition.ReviewPeriodDays,
-            History = DemandStatistics.FromHistory(recentSales),
-            TargetServiceLevel = definition.Policy.TargetServiceLevel,
-        };
+        return WireMapping.ToPolicyInputs(
+            definition.Terms, definition.Costs, definition.Fulfilment, definition.ReviewPeriodDays, definition.Policy.Parameters,
+            definition.Policy.TargetServiceLevel, DemandStatistics.FromHistory(recentSales));
     }
 
     private static void ValidatePolicy(LiveSkuDefinition definition, PolicyCatalog catalog, List<FieldError> errors)

@@ -19,8 +19,6 @@ namespace SeasonalGrains.Grains.Live;
 /// </remarks>
 public sealed class LiveSkuBook(string sku)
 {
-    private static readonly IReorderPolicy NoOrder = new NoOrderPolicy();
-
     private readonly Dictionary<DateOnly, PendingDay> _pending = [];
     private readonly Dictionary<string, RememberedEvent> _events = new(StringComparer.Ordinal);
     private readonly List<LiveDay> _days = [];
@@ -208,6 +206,13 @@ public sealed class LiveSkuBook(string sku)
         return closed;
     }
 
+    /// <summary>
+    /// The SKU's season under <paramref name="policy"/>: open-ended, reviewed on the ledger's review days, with no
+    /// outlook source (the grain forecasts at each close and hands the outlook to <see cref="SeasonStep.Suggest"/>).
+    /// </summary>
+    public SeasonStep Season(IReorderPolicy policy) =>
+        new(Ledger ?? throw new InvalidOperationException($"SKU '{Sku}' is not defined."), policy);
+
     /// <summary>Places an accepted order in the ledger; it arrives after the lead time.</summary>
     public void PlaceOrder(double units)
     {
@@ -257,7 +262,11 @@ public sealed class LiveSkuBook(string sku)
         Events = [.. _events.Values],
     };
 
-    /// <summary>Runs the day sequence for the open day: receipts and due orders arrive, then its sales are the demand.</summary>
+    /// <summary>
+    /// Runs the day sequence for the open day: receipts and due orders arrive, then its sales are the demand. Orders are
+    /// placed from outside the step (a planner accepts the grain's suggestion), so the day steps under
+    /// <see cref="SeasonStep.OrdersPlacedOutside"/>; a review day closes the review cycle before it, as in a replay.
+    /// </summary>
     private LiveDay CloseOne(DateOnly date)
     {
         var ledger = Ledger!;
@@ -268,7 +277,7 @@ public sealed class LiveSkuBook(string sku)
             ledger.ReceiveUnplanned(receipts);
         }
 
-        var outcome = ledger.Step(new DayInput(booked?.Sales ?? 0, IsReviewDay: false), NoOrder);
+        var outcome = Season(SeasonStep.OrdersPlacedOutside).Step(booked?.Sales ?? 0);
         KeepOnGrid();
         var day = new LiveDay
         {
@@ -305,12 +314,4 @@ public sealed class LiveSkuBook(string sku)
     private static string Describe(LiveEventKind kind) => kind == LiveEventKind.Sale ? "sale" : "receipt";
 
     private static string Format(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
-
-    /// <summary>Stands in for the policy in the ledger's step: live SKUs review after the day's demand, in the grain.</summary>
-    private sealed class NoOrderPolicy : IReorderPolicy
-    {
-        public string Name => "none";
-
-        public double Order(in ReviewContext context) => 0;
-    }
 }

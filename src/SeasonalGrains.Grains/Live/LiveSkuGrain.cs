@@ -313,22 +313,12 @@ public sealed class LiveSkuGrain(
             return changed;
         }
 
-        double raw;
+        OrderSuggestion suggestion;
         try
         {
-            var policy = Options.Policies.Create(definition.Policy.Name, LiveDefinitionRules.ToPolicyInputs(definition, history));
-            var context = new ReviewContext
-            {
-                Day = ledger.Day,
-                OnHand = ledger.OnHand,
-                OnOrder = ledger.OnOrder,
-                Backorders = ledger.Backorders,
-                LeadTimeDays = definition.Terms.LeadTimeDays,
-                ReviewPeriodDays = definition.ReviewPeriodDays,
-                DaysToNextHoliday = int.MaxValue,
-                Outlook = _forecast is { } f ? NormalOutlook.FromForecast(new SkuForecast(0, 0, f.Mean, f.Quantiles, f.Levels)) : null,
-            };
-            raw = policy.Order(in context);
+            var season = _book.Season(Options.Policies.Create(definition.Policy.Name, LiveDefinitionRules.ToPolicyInputs(definition, history)));
+            var outlook = _forecast is { } f ? NormalOutlook.FromForecast(new SkuForecast(0, 0, f.Mean, f.Quantiles, f.Levels)) : null;
+            suggestion = season.Suggest(outlook: outlook);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -337,7 +327,7 @@ public sealed class LiveSkuGrain(
             return changed;
         }
 
-        var units = DomainLimits.RoundUnits(ledger.Terms.RoundOrder(raw));
+        var units = DomainLimits.RoundUnits(suggestion.Units);
         if (units > 0)
         {
             var order = new LiveOrder
@@ -351,7 +341,7 @@ public sealed class LiveSkuGrain(
                 Version = 1,
                 Policy = definition.Policy.Name,
                 InventoryPosition = ledger.InventoryPosition,
-                RawUnits = raw,
+                RawUnits = suggestion.Raw,
             };
             _orders.Insert(0, order);
             changed.Add(order);
@@ -405,7 +395,7 @@ public sealed class LiveSkuGrain(
             Suggestion = OpenSuggestion(),
             Orders = [.. _orders],
             DueIn = dueIn,
-            Metrics = ledger.Snapshot().ToWire(),
+            Metrics = ledger.Snapshot(),
             Forecaster = runtime.Forecaster.Name,
             LastCloseWarning = _lastCloseWarning,
         };

@@ -163,7 +163,7 @@ public static class ApiMapping
             Suggestion = view.Suggestion?.ToResponse(),
             Orders = [.. view.Orders.Select(ToResponse)],
             DueIn = [.. view.DueIn.Select((units, i) => new DueResponse(open.AddDays(i), units))],
-            Metrics = view.Metrics.ToResponse(),
+            Metrics = view.Metrics,
             Warning = view.LastCloseWarning,
         };
     }
@@ -201,26 +201,6 @@ public static class ApiMapping
             order.ForDate,
             order.AcceptedAt,
             order.ExpectedArrival);
-    }
-
-    public static MetricsResponse ToResponse(this SkuMetrics m)
-    {
-        ArgumentNullException.ThrowIfNull(m);
-        return new MetricsResponse(
-            m.UnitsDemanded,
-            m.UnitsSold,
-            m.UnitsFilledOnDemand,
-            m.UnitsLost,
-            m.UnitsBackordered,
-            m.UnitsReceived,
-            m.UnitsOrdered,
-            m.OrdersPlaced,
-            m.StockoutDays,
-            m.UnitsDemanded > 0 ? m.UnitsFilledOnDemand / m.UnitsDemanded : 1,
-            m.HoldingCost,
-            m.ShortageCost,
-            m.OrderingCost,
-            m.PurchaseCost);
     }
 
     public static string StatusName(OrderStatus status) => status switch

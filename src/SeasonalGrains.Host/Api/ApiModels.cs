@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using SeasonalGrains.Abstractions;
+using SeasonalGrains.Domain.Inventory;
 
 namespace SeasonalGrains.Host.Api;
 
@@ -182,22 +183,6 @@ public sealed record DueResponse(DateOnly Date, double Units);
 
 public sealed record PolicyResponse(string Name, IReadOnlyDictionary<string, double> Parameters, double TargetServiceLevel);
 
-public sealed record MetricsResponse(
-    double UnitsDemanded,
-    double UnitsSold,
-    double UnitsFilledOnDemand,
-    double UnitsLost,
-    double UnitsBackordered,
-    double UnitsReceived,
-    double UnitsOrdered,
-    int OrdersPlaced,
-    int StockoutDays,
-    double FillRate,
-    double HoldingCost,
-    double ShortageCost,
-    double OrderingCost,
-    double PurchaseCost);
-
 public sealed record SkuResponse
 {
     public required string Sku { get; init; }
@@ -249,7 +234,8 @@ public sealed record SkuResponse
     /// <summary>Accepted units due to arrive, by day.</summary>
     public required IReadOnlyList<DueResponse> DueIn { get; init; }
 
-    public required MetricsResponse Metrics { get; init; }
+    /// <summary>Every total and ratio of the domain's metrics record, under its camelCase names.</summary>
+    public required InventoryMetrics Metrics { get; init; }
 
     public string? Warning { get; init; }
 }

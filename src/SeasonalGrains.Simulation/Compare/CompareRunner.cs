@@ -192,7 +192,7 @@ public static class CompareRunner
                 ordered[position[r.Sku]] = r;
             }
 
-            variants.Add(new CompareVariantResult(variant, [.. ordered.Select(r => r.Metrics.ToDomain())], ordered, policy.Elapsed.TotalSeconds));
+            variants.Add(new CompareVariantResult(variant, [.. ordered.Select(r => r.Metrics)], ordered, policy.Elapsed.TotalSeconds));
         }
 
         var result = Compare(prepared, runId, variants, tuning, request.Bootstrap);

@@ -96,16 +96,15 @@ public static class TuningSearch
     {
         ArgumentNullException.ThrowIfNull(sku);
         ArgumentNullException.ThrowIfNull(policy);
-        var ledger = sku.Setup.CreateLedger();
+        // the training days are no season: the policy sees no end, as a replay of an open-ended SKU does
+        var season = new SeasonStep(sku.Setup.CreateLedger(), policy, seasonDays: 0, sku.Outlook is { } forecast ? IOutlookSource.From(forecast) : null);
         var holidays = sku.DaysToNextHoliday;
         for (var d = 0; d < sku.Units.Length; d++)
         {
-            var review = ledger.IsReviewDay(d);
-            var outlook = review && sku.Outlook is { } forecast ? forecast(d) : null;
-            ledger.Step(new DayInput(sku.Units[d], review, holidays is null ? int.MaxValue : holidays[d], outlook), policy);
+            season.Step(sku.Units[d], holidays is null ? int.MaxValue : holidays[d]);
         }
 
-        return ledger.Close().TotalCost;
+        return season.Close().TotalCost;
     }
 
     private static int ArgMin(double[] values)

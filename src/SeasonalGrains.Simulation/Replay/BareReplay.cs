@@ -39,69 +39,35 @@ public static class BareReplay
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         catalog ??= ForecastPolicyCatalog.All;
         var results = new InventoryMetrics[input.Skus.Count];
-        if (forecasts is not null && policy.Setups.Any(s => s.Forecast is { } f && forecasts.IsStateful(f.Source)))
+        var block = forecasts is not null && policy.Setups.Any(s => s.Forecast is { } f && forecasts.IsStateful(f.Source)) ? blockSize : 1;
+        for (var first = 0; first < results.Length; first += block)
         {
-            for (var first = 0; first < results.Length; first += blockSize)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                RunBlock(input, policy, catalog, forecasts, logs, first, Math.Min(blockSize, results.Length - first), results);
-            }
-
-            return results;
-        }
-
-        var holidays = input.DaysToNextHoliday;
-        for (var i = 0; i < results.Length; i++)
-        {
-            if ((i & 255) == 0)
+            if (block > 1 || (first & 255) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            var setup = policy.Setups[i];
-            var ledger = setup.CreateLedger();
-            var rule = setup.CreatePolicy(catalog);
-            var units = input.Units[i];
-            var session = setup.Forecast is null ? null
-                : new SkuForecastSession(forecasts ?? throw new ArgumentException($"Policy '{policy.Label}' orders from a forecast; give the run's forecast sources.", nameof(forecasts)), setup);
-            for (var d = 0; d < input.Days; d++)
-            {
-                var review = ledger.IsReviewDay(d);
-                var day = new DayInput(units[d], review, holidays is null ? int.MaxValue : holidays[d])
-                {
-                    DaysToSeasonEnd = input.Days - 1 - d,
-                    Outlook = session is not null && review ? session.Review(d) : null,
-                };
-                ledger.Step(in day, rule);
-                session?.Observe(d, units[d]);
-            }
-
-            results[i] = ledger.Close();
-            if (logs is not null)
-            {
-                logs[i] = session?.Recorder.Snapshot();
-            }
+            RunBlock(input, policy, catalog, forecasts, logs, first, Math.Min(block, results.Length - first), results);
         }
 
         return results;
     }
 
-    /// <summary>SKUs [first, first + count) day by day, each day's reviews forecast in one batched call.</summary>
-
+    /// <summary>SKUs [first, first + count) day by day, each day's reviews of stateful sources forecast in one batched call.</summary>
     private static void RunBlock(
         ReplayInput input, PolicyRunInput policy, PolicyCatalog catalog, ReplayForecastSources? forecasts, ForecastLog?[]? logs, int first, int count, InventoryMetrics[] results)
     {
         var holidays = input.DaysToNextHoliday;
-        var ledgers = new InventoryLedger[count];
-        var rules = new IReorderPolicy[count];
+        var seasons = new SeasonStep[count];
         var sessions = new SkuForecastSession?[count];
         for (var j = 0; j < count; j++)
         {
             var setup = policy.Setups[first + j];
-            ledgers[j] = setup.CreateLedger();
-            rules[j] = setup.CreatePolicy(catalog);
+            var ledger = setup.CreateLedger();
+            var rule = setup.CreatePolicy(catalog);
             sessions[j] = setup.Forecast is null ? null
                 : new SkuForecastSession(forecasts ?? throw new ArgumentException($"Policy '{policy.Label}' orders from a forecast; give the run's forecast sources.", nameof(forecasts)), setup);
+            seasons[j] = new SeasonStep(ledger, rule, input.Days, sessions[j]);
         }
 
         var reviewing = new List<SkuForecastSession>(count);
@@ -110,33 +76,27 @@ public static class BareReplay
             reviewing.Clear();
             for (var j = 0; j < count; j++)
             {
-                if (sessions[j] is { Track: not null } session && ledgers[j].IsReviewDay(d))
+                if (sessions[j] is { Track: not null } session && seasons[j].IsReviewDay(d))
                 {
                     reviewing.Add(session);
                 }
             }
 
-            SkuForecastSession.ForecastAll(reviewing, d);
+            if (reviewing.Count > 0)
+            {
+                SkuForecastSession.ForecastAll(reviewing, d);
+            }
 
+            var daysToNextHoliday = holidays is null ? int.MaxValue : holidays[d];
             for (var j = 0; j < count; j++)
             {
-                var ledger = ledgers[j];
-                var session = sessions[j];
-                var review = ledger.IsReviewDay(d);
-                var units = input.Units[first + j][d];
-                var day = new DayInput(units, review, holidays is null ? int.MaxValue : holidays[d])
-                {
-                    DaysToSeasonEnd = input.Days - 1 - d,
-                    Outlook = session is not null && review ? session.Review(d) : null,
-                };
-                ledger.Step(in day, rules[j]);
-                session?.Observe(d, units);
+                seasons[j].Step(input.Units[first + j][d], daysToNextHoliday);
             }
         }
 
         for (var j = 0; j < count; j++)
         {
-            results[first + j] = ledgers[j].Close();
+            results[first + j] = seasons[j].Close();
             if (logs is not null)
             {
                 logs[first + j] = sessions[j]?.Recorder.Snapshot();

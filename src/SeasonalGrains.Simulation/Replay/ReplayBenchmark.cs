@@ -239,7 +239,7 @@ public static class ReplayBenchmark
 
     private static int Mismatches(ReplayInput input, InventoryMetrics[] bare, ReplayOutcome outcome)
     {
-        var bySku = outcome.Policies[0].Result.Skus.ToDictionary(s => s.Sku, s => s.Metrics.ToDomain(), StringComparer.Ordinal);
+        var bySku = outcome.Policies[0].Result.Skus.ToDictionary(s => s.Sku, s => s.Metrics, StringComparer.Ordinal);
         var mismatched = 0;
         for (var i = 0; i < input.Skus.Count; i++)
         {

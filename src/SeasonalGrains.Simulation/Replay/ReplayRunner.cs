@@ -62,11 +62,11 @@ public static class ReplayRunner
             throw new ScenarioException(scenario.SourcePath, $"chunkDays: must be at least 1 (got {chunkDays})");
         }
 
-        DatasetProvisioner.Ensure(scenario, progress is null ? null : new Progress<double>(f => progress.Report(new(ReplayStage.Generating, f, scenario.DatasetFolder))));
+        DatasetProvisioner.Ensure(scenario, progress is null ? null : new SynchronousProgress<double>(f => progress.Report(new(ReplayStage.Generating, f, scenario.DatasetFolder))));
         progress?.Report(new(ReplayStage.Reading, 0, scenario.DatasetFolder));
         var dataset = DatasetLoadException.Read(
             scenario.DatasetFolder,
-            progress is null ? null : new Progress<double>(f => progress.Report(new(ReplayStage.Reading, f, scenario.DatasetFolder))));
+            progress is null ? null : new SynchronousProgress<double>(f => progress.Report(new(ReplayStage.Reading, f, scenario.DatasetFolder))));
         var (cleaned, cleaning) = DatasetCleaner.Clean(dataset, scenario.Cleaning);
         var window = ReplayWindow.Resolve(scenario.Window, scenario.HistoryDays, cleaned, scenario.SourcePath);
         var input = ReplayInputBuilder.Build(scenario, cleaned, window, request.Policies, catalog, request.StateWrites);
@@ -83,7 +83,7 @@ public static class ReplayRunner
             cleaned,
             window,
             forecasters,
-            progress is null ? null : new Progress<double>(f => progress.Report(new(ReplayStage.Training, f, scenario.Forecasters[ForecasterRegistry.Lstm].Model ?? ""))));
+            progress is null ? null : new SynchronousProgress<double>(f => progress.Report(new(ReplayStage.Training, f, scenario.Forecasters[ForecasterRegistry.Lstm].Model ?? ""))));
         return new PreparedReplay(scenario, cleaned, cleaning, window, input, chunkDays);
     }
 
@@ -164,8 +164,8 @@ public static class ReplayRunner
         return ReplayReport.Build(prepared.Scenario, prepared.Window, prepared.Input, outcome, prepared.ChunkDays);
     }
 
-    private static Progress<ReplayProgress>? ReplayProgressOf(IProgress<ReplayStatus>? progress) =>
-        progress is null ? null : new Progress<ReplayProgress>(p => progress.Report(new(ReplayStage.Replaying, p.Fraction, $"{p.SkuDaysDone:N0} / {p.SkuDaysTotal:N0} SKU-days")));
+    private static SynchronousProgress<ReplayProgress>? ReplayProgressOf(IProgress<ReplayStatus>? progress) =>
+        progress is null ? null : new SynchronousProgress<ReplayProgress>(p => progress.Report(new(ReplayStage.Replaying, p.Fraction, $"{p.SkuDaysDone:N0} / {p.SkuDaysTotal:N0} SKU-days")));
 
     /// <summary>Prepare, replay and write; returns the report and the folder written.</summary>
     public static async Task<(ReplayReport Report, string OutDir)> RunAsync(

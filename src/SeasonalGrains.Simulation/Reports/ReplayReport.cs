@@ -40,11 +40,11 @@ public sealed record ReplayReport
         var policies = new List<PolicySummary>();
         foreach (var p in outcome.Policies)
         {
-            policies.Add(new PolicySummary(p.Policy.Label, p.Policy.Name, p.Result.Total.ToDomain(), p.Elapsed.TotalSeconds));
+            policies.Add(new PolicySummary(p.Policy.Label, p.Policy.Name, p.Result.Total, p.Elapsed.TotalSeconds));
             foreach (var sku in p.Result.Skus)
             {
                 var info = bySku[sku.Sku];
-                rows.Add(new SkuRow(p.Policy.Label, info, sku.Metrics.ToDomain()));
+                rows.Add(new SkuRow(p.Policy.Label, info, sku.Metrics));
                 if (sku.Trace is { } trace)
                 {
                     traces.Add(new SkuTrace(p.Policy.Label, sku.Sku, trace));

@@ -1,65 +1,6 @@
+using SeasonalGrains.Domain.Inventory;
+
 namespace SeasonalGrains.Abstractions;
-
-/// <summary>
-/// The stored totals of the domain's InventoryMetrics, for the wire. Ratios are not carried:
-/// they are derived from the totals after mapping back to the domain type.
-/// </summary>
-[GenerateSerializer, Immutable]
-[Alias("SeasonalGrains.SkuMetrics")]
-public sealed record SkuMetrics
-{
-    [Id(0)] public int Days { get; init; }
-
-    [Id(1)] public long SkuDays { get; init; }
-
-    [Id(2)] public double UnitsDemanded { get; init; }
-
-    [Id(3)] public double UnitsFilledOnDemand { get; init; }
-
-    [Id(4)] public double UnitsSold { get; init; }
-
-    [Id(5)] public double UnitsLost { get; init; }
-
-    [Id(6)] public double UnitsBackordered { get; init; }
-
-    [Id(7)] public double BackorderUnitDays { get; init; }
-
-    [Id(8)] public double EndingBackorders { get; init; }
-
-    [Id(9)] public int StockoutDays { get; init; }
-
-    [Id(10)] public int Cycles { get; init; }
-
-    [Id(11)] public int CyclesWithStockout { get; init; }
-
-    [Id(12)] public int OrdersPlaced { get; init; }
-
-    [Id(13)] public double UnitsOrdered { get; init; }
-
-    [Id(14)] public double UnitsReceived { get; init; }
-
-    [Id(15)] public double OnHandUnitDays { get; init; }
-
-    [Id(16)] public double OnHandValueDays { get; init; }
-
-    [Id(17)] public double CostOfGoodsSold { get; init; }
-
-    [Id(18)] public double Revenue { get; init; }
-
-    [Id(19)] public double HoldingCost { get; init; }
-
-    [Id(20)] public double ShortageCost { get; init; }
-
-    [Id(21)] public double OrderingCost { get; init; }
-
-    [Id(22)] public double PurchaseCost { get; init; }
-
-    [Id(23)] public double LeftoverUnits { get; init; }
-
-    [Id(24)] public double LeftoverValue { get; init; }
-
-    [Id(25)] public double SalvageCredit { get; init; }
-}
 
 /// <summary>End-of-day figures of one SKU for each day of its season (kept only when asked for).</summary>
 [GenerateSerializer, Immutable]
@@ -88,7 +29,7 @@ public sealed record SkuResult
 {
     [Id(0)] public required string Sku { get; init; }
 
-    [Id(1)] public required SkuMetrics Metrics { get; init; }
+    [Id(1)] public required InventoryMetrics Metrics { get; init; }
 
     [Id(2)] public DailyTrace? Trace { get; init; }
 
@@ -118,7 +59,7 @@ public sealed record SkuStatus
 
     [Id(7)] public double Backorders { get; init; }
 
-    [Id(8)] public SkuMetrics? Metrics { get; init; }
+    [Id(8)] public InventoryMetrics? Metrics { get; init; }
 }
 
 /// <summary>The last days (oldest first) of units, price and promo a SKU grain keeps as forecast features.</summary>
