@@ -96,8 +96,10 @@ public sealed class DashboardTests(InMemoryHostFixture fixture)
         await using var browser = await Browser.LaunchAsync(1200, 900);
         await browser.Page.GotoAsync(new Uri(host.Address, "/orleans/").AbsoluteUri);
 
-        // the overview counts the cluster's silos (this host's one) and activations once its first counters arrive (every second)
-        await browser.WaitForAsync("document.body && /ACTIVE SILOS\\s+\\d/.test(document.body.innerText)", TimeSpan.FromSeconds(30));
+        // the overview counts the cluster's silos (this host's one) and activations once its counters arrive (every second; the first may be empty)
+        await browser.WaitForAsync(
+            "document.body && /ACTIVE SILOS\\s+[1-9]/.test(document.body.innerText) && /TOTAL ACTIVATIONS\\s+[1-9]/.test(document.body.innerText)",
+            TimeSpan.FromSeconds(30));
         var page = await browser.Page.InnerTextAsync("body");
         Assert.Matches(@"ACTIVE SILOS\s+1\b", page);
         Assert.Matches(@"TOTAL ACTIVATIONS\s+[1-9]", page);

@@ -280,21 +280,24 @@ public sealed class ReplayCommand : CliCommand
         _ => StateWrites.Never,
     };
 
+    /// <summary>
+    /// Stops the silo (or client) once it has started. One that never started has nothing to stop: its start was
+    /// cancelled because the run failed first, or its own failure already reached the command when the run awaited it.
+    /// </summary>
     internal static async Task DisposeSilo<T>(Task<T> silo)
         where T : IAsyncDisposable
     {
+        T started;
         try
         {
-            await (await silo).DisposeAsync();
+            started = await silo;
         }
-        catch (OperationCanceledException)
+        catch (Exception)
         {
-            // the silo never started
+            return;
         }
-        catch (UserInputException)
-        {
-            // the silo never started; the command reports why
-        }
+
+        await started.DisposeAsync();
     }
 
     private static string Label(ReplayStatus s) => s.Stage switch
