@@ -8,6 +8,7 @@ using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Grains;
 using SeasonalGrains.Grains.Forecasting;
+using SeasonalGrains.Simulation.Compare;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Simulation.Scenarios;
 
@@ -131,6 +132,34 @@ public sealed class ForecastReplayTests(SiloFixture silo)
         var chosen = both.Choices().Single(c => c.SkuIndex == 1 && c.Origin == 400).Member;
         Assert.True(outlook.Quantile(0.9, 0, 7) >= outlook.Quantile(0.5, 0, 7));
         Assert.Contains(chosen, both.MemberNames);
+    }
+
+    [Fact]
+    public void A_replays_ensemble_source_makes_the_first_reviews_choices_before_the_grains_start()
+    {
+        // the shipped steady scenario, copied so its dataset is generated in a folder of its own
+        var folder = Directory.CreateTempSubdirectory("seasonalgrains-ensemble-warmup-").FullName;
+        try
+        {
+            var scenario = Path.Combine(folder, "forecast.json");
+            File.Copy(Path.Combine(TestData.RepositoryRoot(), "simulations", "steady", "forecast.json"), scenario);
+            var prepared = ReplayRunner.Prepare(new ReplayRequest { ScenarioPath = scenario });
+
+            using var sources = ScenarioForecasts.Create(prepared.Scenario, prepared.Dataset, prepared.Window, ["ensemble"], ["forecast-lookahead"]);
+
+            // every SKU forecast, its member chosen, before any grain asks: at the window's first day and at the four weekly
+            // origins before it that its error record reads (28 days back, reviews every 7)
+            var provider = sources.Provider("ensemble");
+            Assert.Equal(5, provider.ForecastCalls);
+            var choices = Assert.IsType<EnsembleForecaster>(provider.Forecaster).Choices();
+            var start = prepared.Window.StartIndex;
+            Assert.Equal([start - 28, start - 21, start - 14, start - 7, start], choices.Select(c => c.Origin).Distinct().Order());
+            Assert.Equal(prepared.Dataset.Skus.Count, choices.Count(c => c.Origin == start));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public static class ScenarioForecasts
         };
         try
         {
-            return ReplayForecastSources.Create(dataset, names, new ForecastSourceOptions
+            var sources = ReplayForecastSources.Create(dataset, names, new ForecastSourceOptions
             {
                 Outlook = outlook,
                 Truth = () => TruthOf(scenario, dataset),
@@ -59,11 +59,36 @@ public static class ScenarioForecasts
                     }
                     : new LstmSourceSettings(),
             });
+            WarmUp(sources, names, windowForm ? null : window.StartIndex, scenario.ReviewPeriodDays);
+            return sources;
         }
         catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or InvalidDataException or ArgumentException)
         {
             throw new ScenarioException(scenario.SourcePath, $"forecasters: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The ensemble chooses its members on validation windows before each origin, all SKUs at once: the first review of
+    /// a replay needs every window's member fits, at its origin and at the earlier origins its error record reads (every
+    /// review period back to <see cref="OutlookOptions.ErrorWindowDays"/>), which would otherwise run inside the first
+    /// grain call and can pass the silo's response timeout. They are made here, before the grains start; later origins
+    /// add one window at a time.
+    /// </summary>
+    private static void WarmUp(ReplayForecastSources sources, IEnumerable<string> names, int? firstOrigin, int reviewPeriodDays)
+    {
+        if (firstOrigin is not { } origin || !names.Any(n => ForecasterRegistry.Default.Resolve(n, ForecasterUses.Replay).Name == ForecasterRegistry.Ensemble))
+        {
+            return;
+        }
+
+        var provider = sources.Provider(ForecasterRegistry.Ensemble);
+        for (var s = origin - reviewPeriodDays; s >= Math.Max(1, origin - provider.Options.ErrorWindowDays); s -= reviewPeriodDays)
+        {
+            _ = provider.Forecasts(s);
+        }
+
+        _ = provider.Forecasts(origin);
     }
 
     /// <summary>
