@@ -16,8 +16,12 @@ namespace SeasonalGrains.Grains;
 /// <remarks>
 /// A replay's SKU is idle once its season closes; idle collection frees it after a few minutes
 /// (on a live SKU, the next call reactivates it from its stored state).
+/// On a cluster a replay's SKU grains are placed at random over the silos (Orleans' own default since 9.2 weighs the
+/// silos' CPU and memory and may put a whole replay, activated from one replay grain, on one silo), so a run spreads
+/// evenly whatever silo its replay grain lives on.
 /// </remarks>
 [CollectionAgeLimit(Minutes = 5)]
+[Orleans.Placement.RandomPlacement]
 public sealed class SkuGrain(
     [PersistentState("sku", StorageNames.Skus)] IPersistentState<SkuState> state,
     PolicyCatalog catalog,
