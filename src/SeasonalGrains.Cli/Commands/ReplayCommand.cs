@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Data;
-using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Grains.Hosting;
 using SeasonalGrains.Simulation.Compare;
 using SeasonalGrains.Simulation.Hosting;
@@ -137,33 +135,21 @@ public sealed class ReplayCommand : CliCommand
     /// Where the run's grains live: an embedded silo with the chosen storage, or, with <paramref name="clustering"/>, the
     /// silos of a running cluster joined as its Orleans client (whose silos have no forecasters of this run).
     /// </summary>
-    private static async Task<GrainRuntime> StartGrains(StorageOptions? storage, ClusteringOptions? clustering, CancellationToken cancellationToken)
+    private static async Task<GrainHost> StartGrains(StorageOptions? storage, ClusteringOptions? clustering, CancellationToken cancellationToken)
     {
         if (clustering is null)
         {
-            var silo = await StartSilo(storage, cancellationToken);
-            return new GrainRuntime(silo, silo.Grains, silo.Services.GetRequiredService<ReplayForecastService>());
+            return await StartSilo(storage, cancellationToken);
         }
 
         try
         {
-            var client = await ClusterClient.ConnectAsync(clustering, cancellationToken);
-            return new GrainRuntime(client, client.Grains, null);
+            return await ClusterClient.ConnectAsync(clustering, cancellationToken);
         }
         catch (InvalidOperationException e)
         {
             throw new UserInputException("--clustering: " + e.Message);
         }
-    }
-
-    /// <summary>The grain factory of a run and what owns it (an embedded silo or a cluster client).</summary>
-    private sealed class GrainRuntime(IAsyncDisposable owner, IGrainFactory grains, ReplayForecastService? forecasts) : IAsyncDisposable
-    {
-        public IGrainFactory Grains { get; } = grains;
-
-        public ReplayForecastService? Forecasts { get; } = forecasts;
-
-        public ValueTask DisposeAsync() => owner.DisposeAsync();
     }
 
     private async Task<int> ResumeAsync(ParseResult parse, CliContext context, string runId, StorageOptions? storage, bool force, CancellationToken cancellationToken)
@@ -198,8 +184,7 @@ public sealed class ReplayCommand : CliCommand
             var prepared = await Task.Run(() => ReplayRunner.PrepareResume(record, progress), cancellationToken);
 
             // forecast policies resume too: their sources are rebuilt from the scenario (forecasts depend on the data and origin only)
-            var forecasts = silo.Services.GetRequiredService<ReplayForecastService>();
-            var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, forecasts, runId, WithLines(context, progress, checkpoints: true), cancellationToken);
+            var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, silo.Forecasts!, runId, WithLines(context, progress, checkpoints: true), cancellationToken);
             var folder = parse.GetValue(_out)?.FullName ?? ReplayRunner.DefaultOutDir(runId);
             cancellationToken.ThrowIfCancellationRequested();
             ResultWriter.Write(result, folder, force);

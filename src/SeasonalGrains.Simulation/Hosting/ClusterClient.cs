@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SeasonalGrains.Storage;
@@ -10,20 +9,15 @@ namespace SeasonalGrains.Simulation.Hosting;
 /// table as <see cref="ClusteringOptions"/> say: a replay driven through it runs its replay and SKU grains on the
 /// cluster's silos, spread over them, instead of in an embedded silo.
 /// </summary>
-public sealed class ClusterClient : IAsyncDisposable
+public sealed class ClusterClient : GrainHost
 {
-    private readonly IHost _host;
-
     private ClusterClient(IHost host)
+        : base(host)
     {
-        _host = host;
-        Grains = host.Services.GetRequiredService<IClusterClient>();
     }
 
     /// <summary>How long joining the cluster may take before the run is refused.</summary>
     public static TimeSpan ConnectTimeout { get; } = TimeSpan.FromSeconds(20);
-
-    public IGrainFactory Grains { get; }
 
     /// <summary>Connects to a gateway of the cluster.</summary>
     /// <exception cref="StorageConfigurationException">The clustering options are invalid (every bad key is named).</exception>
@@ -35,35 +29,18 @@ public sealed class ClusterClient : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleansClient(client => client.UseSeasonalClustering(clustering));
-        var host = builder.Build();
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         patience.CancelAfter(ConnectTimeout);
         try
         {
-            await host.StartAsync(patience.Token);
+            return new ClusterClient(await StartAsync(builder.Build(), patience.Token));
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            host.Dispose();
             var reason = e is OperationCanceledException ? $"within {ConnectTimeout.TotalSeconds:0} s" : $"({e.GetBaseException().Message})";
             throw new InvalidOperationException(
                 $"no silo of cluster '{clustering.ClusterId}' answered {reason}; start the silos with `seasonal serve --clustering postgres` on the same database and cluster id first",
                 e);
-        }
-
-        return new ClusterClient(host);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _host.StopAsync(timeout.Token);
-        }
-        finally
-        {
-            _host.Dispose();
         }
     }
 }

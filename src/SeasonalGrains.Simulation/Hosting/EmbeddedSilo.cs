@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SeasonalGrains.Grains.Hosting;
@@ -13,19 +12,12 @@ namespace SeasonalGrains.Simulation.Hosting;
 /// like every other silo. By default it listens on free localhost ports under a cluster id of its own,
 /// so several can run at once (tests, a CLI run next to a host).
 /// </summary>
-public sealed class EmbeddedSilo : IAsyncDisposable
+public sealed class EmbeddedSilo : GrainHost
 {
-    private readonly IHost _host;
-
     private EmbeddedSilo(IHost host)
+        : base(host)
     {
-        _host = host;
-        Grains = host.Services.GetRequiredService<IGrainFactory>();
     }
-
-    public IGrainFactory Grains { get; }
-
-    public IServiceProvider Services => _host.Services;
 
     /// <summary>The service id of embedded silos: grain state they keep in PostgreSQL is keyed by it, so a later run finds it.</summary>
     public const string ServiceId = "seasonalgrains-embedded";
@@ -52,31 +44,7 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleans(silo => silo.AddSeasonalGrains(options));
-        var host = builder.Build();
-        try
-        {
-            await host.StartAsync(cancellationToken);
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-
-        return new EmbeddedSilo(host);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _host.StopAsync(timeout.Token);
-        }
-        finally
-        {
-            _host.Dispose();
-        }
+        return new EmbeddedSilo(await StartAsync(builder.Build(), cancellationToken));
     }
 
     private static int FreePort()
