@@ -22,6 +22,7 @@ public sealed class LiveSkuBook(string sku)
     private readonly Dictionary<DateOnly, PendingDay> _pending = [];
     private readonly Dictionary<string, RememberedEvent> _events = new(StringComparer.Ordinal);
     private readonly List<LiveDay> _days = [];
+    private readonly List<double> _sales = [];
 
     public string Sku { get; } = sku;
 
@@ -39,6 +40,12 @@ public sealed class LiveSkuBook(string sku)
 
     public int EventIdCount => _events.Count;
 
+    /// <summary>
+    /// Units sold on each day before the open day, oldest first: the definition's seed history, then every closed day,
+    /// the last <see cref="LiveSkuOptions.MaxHistoryDays"/> of them.
+    /// </summary>
+    public IReadOnlyList<double> SalesHistory => _sales;
+
     public double PendingSales => DomainLimits.RoundUnits(_pending.Values.Sum(p => p.Sales));
 
     public double PendingReceipts => DomainLimits.RoundUnits(_pending.Values.Sum(p => p.Receipts));
@@ -50,6 +57,8 @@ public sealed class LiveSkuBook(string sku)
         Definition = definition;
         Ledger = new InventoryLedger(definition.Terms.ToDomain(), definition.Costs.ToDomain(), definition.Fulfilment.ToDomain(), definition.ReviewPeriodDays);
         OpenDate = definition.StartDate!.Value;
+        _sales.Clear();
+        _sales.AddRange(definition.History ?? []);
     }
 
     /// <summary>New terms and costs on the running ledger's state (a new lead time only with nothing on order).</summary>
@@ -228,6 +237,7 @@ public sealed class LiveSkuBook(string sku)
         Ledger = null;
         OpenDate = default;
         _days.Clear();
+        _sales.Clear();
         _pending.Clear();
         _events.Clear();
         if (saved?.Definition is not { } definition || saved.Ledger is not { } ledger)
@@ -240,6 +250,20 @@ public sealed class LiveSkuBook(string sku)
             definition.Terms.ToDomain(), definition.Costs.ToDomain(), definition.Fulfilment.ToDomain(), definition.ReviewPeriodDays, ledger.ToDomain());
         OpenDate = saved.OpenDate;
         _days.AddRange(saved.Days);
+        if (saved.SalesHistory is { } sales)
+        {
+            _sales.AddRange(sales);
+        }
+        else
+        {
+            // stored before the whole history was kept: the closed days it has, after the seed when no day is missing between
+            if (Ledger.Day == saved.Days.Length)
+            {
+                _sales.AddRange(definition.History ?? []);
+            }
+
+            _sales.AddRange(saved.Days.Select(d => d.Sales));
+        }
         foreach (var p in saved.Pending)
         {
             _pending[p.Date] = p;
@@ -258,6 +282,7 @@ public sealed class LiveSkuBook(string sku)
         OpenDate = OpenDate,
         Ledger = Ledger?.Capture().ToWire(),
         Days = [.. _days],
+        SalesHistory = [.. _sales],
         Pending = [.. _pending.Values.OrderBy(p => p.Date)],
         Events = [.. _events.Values],
     };
@@ -292,6 +317,12 @@ public sealed class LiveSkuBook(string sku)
             Backorders = Ledger.Backorders,
         };
         _days.Add(day);
+        _sales.Add(day.Sales);
+        if (_sales.Count > LiveSkuOptions.MaxHistoryDays)
+        {
+            _sales.RemoveRange(0, _sales.Count - LiveSkuOptions.MaxHistoryDays);
+        }
+
         if (_days.Count > LiveSkuOptions.WindowDays)
         {
             _days.RemoveRange(0, _days.Count - LiveSkuOptions.WindowDays);

@@ -37,6 +37,12 @@ public sealed record LiveSkuState
     [Id(8)] public LiveOrder[] Orders { get; init; } = [];
 
     [Id(9)] public string? LastCloseWarning { get; init; }
+
+    /// <summary>
+    /// Units sold on each day before the open day (the seed history, then the closed days), oldest first, at most
+    /// <see cref="LiveSkuOptions.MaxHistoryDays"/>; null in states stored before the whole history was kept.
+    /// </summary>
+    [Id(10)] public double[]? SalesHistory { get; init; }
 }
 
 /// <summary>What has been booked to one open day.</summary>

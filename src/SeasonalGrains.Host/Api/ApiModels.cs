@@ -49,7 +49,7 @@ public sealed record SkuDefinitionRequest
     /// <summary>The SKU's first business day (default: today).</summary>
     public DateOnly? StartDate { get; init; }
 
-    /// <summary>Daily units sold before the start date, oldest first (at most 28).</summary>
+    /// <summary>Daily units sold before the start date, oldest first (at most 1,095: what the LSTM's features read).</summary>
     public double[]? History { get; init; }
 }
 
@@ -177,7 +177,17 @@ public sealed record DayResponse(
 
 public sealed record ForecastDayResponse(DateOnly Date, double Mean, IReadOnlyList<double> Quantiles);
 
-public sealed record ForecastResponse(string Sku, DateOnly Start, string Forecaster, int HistoryDays, IReadOnlyList<double> Levels, IReadOnlyList<ForecastDayResponse> Days);
+/// <param name="ModelVersion">The model version that made the forecast (with the LSTM); null for a history forecaster.</param>
+/// <param name="FallbackReason">Why the model could not serve the SKU, when <paramref name="Forecaster"/> is the fallback baseline.</param>
+public sealed record ForecastResponse(
+    string Sku,
+    DateOnly Start,
+    string Forecaster,
+    string? ModelVersion,
+    string? FallbackReason,
+    int HistoryDays,
+    IReadOnlyList<double> Levels,
+    IReadOnlyList<ForecastDayResponse> Days);
 
 public sealed record DueResponse(DateOnly Date, double Units);
 
@@ -216,6 +226,9 @@ public sealed record SkuResponse
     public required PolicyResponse Policy { get; init; }
 
     public required string Forecaster { get; init; }
+
+    /// <summary>The model version the SKU forecasts with now (with the LSTM); null for a history forecaster.</summary>
+    public string? ModelVersion { get; init; }
 
     /// <summary>The last closed days (at most 28), oldest first.</summary>
     public required IReadOnlyList<DayResponse> Days { get; init; }

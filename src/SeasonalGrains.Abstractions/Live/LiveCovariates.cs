@@ -1,0 +1,50 @@
+namespace SeasonalGrains.Abstractions.Live;
+
+/// <summary>The selling price and promotion of a live SKU on one day (a past day, the open day, or a planned one).</summary>
+[GenerateSerializer, Immutable]
+[Alias("SeasonalGrains.Live.LivePriceDay")]
+public sealed record LivePriceDay
+{
+    [Id(0)] public DateOnly Date { get; init; }
+
+    /// <summary>The price that day; null = the SKU's unit price.</summary>
+    [Id(1)] public double? Price { get; init; }
+
+    [Id(2)] public bool Promo { get; init; }
+}
+
+/// <summary>A calendar event column's value on one day (as the event columns of a dataset's calendar.csv).</summary>
+[GenerateSerializer, Immutable]
+[Alias("SeasonalGrains.Live.CalendarEventValue")]
+public sealed record CalendarEventValue([property: Id(0)] string Name, [property: Id(1)] double Value);
+
+/// <summary>The shop's calendar on one day: a holiday name (or none) and event column values.</summary>
+[GenerateSerializer, Immutable]
+[Alias("SeasonalGrains.Live.LiveCalendarDay")]
+public sealed record LiveCalendarDay
+{
+    [Id(0)] public DateOnly Date { get; init; }
+
+    /// <summary>The holiday's name; several are separated by '|' (e.g. "Easter|OrthodoxEaster"); null = none.</summary>
+    [Id(1)] public string? Holiday { get; init; }
+
+    /// <summary>Event columns, by name, ordinal order; a column not given is 0.</summary>
+    [Id(2)] public CalendarEventValue[] Events { get; init; } = [];
+}
+
+/// <summary>The weather of a region on one day: observed, or forecast until an observation replaces it.</summary>
+[GenerateSerializer, Immutable]
+[Alias("SeasonalGrains.Live.LiveWeatherDay")]
+public sealed record LiveWeatherDay
+{
+    [Id(0)] public DateOnly Date { get; init; }
+
+    [Id(1)] public double? TempC { get; init; }
+
+    [Id(2)] public double? Humidity { get; init; }
+
+    [Id(3)] public double? PrecipMm { get; init; }
+
+    /// <summary>True for a forecast; an observation of the same day replaces it, never the other way round.</summary>
+    [Id(4)] public bool Forecast { get; init; }
+}
