@@ -1,5 +1,5 @@
 using SeasonalGrains.Abstractions.Live;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 
 namespace SeasonalGrains.Grains.Live;
 
