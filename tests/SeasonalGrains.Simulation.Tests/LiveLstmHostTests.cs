@@ -100,6 +100,50 @@ public sealed class LiveLstmHostTests(TinyLiveModel tiny) : IClassFixture<TinyLi
     }
 
     [Fact]
+    public async Task Posted_prices_promotions_calendar_and_weather_reach_the_lstms_window()
+    {
+        await using var host = await StartAsync(new() { ["Live:Forecaster"] = "lstm", ["Live:Model"] = tiny.Model });
+        var source = tiny.Dataset.Skus[0];
+        var history = tiny.Dataset.Series[0].Units[^60..];
+        await DefineAsync(host, "plain", source.Category, source.Region, source.UnitPrice, history);
+        await DefineAsync(host, "promoted", source.Category, source.Region, source.UnitPrice, history);
+        var region = Uri.EscapeDataString(source.Region);
+        for (var h = 0; h < 7; h++)
+        {
+            var day = Today.AddDays(h).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            await PostOkAsync(host, "/api/v1/skus/promoted/prices", new JsonObject { ["eventId"] = $"p{h}", ["date"] = day, ["price"] = source.UnitPrice * 0.7, ["promo"] = true });
+        }
+
+        var yesterday = Today.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await PostOkAsync(host, "/api/v1/calendar", new JsonObject { ["eventId"] = "c1", ["date"] = Today.AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["holiday"] = "Christmas" });
+        await PostOkAsync(host, $"/api/v1/weather/{region}", new JsonObject { ["eventId"] = "w1", ["date"] = yesterday, ["tempC"] = -12.0, ["humidity"] = 90.0, ["precipMm"] = 8.0 });
+
+        var plain = await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/skus/plain/forecast?horizon=14");
+        var promoted = await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/skus/promoted/forecast?horizon=14");
+
+        using var model = LstmModel.Load(tiny.Model);
+        var calendar = new Abstractions.Live.LiveCalendarDay { Date = Today.AddDays(2), Holiday = "Christmas" };
+        var weather = new Abstractions.Live.LiveWeatherDay { Date = Today.AddDays(-1), TempC = -12, Humidity = 90, PrecipMm = 8 };
+        var window = new LiveFeatureWindow
+        {
+            Sku = "promoted",
+            Category = source.Category,
+            Region = source.Region,
+            UnitPrice = source.UnitPrice,
+            Origin = Today,
+            Units = history,
+            Prices = [.. Enumerable.Range(0, 7).Select(h => new Abstractions.Live.LivePriceDay { Date = Today.AddDays(h), Price = source.UnitPrice * 0.7, Promo = true })],
+            Calendar = [calendar],
+            Weather = [weather],
+        };
+        var expected = new LstmForecaster(model).Forecast(new ForecastRequest(window.ToDataset(model.Horizon, model.Schema.EventColumns), 60, 14, [0.1, 0.5, 0.9]))[0];
+        var promotedMeans = promoted!["days"]!.AsArray().Select(d => (double)d!["mean"]!).ToArray();
+        var plainMeans = plain!["days"]!.AsArray().Select(d => (double)d!["mean"]!).ToArray();
+        Assert.Equal(expected.Mean, promotedMeans);
+        Assert.NotEqual(plainMeans, promotedMeans);
+    }
+
+    [Fact]
     public async Task A_SKU_the_model_cannot_serve_falls_back_to_the_named_baseline_and_says_why()
     {
         await using var host = await StartAsync(new() { ["Live:Forecaster"] = "lstm", ["Live:Model"] = tiny.Model });
@@ -146,6 +190,12 @@ public sealed class LiveLstmHostTests(TinyLiveModel tiny) : IClassFixture<TinyLi
         var message = SeasonalGrains.Host.Hosting.StartupErrors.Explain(failure);
         Assert.StartsWith($"invalid settings: Live:Model: the model folder '{path}' does not load: '{path}' is not an LSTM model folder: it needs model.json and weights.bin.", message, StringComparison.Ordinal);
         Assert.EndsWith("Make one with `seasonal train --dataset DIR --out DIR`.", message, StringComparison.Ordinal);
+    }
+
+    private static async Task PostOkAsync(LstmHost host, string path, JsonObject body)
+    {
+        using var response = await host.Client.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST {path}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     private static async Task DefineAsync(LstmHost host, string sku, string category, string region, double unitPrice, double[] history)

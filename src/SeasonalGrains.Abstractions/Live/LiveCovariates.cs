@@ -48,3 +48,42 @@ public sealed record LiveWeatherDay
     /// <summary>True for a forecast; an observation of the same day replaces it, never the other way round.</summary>
     [Id(4)] public bool Forecast { get; init; }
 }
+
+/// <summary>A posted calendar day or region weather day, applied once per <see cref="EventId"/> (a retry answers duplicate).</summary>
+[GenerateSerializer, Immutable]
+[Alias("SeasonalGrains.Live.SharedDayEvent")]
+public sealed record SharedDayEvent
+{
+    [Id(0)] public required string EventId { get; init; }
+
+    /// <summary>Set for a calendar day.</summary>
+    [Id(1)] public LiveCalendarDay? Calendar { get; init; }
+
+    /// <summary>Set for a weather day.</summary>
+    [Id(2)] public LiveWeatherDay? Weather { get; init; }
+
+    public DateOnly Date => Calendar?.Date ?? Weather?.Date ?? default;
+}
+
+/// <summary>
+/// The shop's calendar (key <see cref="ShopKey"/>) or one region's weather (key <c>weather/{region}</c>), shared by every
+/// live SKU: days posted once per event id, read by the SKUs when they forecast with the LSTM.
+/// </summary>
+[Alias("SeasonalGrains.Live.ILiveDaysGrain")]
+public interface ILiveDaysGrain : IGrainWithStringKey
+{
+    public const string ShopKey = "calendar";
+
+    /// <summary>The grain key of a region's weather.</summary>
+    public static string WeatherKey(string region) => "weather/" + region;
+
+    /// <summary>Books the day (a later post of the same day replaces it; a weather forecast never replaces an observation).</summary>
+    [Alias("Record")]
+    Task<EventOutcome> Record(SharedDayEvent e);
+
+    [Alias("CalendarDays")]
+    Task<LiveCalendarDay[]> CalendarDays(DateOnly from, DateOnly to);
+
+    [Alias("WeatherDays")]
+    Task<LiveWeatherDay[]> WeatherDays(DateOnly from, DateOnly to);
+}

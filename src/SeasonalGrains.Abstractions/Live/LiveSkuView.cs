@@ -163,4 +163,7 @@ public sealed record LiveSkuView
 
     /// <summary>The model version the SKU forecasts with now (with the LSTM); null for a history forecaster.</summary>
     [Id(17)] public string? ModelVersion { get; init; }
+
+    /// <summary>The posted prices and promotions by day, ascending.</summary>
+    [Id(18)] public LivePriceDay[] Prices { get; init; } = [];
 }

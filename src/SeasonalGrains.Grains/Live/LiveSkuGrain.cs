@@ -186,7 +186,7 @@ public sealed class LiveSkuGrain(
             return new ForecastOutcome { Status = ForecastStatus.Invalid, Detail = "The horizon must be 1-366 days." };
         }
 
-        var forecast = await runtime.ForecastAsync(FeatureWindow(), horizon);
+        var forecast = await runtime.ForecastAsync(await FeatureWindow(horizon), horizon);
         return forecast is null
             ? new ForecastOutcome { Status = ForecastStatus.NoHistory, Detail = $"SKU '{Sku}' has no sales history yet: close a day or define it with a history." }
             : new ForecastOutcome { Status = ForecastStatus.Done, Forecast = forecast };
@@ -298,7 +298,8 @@ public sealed class LiveSkuGrain(
         var protection = definition.Terms.LeadTimeDays + definition.ReviewPeriodDays;
         try
         {
-            _forecast = await runtime.ForecastAsync(FeatureWindow(), Math.Max(Options.ForecastHorizonDays, protection));
+            var horizon = Math.Max(Options.ForecastHorizonDays, protection);
+            _forecast = await runtime.ForecastAsync(await FeatureWindow(horizon), horizon);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or ObjectDisposedException)
         {
@@ -360,19 +361,33 @@ public sealed class LiveSkuGrain(
         return [.. all.Skip(Math.Max(0, all.Count - LiveSkuOptions.WindowDays))];
     }
 
-    /// <summary>What the SKU forecasts from at its open day: master data and the whole sales history kept.</summary>
-    private LiveFeatureWindow FeatureWindow()
+    /// <summary>
+    /// What the SKU forecasts from at its open day: master data, the whole sales history kept, its prices and promotions
+    /// and, when it forecasts with the LSTM, the shop's calendar and its region's weather over the history and the
+    /// <paramref name="horizon"/> days ahead (history forecasters read units only).
+    /// </summary>
+    private async Task<LiveFeatureWindow> FeatureWindow(int horizon)
     {
         var definition = _book.Definition!;
-        return new LiveFeatureWindow
+        var window = new LiveFeatureWindow
         {
             Sku = Sku,
             Category = definition.Category,
             Region = definition.Region,
             UnitPrice = definition.Terms.UnitPrice,
             Origin = _book.OpenDate,
-            Units = _book.SalesHistory,
+            Units = [.. _book.SalesHistory],
+            Prices = [.. _book.Prices],
         };
+        if (runtime.Models is null || window.Units.Count == 0)
+        {
+            return window;
+        }
+
+        var (from, to) = (window.HistoryStart, window.Origin.AddDays(horizon));
+        var calendar = GrainFactory.GetGrain<ILiveDaysGrain>(ILiveDaysGrain.ShopKey).CalendarDays(from, to);
+        var weather = GrainFactory.GetGrain<ILiveDaysGrain>(ILiveDaysGrain.WeatherKey(definition.Region)).WeatherDays(from, to);
+        return window with { Calendar = await calendar, Weather = await weather };
     }
 
     private LiveOrder? OpenSuggestion() => _orders.Find(o => o.Status == OrderStatus.Open);
@@ -411,6 +426,7 @@ public sealed class LiveSkuGrain(
             Metrics = ledger.Snapshot(),
             Forecaster = runtime.ForecasterName,
             ModelVersion = runtime.ModelVersion,
+            Prices = [.. _book.Prices],
             LastCloseWarning = _lastCloseWarning,
         };
     }

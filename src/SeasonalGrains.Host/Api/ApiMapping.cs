@@ -158,6 +158,7 @@ public static class ApiMapping
                 d.Policy.TargetServiceLevel),
             Forecaster = view.Forecaster,
             ModelVersion = view.ModelVersion,
+            Prices = [.. view.Prices.Select(p => new PriceDayResponse(p.Date, p.Price, p.Promo))],
             Days = [.. view.Days.Select(ToResponse)],
             SeedHistory = view.SeedHistory,
             Forecast = view.Forecast is { } f ? f.ToResponse(d.Sku) : null,

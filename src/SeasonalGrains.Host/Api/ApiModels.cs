@@ -95,6 +95,58 @@ public sealed record EventRequest
     public DateOnly? Date { get; init; }
 }
 
+/// <summary>The selling price and promotion of one day of a SKU (past, open or planned).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record PriceRequest
+{
+    /// <summary>The sender's id of the event (1-100 characters); a retry with the same id is applied once.</summary>
+    public string? EventId { get; init; }
+
+    /// <summary>The day (default: the SKU's open day).</summary>
+    public DateOnly? Date { get; init; }
+
+    /// <summary>The day's price, above 0 (default: the SKU's unit price).</summary>
+    public double? Price { get; init; }
+
+    /// <summary>Whether the SKU is on promotion that day (default false).</summary>
+    public bool? Promo { get; init; }
+}
+
+/// <summary>One day of the shop's calendar.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record CalendarDayRequest
+{
+    public string? EventId { get; init; }
+
+    /// <summary>The day (required).</summary>
+    public DateOnly? Date { get; init; }
+
+    /// <summary>The holiday's name (several separated by '|'); none when left out.</summary>
+    public string? Holiday { get; init; }
+
+    /// <summary>Event column values by name (as a dataset's calendar.csv columns); a column not given is 0.</summary>
+    public Dictionary<string, double>? Events { get; init; }
+}
+
+/// <summary>One day of a region's weather, observed or forecast.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record WeatherDayRequest
+{
+    public string? EventId { get; init; }
+
+    /// <summary>The day (required).</summary>
+    public DateOnly? Date { get; init; }
+
+    public double? TempC { get; init; }
+
+    public double? Humidity { get; init; }
+
+    public double? PrecipMm { get; init; }
+
+    /// <summary>True for a forecast (default false: an observation, which a later forecast never replaces).</summary>
+    public bool? Forecast { get; init; }
+}
+
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record SalesBatchRequest
 {
@@ -189,6 +241,8 @@ public sealed record ForecastResponse(
     IReadOnlyList<double> Levels,
     IReadOnlyList<ForecastDayResponse> Days);
 
+public sealed record PriceDayResponse(DateOnly Date, double? Price, bool Promo);
+
 public sealed record DueResponse(DateOnly Date, double Units);
 
 public sealed record PolicyResponse(string Name, IReadOnlyDictionary<string, double> Parameters, double TargetServiceLevel);
@@ -229,6 +283,9 @@ public sealed record SkuResponse
 
     /// <summary>The model version the SKU forecasts with now (with the LSTM); null for a history forecaster.</summary>
     public string? ModelVersion { get; init; }
+
+    /// <summary>The posted prices and promotions by day (price null: the unit price).</summary>
+    public required IReadOnlyList<PriceDayResponse> Prices { get; init; }
 
     /// <summary>The last closed days (at most 28), oldest first.</summary>
     public required IReadOnlyList<DayResponse> Days { get; init; }
