@@ -48,10 +48,13 @@ public abstract class FeatureWindowApiContract(IHostFixture fixture) : LiveApiSt
         var unknown = await PostAsync(Host.Writer, "/api/v1/skus/no-such-sku-here/prices", new { eventId = "x", promo = true });
         var readKey = await PostAsync(Host.Client(LiveHost.ReadKey), $"/api/v1/skus/{sku}/prices", new { eventId = "r", promo = true });
 
-        Assert.Equal((HttpStatusCode.BadRequest, new[] { "price" }), (negative.Status, ErrorFields(negative.Body)));
-        Assert.Equal((HttpStatusCode.BadRequest, new[] { "date" }), (far.Status, ErrorFields(far.Body)));
+        Assert.Equal(HttpStatusCode.BadRequest, negative.Status);
+        Assert.Equal(["price"], ErrorFields(negative.Body));
+        Assert.Equal(HttpStatusCode.BadRequest, far.Status);
+        Assert.Equal(["date"], ErrorFields(far.Body));
         Assert.Equal("application/problem+json", far.Type?.MediaType);
-        Assert.Equal((HttpStatusCode.BadRequest, new[] { "eventId" }), (noId.Status, ErrorFields(noId.Body)));
+        Assert.Equal(HttpStatusCode.BadRequest, noId.Status);
+        Assert.Equal(["eventId"], ErrorFields(noId.Body));
         Assert.Equal(HttpStatusCode.BadRequest, unknownField.Status);
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
         Assert.Equal(HttpStatusCode.Forbidden, readKey.Status);
@@ -73,8 +76,10 @@ public abstract class FeatureWindowApiContract(IHostFixture fixture) : LiveApiSt
         Assert.Equal((HttpStatusCode.OK, "applied"), (first.Status, (string?)first.Body!["status"]));
         Assert.Equal((HttpStatusCode.OK, "duplicate"), (retry.Status, (string?)retry.Body!["status"]));
         Assert.Equal(HttpStatusCode.Conflict, reused.Status);
-        Assert.Equal((HttpStatusCode.BadRequest, new[] { "date" }), (noDate.Status, ErrorFields(noDate.Body)));
-        Assert.Equal((HttpStatusCode.BadRequest, new[] { "events.payday" }), (huge.Status, ErrorFields(huge.Body)));
+        Assert.Equal(HttpStatusCode.BadRequest, noDate.Status);
+        Assert.Equal(["date"], ErrorFields(noDate.Body));
+        Assert.Equal(HttpStatusCode.BadRequest, huge.Status);
+        Assert.Equal(["events.payday"], ErrorFields(huge.Body));
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.Status);
         var kept = await Host.Grains.GetGrain<ILiveDaysGrain>(ILiveDaysGrain.ShopKey).CalendarDays(day, day);
         Assert.Equal("Black Friday", Assert.Single(kept).Holiday);
@@ -94,8 +99,10 @@ public abstract class FeatureWindowApiContract(IHostFixture fixture) : LiveApiSt
         var wet = await PostAsync(Host.Writer, $"/api/v1/weather/{region}", new { eventId = "w5", date = Iso(day), humidity = 120.0 });
 
         Assert.All(new[] { forecast, observed, late }, r => Assert.Equal("applied", (string?)r.Body!["status"]));
-        Assert.Equal((HttpStatusCode.BadRequest, new[] { "body" }), (empty.Status, ErrorFields(empty.Body)));
-        Assert.Equal((HttpStatusCode.BadRequest, new[] { "humidity" }), (wet.Status, ErrorFields(wet.Body)));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.Status);
+        Assert.Equal(["body"], ErrorFields(empty.Body));
+        Assert.Equal(HttpStatusCode.BadRequest, wet.Status);
+        Assert.Equal(["humidity"], ErrorFields(wet.Body));
         var kept = Assert.Single(await Host.Grains.GetGrain<ILiveDaysGrain>(ILiveDaysGrain.WeatherKey(region)).WeatherDays(day, day));
         Assert.Equal((2.5, 80.0, 1.2, false), (kept.TempC, kept.Humidity, kept.PrecipMm, kept.Forecast));
     }
