@@ -18,7 +18,7 @@ public sealed class LiveModel : IDisposable
         Batcher = new ForecastBatcher(model, new ForecastBatcherOptions { InlineContinuations = true });
     }
 
-    /// <summary>The name forecasts carry as <c>modelVersion</c>: <c>NAME@VERSION</c> from the registry, else the folder's name and fingerprint.</summary>
+    /// <summary>The name forecasts carry as <c>modelVersion</c>: the folder's name and fingerprint unless the caller names it.</summary>
     public string Version { get; }
 
     public string Folder { get; }
@@ -37,7 +37,7 @@ public sealed class LiveModel : IDisposable
 
 /// <summary>
 /// The model version a silo's live SKUs forecast with (one per silo, a DI singleton). The host loads it at start from
-/// <see cref="LiveSkuOptions.Model"/> or the model registry's active version; <see cref="Activate"/> switches to another.
+/// <see cref="LiveSkuOptions.Model"/>; <see cref="Activate"/> switches to another.
 /// A replaced model is disposed after <see cref="RetireDelay"/>, so forecasts already queued on it finish.
 /// </summary>
 public sealed class LiveModels : IDisposable

@@ -30,7 +30,7 @@ public sealed class LiveSkuOptions
 
     /// <summary>
     /// The model folder (made by <c>seasonal train</c>) that <c>lstm</c> loads when the host starts; required when
-    /// <see cref="Forecaster"/> is <c>lstm</c>, unless the model registry has an active version.
+    /// <see cref="Forecaster"/> is <c>lstm</c>.
     /// </summary>
     public string? Model { get; set; }
 
@@ -70,10 +70,9 @@ public sealed class LiveSkuOptions
 
     /// <summary>
     /// Every problem, each naming its setting; empty when the options are usable. <paramref name="registered"/>
-    /// are the forecasters registered in the silo's services, which <see cref="Forecaster"/> may name too;
-    /// <paramref name="modelRegistered"/> says that the model registry has an active version (then <see cref="Model"/> may be left out).
+    /// are the forecasters registered in the silo's services, which <see cref="Forecaster"/> may name too.
     /// </summary>
-    public IReadOnlyList<string> Validate(IEnumerable<IForecaster>? registered = null, bool modelRegistered = false)
+    public IReadOnlyList<string> Validate(IEnumerable<IForecaster>? registered = null)
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(Forecaster))
@@ -84,9 +83,9 @@ public sealed class LiveSkuOptions
         {
             errors.Add($"{Section}:{nameof(Forecaster)}: {error}.");
         }
-        else if (choice.NeedsModel && string.IsNullOrWhiteSpace(Model) && !modelRegistered)
+        else if (choice.NeedsModel && string.IsNullOrWhiteSpace(Model))
         {
-            errors.Add($"{Section}:{nameof(Model)} must name a model folder for {Section}:{nameof(Forecaster)} '{choice.Name}' (make one with `seasonal train --dataset DIR --out DIR`, or activate a version with `seasonal models activate`).");
+            errors.Add($"{Section}:{nameof(Model)} must name a model folder for {Section}:{nameof(Forecaster)} '{choice.Name}' (make one with `seasonal train --dataset DIR --out DIR`).");
         }
 
         if (ForecasterRegistry.Default.TryResolve(FallbackForecaster ?? "", ForecasterUses.Live, out var fallbackError) is not { } fallback)

@@ -27,7 +27,7 @@ public sealed class LiveSkuRuntime
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(registeredForecasters);
         var registered = registeredForecasters.ToList();
-        var errors = options.Validate(registered, models?.Active is not null);
+        var errors = options.Validate(registered);
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid live SKU options: " + string.Join(" ", errors), nameof(options));
@@ -242,7 +242,7 @@ public static class LiveSkuServiceCollectionExtensions
     {
         public ValidateOptionsResult Validate(string? name, LiveSkuOptions options)
         {
-            var errors = options.Validate(registered, models.Active is not null);
+            var errors = options.Validate(registered);
             if (errors.Count == 0 && options.TryChoose(registered, out var choice, out _) && choice.NeedsModel)
             {
                 errors = LoadModel(options);
