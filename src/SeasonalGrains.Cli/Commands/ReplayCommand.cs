@@ -184,7 +184,7 @@ public sealed class ReplayCommand : CliCommand
             var prepared = await Task.Run(() => ReplayRunner.PrepareResume(record, progress), cancellationToken);
 
             // forecast policies resume too: their sources are rebuilt from the scenario (forecasts depend on the data and origin only)
-            var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, silo.Forecasts!, runId, WithLines(context, progress, checkpoints: true), cancellationToken);
+            var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, silo.Forecasts, runId, WithLines(context, progress, checkpoints: true), cancellationToken);
             var folder = parse.GetValue(_out)?.FullName ?? ReplayRunner.DefaultOutDir(runId);
             cancellationToken.ThrowIfCancellationRequested();
             ResultWriter.Write(result, folder, force);
