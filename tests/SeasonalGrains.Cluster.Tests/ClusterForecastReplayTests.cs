@@ -35,13 +35,13 @@ public sealed partial class ClusterForecastReplayTests(PostgresDatabaseFixture p
         }
         """;
 
-    /// <summary>300 SKUs x 365 days under a classical and a forecast policy, checkpointed every 30 days.</summary>
+    /// <summary>300 SKUs x 196 days under a classical and a forecast policy with weekly reviews, checkpointed every 28 days (four reviews).</summary>
     private const string KillScenario = """
         {
           "name": "cluster-kill",
           "dataset": "data",
           "generate": { "preset": "down-jackets", "skus": 300, "years": 2, "seed": 5 },
-          "window": { "lastDays": 365 },
+          "window": { "lastDays": 196 },
           "reviewPeriodDays": 7,
           "costs": { "fixedPerOrder": 10 },
           "policies": [ { "name": "sS" }, { "name": "forecast-order-up-to:seasonal-naive" } ]
@@ -130,7 +130,7 @@ public sealed partial class ClusterForecastReplayTests(PostgresDatabaseFixture p
         Assert.True(line.Success, output);
         var done = long.Parse(line.Groups["done"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
         var total = long.Parse(line.Groups["total"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
-        Assert.Equal(2 * 2 * 13, total); // 2 policies x 2 batches x 13 chunks of 30 days
+        Assert.Equal(2 * 2 * 7, total); // 2 policies x 2 batches of 250 SKUs at most x 7 chunks of 28 days
         Assert.InRange(done, 1, total - 1); // killed part-way
 
         using var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(reference, "summary.json")));
