@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>Checks shared by forecasters: a well-formed request and cleaned history.</summary>
 public static class ForecastRequestChecks

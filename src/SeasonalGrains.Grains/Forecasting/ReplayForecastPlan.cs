@@ -1,9 +1,12 @@
 using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Cleaning;
 using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
+using SeasonalGrains.Data.Truth;
 using SeasonalGrains.Forecasting;
-using SeasonalGrains.Forecasting.Inference;
+using SeasonalGrains.Forecasting.Backtest;
 using SeasonalGrains.Forecasting.Lstm;
+using SeasonalGrains.Forecasting.Outlook;
 
 namespace SeasonalGrains.Grains.Forecasting;
 
