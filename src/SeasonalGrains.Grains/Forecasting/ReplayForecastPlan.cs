@@ -30,7 +30,6 @@ public static class ReplayForecastPlan
                 Horizon = spec.Horizon,
                 Seed = spec.Seed,
                 Sampling = new SamplePathSettings(spec.Paths, spec.Correlation),
-                Record = false,
                 RetainOrigins = spec.RetainOrigins,
             },
             Truth = () => TruthOf(spec.DatasetFolder, dataset),
