@@ -113,8 +113,10 @@ public sealed partial class ClusterForecastReplayTests(PostgresDatabaseFixture p
             runId = started.Split(' ')[2];
             await client.WaitForLineAsync(l => Percent(l) >= 30, Patience);
             cluster.KillOne();
-            var exit = await client.WaitForExitAsync(Patience);
-            log.WriteLine($"client exit {exit}:\n{client.Output}");
+
+            // the client may wait minutes for calls the dead silo will never answer: it goes too, the run's checkpoints stay
+            client.Kill();
+            log.WriteLine(client.Output);
         }
 
         // the survivor takes over the dead silo's grains once it is declared dead
