@@ -18,7 +18,7 @@ public sealed class HostConfigurationTests(PostgresDatabaseFixture postgres)
     [InlineData("Clustering:SiloPort=eleven", "'eleven' at 'Clustering:SiloPort'")]
     [InlineData("Clustering:Membership:ProbeTimeout=soon", "'soon' at 'Clustering:Membership:ProbeTimeout'")]
     [InlineData("Api:Keys:0:Key=short", "invalid settings: Api:Keys:0:Key must have at least 16 characters.")]
-    [InlineData("Live:Forecaster=prophet", "invalid settings: Live:Forecaster: unknown forecaster 'prophet' (known: naive, seasonal-naive, seasonal-naive-yearly, moving-average, ets, croston, tsb).")]
+    [InlineData("Live:Forecaster=prophet", "invalid settings: Live:Forecaster: unknown forecaster 'prophet' (known: naive, seasonal-naive, seasonal-naive-yearly, moving-average, ets, croston, tsb, lstm).")]
     public async Task A_bad_setting_stops_the_host_at_start_naming_its_key(string setting, string expected)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a host that wrongly starts is stopped (exit 0, failing the test)

@@ -8,7 +8,7 @@ public sealed class ServeSettingsTests
     [Theory]
     [InlineData("Api__Keys__0__Key", "short", "error: invalid settings: Api:Keys:0:Key must have at least 16 characters.")]
     [InlineData("Api__Keys__0__Role", "admin", "error: invalid settings: Api:Keys:0:Key must have at least 16 characters. Api:Keys:0:Role must be 'read' or 'write' (got 'admin').")]
-    [InlineData("Live__Forecaster", "prophet", "error: invalid settings: Live:Forecaster: unknown forecaster 'prophet' (known: naive, seasonal-naive, seasonal-naive-yearly, moving-average, ets, croston, tsb).")]
+    [InlineData("Live__Forecaster", "prophet", "error: invalid settings: Live:Forecaster: unknown forecaster 'prophet' (known: naive, seasonal-naive, seasonal-naive-yearly, moving-average, ets, croston, tsb, lstm).")]
     public async Task Serve_refuses_a_bad_setting_from_the_environment_with_exit_code_2_and_one_line(string variable, string value, string expected)
     {
         await using var serve = SeasonalProcess.Start(
