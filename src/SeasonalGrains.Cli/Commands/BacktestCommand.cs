@@ -397,6 +397,11 @@ public sealed class BacktestCommand : CliCommand
         c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"{result.Rows[0].Points:N0} points per forecaster ({result.SkuIndices.Count:N0} SKUs x {result.Origins.Count} origins x {result.Horizon} days); " +
             $"MASE is scaled by the in-sample seasonal naive (period 7) of each window; pinball is the mean over levels {string.Join(", ", result.Levels.Select(l => l.ToString(CultureInfo.InvariantCulture)))}.")));
+        if (result.Dataset.HasStockInformation)
+        {
+            c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"{result.CensoredExcluded:N0} SKU-days of the windows were out of stock and are not scored (their sales understate demand); the points above are the in-stock ones.")));
+        }
         var lstm = result.Rows.FirstOrDefault(r => r.Forecaster == LstmForecaster.ForecasterName);
         if (lstm is null)
         {

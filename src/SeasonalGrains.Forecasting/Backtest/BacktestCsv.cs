@@ -46,13 +46,15 @@ public static class BacktestCsv
     /// <summary>
     /// Summary: one line per forecaster with columns
     /// forecaster,points,mae,rmse,mase,wmape,bias,relative_bias,mean_pinball,coverage80,seconds
-    /// (an undefined metric is left empty).
+    /// (an undefined metric is left empty); when the dataset says which days were out of stock, a last column
+    /// censored_excluded: the SKU-days of the windows not scored for that reason.
     /// </summary>
     public static void WriteSummary(BacktestResult result, TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(writer);
-        writer.Write("forecaster,points,mae,rmse,mase,wmape,bias,relative_bias,mean_pinball,coverage80,seconds\n");
+        var stock = result.Dataset.HasStockInformation;
+        writer.Write("forecaster,points,mae,rmse,mase,wmape,bias,relative_bias,mean_pinball,coverage80,seconds" + (stock ? ",censored_excluded" : "") + "\n");
         foreach (var r in result.Rows)
         {
             writer.Write(string.Join(
@@ -67,7 +69,7 @@ public static class BacktestCsv
                 Number(r.RelativeBias),
                 Number(r.MeanPinball),
                 Number(r.Coverage80),
-                Number(r.Elapsed.TotalSeconds)) + "\n");
+                Number(r.Elapsed.TotalSeconds)) + (stock ? "," + result.CensoredExcluded.ToString(CultureInfo.InvariantCulture) : "") + "\n");
         }
     }
 
