@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Io;
 
 namespace SeasonalGrains.Cli;
 

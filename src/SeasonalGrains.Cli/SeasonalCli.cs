@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Reflection;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Io;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Simulation.Scenarios;
 using Spectre.Console;

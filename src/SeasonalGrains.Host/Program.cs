@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
+using SeasonalGrains.Host.Api;
 using SeasonalGrains.Host.Hosting;
 
 namespace SeasonalGrains.Host;

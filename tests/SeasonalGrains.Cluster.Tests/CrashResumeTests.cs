@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SeasonalGrains.Cli;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Io;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Storage;
 using SeasonalGrains.TestSupport;

@@ -1,5 +1,4 @@
 using SeasonalGrains.Forecasting.Lstm;
-using Xunit;
 
 namespace SeasonalGrains.Forecasting.Tests;
 

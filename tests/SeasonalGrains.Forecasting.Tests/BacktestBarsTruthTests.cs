@@ -1,5 +1,7 @@
-using SeasonalGrains.Data;
-using Xunit;
+using SeasonalGrains.Data.Generation;
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Truth;
+using SeasonalGrains.Forecasting.Backtest;
 
 namespace SeasonalGrains.Forecasting.Tests;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Xunit;
+using SeasonalGrains.Forecasting.Backtest;
+using SeasonalGrains.Forecasting.Baselines;
 using static SeasonalGrains.Forecasting.Tests.BaselinesTestData;
 
 namespace SeasonalGrains.Forecasting.Tests;

@@ -1,5 +1,4 @@
-using SeasonalGrains.Data;
-using Xunit;
+using SeasonalGrains.Data.Model;
 
 namespace SeasonalGrains.Forecasting.Tests;
 

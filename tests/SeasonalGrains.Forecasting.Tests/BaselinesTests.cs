@@ -1,4 +1,4 @@
-using Xunit;
+using SeasonalGrains.Forecasting.Baselines;
 using static SeasonalGrains.Forecasting.Tests.BaselinesTestData;
 
 namespace SeasonalGrains.Forecasting.Tests;

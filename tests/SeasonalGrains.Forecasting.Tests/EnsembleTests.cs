@@ -1,6 +1,6 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Forecasting.Backtest;
 using SeasonalGrains.Forecasting.Ensemble;
-using Xunit;
+using SeasonalGrains.Forecasting.Outlook;
 using static SeasonalGrains.Forecasting.Tests.BaselinesTestData;
 
 namespace SeasonalGrains.Forecasting.Tests;

@@ -1,6 +1,5 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting.Features;
-using Xunit;
 
 namespace SeasonalGrains.Forecasting.Tests;
 

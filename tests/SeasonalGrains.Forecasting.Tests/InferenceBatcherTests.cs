@@ -1,7 +1,6 @@
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
-using Xunit;
 
 namespace SeasonalGrains.Forecasting.Tests;
 

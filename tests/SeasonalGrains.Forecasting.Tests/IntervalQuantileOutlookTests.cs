@@ -1,3 +1,5 @@
+using SeasonalGrains.Forecasting.Outlook;
+
 namespace SeasonalGrains.Forecasting.Tests;
 
 public sealed class IntervalQuantileOutlookTests

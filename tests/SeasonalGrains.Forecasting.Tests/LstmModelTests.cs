@@ -1,7 +1,6 @@
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 using TorchSharp;
-using Xunit;
 
 namespace SeasonalGrains.Forecasting.Tests;
 

@@ -1,7 +1,6 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
-using Xunit;
 
 namespace SeasonalGrains.Forecasting.Tests;
 

@@ -1,4 +1,5 @@
-using Xunit;
+using SeasonalGrains.Forecasting.Baselines;
+using SeasonalGrains.Forecasting.Metrics;
 
 namespace SeasonalGrains.Forecasting.Tests;
 

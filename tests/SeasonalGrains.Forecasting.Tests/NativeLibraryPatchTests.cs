@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using SeasonalGrains.NativeFix;
 using TorchSharp;
-using Xunit;
 
 namespace SeasonalGrains.Forecasting.Tests;
 

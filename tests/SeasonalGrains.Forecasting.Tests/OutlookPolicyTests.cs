@@ -1,6 +1,7 @@
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
+using SeasonalGrains.Forecasting.Outlook;
 
 namespace SeasonalGrains.Forecasting.Tests;
 

@@ -1,5 +1,7 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Statistics;
+using SeasonalGrains.Forecasting.Backtest;
+using SeasonalGrains.Forecasting.Outlook;
 
 namespace SeasonalGrains.Forecasting.Tests;
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using SeasonalGrains.Forecasting.Backtest;
+using SeasonalGrains.Forecasting.Baselines;
 using static SeasonalGrains.Forecasting.Tests.BaselinesTestData;
 
 namespace SeasonalGrains.Forecasting.Tests;

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
-using Orleans.Runtime;
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Grains.Live;

@@ -1,4 +1,3 @@
-using Orleans.Runtime;
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Abstractions.Live;
 using static SeasonalGrains.Domain.Inventory.DomainLimits;

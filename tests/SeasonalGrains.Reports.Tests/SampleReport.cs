@@ -1,5 +1,5 @@
 using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Simulation.Compare;
 using SeasonalGrains.Simulation.Reports;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Inventory;
 using static SeasonalGrains.Simulation.Tests.CliReplayTests;
 

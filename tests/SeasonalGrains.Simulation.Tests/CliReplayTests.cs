@@ -1,6 +1,6 @@
 using System.Text.Json;
 using SeasonalGrains.Cli;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Io;
 
 namespace SeasonalGrains.Simulation.Tests;
 

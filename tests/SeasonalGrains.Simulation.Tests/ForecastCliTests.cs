@@ -1,6 +1,5 @@
 using System.Globalization;
-using SeasonalGrains.Cli;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Io;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Generation;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Backtest;
 using SeasonalGrains.Forecasting.Ensemble;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
-using SeasonalGrains.Grains;
+using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Compare;
 using SeasonalGrains.Simulation.Replay;

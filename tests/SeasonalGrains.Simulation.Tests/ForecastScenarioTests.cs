@@ -95,7 +95,7 @@ public sealed class ForecastScenarioTests
     {
         var s = ScenarioLoader.Load(System.IO.Path.Combine(TestData.RepositoryRoot(), "simulations", "down-jackets", file));
         var g = s.Generate!;
-        var generated = new SeasonalGrains.Data.GeneratorOptions { Preset = g.Preset, Skus = g.Skus, Years = g.Years, Seed = g.Seed, Start = g.Start!.Value };
+        var generated = new SeasonalGrains.Data.Generation.GeneratorOptions { Preset = g.Preset, Skus = g.Skus, Years = g.Years, Seed = g.Seed, Start = g.Start!.Value };
 
         // four years from 2021-04-01 end on 2025-03-31: the window is the last of four whole seasons
         Assert.Equal(new DateOnly(2025, 3, 31), g.Start.Value.AddDays(generated.DayCount - 1));

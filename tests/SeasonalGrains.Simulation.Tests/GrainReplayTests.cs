@@ -1,11 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
-using SeasonalGrains.Grains;
 using SeasonalGrains.Grains.Hosting;
 using SeasonalGrains.Grains.State;
 using SeasonalGrains.Simulation.Replay;

@@ -1,4 +1,4 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Generation;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Simulation.Scenarios;
 

@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
+using SeasonalGrains.Data.Truth;
 using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Backtest;
 using SeasonalGrains.Forecasting.Ensemble;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using SeasonalGrains.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
+using SeasonalGrains.Abstractions;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Io;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Compare;

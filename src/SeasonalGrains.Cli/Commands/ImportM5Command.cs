@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Import;
+using SeasonalGrains.Data.Io;
 using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;

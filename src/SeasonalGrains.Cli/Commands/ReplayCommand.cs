@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Io;
 using SeasonalGrains.Grains.Hosting;
-using SeasonalGrains.Simulation.Compare;
 using SeasonalGrains.Simulation.Hosting;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Simulation.Reports;

@@ -1,6 +1,8 @@
 using System.Text;
+using SeasonalGrains.Data.Csv;
+using SeasonalGrains.Data.Model;
 
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Cleaning;
 
 /// <summary>How days without a demand value are filled.</summary>
 public enum MissingValueMode

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Csv;
 
 /// <summary>Invariant-culture parsing and formatting of the values in dataset files.</summary>
 public static class CsvFormat

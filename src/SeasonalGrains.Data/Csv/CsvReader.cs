@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Csv;
 
 /// <summary>
 /// A small, fast RFC 4180 CSV reader: comma-separated, fields optionally in double quotes with

@@ -1,4 +1,7 @@
-namespace SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
+using SeasonalGrains.Data.Truth;
+
+namespace SeasonalGrains.Data.Generation;
 
 /// <summary>Options of <see cref="SeasonGenerator.Generate"/>.</summary>
 public sealed record GeneratorOptions

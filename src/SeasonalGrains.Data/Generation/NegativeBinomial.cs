@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Generation;
 
 /// <summary>
 /// The negative binomial distribution in the (mean μ, size r) form: P(k) = Γ(k+r)/(Γ(r) k!) p^r (1-p)^k

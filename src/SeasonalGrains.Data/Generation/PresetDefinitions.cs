@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Generation;
 
 /// <summary>The climate of one generated region.</summary>
 internal sealed record RegionClimate(

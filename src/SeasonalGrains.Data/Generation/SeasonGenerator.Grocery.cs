@@ -1,6 +1,7 @@
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Calendar;
 
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Generation;
 
 /// <summary>
 /// The grocery mean model (<see cref="GroceryModel"/>): per SKU and day,

@@ -1,7 +1,11 @@
 using System.Globalization;
+using SeasonalGrains.Data.Csv;
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
+using SeasonalGrains.Data.Truth;
 using SeasonalGrains.Domain.Calendar;
 
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Generation;
 
 /// <summary>
 /// Generates a seasonal demand dataset with a known truth. Per SKU and day the mean μ is

@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Generation;
 
 /// <summary>Special functions needed for exact discrete distributions.</summary>
 public static class SpecialFunctions

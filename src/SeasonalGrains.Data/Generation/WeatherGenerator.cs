@@ -1,4 +1,6 @@
-namespace SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
+
+namespace SeasonalGrains.Data.Generation;
 
 /// <summary>
 /// Daily weather of one region: a seasonal temperature curve plus AR(1) anomalies, cold snaps in

@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Generation;
 
 /// <summary>
 /// xoshiro256** (Blackman and Vigna, 2018) seeded through SplitMix64, with the samplers the season

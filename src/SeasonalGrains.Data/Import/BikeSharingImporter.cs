@@ -1,6 +1,9 @@
 using System.Globalization;
+using SeasonalGrains.Data.Csv;
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
 
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Import;
 
 /// <summary>
 /// Assumptions added to the bike-sharing data, which has no unit economics. They are illustrative,

@@ -1,6 +1,10 @@
 using System.Globalization;
+using SeasonalGrains.Data.Cleaning;
+using SeasonalGrains.Data.Csv;
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
 
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Import;
 
 /// <summary>How SKUs imported from M5 are named.</summary>
 public enum M5SkuNaming

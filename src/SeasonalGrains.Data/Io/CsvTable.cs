@@ -1,4 +1,6 @@
-namespace SeasonalGrains.Data;
+using SeasonalGrains.Data.Csv;
+
+namespace SeasonalGrains.Data.Io;
 
 /// <summary>Header checking shared by the dataset readers.</summary>
 internal sealed class CsvHeader

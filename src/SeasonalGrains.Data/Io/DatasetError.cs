@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Io;
 
 /// <summary>
 /// One problem found in a dataset folder. <paramref name="Line"/> is the 1-based line in

@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Io;
 
 /// <summary>The file names of a dataset folder.</summary>
 public static class DatasetFiles

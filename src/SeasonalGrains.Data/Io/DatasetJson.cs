@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SeasonalGrains.Data.Csv;
+using SeasonalGrains.Data.Model;
 
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Io;
 
 /// <summary>Reads and writes dataset.json (camelCase: name, source, licence, start, end, notes).</summary>
 internal static class DatasetJson

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
+using SeasonalGrains.Data.Csv;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Inventory;
 
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Io;
 
 /// <summary>
 /// Reads and validates a dataset folder (see README.md in this project for the format). Every problem

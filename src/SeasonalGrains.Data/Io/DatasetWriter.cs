@@ -1,6 +1,9 @@
 using System.Text;
+using SeasonalGrains.Data.Csv;
+using SeasonalGrains.Data.Model;
+using SeasonalGrains.Data.Truth;
 
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Io;
 
 /// <summary>
 /// Writes a <see cref="Dataset"/> (and optionally its <see cref="TruthTable"/>) as a dataset folder.

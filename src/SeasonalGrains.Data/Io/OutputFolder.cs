@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Io;
 
 /// <summary>
 /// The one way a folder of results is written (replay and compare results, backtests, models, datasets):

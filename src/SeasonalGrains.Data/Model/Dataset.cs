@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Model;
 
 /// <summary>The contents of dataset.json.</summary>
 public sealed record DatasetInfo(

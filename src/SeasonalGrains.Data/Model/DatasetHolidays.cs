@@ -1,6 +1,6 @@
 using SeasonalGrains.Domain.Calendar;
 
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Model;
 
 /// <summary>Brings a dataset's calendar.csv holidays into a <see cref="HolidayCalendar"/>.</summary>
 public static class DatasetHolidays

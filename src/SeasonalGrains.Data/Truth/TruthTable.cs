@@ -1,6 +1,7 @@
 using System.Globalization;
+using SeasonalGrains.Data.Generation;
 
-namespace SeasonalGrains.Data;
+namespace SeasonalGrains.Data.Truth;
 
 /// <summary>
 /// The true demand distribution of a generated dataset: per SKU and day the mean and quantiles at

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting.Ensemble;
 
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Backtest;
 
 /// <summary>Writes backtest results as CSV (comma-separated, invariant culture, LF line ends, values rounded to 6 decimals).</summary>
 public static class BacktestCsv

@@ -1,6 +1,6 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Backtest;
 
 /// <summary>Settings of a rolling-origin backtest.</summary>
 public sealed record BacktestOptions

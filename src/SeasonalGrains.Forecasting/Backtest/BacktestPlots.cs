@@ -1,6 +1,6 @@
 using ScottPlot;
 
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Backtest;
 
 /// <summary>PNG charts of backtest forecasts against actuals.</summary>
 public static class BacktestPlots

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
+using SeasonalGrains.Forecasting.Baselines;
+using SeasonalGrains.Forecasting.Metrics;
 
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Backtest;
 
 /// <summary>
 /// Rolling-origin backtest of several forecasters on one cleaned dataset. Every forecaster gets the

@@ -1,4 +1,6 @@
-namespace SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Baselines;
+
+namespace SeasonalGrains.Forecasting.Backtest;
 
 /// <summary>
 /// Forecasts with the true demand distribution: the mean is the true mean, and each quantile is the

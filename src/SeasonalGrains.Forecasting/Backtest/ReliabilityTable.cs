@@ -1,4 +1,6 @@
-namespace SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Baselines;
+
+namespace SeasonalGrains.Forecasting.Backtest;
 
 /// <summary>What a reliability row counts: daily quantiles, or quantiles of the sum of the first days.</summary>
 public enum ReliabilityKind

@@ -1,6 +1,7 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Generation;
+using SeasonalGrains.Data.Truth;
 
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Backtest;
 
 /// <summary>A negative binomial size estimated for one SKU of a truth table, and how well it reproduces the table.</summary>
 /// <param name="Size">The estimated size r (variance = mean + mean²/r).</param>

@@ -1,6 +1,7 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Generation;
+using SeasonalGrains.Data.Truth;
 
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Backtest;
 
 /// <summary>Where the negative binomial size of a <see cref="TruthTableDemandTruth"/> came from.</summary>
 public enum TruthSizeSource

@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>
 /// Croston's method for intermittent demand: exponential smoothing, with the same alpha, of the

@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>Empirical quantiles of a sample.</summary>
 public static class EmpiricalQuantile

@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>
 /// Exponential smoothing: additive Holt-Winters with a damped trend and weekly seasonality,

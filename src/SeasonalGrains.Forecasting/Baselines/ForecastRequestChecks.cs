@@ -1,7 +1,7 @@
 using System.Globalization;
 using SeasonalGrains.Forecasting.Baselines;
 
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>Checks shared by forecasters: a well-formed request and cleaned history.</summary>
 public static class ForecastRequestChecks

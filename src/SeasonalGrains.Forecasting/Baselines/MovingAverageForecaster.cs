@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>
 /// Moving average: every horizon gets the mean of the last <see cref="Window"/> days

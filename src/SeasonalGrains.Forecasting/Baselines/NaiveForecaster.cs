@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>Naive: every horizon gets the last observed day's units.</summary>
 public sealed class NaiveForecaster(int residualWindow = ResidualQuantileForecaster.DefaultResidualWindow)

@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>Nelder-Mead simplex minimisation inside a box (vertices are projected into the box).</summary>
 internal static class NelderMead

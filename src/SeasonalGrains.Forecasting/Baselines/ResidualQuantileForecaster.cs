@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>
 /// Base of the statistical baselines. A subclass gives point forecasts for horizons 1..H from

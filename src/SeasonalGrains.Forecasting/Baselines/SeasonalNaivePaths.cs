@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>Point paths of the (seasonal) naive family, shared by its forecasters.</summary>
 internal static class SeasonalNaivePaths

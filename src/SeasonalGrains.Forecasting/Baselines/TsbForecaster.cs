@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>
 /// Teunter-Syntetos-Babai method for intermittent demand: the probability d that a day has demand

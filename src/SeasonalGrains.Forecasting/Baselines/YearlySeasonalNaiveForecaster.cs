@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>
 /// Yearly seasonal naive with a period of 364 days (52 weeks), so each forecast day copies the same

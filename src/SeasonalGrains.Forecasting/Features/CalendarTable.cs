@@ -1,4 +1,4 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Calendar;
 
 namespace SeasonalGrains.Forecasting.Features;

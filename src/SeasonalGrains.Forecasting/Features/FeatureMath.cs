@@ -1,5 +1,5 @@
 using System.Globalization;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 
 namespace SeasonalGrains.Forecasting.Features;
 

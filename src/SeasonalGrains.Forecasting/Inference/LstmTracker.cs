@@ -1,8 +1,8 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Policies;
-using SeasonalGrains.Domain.Statistics;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
+using SeasonalGrains.Forecasting.Outlook;
 
 namespace SeasonalGrains.Forecasting.Inference;
 

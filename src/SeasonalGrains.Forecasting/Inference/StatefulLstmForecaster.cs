@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
+using SeasonalGrains.Forecasting.Baselines;
 using SeasonalGrains.Forecasting.Lstm;
 
 namespace SeasonalGrains.Forecasting.Inference;

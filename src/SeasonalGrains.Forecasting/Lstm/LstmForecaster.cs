@@ -1,3 +1,4 @@
+using SeasonalGrains.Forecasting.Baselines;
 using SeasonalGrains.Forecasting.Features;
 
 namespace SeasonalGrains.Forecasting.Lstm;

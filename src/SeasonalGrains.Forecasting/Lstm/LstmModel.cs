@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting.Features;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using SeasonalGrains.Forecasting.Baselines;
 using SeasonalGrains.Forecasting.Features;
 
 namespace SeasonalGrains.Forecasting.Lstm;

@@ -1,4 +1,6 @@
 using System.Globalization;
+using SeasonalGrains.Forecasting.Backtest;
+using SeasonalGrains.Forecasting.Baselines;
 
 namespace SeasonalGrains.Forecasting.Lstm;
 

@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Metrics;
 
 /// <summary>
 /// Point and probabilistic forecast accuracy measures as pure functions over aligned arrays

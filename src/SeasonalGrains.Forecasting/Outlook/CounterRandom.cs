@@ -1,4 +1,4 @@
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Outlook;
 
 /// <summary>
 /// Counter-based random numbers: every draw is a hash of (key, stream, index), so a value does not

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
+using SeasonalGrains.Forecasting.Backtest;
 
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Outlook;
 
 /// <summary>
 /// Hands out the outlook of a SKU at a review day (the forecast origin): a <see cref="SamplePathOutlook"/>, or an

@@ -1,7 +1,7 @@
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
 
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Outlook;
 
 /// <summary>
 /// The outlook of a forecaster that predicts the quantiles of interval sums directly (the LSTM's interval

@@ -1,7 +1,7 @@
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
 
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Outlook;
 
 /// <summary>
 /// Normal approximation of total demand over a run of days: mean <c>Σ μ_h</c> and variance

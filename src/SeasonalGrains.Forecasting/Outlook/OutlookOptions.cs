@@ -1,4 +1,6 @@
-namespace SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Baselines;
+
+namespace SeasonalGrains.Forecasting.Outlook;
 
 /// <summary>Settings of a <see cref="ForecastOutlookProvider"/>.</summary>
 public sealed record OutlookOptions

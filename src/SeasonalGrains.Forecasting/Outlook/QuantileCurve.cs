@@ -1,7 +1,8 @@
 using System.Globalization;
 using SeasonalGrains.Domain.Statistics;
+using SeasonalGrains.Forecasting.Baselines;
 
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Outlook;
 
 /// <summary>
 /// The quantile function of one day's demand, from quantiles held at a few levels. Between and

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
+using SeasonalGrains.Forecasting.Baselines;
 
-namespace SeasonalGrains.Forecasting;
+namespace SeasonalGrains.Forecasting.Outlook;
 
 /// <summary>How an outlook draws its sample paths.</summary>
 /// <param name="Paths">Monte Carlo paths (2..100000).</param>

@@ -1,5 +1,5 @@
 using SeasonalGrains.Abstractions;
-using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Outlook;
 
 namespace SeasonalGrains.Grains.Forecasting;
 

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Backtest;
 using SeasonalGrains.Forecasting.Ensemble;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
+using SeasonalGrains.Forecasting.Outlook;
 
 namespace SeasonalGrains.Grains.Forecasting;
 

@@ -1,10 +1,9 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Grains.Hosting;
 
 namespace SeasonalGrains.Grains.Live;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SeasonalGrains.Abstractions.Live;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting;
 
 namespace SeasonalGrains.Grains.Live;

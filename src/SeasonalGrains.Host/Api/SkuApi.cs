@@ -14,7 +14,7 @@ using SeasonalGrains.Host.Api;
 using SeasonalGrains.Host.Hosting;
 
 // in the host's root namespace, so Program.cs needs no using for it
-namespace SeasonalGrains.Host;
+namespace SeasonalGrains.Host.Api;
 
 /// <summary>
 /// The HTTP API over the live SKU grains (under <see cref="Prefix"/>), its OpenAPI document and reference

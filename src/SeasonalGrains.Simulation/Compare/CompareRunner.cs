@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Cleaning;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Policies;
-using SeasonalGrains.Forecasting;
-using SeasonalGrains.Grains;
+using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Simulation.Scenarios;

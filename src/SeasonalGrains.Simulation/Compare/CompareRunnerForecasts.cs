@@ -1,8 +1,10 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
+using SeasonalGrains.Data.Truth;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
-using SeasonalGrains.Forecasting.Inference;
+using SeasonalGrains.Forecasting.Backtest;
 using SeasonalGrains.Forecasting.Lstm;
+using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Simulation.Scenarios;

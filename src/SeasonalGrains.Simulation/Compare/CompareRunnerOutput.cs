@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Csv;
+using SeasonalGrains.Data.Io;
 using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Simulation.Reports;
 using SeasonalGrains.Simulation.Scenarios;
 

@@ -1,5 +1,6 @@
 using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Baselines;
+using SeasonalGrains.Forecasting.Outlook;
 
 namespace SeasonalGrains.Simulation.Compare;
 

@@ -1,4 +1,5 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
 
 namespace SeasonalGrains.Simulation.Replay;
 

@@ -1,4 +1,4 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Generation;
 using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Replay;

@@ -1,9 +1,9 @@
 using System.Globalization;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
-using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Replay;

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Generation;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
-using SeasonalGrains.Grains;
+using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Scenarios;
 

@@ -1,5 +1,5 @@
 using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 
 namespace SeasonalGrains.Simulation.Replay;
 

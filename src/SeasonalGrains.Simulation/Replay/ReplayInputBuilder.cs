@@ -1,5 +1,5 @@
 using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;

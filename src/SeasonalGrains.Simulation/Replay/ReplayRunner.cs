@@ -1,6 +1,8 @@
 using System.Globalization;
 using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Cleaning;
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Grains.Forecasting;

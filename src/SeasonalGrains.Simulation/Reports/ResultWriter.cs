@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Csv;
+using SeasonalGrains.Data.Io;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Simulation.Scenarios;

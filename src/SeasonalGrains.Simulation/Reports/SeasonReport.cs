@@ -1,4 +1,4 @@
-using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Simulation.Compare;
 
 namespace SeasonalGrains.Simulation.Reports;

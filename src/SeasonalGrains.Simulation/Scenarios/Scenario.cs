@@ -1,6 +1,6 @@
-using SeasonalGrains.Grains.Forecasting;
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Cleaning;
 using SeasonalGrains.Domain.Inventory;
+using SeasonalGrains.Grains.Forecasting;
 
 namespace SeasonalGrains.Simulation.Scenarios;
 

@@ -1,3 +1,6 @@
+using SeasonalGrains.Data.Cleaning;
+using SeasonalGrains.Data.Model;
+
 namespace SeasonalGrains.Data.Tests.Cleaning;
 
 public class DatasetCleanerTests

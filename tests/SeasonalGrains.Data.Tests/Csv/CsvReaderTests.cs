@@ -1,3 +1,5 @@
+using SeasonalGrains.Data.Csv;
+
 namespace SeasonalGrains.Data.Tests.Csv;
 
 public class CsvReaderTests

@@ -1,3 +1,6 @@
+using SeasonalGrains.Data.Generation;
+using SeasonalGrains.Data.Truth;
+
 namespace SeasonalGrains.Data.Tests.Generation;
 
 public class NegativeBinomialTests

@@ -1,3 +1,8 @@
+using SeasonalGrains.Data.Generation;
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
+using SeasonalGrains.Data.Truth;
+
 namespace SeasonalGrains.Data.Tests.Generation;
 
 /// <summary>Sixteen SKUs of the grocery preset over two years, shared by the tests that only read them.</summary>

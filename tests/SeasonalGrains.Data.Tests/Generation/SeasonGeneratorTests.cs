@@ -1,3 +1,7 @@
+using SeasonalGrains.Data.Generation;
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
+using SeasonalGrains.Data.Truth;
 using SeasonalGrains.Domain.Calendar;
 
 namespace SeasonalGrains.Data.Tests.Generation;

@@ -1,3 +1,6 @@
+using SeasonalGrains.Data.Import;
+using SeasonalGrains.Data.Io;
+
 namespace SeasonalGrains.Data.Tests.Import;
 
 public class BikeSharingImporterTests

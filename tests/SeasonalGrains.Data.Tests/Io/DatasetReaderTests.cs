@@ -1,3 +1,6 @@
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
+
 namespace SeasonalGrains.Data.Tests.Io;
 
 public class DatasetReaderTests

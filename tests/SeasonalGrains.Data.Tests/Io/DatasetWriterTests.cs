@@ -1,3 +1,8 @@
+using SeasonalGrains.Data.Generation;
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
+using SeasonalGrains.Data.Truth;
+
 namespace SeasonalGrains.Data.Tests.Io;
 
 public class DatasetWriterTests

@@ -1,3 +1,5 @@
+using SeasonalGrains.Data.Io;
+
 namespace SeasonalGrains.Data.Tests.Io;
 
 /// <summary>A small valid dataset folder, written file by file so each test can break one thing.</summary>
