@@ -1,4 +1,6 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
+using SeasonalGrains.Forecasting.Backtest;
 using SeasonalGrains.Forecasting.Baselines;
 using SeasonalGrains.Forecasting.Lstm;
 using Xunit;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using SeasonalGrains.Forecasting.Baselines;
 
 namespace SeasonalGrains.Forecasting.Baselines;
 

@@ -1,4 +1,4 @@
-using SeasonalGrains.Data;
+using SeasonalGrains.Data.Model;
 
 namespace SeasonalGrains.Forecasting.Baselines;
 
