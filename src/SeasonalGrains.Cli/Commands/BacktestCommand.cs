@@ -29,6 +29,7 @@ public sealed class BacktestCommand : CliCommand
     public const string ReliabilityFile = "reliability.csv";
     public const string ModelFolder = "model";
     public const string EnsembleFile = "ensemble.csv";
+    public const string ImportanceFile = "importance.csv";
 
     private readonly Option<DirectoryInfo> _dataset = CliOptions.Dataset("The dataset folder (truth.csv in it adds the oracle row).");
 
@@ -178,6 +179,16 @@ public sealed class BacktestCommand : CliCommand
                 BacktestCsv.WriteEnsemble(ensemble, dataset, System.IO.Path.Combine(written, EnsembleFile));
             }
             var plots = 0;
+            IReadOnlyList<ImportanceRow> importance = [];
+            if (model is not null)
+            {
+                // the lstm's reliance on each feature group, on the backtest's own (held-out) windows
+                importance = await Task.Run(() => PermutationImportance.Compute(model, dataset, result.Origins, result.SkuIndices, horizon, result.Levels), cancellationToken);
+                BacktestCsv.WriteImportance(importance, System.IO.Path.Combine(written, ImportanceFile));
+                plots += BacktestPlots.SaveImportance(importance, System.IO.Path.Combine(written, PlotsFolder, "importance.png")) ? 1 : 0;
+                c.MarkupLine(Markup.Escape($"lstm feature groups by permutation importance (increase of mean pinball loss when permuted across the windows; per SKU in {ImportanceFile}): {PermutationImportance.Describe(importance)}."));
+            }
+
             foreach (var (kind, file) in new[] { (ReliabilityKind.Daily, "reliability.png"), (ReliabilityKind.Interval, "reliability-interval.png") })
             {
                 plots += BacktestPlots.SaveReliability(result, kind, System.IO.Path.Combine(written, PlotsFolder, file)) ? 1 : 0;
@@ -195,6 +206,7 @@ public sealed class BacktestCommand : CliCommand
             output.Commit();
             c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(outFolder, DetailsFile)}, {SummaryFile}, {ReliabilityFile}" +
                 (ensembles.Count > 0 ? $", {EnsembleFile}" : "") +
+                (importance.Count > 0 ? $", {ImportanceFile}" : "") +
                 (plots > 0 ? $" and {plots} plots in {PlotsFolder}/" : "") + "."));
             return SeasonalCli.Ok;
         }

@@ -125,6 +125,29 @@ public static class BacktestCsv
         }
     }
 
+    /// <summary>
+    /// importance.csv: one line per <see cref="ImportanceRow"/> with columns forecaster,sku,group,importance: the increase
+    /// of the mean pinball loss (units) when the group's inputs are permuted across the backtest's windows; sku is
+    /// <see cref="PermutationImportance.Overall"/> ("*") for the rows over all SKUs.
+    /// </summary>
+    public static void WriteImportance(IEnumerable<ImportanceRow> rows, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write("forecaster,sku,group,importance\n");
+        foreach (var r in rows)
+        {
+            writer.Write(string.Join(',', Field(r.Forecaster), Field(r.Sku), Field(r.Group), Number(r.Importance)) + "\n");
+        }
+    }
+
+    /// <summary>Writes the importance file to <paramref name="path"/> (UTF-8, no byte-order mark).</summary>
+    public static void WriteImportance(IEnumerable<ImportanceRow> rows, string path)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+        WriteImportance(rows, writer);
+    }
+
     /// <summary>Writes the ensemble file to <paramref name="path"/> (UTF-8, no byte-order mark).</summary>
     public static void WriteEnsemble(EnsembleForecaster ensemble, Dataset dataset, string path)
     {
