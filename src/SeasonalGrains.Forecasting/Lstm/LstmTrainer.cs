@@ -46,6 +46,11 @@ public sealed record LstmTrainingResult(LstmModel Model, IReadOnlyList<LstmEpoch
 /// <see cref="LstmCalibration"/> is fitted (it changes no weight).
 /// </para>
 /// <para>
+/// Days a series marks out of stock (<see cref="SkuSeries.Censored"/>) carry no weight as targets: their pinball and
+/// squared errors, and the interval head's sums over them, are left out of the losses, the validation figures and the
+/// calibration. Inputs are unchanged. Without such a day before the training end the losses are the plain means.
+/// </para>
+/// <para>
 /// The training-data hash is SHA-256 over, for days [0, TrainEnd): each SKU's id, category and region
 /// (UTF-8, NUL-terminated) and its units, price (when present) and promo (when present, one byte a day);
 /// each region's temperature, humidity and precipitation (regions in ordinal order); the calendar's holiday
