@@ -165,32 +165,17 @@ public sealed class OutlookTests
     }
 
     [Fact]
-    public void Each_review_forecast_is_recorded_with_its_actuals()
+    public void A_review_outlook_covers_the_protection_interval_with_the_forecast_band()
     {
-        // origin 30, SKU A: interval of L + R = 4 days, mean 40, actual 13 + 7 + 13 + 7 = 40; day 30 actual 13.
-        // Day band: 10 -/+ 1.6449 x 2. Interval sd with correlation 0.2: sqrt(0.8 x 16 + 0.2 x 64) = 5.06.
+        // origin 30, SKU A: interval of L + R = 4 days, mean 40. Interval sd with correlation 0.2:
+        // sqrt(0.8 x 16 + 0.2 x 64) = 5.06, so the 95% quantile is near 40 + 1.6449 x 5.06 = 48.3
+        // (sample paths: within 2.2).
         var (dataset, forecaster) = TwoSkus();
         var provider = new ForecastOutlookProvider(forecaster, dataset, new OutlookOptions { ErrorWindowDays = 0 });
-        provider.GetOutlook(0, 30);
-        provider.GetOutlook(0, 31);
-        var records = provider.Records();
-        Assert.Equal(2, records.Count);
-        var r = records[0];
-        Assert.Equal(("A", 30, 4), (r.Sku, r.Origin, r.IntervalDays));
-        Assert.Equal(40, r.IntervalMean, 9);
-        Assert.Equal(40, r.IntervalActual);
-        Assert.Equal(13, r.DayActual);
-        Assert.Equal(10 - (Z95 * 2), r.DayLower, 6);
-        Assert.Equal(10 + (Z95 * 2), r.DayUpper, 6);
-        Assert.InRange(r.IntervalUpper, 40 + (Z95 * 5.06) - 2.2, 40 + (Z95 * 5.06) + 2.2);
-
-        // day 31 sells 7: errors +3 and -3, bias 0, MAE 3; both inside the day band (6.71..13.29)
-        var accuracy = provider.Accuracy();
-        Assert.Equal(2, accuracy.Count);
-        Assert.Equal(3, accuracy.DayMae, 9);
-        Assert.Equal(0, accuracy.DayBias, 9);
-        Assert.Equal(1, accuracy.DayCoverage);
-        Assert.Equal(0, accuracy.IntervalMae, 9);
+        var outlook = provider.GetOutlook(0, 30);
+        Assert.Equal(40, outlook.Mean(0, 4), 9);
+        Assert.InRange(outlook.Quantile(0.95, 0, 4), 40 + (Z95 * 5.06) - 2.2, 40 + (Z95 * 5.06) + 2.2);
+        Assert.InRange(outlook.Quantile(0.05, 0, 4), 40 - (Z95 * 5.06) - 2.2, 40 - (Z95 * 5.06) + 2.2);
     }
 
     [Fact]

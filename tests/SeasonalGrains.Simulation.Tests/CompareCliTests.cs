@@ -172,6 +172,33 @@ public sealed class CompareCliTests : IDisposable
         Assert.True(result.VariantOf("sS@0.8").Metrics.Sum(m => m.AverageOnHandValue) < result.VariantOf("sS@0.95").Metrics.Sum(m => m.AverageOnHandValue));
     }
 
+    [Fact]
+    public async Task A_forecast_policy_tuned_on_all_of_a_short_history_starts_on_its_second_day()
+    {
+        // 60 days of history before the window, fewer than the 365 a forecast policy is tuned on: tuning starts at day 1,
+        // the first day with a day of history before it, so it runs on 59 days (day 0 has nothing to forecast from)
+        var scenario = Write("""
+            {
+              "name": "short-history",
+              "dataset": "data-generated",
+              "generate": { "preset": "down-jackets", "skus": 2, "years": 1, "seed": 4, "start": "2023-11-02" },
+              "window": { "start": "2024-01-01", "end": "2024-02-29" },
+              "reviewPeriodDays": 1,
+              "costs": { "fixedPerOrder": 20 },
+              "policies": [ { "name": "sS-tuned" }, { "name": "forecast-lookahead-tuned:ets" } ]
+            }
+            """);
+        var request = new CompareRequest { ScenarioPath = scenario, Bootstrap = new BootstrapOptions(Resamples: 50) };
+        var prepared = CompareRunner.Prepare(request);
+        Assert.Equal(60, prepared.Window.HistoryDays);
+
+        var reports = CompareRunner.Tune(prepared);
+
+        var tuned = Assert.Single(reports, r => r.Label == "forecast-lookahead-tuned:ets");
+        Assert.Equal(new DateOnly(2023, 11, 3), tuned.TrainingStart);
+        Assert.Equal(new DateOnly(2023, 12, 31), tuned.TrainingEnd);
+    }
+
     private string Write(string json)
     {
         var path = Path.Combine(_root, "scenario.json");

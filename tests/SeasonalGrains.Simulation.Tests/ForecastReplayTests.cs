@@ -78,7 +78,7 @@ public sealed class ForecastReplayTests(SiloFixture silo)
         {
             Model = model,
             Lstm = new LstmSourceSettings { Inference = LstmInference.Stateful, RestartDays = 7 },
-            Outlook = new OutlookOptions { Record = false },
+            Outlook = new OutlookOptions(),
         });
 
         var runId = ReplayRunner.NewRunId("stateful-grains");
@@ -119,7 +119,7 @@ public sealed class ForecastReplayTests(SiloFixture silo)
         using var withModel = ReplayForecastSources.Create(season.Dataset, ["lstm", "Ensemble"], new ForecastSourceOptions
         {
             Model = model,
-            Outlook = new OutlookOptions { ReviewPeriodDays = 7, Record = false },
+            Outlook = new OutlookOptions { ReviewPeriodDays = 7 },
         });
 
         var plain = Assert.IsType<EnsembleForecaster>(classical.Provider("ensemble").Forecaster);
@@ -275,7 +275,7 @@ public sealed class ForecastReplayTests(SiloFixture silo)
     internal static ReplayForecastSources Sources(GeneratedSeason season, int reviewPeriod, params string[] names) =>
         ReplayForecastSources.Create(season.Dataset, names, new ForecastSourceOptions
         {
-            Outlook = new OutlookOptions { ReviewPeriodDays = reviewPeriod, Record = false },
+            Outlook = new OutlookOptions { ReviewPeriodDays = reviewPeriod },
             Truth = () => TruthTableDemandTruth.Create(season.Truth),
         });
 }

@@ -42,7 +42,7 @@ public sealed class ForecastScenarioTests
         Assert.Equal([null, "ets", "oracle", "lstm"], s.Policies.Select(p => p.Forecaster));
         Assert.Equal([true, false, false, false], s.Policies.Select(p => p.Tuned));
         Assert.Equal(LstmInference.Window, s.Forecasters["lstm"].Inference);
-        Assert.Equal(UnitScaling.Sku, s.Forecasters["lstm"].Scaling);
+        Assert.Equal(UnitScaling.Level, s.Forecasters["lstm"].Scaling); // what seasonal train defaults to
     }
 
     [Fact]

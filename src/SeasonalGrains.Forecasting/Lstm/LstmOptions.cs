@@ -36,10 +36,12 @@ public sealed record LstmOptions
         [.. BacktestOptions.DefaultLevels.Union(BacktestOptions.M5Levels).Order()];
 
     /// <summary>
-    /// The options `seasonal train` starts from: these defaults with <see cref="TrainLevels"/>, so benchmarks of
-    /// untrained models cost what trained ones do.
+    /// The options `seasonal train` (and a backtest or scenario that trains) starts from: these defaults with
+    /// <see cref="TrainLevels"/>, so benchmarks of untrained models cost what trained ones do, and units scaled by
+    /// each SKU's recent level (<see cref="Features.UnitScaling.Level"/>), which follows growth and decline that a
+    /// scale fitted on the training days does not see.
     /// </summary>
-    public static LstmOptions TrainDefaults => new() { Quantiles = [.. TrainLevels] };
+    public static LstmOptions TrainDefaults => new() { Quantiles = [.. TrainLevels], Scaling = Features.UnitScaling.Level };
 
     public int CategoryEmbedding { get; init; } = 4;
 
@@ -109,8 +111,9 @@ public sealed record LstmOptions
     public int? CalibrationDays { get; init; }
 
     /// <summary>
-    /// How units are scaled (<see cref="Features.FeatureSchema.Scaling"/>): <see cref="Features.UnitScaling.Sku"/> (the
-    /// default) by the SKU's mean over the fitted days, <see cref="Features.UnitScaling.Level"/> by its recent level.
+    /// How units are scaled (<see cref="Features.FeatureSchema.Scaling"/>): <see cref="Features.UnitScaling.Sku"/> by the
+    /// SKU's mean over the fitted days, <see cref="Features.UnitScaling.Level"/> by its recent level. Sku when not given,
+    /// so a model.json written before the option reads as what it was; <see cref="TrainDefaults"/> trains with Level.
     /// </summary>
     public Features.UnitScaling Scaling { get; init; } = Features.UnitScaling.Sku;
 

@@ -39,10 +39,7 @@ public sealed class ForecastOutlookProvider
     private readonly int[] _position;
     private readonly ConcurrentDictionary<int, Lazy<OriginForecasts>> _origins = new();
     private readonly ConcurrentDictionary<int, double[][]> _means = new();
-    private readonly ConcurrentDictionary<(int Sku, int Origin), OutlookRecord> _records = new();
     private readonly ConditionalWeakTable<IReadOnlyList<double>, double[]> _scores = [];
-    private readonly double _recordLowerScore;
-    private readonly double _recordUpperScore;
     private int _forecastCalls;
     private long _clock;
 
@@ -77,8 +74,6 @@ public sealed class ForecastOutlookProvider
             _position[sku] = i;
         }
 
-        _recordLowerScore = Normal.InverseCdf(_options.RecordLower);
-        _recordUpperScore = Normal.InverseCdf(_options.RecordUpper);
         Horizon = _options.Horizon ?? (_targets.Max(s => dataset.Skus[s].LeadTimeDays) + _options.ReviewPeriodDays);
     }
 
@@ -106,13 +101,7 @@ public sealed class ForecastOutlookProvider
     {
         var position = PositionOf(skuIndex);
         var entry = Prepare(origin);
-        var outlook = entry.Outlook(position, () => Build(entry, position, skuIndex, origin));
-        if (_options.Record)
-        {
-            _records.GetOrAdd((skuIndex, origin), _ => MakeRecord(outlook, entry.Forecasts[position], skuIndex, origin));
-        }
-
-        return outlook;
+        return entry.Outlook(position, () => Build(entry, position, skuIndex, origin));
     }
 
     /// <summary>The forecasts of every SKU of the run at <paramref name="origin"/> (one forecaster call, cached).</summary>
@@ -151,48 +140,6 @@ public sealed class ForecastOutlookProvider
 
         var average = errors.Average();
         return Math.Sqrt(errors.Sum(e => (e - average) * (e - average)) / (errors.Count - 1));
-    }
-
-    /// <summary>The recorded forecasts, ordered by SKU and origin, with the dataset's actual units where it has them.</summary>
-    public IReadOnlyList<OutlookRecord> Records()
-    {
-        return _records.Values
-            .OrderBy(r => r.SkuIndex)
-            .ThenBy(r => r.Origin)
-            .Select(r =>
-            {
-                var units = _dataset.Series[r.SkuIndex].Units;
-                return r with
-                {
-                    IntervalActual = Sum(units, r.Origin, r.IntervalDays),
-                    DayActual = Sum(units, r.Origin, 1),
-                };
-            })
-            .ToList();
-    }
-
-    /// <summary>The accuracy of the recorded forecasts (see <see cref="OutlookAccuracy"/>).</summary>
-    public OutlookAccuracy Accuracy() => OutlookAccuracy.Summarise(Records(), _options.RecordLower, _options.RecordUpper);
-
-    private static double? Sum(double[] units, int from, int days)
-    {
-        if (from + days > units.Length)
-        {
-            return null;
-        }
-
-        double sum = 0;
-        for (var d = from; d < from + days; d++)
-        {
-            if (!double.IsFinite(units[d]))
-            {
-                return null;
-            }
-
-            sum += units[d];
-        }
-
-        return sum;
     }
 
     private int PositionOf(int skuIndex)
@@ -324,25 +271,6 @@ public sealed class ForecastOutlookProvider
         }
 
         return Paths();
-    }
-
-    private OutlookRecord MakeRecord(IForecastErrorOutlook outlook, SkuForecast forecast, int skuIndex, int origin)
-    {
-        var days = Math.Min(Horizon, _dataset.Skus[skuIndex].LeadTimeDays + _options.ReviewPeriodDays);
-        var day = QuantileCurve.FromScores(_scores.GetValue(forecast.Levels, QuantileCurve.NormalScores), forecast.Quantiles[0]);
-        return new OutlookRecord(
-            skuIndex,
-            _dataset.Skus[skuIndex].Sku,
-            origin,
-            days,
-            outlook.Mean(0, days),
-            outlook.Quantile(_options.RecordLower, 0, days),
-            outlook.Quantile(0.5, 0, days),
-            outlook.Quantile(_options.RecordUpper, 0, days),
-            forecast.Mean[0],
-            day.AtScore(_recordLowerScore),
-            day.AtScore(_recordUpperScore),
-            outlook.ErrorStandardDeviation);
     }
 
     private sealed class OriginForecasts(SkuForecast[] forecasts, double[][] means)

@@ -43,7 +43,7 @@ public abstract class IntervalQuantileOutlook : IForecastErrorOutlook
 
     public double Mean(int offset, int days)
     {
-        CheckRange(offset, days);
+        OutlookDays.Check(offset, days, Horizon);
         double sum = 0;
         for (var h = offset; h < offset + days; h++)
         {
@@ -60,7 +60,7 @@ public abstract class IntervalQuantileOutlook : IForecastErrorOutlook
             throw new ArgumentOutOfRangeException(nameof(level), level, "A quantile level must lie in [0, 1].");
         }
 
-        CheckRange(offset, days);
+        OutlookDays.Check(offset, days, Horizon);
         var inside = level > 0 && level < 1;
         if (inside && offset == 0)
         {
@@ -88,7 +88,7 @@ public abstract class IntervalQuantileOutlook : IForecastErrorOutlook
     /// </summary>
     public void CumulativeQuantiles(ReadOnlySpan<double> levels, int days, Span<double> destination)
     {
-        CheckRange(0, days);
+        OutlookDays.Check(0, days, Horizon);
         if (destination.Length < levels.Length * days)
         {
             throw new ArgumentException($"The destination holds {destination.Length} values; {levels.Length} levels x {days} days need {levels.Length * days}.", nameof(destination));
@@ -132,15 +132,6 @@ public abstract class IntervalQuantileOutlook : IForecastErrorOutlook
 
     /// <summary>Sample paths over the daily curves, for the runs of days the sums do not answer.</summary>
     protected abstract SamplePathOutlook SamplePaths();
-
-    private void CheckRange(int offset, int days)
-    {
-        if (offset < 0 || days < 1 || offset + days > Horizon)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(days), $"Asked for {days} day(s) from offset {offset}, but the forecast covers days 0..{Horizon - 1} from its origin (days >= 1, offset >= 0). Forecast a longer horizon.");
-        }
-    }
 
     private sealed class Curves : IntervalQuantileOutlook
     {

@@ -59,20 +59,14 @@ public sealed class NormalOutlook : IForecastErrorOutlook
 
     public double Mean(int offset, int days)
     {
-        CheckRange(offset, days);
-        double sum = 0;
-        for (var h = offset; h < offset + days; h++)
-        {
-            sum += _mean[h];
-        }
-
-        return sum;
+        OutlookDays.Check(offset, days, Horizon);
+        return OutlookDays.Sum(_mean, offset, days);
     }
 
     /// <summary>The sd of total demand over the run of days.</summary>
     public double StandardDeviation(int offset, int days)
     {
-        CheckRange(offset, days);
+        OutlookDays.Check(offset, days, Horizon);
         double squares = 0, sum = 0;
         for (var h = offset; h < offset + days; h++)
         {
@@ -91,14 +85,5 @@ public sealed class NormalOutlook : IForecastErrorOutlook
         }
 
         return Math.Max(0, Mean(offset, days) + (Normal.InverseCdf(level) * StandardDeviation(offset, days)));
-    }
-
-    private void CheckRange(int offset, int days)
-    {
-        if (offset < 0 || days < 1 || offset + days > Horizon)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(days), $"Asked for {days} day(s) from offset {offset}, but the forecast covers days 0..{Horizon - 1} from its origin (days >= 1, offset >= 0).");
-        }
     }
 }

@@ -39,15 +39,6 @@ public sealed record OutlookOptions
     /// <summary>The SKUs forecast together at each origin (null = all SKUs of the dataset).</summary>
     public IReadOnlyList<int>? SkuIndices { get; init; }
 
-    /// <summary>Whether each outlook handed out is recorded (see <see cref="ForecastOutlookProvider.Records"/>).</summary>
-    public bool Record { get; init; } = true;
-
-    /// <summary>Lower level of the recorded forecast band.</summary>
-    public double RecordLower { get; init; } = 0.05;
-
-    /// <summary>Upper level of the recorded forecast band.</summary>
-    public double RecordUpper { get; init; } = 0.95;
-
     /// <summary>
     /// Origins whose full forecasts stay cached (the least recently used are dropped; their means are
     /// kept). The default holds a year of daily origins, so a replay that runs SKU by SKU (each SKU
@@ -68,7 +59,6 @@ public sealed record OutlookOptions
         Require(Horizon is null || Horizon >= 1, $"Horizon must be at least 1 day (got {Horizon}).");
         Require(ErrorWindowDays >= 0, $"ErrorWindowDays must be 0 or more (got {ErrorWindowDays}).");
         Require(MinErrors >= 2, $"MinErrors must be at least 2 (got {MinErrors}).");
-        Require(RecordLower > 0 && RecordLower < RecordUpper && RecordUpper < 1, $"The record band needs 0 < RecordLower < RecordUpper < 1 (got {RecordLower}, {RecordUpper}).");
         Require(RetainOrigins >= 1, $"RetainOrigins must be at least 1 (got {RetainOrigins}).");
         Require(RetainOutlookOrigins >= 1 && RetainOutlookOrigins <= RetainOrigins, $"RetainOutlookOrigins must lie in 1..RetainOrigins (got {RetainOutlookOrigins}).");
     }

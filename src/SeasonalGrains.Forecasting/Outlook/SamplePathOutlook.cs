@@ -156,14 +156,8 @@ public sealed class SamplePathOutlook : IForecastErrorOutlook
 
     public double Mean(int offset, int days)
     {
-        CheckRange(offset, days);
-        double sum = 0;
-        for (var h = offset; h < offset + days; h++)
-        {
-            sum += _mean[h];
-        }
-
-        return sum;
+        OutlookDays.Check(offset, days, Horizon);
+        return OutlookDays.Sum(_mean, offset, days);
     }
 
     public double Quantile(double level, int offset, int days)
@@ -181,7 +175,7 @@ public sealed class SamplePathOutlook : IForecastErrorOutlook
 
     private double[] SortedSums(int offset, int days)
     {
-        CheckRange(offset, days);
+        OutlookDays.Check(offset, days, Horizon);
         lock (_gate)
         {
             if (_sorted.TryGetValue((offset, days), out var cached))
@@ -220,15 +214,6 @@ public sealed class SamplePathOutlook : IForecastErrorOutlook
             }
 
             _cumulative.Add(next);
-        }
-    }
-
-    private void CheckRange(int offset, int days)
-    {
-        if (offset < 0 || days < 1 || offset + days > Horizon)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(days), $"Asked for {days} day(s) from offset {offset}, but the forecast covers days 0..{Horizon - 1} from its origin (days >= 1, offset >= 0). Forecast a longer horizon.");
         }
     }
 }

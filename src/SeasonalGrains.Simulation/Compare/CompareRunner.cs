@@ -317,8 +317,12 @@ public static class CompareRunner
         return new PreparedComparison(scenario, dataset, window, [.. variants.Select(v => v.Variant)], finalInput, baseline);
     }
 
-    /// <summary>Days before the window a forecast policy is tuned on: the scenario's (a year unless given), or the history if shorter.</summary>
-    private static int ForecastTuningDays(Scenario scenario, ReplayWindow window) => Math.Min(scenario.Tuning.ForecastDays, window.HistoryDays);
+    /// <summary>
+    /// Days before the window a forecast policy is tuned on: the scenario's (a year unless given), or the history if shorter,
+    /// but never the dataset's first day, which has no history to forecast from.
+    /// </summary>
+    internal static int ForecastTuningDays(Scenario scenario, ReplayWindow window) =>
+        Math.Min(scenario.Tuning.ForecastDays, Math.Min(window.HistoryDays, window.StartIndex - 1));
 
     /// <summary>Tunes the setups of the tuned variants on the history before the window; replaces their parameters in place.</summary>
     public static IReadOnlyList<TuningReport> Tune(PreparedComparison prepared, IProgress<CompareStatus>? progress = null, CancellationToken cancellationToken = default)

@@ -38,7 +38,6 @@ public static class ScenarioForecasts
             Horizon = days > lead + scenario.ReviewPeriodDays ? days : null,
             Seed = scenario.Outlook.Seed,
             Sampling = new SamplePathSettings(scenario.Outlook.Paths, scenario.Outlook.Correlation),
-            Record = false,
 
             // every origin of the window (and the error record's before it) stays cached, so each is forecast once
             RetainOrigins = Math.Max(defaults.RetainOrigins, window.Days + defaults.ErrorWindowDays + (2 * scenario.ReviewPeriodDays)),

@@ -160,30 +160,12 @@ public static class CompareRunnerOutput
     public static string PerSkuCsv(CompareResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var sb = new StringBuilder("policy,sku,category,region");
-        foreach (var name in MetricColumns.Names)
-        {
-            sb.Append(',').Append(name);
-        }
-
-        sb.Append(",forecastIntervalMae,forecastIntervalCoverage\n");
+        var sb = Reports.PerSkuCsv.AppendHeader(new StringBuilder()).Append(",forecastIntervalMae,forecastIntervalCoverage\n");
         foreach (var v in result.Variants)
         {
             for (var i = 0; i < result.Skus.Count; i++)
             {
-                var info = result.Skus[i];
-                CsvFormat.AppendField(sb, v.Variant.Label);
-                sb.Append(',');
-                CsvFormat.AppendField(sb, info.Sku);
-                sb.Append(',');
-                CsvFormat.AppendField(sb, info.Category);
-                sb.Append(',');
-                CsvFormat.AppendField(sb, info.Region);
-                foreach (var value in MetricColumns.CsvValues(v.Metrics[i]))
-                {
-                    sb.Append(',').Append(value);
-                }
-
+                Reports.PerSkuCsv.AppendRow(sb, v.Variant.Label, result.Skus[i], v.Metrics[i]);
                 var log = v.Results[i].Forecasts;
                 var a = log is null ? null : Grains.Forecasting.ForecastLogAccuracy.Of([log]);
                 sb.Append(',').Append(a is { Count: > 0 } ? a.IntervalMae.ToString("R", Inv) : "");

@@ -34,7 +34,7 @@ public static class ModelProvisioner
         if (!lstm.TrainIfMissing)
         {
             throw new ScenarioException(scenario.SourcePath, string.Create(CultureInfo.InvariantCulture,
-                $"forecasters.lstm.model: '{folder}' holds no model. Train one with: seasonal train --dataset {scenario.DatasetFolder} --out {folder} --train-end {window.Start:yyyy-MM-dd}{(lstm.Scaling == UnitScaling.Sku ? string.Empty : $" --scaling {UnitScalings.Name(lstm.Scaling)}")} (or set \"trainIfMissing\": true to train it on first use)"));
+                $"forecasters.lstm.model: '{folder}' holds no model. Train one with: seasonal train --dataset {scenario.DatasetFolder} --out {folder} --train-end {window.Start:yyyy-MM-dd}{(lstm.Scaling == LstmOptions.TrainDefaults.Scaling ? string.Empty : $" --scaling {UnitScalings.Name(lstm.Scaling)}")} (or set \"trainIfMissing\": true to train it on first use)"));
         }
 
         var options = LstmOptions.TrainDefaults with { TrainEndDay = window.StartIndex, Scaling = lstm.Scaling };

@@ -154,7 +154,7 @@ public static class ReplayBenchmark
             {
                 Model = options.Model ?? owned,
                 Lstm = options.Lstm,
-                Outlook = new OutlookOptions { Record = false, RetainOrigins = options.Days + 64, Horizon = BenchOutlookDays(input, dataset) },
+                Outlook = new OutlookOptions { RetainOrigins = options.Days + 64, Horizon = BenchOutlookDays(input, dataset) },
             };
 
             // every run (warm-up and timed, bare and grains) gets its own sources: none reuses another's forecasts

@@ -124,29 +124,10 @@ public static class ResultWriter
     public static string PerSkuCsv(ReplayReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var sb = new StringBuilder();
-        sb.Append("policy,sku,category,region");
-        foreach (var name in MetricColumns.Names)
-        {
-            sb.Append(',').Append(name);
-        }
-
-        sb.Append('\n');
+        var sb = Reports.PerSkuCsv.AppendHeader(new StringBuilder()).Append('\n');
         foreach (var row in report.Rows)
         {
-            CsvFormat.AppendField(sb, row.Policy);
-            sb.Append(',');
-            CsvFormat.AppendField(sb, row.Sku.Sku);
-            sb.Append(',');
-            CsvFormat.AppendField(sb, row.Sku.Category);
-            sb.Append(',');
-            CsvFormat.AppendField(sb, row.Sku.Region);
-            foreach (var value in MetricColumns.CsvValues(row.Metrics))
-            {
-                sb.Append(',').Append(value);
-            }
-
-            sb.Append('\n');
+            Reports.PerSkuCsv.AppendRow(sb, row.Policy, row.Sku, row.Metrics).Append('\n');
         }
 
         return sb.ToString();

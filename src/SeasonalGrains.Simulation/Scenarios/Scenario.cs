@@ -67,7 +67,7 @@ public sealed record ForecasterSettings(string? Model, LstmInference Inference =
     public bool TrainIfMissing { get; init; }
 
     /// <summary>The unit scaling a model trained on first use gets (<see cref="TrainIfMissing"/>); a model folder that exists keeps its own.</summary>
-    public Forecasting.Features.UnitScaling Scaling { get; init; } = Forecasting.Features.UnitScaling.Sku;
+    public Forecasting.Features.UnitScaling Scaling { get; init; } = Forecasting.Lstm.LstmOptions.TrainDefaults.Scaling;
 }
 
 /// <summary>How forecast policies' outlooks are drawn: the seed of the sample paths (with SKU and day), their number and the copula correlation between days.</summary>
