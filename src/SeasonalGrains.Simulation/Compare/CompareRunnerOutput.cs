@@ -221,10 +221,10 @@ public static class CompareRunnerOutput
 
         if (result.Importance.Count > 0)
         {
-            var windows = result.Importance.Count(r => r.Sku != PermutationImportance.Overall) / FeatureGroups.All.Count;
+            var skus = result.Importance.Count(r => r.Sku != PermutationImportance.Overall) / FeatureGroups.All.Count;
             notes.Add(
                 $"What moved the lstm's forecasts: its feature groups by permutation importance, {PermutationImportance.Describe(result.Importance)} " +
-                $"(the increase of the mean pinball loss, in units, when a group's inputs are swapped between the forecasts of {windows} SKUs from origins every " +
+                $"(the increase of the mean pinball loss, in units, when a group's inputs are swapped between the forecasts of {skus} SKUs from origins every " +
                 $"{CompareResult.ImportanceStepDays} days of the window after its training; the largest moved them most).");
         }
 
