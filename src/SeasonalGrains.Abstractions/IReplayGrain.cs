@@ -42,6 +42,21 @@ public interface IReplayGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Resume")]
     Task<ReplayRecord> Resume();
+
+    /// <summary>
+    /// The forecasters of the run (from its plan, or from grain state for a recorded run), for a silo that builds the
+    /// run's forecast sources; null when the run has none or is not known here.
+    /// </summary>
+    [Alias("GetForecasters")]
+    Task<ReplayForecasters?> GetForecasters();
+
+    /// <summary>Marks the run over once its results are read: silos release the forecast sources they built for it.</summary>
+    [Alias("End")]
+    Task End();
+
+    /// <summary>True once <see cref="End"/> was called in this activation (a run not known here, or still running, answers false).</summary>
+    [Alias("HasEnded")]
+    Task<bool> HasEnded();
 }
 
 /// <summary>The policies of a run and its size: each policy replays <see cref="Skus"/> SKUs over <see cref="Days"/> days.</summary>
@@ -66,6 +81,9 @@ public sealed record ReplayPlan
 
     /// <summary>Where the run's input came from, so a resumed run can rebuild and check it; null when not from a scenario file.</summary>
     [Id(6)] public ReplaySource? Source { get; init; }
+
+    /// <summary>The run's forecasters, built from this by each silo a forecast policy's SKU grain activates on; null without forecast policies.</summary>
+    [Id(7)] public ReplayForecasters? Forecasters { get; init; }
 }
 
 /// <summary>The input of a recorded run: the scenario file, and SHA-256 hashes (hex) of its bytes and of the replayed input.</summary>

@@ -157,7 +157,7 @@ public sealed class ForecasterRegistry
             "a trained model folder",
             "one global quantile LSTM trained on every SKU, reading each origin's window",
             ForecasterNeeds.Model,
-            ForecasterUses.Backtest | ForecasterUses.Replay,
+            Everywhere,
             r => new LstmForecaster(NeedModel(r, Lstm))),
         new ForecasterEntry(
             LstmStateful,

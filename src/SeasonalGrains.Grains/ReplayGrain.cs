@@ -34,6 +34,7 @@ public sealed class ReplayGrain(
     private long _skuDaysTotal;
     private int _configured;
     private int _closed;
+    private bool _ended;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -207,6 +208,17 @@ public sealed class ReplayGrain(
         return Task.FromResult(new PolicyReplayResult { Policy = policy, Total = total, Skus = results });
     }
 
+    public Task<ReplayForecasters?> GetForecasters() =>
+        Task.FromResult(_plan?.Forecasters ?? (state.RecordExists ? state.State.Plan?.Forecasters : null));
+
+    public Task End()
+    {
+        _ended = true;
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> HasEnded() => Task.FromResult(_ended);
+
     public Task<ReplayProgress> GetProgress() => Task.FromResult(new ReplayProgress
     {
         SkuDaysDone = _skuDaysDone,
@@ -231,6 +243,7 @@ public sealed class ReplayGrain(
         }
 
         _plan = plan;
+        _ended = false;
         _skuDaysTotal = (long)plan.Policies.Length * plan.Skus * plan.Days;
         _skuDaysDone = 0;
         _configured = 0;

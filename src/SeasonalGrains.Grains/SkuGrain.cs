@@ -37,7 +37,7 @@ public sealed class SkuGrain(
     private SkuForecastSession? _forecast;
     private SkuResult? _result;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var saved = state.State;
         if (saved?.Setup is { } setup && saved.Ledger is { } ledger)
@@ -60,8 +60,8 @@ public sealed class SkuGrain(
 
             if (setup.Forecast is not null && !saved.Closed)
             {
-                // a season under a forecast policy resumes only while its run's sources are registered
-                _forecast = new SkuForecastSession(forecasts.Get(SkuForecastSession.RunIdOf(this.GetPrimaryKeyString())), setup);
+                // a season under a forecast policy resumes with its run's sources on this silo (built from the run's plan if need be)
+                _forecast = new SkuForecastSession(await forecasts.GetAsync(SkuForecastSession.RunIdOf(this.GetPrimaryKeyString())), setup);
                 if (saved.Forecasts is { } log)
                 {
                     _forecast.Recorder.Load(log);
@@ -74,20 +74,18 @@ public sealed class SkuGrain(
                 _result = BuildResult(restored.Close()) with { Forecasts = saved.Forecasts };
             }
         }
-
-        return Task.CompletedTask;
     }
 
-    public Task<SkuResult?> Start(SkuSetup setup, DemandChunk firstChunk)
+    public async Task<SkuResult?> Start(SkuSetup setup, DemandChunk firstChunk)
     {
         // one state write (after the chunk, when asked for) instead of two
-        Apply(setup);
-        return RunDays(firstChunk);
+        await Apply(setup);
+        return await RunDays(firstChunk);
     }
 
     public async Task Configure(SkuSetup setup)
     {
-        Apply(setup);
+        await Apply(setup);
         if (setup.StateWrites == StateWrites.EveryChunk)
         {
             await WriteState();
@@ -204,7 +202,7 @@ public sealed class SkuGrain(
 
     public Task<FeatureWindow> GetFeatureWindow() => Task.FromResult(_window.ToWindow());
 
-    private void Apply(SkuSetup setup)
+    private async Task Apply(SkuSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
         var key = this.GetPrimaryKeyString();
@@ -224,7 +222,7 @@ public sealed class SkuGrain(
         }
 
         // Build everything before touching the grain, so a bad setup leaves the grain as it was.
-        var forecast = setup.Forecast is null ? null : new SkuForecastSession(forecasts.Get(SkuForecastSession.RunIdOf(key)), setup);
+        var forecast = setup.Forecast is null ? null : new SkuForecastSession(await forecasts.GetAsync(SkuForecastSession.RunIdOf(key)), setup);
         var season = new SeasonStep(setup.CreateLedger(), setup.CreatePolicy(catalog), setup.WindowDays, forecast);
         _setup = setup;
         _season = season;

@@ -71,13 +71,6 @@ public sealed class ClusterReplayTests(PostgresDatabaseFixture postgres, ITestOu
             Assert.Equal(silos.Select(s => s.Silo).Order(), perSilo.Keys.Order());
             Assert.Equal(240, perSilo.Values.Sum());
 
-            // a forecast policy's forecasters live in the process that registers them, not on the cluster's silos: refused, naming it
-            var forecast = Path.Combine(_root, "forecast.json");
-            await File.WriteAllTextAsync(forecast, Scenario.Replace("""{ "name": "base-stock" }""", """{ "name": "forecast-order-up-to:seasonal-naive" }""", StringComparison.Ordinal));
-            (code, _, error) = await RunInProcess(
-                "replay", "--scenario", forecast, "--out", Path.Combine(_root, "forecast"), "--clustering", "postgres", "--connection", database, "--cluster-id", clusterId);
-            Assert.Equal(SeasonalCli.BadInput, code);
-            Assert.Contains("policies forecast-order-up-to:seasonal-naive order from forecasts, which run only in this process's embedded silo", error, StringComparison.Ordinal);
         }
         finally
         {

@@ -26,11 +26,12 @@ public class ForecasterRegistryTests
     {
         Assert.Equal(Baselines + ", lstm, lstm-stateful, ensemble", string.Join(", ", Registry.Names(ForecasterUses.Backtest)));
         Assert.Equal(Baselines + ", oracle, perfect-foresight, lstm, ensemble", string.Join(", ", Registry.Names(ForecasterUses.Replay)));
-        Assert.Equal(Baselines, string.Join(", ", Registry.Names(ForecasterUses.Live)));
+        Assert.Equal(Baselines + ", lstm", string.Join(", ", Registry.Names(ForecasterUses.Live)));
     }
 
     [Theory]
     [InlineData("ets", ForecasterUses.Live, "ets")]
+    [InlineData("LSTM", ForecasterUses.Live, "lstm")]
     [InlineData("ETS", ForecasterUses.Backtest, "ets")]
     [InlineData("Perfect-Foresight", ForecasterUses.Replay, "oracle")]
     [InlineData("LSTM-Stateful", ForecasterUses.Backtest, "lstm-stateful")]
@@ -46,15 +47,14 @@ public class ForecasterRegistryTests
         var live = Assert.Throws<ArgumentException>(() => Registry.Resolve("prophet", ForecasterUses.Live));
         Assert.Null(Registry.TryResolve("prophet", ForecasterUses.Replay, out var replay, where: "forecast-order-up-to:prophet"));
 
-        Assert.StartsWith($"unknown forecaster 'prophet' (known: {Baselines})", live.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"unknown forecaster 'prophet' (known: {Baselines}, lstm)", live.Message, StringComparison.Ordinal);
         Assert.Equal($"unknown forecaster 'prophet' in 'forecast-order-up-to:prophet' (known: {Baselines}, oracle, perfect-foresight, lstm, ensemble)", replay);
     }
 
     [Theory]
-    [InlineData("lstm", ForecasterUses.Live, "forecaster 'lstm' cannot be used by live SKUs (usable there: " + Baselines + ")")]
     [InlineData("oracle", ForecasterUses.Backtest, "forecaster 'oracle' cannot be used in a backtest (usable there: " + Baselines + ", lstm, lstm-stateful, ensemble)")]
     [InlineData("lstm-stateful", ForecasterUses.Replay, "forecaster 'lstm-stateful' cannot be used by a forecast policy of a replay (usable there: " + Baselines + ", oracle, perfect-foresight, lstm, ensemble)")]
-    [InlineData("ensemble", ForecasterUses.Live, "forecaster 'ensemble' cannot be used by live SKUs (usable there: " + Baselines + ")")]
+    [InlineData("ensemble", ForecasterUses.Live, "forecaster 'ensemble' cannot be used by live SKUs (usable there: " + Baselines + ", lstm)")]
     public void A_known_forecaster_is_refused_where_it_cannot_run_with_the_names_that_can(string name, ForecasterUses use, string expected)
     {
         Assert.Null(Registry.TryResolve(name, use, out var error));

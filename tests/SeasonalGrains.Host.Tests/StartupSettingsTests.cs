@@ -8,11 +8,12 @@ namespace SeasonalGrains.Host.Tests;
 /// <summary>Settings the host cannot run with stop it at start, in one line naming the key, with exit code 2.</summary>
 public sealed class StartupSettingsTests
 {
-    private const string LiveForecasters = "naive, seasonal-naive, seasonal-naive-yearly, moving-average, ets, croston, tsb";
+    private const string LiveForecasters = "naive, seasonal-naive, seasonal-naive-yearly, moving-average, ets, croston, tsb, lstm";
 
     [Theory]
     [InlineData("prophet", $"invalid settings: Live:Forecaster: unknown forecaster 'prophet' (known: {LiveForecasters}).")]
-    [InlineData("lstm", $"invalid settings: Live:Forecaster: forecaster 'lstm' cannot be used by live SKUs (usable there: {LiveForecasters}).")]
+    [InlineData("ensemble", $"invalid settings: Live:Forecaster: forecaster 'ensemble' cannot be used by live SKUs (usable there: {LiveForecasters}).")]
+    [InlineData("lstm", "invalid settings: Live:Model must name a model folder for Live:Forecaster 'lstm' (make one with `seasonal train --dataset DIR --out DIR`).")]
     public async Task A_live_forecaster_that_live_SKUs_cannot_run_stops_the_host_at_start(string forecaster, string expected)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => LiveHost.StartAsync(new Dictionary<string, string>
@@ -33,7 +34,7 @@ public sealed class StartupSettingsTests
             ["Live:Forecaster"] = "ETS",
         });
 
-        Assert.Equal("ets", host.Services.GetRequiredService<LiveSkuRuntime>().Forecaster.Name);
+        Assert.Equal("ets", host.Services.GetRequiredService<LiveSkuRuntime>().ForecasterName);
     }
 
     [Theory]

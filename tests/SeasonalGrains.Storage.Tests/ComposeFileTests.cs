@@ -19,7 +19,7 @@ public sealed class ComposeFileTests
 {
     private static readonly string[] HostServices = ["silo1", "silo2", "api"];
 
-    private static readonly string[] ConfiguredServices = ["migrate", .. HostServices];
+    private static readonly string[] ConfiguredServices = ["migrate", "replay", .. HostServices];
 
     /// <summary>PostgreSQL's documented defaults: max_connections 100, of which superuser_reserved_connections 3.</summary>
     private const int PostgresConnectionsForOrdinaryLogins = 100 - 3;
@@ -31,7 +31,7 @@ public sealed class ComposeFileTests
     [Fact]
     public void Compose_runs_postgres_a_migrate_job_two_silos_and_an_api()
     {
-        Assert.Equal(["api", "migrate", "postgres", "silo1", "silo2"], _compose.Services.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["api", "migrate", "postgres", "replay", "silo1", "silo2"], _compose.Services.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -195,10 +195,41 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
+    public void The_replay_job_runs_the_clis_replay_command_on_the_compose_cluster_reading_the_files_the_silos_read()
+    {
+        var replay = _compose.Service("replay");
+        var args = replay.Sequence("command").ToArray();
+
+        var parse = SeasonalCli.BuildRoot(CliContext.ForWriters(TextWriter.Null, TextWriter.Null)).Parse(args);
+        Assert.Empty(parse.Errors);
+        Assert.Equal(new ReplayCommand().Path[0], args[0]);
+        string Value(string option) => args[Array.IndexOf(args, option) + 1];
+        Assert.Equal(ClusteringOptions.PostgresProvider, Value("--clustering"));
+        Assert.Equal(_compose.Service("silo1").Environment()["Clustering__ClusterId"], Value("--cluster-id"));
+        Assert.True(File.Exists(Path.Combine(Repo.Root, Value("--scenario"))), $"{Value("--scenario")} is no file of the repository");
+        Assert.DoesNotContain("--connection", args); // from the environment, as the migrate job reads it
+        Assert.Equal(
+            StorageOptions.FromConfiguration(ConfigurationOf("silo1")).ConnectionString,
+            ConfigurationOf("replay")[DbMigrateCommand.ConnectionStringKey]);
+
+        // started on demand (docker compose run), after the silos, from the cli image
+        Assert.Equal(["replay"], replay.Sequence("profiles"));
+        Assert.Equal(["silo1", "silo2"], replay.Node("depends_on").Keys().Order(StringComparer.Ordinal));
+        Assert.Equal("cli", _compose.BuildTarget("replay"));
+
+        // the silos build the run's forecasters from the dataset and model the client names: the same volume, the same path
+        var mount = "simulations:/app/simulations";
+        Assert.Contains(mount, replay.Sequence("volumes"));
+        Assert.All(HostServices, service => Assert.Contains(mount, _compose.Service(service).Sequence("volumes")));
+        Assert.Contains("simulations", _compose.TopLevelKeys("volumes"));
+        Assert.Contains("runs", _compose.TopLevelKeys("volumes"));
+    }
+
+    [Fact]
     public void Build_contexts_dockerfiles_and_targets_named_by_compose_exist()
     {
         var built = _compose.Services.Where(s => s.Value.Has("build")).Select(s => s.Key).ToList();
-        Assert.Equal(["api", "migrate", "silo1", "silo2"], built.Order(StringComparer.Ordinal));
+        Assert.Equal(["api", "migrate", "replay", "silo1", "silo2"], built.Order(StringComparer.Ordinal));
         foreach (var service in built)
         {
             Assert.True(Directory.Exists(_compose.BuildContext(service)), $"{service}: build context {_compose.BuildContext(service)} does not exist.");

@@ -34,7 +34,7 @@ public interface ILiveSkuGrain : IGrainWithStringKey
     [Alias("GetView")]
     Task<LiveSkuView?> GetView();
 
-    /// <summary>A forecast of the next <paramref name="horizon"/> days from the open day, made now from the SKU's recent days.</summary>
+    /// <summary>A forecast of the next <paramref name="horizon"/> days from the open day, made now from the SKU's feature window.</summary>
     [Alias("Forecast")]
     Task<ForecastOutcome> Forecast(int horizon);
 

@@ -10,6 +10,9 @@ public enum LiveEventKind
 
     /// <summary>Units received into stock outside the SKU's accepted orders.</summary>
     Receipt = 1,
+
+    /// <summary>The selling price and promotion of a day (<see cref="LiveEvent.Price"/>, <see cref="LiveEvent.Promo"/>; no units).</summary>
+    Price = 2,
 }
 
 /// <summary>
@@ -28,6 +31,12 @@ public sealed record LiveEvent
 
     /// <summary>The business day the event belongs to; null = the SKU's open day.</summary>
     [Id(3)] public DateOnly? Date { get; init; }
+
+    /// <summary>For <see cref="LiveEventKind.Price"/>: the day's selling price (null = the SKU's unit price).</summary>
+    [Id(4)] public double? Price { get; init; }
+
+    /// <summary>For <see cref="LiveEventKind.Price"/>: whether the SKU is on promotion that day.</summary>
+    [Id(5)] public bool Promo { get; init; }
 }
 
 [GenerateSerializer]

@@ -52,6 +52,12 @@ public sealed record LiveForecast
 
     /// <summary>Days of history the forecast was made from.</summary>
     [Id(5)] public int HistoryDays { get; init; }
+
+    /// <summary>The model version that made the forecast (with the LSTM); null for a history forecaster.</summary>
+    [Id(6)] public string? ModelVersion { get; init; }
+
+    /// <summary>Why the configured forecaster's model could not serve the SKU, when <see cref="Forecaster"/> is its fallback baseline.</summary>
+    [Id(7)] public string? FallbackReason { get; init; }
 }
 
 [GenerateSerializer]
@@ -154,4 +160,10 @@ public sealed record LiveSkuView
 
     /// <summary>A sentence on the last day close, when it could not make a forecast or run the policy.</summary>
     [Id(16)] public string? LastCloseWarning { get; init; }
+
+    /// <summary>The model version the SKU forecasts with now (with the LSTM); null for a history forecaster.</summary>
+    [Id(17)] public string? ModelVersion { get; init; }
+
+    /// <summary>The posted prices and promotions by day, ascending.</summary>
+    [Id(18)] public LivePriceDay[] Prices { get; init; } = [];
 }

@@ -1,11 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using SeasonalGrains.Data.Io;
 using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Compare;
-using SeasonalGrains.Simulation.Hosting;
 using SeasonalGrains.Simulation.Replay;
 using Spectre.Console;
 
@@ -13,8 +10,8 @@ namespace SeasonalGrains.Cli.Commands;
 
 /// <summary>
 /// <c>seasonal compare --scenario FILE --policies sS,rule,forecast-order-up-to:ets [--baseline sS] [--out DIR]</c>:
-/// replays several policies on the same SKUs and days through the grains of an embedded silo and
-/// compares them with a baseline (paired bootstrap over SKUs) and with the hindsight bound, with a
+/// replays several policies on the same SKUs and days through the grains of an embedded silo (or, with
+/// <c>--clustering postgres</c>, of a running cluster's silos, joined as a client) and compares them with a baseline (paired bootstrap over SKUs) and with the hindsight bound, with a
 /// breakdown of where each policy's cost comes from.
 /// </summary>
 public sealed class CompareCommand : CliCommand
@@ -43,13 +40,15 @@ public sealed class CompareCommand : CliCommand
     private readonly Option<bool> _noHindsight = CliOptions.Optional<bool>(
         "--no-hindsight", "Leave out the hindsight row (the lowest cost reachable with each SKU's demand known in advance) and the gaps to it.");
 
+    private readonly StorageSelection _storage = new(withClustering: true);
+
     public override IReadOnlyList<string> Path => ["compare"];
 
     public override string Description =>
         "Compare policies on the same data through the grains: fill rate, service, stockouts, inventory, cost, differences to a baseline with 95% CIs, " +
         "the service-versus-inventory frontier, each policy's gap to the hindsight bound and where its cost comes from. Writes summary.json, per-sku.csv and report.html.";
 
-    public override IEnumerable<Symbol> Symbols => [_scenario, _policies, _baseline, _out, _force, _resamples, _chunkDays, _noHindsight];
+    public override IEnumerable<Symbol> Symbols => [_scenario, _policies, _baseline, _out, _force, _resamples, _chunkDays, _noHindsight, .. _storage.Symbols];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
@@ -65,6 +64,8 @@ public sealed class CompareCommand : CliCommand
             throw new UserInputException($"--chunk-days must be at least 1 (got {chunkDays}).");
         }
 
+        var storage = _storage.Resolve(parse);
+        var clustering = _storage.ResolveClustering(parse);
         var force = parse.GetValue(_force);
         if (parse.GetValue(_out) is { } given)
         {
@@ -85,16 +86,16 @@ public sealed class CompareCommand : CliCommand
             Hindsight = !parse.GetValue(_noHindsight),
         };
 
-        // The silo starts while the dataset is read.
-        var silo = EmbeddedSilo.StartAsync(cancellationToken: cancellationToken);
+        // The silo starts (or the cluster is joined) while the dataset is read; a run that fails first stops it starting.
+        using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var silo = ReplayCommand.StartGrains(storage, clustering, starting.Token);
         try
         {
             var (result, folder) = await CliProgress.RunAsync(context, async report =>
             {
                 var progress = new Progress<CompareStatus>(s => report(s.Stage, s.Fraction));
                 var started = await silo;
-                var forecasts = started.Services.GetRequiredService<ReplayForecastService>();
-                var compared = await CompareRunner.RunAsync(request, started.Grains, forecasts, progress, cancellationToken);
+                var compared = await CompareRunner.RunAsync(request, started.Grains, started.Forecasts, progress, cancellationToken);
                 var outDir = request.OutDir ?? ReplayRunner.DefaultOutDir(compared.RunId);
                 cancellationToken.ThrowIfCancellationRequested();
                 report("Writing results", 0);
@@ -107,14 +108,8 @@ public sealed class CompareCommand : CliCommand
         }
         finally
         {
-            try
-            {
-                await (await silo).DisposeAsync();
-            }
-            catch (OperationCanceledException)
-            {
-                // the silo never started
-            }
+            await starting.CancelAsync();
+            await ReplayCommand.DisposeSilo(silo);
         }
     }
 

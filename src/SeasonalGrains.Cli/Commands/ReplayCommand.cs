@@ -25,7 +25,7 @@ public sealed class ReplayCommand : CliCommand
     private readonly Option<FileInfo?> _scenario = CliOptions.Optional<FileInfo?>("--scenario", "-s", "The scenario file (JSON); required unless --resume is given.");
 
     private readonly Option<string?> _resume = CliOptions.Optional<string?>(
-        "--resume", "Finish the recorded run RUN_ID (printed when it started) from its last checkpoints; needs --storage postgres.");
+        "--resume", "Finish the recorded run RUN_ID (printed when it started) from its last checkpoints; needs --storage postgres, or --clustering postgres for a run on a cluster.");
 
     private readonly StorageSelection _storage = new(withClustering: true);
 
@@ -81,12 +81,7 @@ public sealed class ReplayCommand : CliCommand
 
         if (resume is not null)
         {
-            if (clustering is not null)
-            {
-                throw new UserInputException("--resume finishes a run in an embedded silo with --storage postgres; drop --clustering.");
-            }
-
-            return await ResumeAsync(parse, context, resume, storage, force, cancellationToken);
+            return await ResumeAsync(parse, context, resume, storage, clustering, force, cancellationToken);
         }
 
         var request = new ReplayRequest
@@ -132,9 +127,9 @@ public sealed class ReplayCommand : CliCommand
 
     /// <summary>
     /// Where the run's grains live: an embedded silo with the chosen storage, or, with <paramref name="clustering"/>, the
-    /// silos of a running cluster joined as its Orleans client (whose silos have no forecasters of this run).
+    /// silos of a running cluster joined as its Orleans client (which build the run's forecasters from its plan).
     /// </summary>
-    private static async Task<GrainHost> StartGrains(StorageOptions? storage, ClusteringOptions? clustering, CancellationToken cancellationToken)
+    internal static async Task<GrainHost> StartGrains(StorageOptions? storage, ClusteringOptions? clustering, CancellationToken cancellationToken)
     {
         if (clustering is null)
         {
@@ -151,11 +146,12 @@ public sealed class ReplayCommand : CliCommand
         }
     }
 
-    private async Task<int> ResumeAsync(ParseResult parse, CliContext context, string runId, StorageOptions? storage, bool force, CancellationToken cancellationToken)
+    private async Task<int> ResumeAsync(
+        ParseResult parse, CliContext context, string runId, StorageOptions? storage, ClusteringOptions? clustering, bool force, CancellationToken cancellationToken)
     {
-        if (storage is null)
+        if (storage is null && clustering is null)
         {
-            throw new UserInputException("--resume needs --storage postgres: a run kept in memory ended with its process.");
+            throw new UserInputException("--resume needs --storage postgres (or --clustering postgres for a run on a cluster): a run kept in memory ended with its process.");
         }
 
         if (parse.GetValue(_policy) is { Length: > 0 } || parse.GetValue(_chunkDays) is not null || parse.GetValue(_stateWrites) is not null)
@@ -172,9 +168,11 @@ public sealed class ReplayCommand : CliCommand
             throw new UserInputException("--resume: " + e.Message);
         }
 
-        await using var silo = await StartSilo(storage, cancellationToken);
+        await using var silo = await StartGrains(storage, clustering, cancellationToken);
         var record = await silo.Grains.GetGrain<IReplayGrain>(runId).GetRecord()
-            ?? throw new UserInputException($"--resume: no run '{runId}' is recorded in the {PostgresConnectionStrings.Describe(storage.ConnectionString!)}.");
+            ?? throw new UserInputException(clustering is null
+                ? $"--resume: no run '{runId}' is recorded in the {PostgresConnectionStrings.Describe(storage!.ConnectionString!)}."
+                : $"--resume: no run '{runId}' is recorded on cluster {clustering.ClusterId} (a run is recorded when it was started with --state-writes every-chunk).");
         context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"Resuming run {runId}: {record.ChunksCompleted:N0} of {record.ChunksTotal:N0} batch chunks were checkpointed (scenario {record.Plan.Source?.ScenarioPath}).")));
         var (report, outDir) = await CliProgress.RunAsync(context, async report =>
@@ -182,8 +180,9 @@ public sealed class ReplayCommand : CliCommand
             var progress = new Progress<ReplayStatus>(s => report(Label(s), s.Fraction));
             var prepared = await Task.Run(() => ReplayRunner.PrepareResume(record, progress), cancellationToken);
 
-            // forecast policies resume too: their sources are rebuilt from the scenario (forecasts depend on the data and origin only)
-            var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, silo.Forecasts!, runId, WithLines(context, progress, checkpoints: true), cancellationToken);
+            // forecast policies resume too: their sources are rebuilt from the scenario here, or by the cluster's silos from
+            // the recorded plan (forecasts depend on the data and origin only)
+            var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, silo.Forecasts, runId, WithLines(context, progress, checkpoints: true), cancellationToken);
             var folder = parse.GetValue(_out)?.FullName ?? ReplayRunner.DefaultOutDir(runId);
             cancellationToken.ThrowIfCancellationRequested();
             ResultWriter.Write(result, folder, force);

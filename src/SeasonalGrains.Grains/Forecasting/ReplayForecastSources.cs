@@ -80,6 +80,7 @@ public sealed class ReplayForecastSources : IDisposable
     private readonly ConcurrentDictionary<(string Source, int Origin), Task> _prepared = new();
     private readonly IReadOnlyList<IDisposable> _owned;
     private int _disposed;
+    private long _lastUsed = Environment.TickCount64;
 
     public ReplayForecastSources(
         Dataset dataset,
@@ -112,6 +113,12 @@ public sealed class ReplayForecastSources : IDisposable
     }
 
     public Dataset Dataset { get; }
+
+    /// <summary>Time since a SKU last asked these sources for an outlook (or they were handed out).</summary>
+    public TimeSpan IdleTime => TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastUsed));
+
+    /// <summary>Marks the sources used now (see <see cref="IdleTime"/>).</summary>
+    public void Touch() => Interlocked.Exchange(ref _lastUsed, Environment.TickCount64);
 
     public IReadOnlyCollection<string> Names => [.. _providers.Keys, .. _stateful.Keys];
 

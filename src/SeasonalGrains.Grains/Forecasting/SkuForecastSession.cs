@@ -72,6 +72,7 @@ public sealed class SkuForecastSession : IOutlookSource
     /// <summary>The outlook of the review on window day <paramref name="day"/> (recorded).</summary>
     public async ValueTask<IDemandOutlook> ReviewAsync(int day)
     {
+        _sources.Touch();
         var origin = OriginOf(day);
         IDemandOutlook outlook;
         if (Track is { } track)
@@ -106,6 +107,8 @@ public sealed class SkuForecastSession : IOutlookSource
         {
             return;
         }
+
+        _sources.Touch();
 
         var outlooks = await _batcher!.ForecastAsync(track, [.. days.Select(OriginOf)]);
         _prefetched ??= [];

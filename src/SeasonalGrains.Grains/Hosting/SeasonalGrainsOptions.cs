@@ -21,6 +21,12 @@ public sealed class SeasonalGrainsOptions
     /// <summary>How many SKU grain calls one replay grain keeps in flight at most.</summary>
     public int ReplayCallsInFlight { get; set; } = DefaultReplayCallsInFlight;
 
+    /// <summary>How often a silo asks the replay grains of the runs whose forecast sources it built whether they have ended.</summary>
+    public TimeSpan ReplaySourcesCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Forecast sources a silo built for a run and nobody used for this long are released (a run whose client died).</summary>
+    public TimeSpan ReplaySourcesIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The policies SKU grains may name. Defaults to the classical and the forecast-driven policies.</summary>
     public PolicyCatalog Policies { get; set; } = ForecastPolicyCatalog.All;
 
@@ -69,6 +75,11 @@ public sealed class SeasonalGrainsOptions
         if (ReplayCallsInFlight < 1)
         {
             errors.Add($"{nameof(ReplayCallsInFlight)} must be at least 1 (got {ReplayCallsInFlight}).");
+        }
+
+        if (ReplaySourcesCheckInterval <= TimeSpan.Zero || ReplaySourcesIdleTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(ReplaySourcesCheckInterval)} and {nameof(ReplaySourcesIdleTimeout)} must be positive (got {ReplaySourcesCheckInterval} and {ReplaySourcesIdleTimeout}).");
         }
 
         if (Policies is null)

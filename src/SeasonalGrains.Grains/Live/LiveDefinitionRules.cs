@@ -63,9 +63,9 @@ public static class LiveDefinitionRules
 
         if (definition.History is { } history)
         {
-            if (history.Length > LiveSkuOptions.WindowDays)
+            if (history.Length > LiveSkuOptions.MaxHistoryDays)
             {
-                errors.Add(new("history", $"holds at most {LiveSkuOptions.WindowDays} days (got {history.Length})."));
+                errors.Add(new("history", $"holds at most {LiveSkuOptions.MaxHistoryDays} days (got {history.Length})."));
             }
 
             for (var i = 0; i < history.Length; i++)

@@ -22,6 +22,8 @@ public sealed class LiveSkuBook(string sku)
     private readonly Dictionary<DateOnly, PendingDay> _pending = [];
     private readonly Dictionary<string, RememberedEvent> _events = new(StringComparer.Ordinal);
     private readonly List<LiveDay> _days = [];
+    private readonly List<double> _sales = [];
+    private readonly SortedDictionary<DateOnly, LivePriceDay> _prices = [];
 
     public string Sku { get; } = sku;
 
@@ -39,6 +41,15 @@ public sealed class LiveSkuBook(string sku)
 
     public int EventIdCount => _events.Count;
 
+    /// <summary>
+    /// Units sold on each day before the open day, oldest first: the definition's seed history, then every closed day,
+    /// the last <see cref="LiveSkuOptions.MaxHistoryDays"/> of them.
+    /// </summary>
+    public IReadOnlyList<double> SalesHistory => _sales;
+
+    /// <summary>Posted prices and promotions by day, ascending.</summary>
+    public IReadOnlyCollection<LivePriceDay> Prices => _prices.Values;
+
     public double PendingSales => DomainLimits.RoundUnits(_pending.Values.Sum(p => p.Sales));
 
     public double PendingReceipts => DomainLimits.RoundUnits(_pending.Values.Sum(p => p.Receipts));
@@ -50,6 +61,8 @@ public sealed class LiveSkuBook(string sku)
         Definition = definition;
         Ledger = new InventoryLedger(definition.Terms.ToDomain(), definition.Costs.ToDomain(), definition.Fulfilment.ToDomain(), definition.ReviewPeriodDays);
         OpenDate = definition.StartDate!.Value;
+        _sales.Clear();
+        _sales.AddRange(definition.History ?? []);
     }
 
     /// <summary>New terms and costs on the running ledger's state (a new lead time only with nothing on order).</summary>
@@ -74,6 +87,11 @@ public sealed class LiveSkuBook(string sku)
         if (Definition is not { } definition)
         {
             return new EventOutcome { EventId = e.EventId, Status = EventStatus.UnknownSku, Detail = $"SKU '{Sku}' is not defined." };
+        }
+
+        if (e.Kind == LiveEventKind.Price)
+        {
+            return ApplyPrice(e, today, maxEventIds);
         }
 
         var errors = new List<FieldError>();
@@ -157,6 +175,65 @@ public sealed class LiveSkuBook(string sku)
         return new EventOutcome { EventId = e.EventId, Status = EventStatus.Applied, Date = date };
     }
 
+    /// <summary>
+    /// Books a day's price and promotion: any day from <see cref="LiveSkuOptions.MaxHistoryDays"/> before the open day (the
+    /// history the model reads) to <see cref="LiveDaysGrain.MaxDaysAhead"/> after the current business day (planned prices
+    /// and promotions). A later event for the same day replaces it. Its id is remembered as a sale's is.
+    /// </summary>
+    private EventOutcome ApplyPrice(LiveEvent e, DateOnly today, int maxEventIds)
+    {
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > 100)
+        {
+            errors.Add(new("eventId", "is required: 1-100 characters."));
+        }
+
+        if (e.Price is { } price && (DomainLimits.MoneyProblem(price) is not null || price == 0))
+        {
+            errors.Add(new("price", "must be above 0 and at most 1000000000 (leave it out for the unit price)."));
+        }
+
+        var date = e.Date ?? OpenDate;
+        var (oldest, latest) = (OpenDate.AddDays(-LiveSkuOptions.MaxHistoryDays), today.AddDays(LiveDaysGrain.MaxDaysAhead));
+        if (date < oldest || date > latest)
+        {
+            errors.Add(new("date", $"must be within {oldest:yyyy-MM-dd}..{latest:yyyy-MM-dd}."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Invalid(e, [.. errors]);
+        }
+
+        var content = string.Create(CultureInfo.InvariantCulture, $"price={e.Price:R};promo={e.Promo}");
+        if (_events.TryGetValue(e.EventId, out var seen))
+        {
+            return seen.Kind == e.Kind && seen.Content == content && (e.Date is null || e.Date == seen.Date)
+                ? new EventOutcome { EventId = e.EventId, Status = EventStatus.Duplicate, Date = seen.Date }
+                : new EventOutcome
+                {
+                    EventId = e.EventId,
+                    Status = EventStatus.IdReused,
+                    Date = seen.Date,
+                    Detail = $"Event id '{e.EventId}' was applied before as a {Describe(seen.Kind)} on {seen.Date:yyyy-MM-dd}{(seen.Content is null ? "" : $" ({seen.Content})")}.",
+                };
+        }
+
+        if (_events.Count >= maxEventIds)
+        {
+            return new EventOutcome
+            {
+                EventId = e.EventId,
+                Status = EventStatus.LimitReached,
+                Detail = $"SKU '{Sku}' holds {_events.Count} event ids of open days, its limit; close days or send fewer events.",
+            };
+        }
+
+        _prices[date] = new LivePriceDay { Date = date, Price = e.Price, Promo = e.Promo };
+        _events[e.EventId] = new RememberedEvent(e.EventId, e.Kind, 0, date) { Content = content };
+        return new EventOutcome { EventId = e.EventId, Status = EventStatus.Applied, Date = date };
+    }
+
     /// <summary>Why the days from the open day through <paramref name="target"/> cannot be closed, or null; checks every day and changes nothing.</summary>
     public string? CloseProblem(DateOnly target)
     {
@@ -203,6 +280,12 @@ public sealed class LiveSkuBook(string sku)
             _events.Remove(old);
         }
 
+        var oldest = OpenDate.AddDays(-LiveSkuOptions.MaxHistoryDays);
+        foreach (var old in _prices.Keys.Where(d => d < oldest).ToList())
+        {
+            _prices.Remove(old);
+        }
+
         return closed;
     }
 
@@ -228,6 +311,8 @@ public sealed class LiveSkuBook(string sku)
         Ledger = null;
         OpenDate = default;
         _days.Clear();
+        _sales.Clear();
+        _prices.Clear();
         _pending.Clear();
         _events.Clear();
         if (saved?.Definition is not { } definition || saved.Ledger is not { } ledger)
@@ -240,9 +325,28 @@ public sealed class LiveSkuBook(string sku)
             definition.Terms.ToDomain(), definition.Costs.ToDomain(), definition.Fulfilment.ToDomain(), definition.ReviewPeriodDays, ledger.ToDomain());
         OpenDate = saved.OpenDate;
         _days.AddRange(saved.Days);
+        if (saved.SalesHistory is { } sales)
+        {
+            _sales.AddRange(sales);
+        }
+        else
+        {
+            // stored before the whole history was kept: the closed days it has, after the seed when no day is missing between
+            if (Ledger.Day == saved.Days.Length)
+            {
+                _sales.AddRange(definition.History ?? []);
+            }
+
+            _sales.AddRange(saved.Days.Select(d => d.Sales));
+        }
         foreach (var p in saved.Pending)
         {
             _pending[p.Date] = p;
+        }
+
+        foreach (var p in saved.Prices)
+        {
+            _prices[p.Date] = p;
         }
 
         foreach (var e in saved.Events)
@@ -258,6 +362,8 @@ public sealed class LiveSkuBook(string sku)
         OpenDate = OpenDate,
         Ledger = Ledger?.Capture().ToWire(),
         Days = [.. _days],
+        SalesHistory = [.. _sales],
+        Prices = [.. _prices.Values],
         Pending = [.. _pending.Values.OrderBy(p => p.Date)],
         Events = [.. _events.Values],
     };
@@ -292,6 +398,12 @@ public sealed class LiveSkuBook(string sku)
             Backorders = Ledger.Backorders,
         };
         _days.Add(day);
+        _sales.Add(day.Sales);
+        if (_sales.Count > LiveSkuOptions.MaxHistoryDays)
+        {
+            _sales.RemoveRange(0, _sales.Count - LiveSkuOptions.MaxHistoryDays);
+        }
+
         if (_days.Count > LiveSkuOptions.WindowDays)
         {
             _days.RemoveRange(0, _days.Count - LiveSkuOptions.WindowDays);
@@ -311,7 +423,12 @@ public sealed class LiveSkuBook(string sku)
     private static EventOutcome Invalid(LiveEvent e, params FieldError[] errors) =>
         new() { EventId = e.EventId, Status = EventStatus.Invalid, Errors = errors };
 
-    private static string Describe(LiveEventKind kind) => kind == LiveEventKind.Sale ? "sale" : "receipt";
+    private static string Describe(LiveEventKind kind) => kind switch
+    {
+        LiveEventKind.Sale => "sale",
+        LiveEventKind.Receipt => "receipt",
+        _ => "price",
+    };
 
     private static string Format(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
 }

@@ -79,7 +79,7 @@ public sealed class LiveSkuGrain(
         if (_book.Definition is not { } current || _book.Ledger is not { } ledger)
         {
             var created = LiveDefinitionRules.Complete(definition, null) with { StartDate = definition.StartDate ?? runtime.Today };
-            await Change(() => { _book.Create(created); return (0, true); });
+            await Change(() => { _book.Create(created); return Task.FromResult((0, true)); });
             await RegisterCloseReminder();
             LiveLog.Defined(logger, Sku, _book.OpenDate);
             return new DefineOutcome { Status = DefineStatus.Created, View = View() };
@@ -97,7 +97,7 @@ public sealed class LiveSkuGrain(
             return new DefineOutcome { Status = DefineStatus.Unchanged, View = View() };
         }
 
-        await Change(() => { _book.Redefine(next); return (0, true); });
+        await Change(() => { _book.Redefine(next); return Task.FromResult((0, true)); });
         await RegisterCloseReminder();
         return new DefineOutcome { Status = DefineStatus.Updated, View = View() };
     }
@@ -115,7 +115,7 @@ public sealed class LiveSkuGrain(
                 changed |= outcomes[i].Status == EventStatus.Applied;
             }
 
-            return (outcomes, changed);
+            return Task.FromResult((outcomes, changed));
         });
     }
 
@@ -161,10 +161,10 @@ public sealed class LiveSkuGrain(
             return Refused(problem);
         }
 
-        var (closed, changedOrders) = await Change(() =>
+        var (closed, changedOrders) = await Change(async () =>
         {
             var days = _book.Close(target);
-            return ((days, Review()), true);
+            return ((days, await Review()), true);
         });
         LiveMetrics.Closed(closed.Count, changedOrders.Any(o => o.Status == OrderStatus.Open));
         await PublishOrders(changedOrders);
@@ -174,22 +174,22 @@ public sealed class LiveSkuGrain(
 
     public Task<LiveSkuView?> GetView() => Task.FromResult(View());
 
-    public Task<ForecastOutcome> Forecast(int horizon)
+    public async Task<ForecastOutcome> Forecast(int horizon)
     {
         if (_book.Definition is null)
         {
-            return Task.FromResult(new ForecastOutcome { Status = ForecastStatus.UnknownSku, Detail = $"SKU '{Sku}' is not defined." });
+            return new ForecastOutcome { Status = ForecastStatus.UnknownSku, Detail = $"SKU '{Sku}' is not defined." };
         }
 
         if (horizon is < 1 or > 366)
         {
-            return Task.FromResult(new ForecastOutcome { Status = ForecastStatus.Invalid, Detail = "The horizon must be 1-366 days." });
+            return new ForecastOutcome { Status = ForecastStatus.Invalid, Detail = "The horizon must be 1-366 days." };
         }
 
-        var forecast = runtime.Forecast(Sku, RecentSales(), _book.OpenDate, horizon);
-        return Task.FromResult(forecast is null
+        var forecast = await runtime.ForecastAsync(await FeatureWindow(horizon), horizon);
+        return forecast is null
             ? new ForecastOutcome { Status = ForecastStatus.NoHistory, Detail = $"SKU '{Sku}' has no sales history yet: close a day or define it with a history." }
-            : new ForecastOutcome { Status = ForecastStatus.Done, Forecast = forecast });
+            : new ForecastOutcome { Status = ForecastStatus.Done, Forecast = forecast };
     }
 
     public async Task<AcceptOutcome> AcceptOrder(string orderId)
@@ -220,7 +220,7 @@ public sealed class LiveSkuGrain(
         {
             _book.PlaceOrder(order.Units);
             _orders[index] = accepted;
-            return (0, true);
+            return Task.FromResult((0, true));
         });
         LiveMetrics.Accepted();
         await PublishOrders([accepted]);
@@ -253,12 +253,12 @@ public sealed class LiveSkuGrain(
     /// Runs <paramref name="change"/> and, when it says it changed something, writes the state. If the
     /// change or the write fails, memory goes back to what was stored and the activation is dropped.
     /// </summary>
-    private async Task<T> Change<T>(Func<(T Result, bool Changed)> change)
+    private async Task<T> Change<T>(Func<Task<(T Result, bool Changed)>> change)
     {
         var stored = state.State;
         try
         {
-            var (result, changed) = change();
+            var (result, changed) = await change();
             if (changed)
             {
                 state.State = Current();
@@ -281,7 +281,7 @@ public sealed class LiveSkuGrain(
     /// After a close: forecasts from the window and, on review days, asks the policy for an order for the
     /// open day. The previous open suggestion is superseded. Returns the orders that changed.
     /// </summary>
-    private List<LiveOrder> Review()
+    private async Task<List<LiveOrder>> Review()
     {
         var definition = _book.Definition!;
         var ledger = _book.Ledger!;
@@ -298,12 +298,13 @@ public sealed class LiveSkuGrain(
         var protection = definition.Terms.LeadTimeDays + definition.ReviewPeriodDays;
         try
         {
-            _forecast = runtime.Forecast(Sku, history, _book.OpenDate, Math.Max(Options.ForecastHorizonDays, protection));
+            var horizon = Math.Max(Options.ForecastHorizonDays, protection);
+            _forecast = await runtime.ForecastAsync(await FeatureWindow(horizon), horizon);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ObjectDisposedException)
         {
             _forecast = null;
-            _lastCloseWarning = $"The forecaster '{runtime.Forecaster.Name}' failed: {e.Message}";
+            _lastCloseWarning = $"The forecaster '{runtime.ForecasterName}' failed: {e.Message}";
             LiveLog.CloseWarning(logger, Sku, _lastCloseWarning);
         }
 
@@ -356,9 +357,37 @@ public sealed class LiveSkuGrain(
     /// <summary>The seed history followed by the closed days' sales: the last <see cref="LiveSkuOptions.WindowDays"/> days, oldest first.</summary>
     private double[] RecentSales()
     {
-        var seed = _book.Definition?.History ?? [];
-        var all = seed.Concat(_book.Days.Select(d => d.Sales)).ToArray();
-        return all.Length <= LiveSkuOptions.WindowDays ? all : all[^LiveSkuOptions.WindowDays..];
+        var all = _book.SalesHistory;
+        return [.. all.Skip(Math.Max(0, all.Count - LiveSkuOptions.WindowDays))];
+    }
+
+    /// <summary>
+    /// What the SKU forecasts from at its open day: master data, the whole sales history kept, its prices and promotions
+    /// and, when it forecasts with the LSTM, the shop's calendar and its region's weather over the history and the
+    /// <paramref name="horizon"/> days ahead (history forecasters read units only).
+    /// </summary>
+    private async Task<LiveFeatureWindow> FeatureWindow(int horizon)
+    {
+        var definition = _book.Definition!;
+        var window = new LiveFeatureWindow
+        {
+            Sku = Sku,
+            Category = definition.Category,
+            Region = definition.Region,
+            UnitPrice = definition.Terms.UnitPrice,
+            Origin = _book.OpenDate,
+            Units = [.. _book.SalesHistory],
+            Prices = [.. _book.Prices],
+        };
+        if (runtime.Models is null || window.Units.Count == 0)
+        {
+            return window;
+        }
+
+        var (from, to) = (window.HistoryStart, window.Origin.AddDays(horizon));
+        var calendar = GrainFactory.GetGrain<ILiveDaysGrain>(ILiveDaysGrain.ShopKey).CalendarDays(from, to);
+        var weather = GrainFactory.GetGrain<ILiveDaysGrain>(ILiveDaysGrain.WeatherKey(definition.Region)).WeatherDays(from, to);
+        return window with { Calendar = await calendar, Weather = await weather };
     }
 
     private LiveOrder? OpenSuggestion() => _orders.Find(o => o.Status == OrderStatus.Open);
@@ -395,7 +424,9 @@ public sealed class LiveSkuGrain(
             Orders = [.. _orders],
             DueIn = dueIn,
             Metrics = ledger.Snapshot(),
-            Forecaster = runtime.Forecaster.Name,
+            Forecaster = runtime.ForecasterName,
+            ModelVersion = runtime.ModelVersion,
+            Prices = [.. _book.Prices],
             LastCloseWarning = _lastCloseWarning,
         };
     }

@@ -1,6 +1,7 @@
 using SeasonalGrains.Domain.Naming;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Features;
 
 namespace SeasonalGrains.Grains.Live;
 
@@ -9,8 +10,15 @@ public sealed class LiveSkuOptions
 {
     public const string Section = "Live";
 
-    /// <summary>Days of sales a live SKU keeps as its feature window (forecast input and derived policy parameters).</summary>
+    /// <summary>Days of sales the baselines forecast from and derived policy parameters are computed from.</summary>
     public const int WindowDays = 28;
+
+    /// <summary>
+    /// Most days of history a live SKU keeps (seeded at its definition, then its closed days): what the LSTM's
+    /// features read at most, the week around the same weekday up to <see cref="FeatureSchema.SeasonalYears"/> years
+    /// of 52 weeks back (3 x 364 + 3 = 1,095 days).
+    /// </summary>
+    public const int MaxHistoryDays = (FeatureSchema.SeasonalYears * FeatureSchema.SeasonalLag) + 3;
 
     /// <summary>
     /// The forecaster live SKUs ask at each day close: an <c>IForecaster</c> of that name registered in the
@@ -19,6 +27,18 @@ public sealed class LiveSkuOptions
     /// host at start.
     /// </summary>
     public string Forecaster { get; set; } = "seasonal-naive";
+
+    /// <summary>
+    /// The model folder (made by <c>seasonal train</c>) that <c>lstm</c> loads when the host starts; required when
+    /// <see cref="Forecaster"/> is <c>lstm</c>.
+    /// </summary>
+    public string? Model { get; set; }
+
+    /// <summary>
+    /// The baseline a SKU forecasts with when the model cannot serve it (a category the model was not trained on,
+    /// less history than the model's window, a horizon longer than the model's); the forecast names it and why.
+    /// </summary>
+    public string FallbackForecaster { get; set; } = "seasonal-naive";
 
     /// <summary>Days forecast at each day close (at least lead time + review period are always forecast).</summary>
     public int ForecastHorizonDays { get; set; } = 14;
@@ -59,9 +79,22 @@ public sealed class LiveSkuOptions
         {
             errors.Add($"{Section}:{nameof(Forecaster)} must name a forecaster.");
         }
-        else if (CreateForecaster(registered, out var error) is null)
+        else if (!TryChoose(registered, out var choice, out var error))
         {
             errors.Add($"{Section}:{nameof(Forecaster)}: {error}.");
+        }
+        else if (choice.NeedsModel && string.IsNullOrWhiteSpace(Model))
+        {
+            errors.Add($"{Section}:{nameof(Model)} must name a model folder for {Section}:{nameof(Forecaster)} '{choice.Name}' (make one with `seasonal train --dataset DIR --out DIR`).");
+        }
+
+        if (ForecasterRegistry.Default.TryResolve(FallbackForecaster ?? "", ForecasterUses.Live, out var fallbackError) is not { } fallback)
+        {
+            errors.Add($"{Section}:{nameof(FallbackForecaster)}: {fallbackError}.");
+        }
+        else if (fallback.Needs != ForecasterNeeds.History)
+        {
+            errors.Add($"{Section}:{nameof(FallbackForecaster)} must be a baseline that needs only the history (got '{fallback.Name}').");
         }
 
         if (ForecastHorizonDays is < 1 or > 366)
@@ -119,26 +152,38 @@ public sealed class LiveSkuOptions
     }
 
     /// <summary>
-    /// The forecaster <see cref="Forecaster"/> names: the registered instance of that name, else a new one from
-    /// <see cref="ForecasterRegistry"/>; null, with the reason and the usable names in <paramref name="error"/>, when neither has it.
+    /// What <see cref="Forecaster"/> names: the registered instance of that name, else a forecaster of
+    /// <see cref="ForecasterRegistry"/> usable by live SKUs (a baseline, made now, or <c>lstm</c>, which runs the
+    /// silo's model); false, with the reason and the usable names in <paramref name="error"/>, when neither has it.
     /// </summary>
-    internal IForecaster? CreateForecaster(IEnumerable<IForecaster>? registered, out string error)
+    internal bool TryChoose(IEnumerable<IForecaster>? registered, out LiveForecasterChoice choice, out string error)
     {
         var instances = registered?.ToList() ?? [];
+        choice = default;
         if (RegisteredNames.Find(Forecaster, instances.Select(f => f.Name)) is { } name)
         {
             error = "";
-            return instances.First(f => f.Name == name);
+            choice = new LiveForecasterChoice(name, instances.First(f => f.Name == name));
+            return true;
         }
 
         var entry = ForecasterRegistry.Default.TryResolve(Forecaster, ForecasterUses.Live, out error);
-        if (entry is null && instances.Count > 0)
+        if (entry is null)
         {
-            error += $"; registered in the silo: {string.Join(", ", instances.Select(f => f.Name))}";
+            if (instances.Count > 0)
+            {
+                error += $"; registered in the silo: {string.Join(", ", instances.Select(f => f.Name))}";
+            }
+
+            return false;
         }
 
-        return entry?.Create();
+        choice = entry.Needs == ForecasterNeeds.Model ? new LiveForecasterChoice(entry.Name, null) : new LiveForecasterChoice(entry.Name, entry.Create());
+        return true;
     }
+
+    /// <summary>The baseline of <see cref="FallbackForecaster"/> (validated options only).</summary>
+    internal IForecaster CreateFallback() => ForecasterRegistry.Default.Resolve(FallbackForecaster, ForecasterUses.Live).Create();
 
     internal static bool TryFindTimeZone(string? id, out TimeZoneInfo zone)
     {
@@ -150,4 +195,10 @@ public sealed class LiveSkuOptions
 
         return TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone!);
     }
+}
+
+/// <summary>The forecaster live SKUs run: a history forecaster (<see cref="Forecaster"/>), or, when it is null, the silo's LSTM.</summary>
+internal readonly record struct LiveForecasterChoice(string Name, IForecaster? Forecaster)
+{
+    public bool NeedsModel => Forecaster is null;
 }

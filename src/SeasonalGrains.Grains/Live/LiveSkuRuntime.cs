@@ -5,18 +5,23 @@ using Microsoft.Extensions.Options;
 using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting;
+using SeasonalGrains.Forecasting.Lstm;
 
 namespace SeasonalGrains.Grains.Live;
 
 /// <summary>
-/// What every live SKU grain of a silo shares: the options, the clock and business calendar, and the
-/// forecaster (one instance, chosen by <see cref="LiveSkuOptions.Forecaster"/>).
+/// What every live SKU grain of a silo shares: the options, the clock and business calendar, and the forecaster
+/// (one instance, chosen by <see cref="LiveSkuOptions.Forecaster"/>; for <c>lstm</c> the silo's active model version
+/// of <see cref="LiveModels"/>, batched over grains, with the baseline <see cref="LiveSkuOptions.FallbackForecaster"/>
+/// for the SKUs it cannot serve).
 /// </summary>
 public sealed class LiveSkuRuntime
 {
     private readonly TimeZoneInfo _zone;
+    private readonly IForecaster? _history;
+    private readonly IForecaster _fallback;
 
-    public LiveSkuRuntime(LiveSkuOptions options, TimeProvider time, IEnumerable<IForecaster> registeredForecasters)
+    public LiveSkuRuntime(LiveSkuOptions options, TimeProvider time, IEnumerable<IForecaster> registeredForecasters, LiveModels? models = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
@@ -31,14 +36,28 @@ public sealed class LiveSkuRuntime
         Options = options;
         Time = time;
         LiveSkuOptions.TryFindTimeZone(options.TimeZone, out _zone);
-        Forecaster = options.CreateForecaster(registered, out _)!;
+        options.TryChoose(registered, out var choice, out _);
+        ForecasterName = choice.Name;
+        _history = choice.Forecaster;
+        _fallback = options.CreateFallback();
+        if (choice.NeedsModel)
+        {
+            Models = models ?? throw new ArgumentException($"Live:Forecaster '{choice.Name}' needs the silo's live models.", nameof(models));
+        }
     }
 
     public LiveSkuOptions Options { get; }
 
     public TimeProvider Time { get; }
 
-    public IForecaster Forecaster { get; }
+    /// <summary>The name of the forecaster live SKUs use (a forecast made by the fallback names the fallback).</summary>
+    public string ForecasterName { get; }
+
+    /// <summary>The silo's LSTM versions, when live SKUs forecast with the LSTM; else null.</summary>
+    public LiveModels? Models { get; }
+
+    /// <summary>The model version live SKUs forecast with now; null when they use a history forecaster.</summary>
+    public string? ModelVersion => Models?.Active?.Version;
 
     /// <summary>The current business day in the configured time zone.</summary>
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Time.GetUtcNow(), _zone).DateTime);
@@ -73,43 +92,107 @@ public sealed class LiveSkuRuntime
     }
 
     /// <summary>
-    /// A forecast of <paramref name="horizon"/> days from <paramref name="start"/> made from the daily
-    /// sales before it (oldest first); null without history.
+    /// A forecast of <paramref name="horizon"/> days from the window's origin; null without history. With the LSTM, the
+    /// window's features go through the active model's batcher (one tensor call for many grains); a SKU the model cannot
+    /// serve (see <see cref="Unservable"/>) gets the fallback baseline's forecast, which says why. History forecasters read
+    /// the last <see cref="LiveSkuOptions.WindowDays"/> days of units.
     /// </summary>
-    public LiveForecast? Forecast(string sku, IReadOnlyList<double> history, DateOnly start, int horizon)
+    public async Task<LiveForecast?> ForecastAsync(LiveFeatureWindow window, int horizon)
     {
-        ArgumentNullException.ThrowIfNull(history);
-        var n = history.Count;
-        if (n == 0)
+        ArgumentNullException.ThrowIfNull(window);
+        if (window.Units.Count == 0)
         {
             return null;
         }
+
+        if (Models is null)
+        {
+            return Baseline(_history!, window, horizon, null);
+        }
+
+        var model = Models.Active ?? throw new InvalidOperationException("No LSTM model version is loaded on this silo.");
+        if (Unservable(model, window, horizon) is { } reason)
+        {
+            return Baseline(_fallback, window, horizon, reason);
+        }
+
+        var lstm = model.Model;
+        var n = window.Units.Count;
+        var dataset = window.ToDataset(lstm.Horizon, lstm.Schema.EventColumns);
+        var output = await model.Batcher.SubmitAsync(lstm.BuildWindow(dataset, 0, n));
+        var levels = Options.QuantileLevels;
+        var forecast = LstmForecaster.FromOutput(lstm, output, 0, n, horizon, levels);
+        return new LiveForecast
+        {
+            Start = window.Origin,
+            Forecaster = ForecasterName,
+            ModelVersion = model.Version,
+            Levels = [.. levels],
+            Mean = forecast.Mean,
+            Quantiles = forecast.Quantiles,
+            HistoryDays = n,
+        };
+    }
+
+    /// <summary>Why <paramref name="model"/> cannot forecast this SKU, or null: a category it was not trained on, less history than its window, or a longer horizon than its own.</summary>
+    public static string? Unservable(LiveModel model, LiveFeatureWindow window, int horizon)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(window);
+        var schema = model.Model.Schema;
+        if (schema.CategoryIndex(window.Category) == 0)
+        {
+            var known = schema.Categories.Skip(1).ToList();
+            var list = string.Join(", ", known.Take(10)) + (known.Count > 10 ? $", ... ({known.Count} in all)" : "");
+            return $"the model {model.Version} was not trained on category '{window.Category}' (its categories: {list})";
+        }
+
+        if (window.Units.Count < schema.Window)
+        {
+            return $"the SKU has {window.Units.Count} days of history; the model {model.Version} reads {schema.Window}";
+        }
+
+        if (horizon > schema.Horizon)
+        {
+            return $"the model {model.Version} forecasts {schema.Horizon} days; {horizon} were asked for";
+        }
+
+        return null;
+    }
+
+    /// <summary>A history forecaster's forecast from the last <see cref="LiveSkuOptions.WindowDays"/> days of units.</summary>
+    private LiveForecast Baseline(IForecaster forecaster, LiveFeatureWindow window, int horizon, string? fallbackReason)
+    {
+        var all = window.Units;
+        var n = Math.Min(all.Count, LiveSkuOptions.WindowDays);
+        var start = window.Origin;
 
         // One SKU's series: its history, then the forecast days (unknown units) so that forecasters which
         // read known-future covariates find the horizon inside the dataset.
         var units = new double[n + horizon];
         for (var t = 0; t < units.Length; t++)
         {
-            units[t] = t < n ? history[t] : double.NaN;
+            units[t] = t < n ? all[all.Count - n + t] : double.NaN;
         }
 
         var first = start.AddDays(-n);
         var dataset = new Dataset(
-            new DatasetInfo("live-" + sku, "live", "", first, start.AddDays(horizon - 1)),
+            new DatasetInfo("live-" + window.Sku, "live", "", first, start.AddDays(horizon - 1)),
             first,
             units.Length,
-            [new SkuInfo(sku, "", "", 0, 0, 0, 0)],
-            [new SkuSeries(sku, units)]);
+            [new SkuInfo(window.Sku, "", "", 0, 0, 0, 0)],
+            [new SkuSeries(window.Sku, units)]);
         var levels = Options.QuantileLevels;
-        var result = Forecaster.Forecast(new ForecastRequest(dataset, n, horizon, levels))[0];
+        var result = forecaster.Forecast(new ForecastRequest(dataset, n, horizon, levels))[0];
         return new LiveForecast
         {
             Start = start,
-            Forecaster = Forecaster.Name,
+            Forecaster = forecaster.Name,
             Levels = [.. levels],
             Mean = result.Mean,
             Quantiles = result.Quantiles,
             HistoryDays = n,
+            FallbackReason = fallbackReason,
         };
     }
 }
@@ -141,18 +224,56 @@ public static class LiveSkuServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveSkuOptions>, LiveSkuOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LiveModels>();
         services.TryAddSingleton(sp => new LiveSkuRuntime(
-            sp.GetRequiredService<IOptions<LiveSkuOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetServices<IForecaster>()));
+            sp.GetRequiredService<IOptions<LiveSkuOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<IForecaster>(),
+            sp.GetRequiredService<LiveModels>()));
         return services;
     }
 
-    /// <summary>Checks <see cref="LiveSkuOptions"/> with the forecasters registered in the silo's services.</summary>
-    private sealed class LiveSkuOptionsValidator(IEnumerable<IForecaster> registered) : IValidateOptions<LiveSkuOptions>
+    /// <summary>
+    /// Checks <see cref="LiveSkuOptions"/> with the forecasters registered in the silo's services and, when live SKUs
+    /// forecast with the LSTM, loads <see cref="LiveSkuOptions.Model"/> into <see cref="LiveModels"/>: a folder that does
+    /// not load, or a model whose horizon is shorter than <see cref="LiveSkuOptions.ForecastHorizonDays"/>, fails the start.
+    /// </summary>
+    private sealed class LiveSkuOptionsValidator(IEnumerable<IForecaster> registered, LiveModels models) : IValidateOptions<LiveSkuOptions>
     {
         public ValidateOptionsResult Validate(string? name, LiveSkuOptions options)
         {
             var errors = options.Validate(registered);
+            if (errors.Count == 0 && options.TryChoose(registered, out var choice, out _) && choice.NeedsModel)
+            {
+                errors = LoadModel(options);
+            }
+
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+
+        private List<string> LoadModel(LiveSkuOptions options)
+        {
+            var errors = new List<string>();
+            try
+            {
+                if (models.Active is null)
+                {
+                    models.Activate(options.Model!);
+                }
+            }
+            catch (LiveModelException e)
+            {
+                errors.Add($"{LiveSkuOptions.Section}:{nameof(LiveSkuOptions.Model)}: {e.Message}");
+                return errors;
+            }
+
+            var horizon = models.Active!.Model.Horizon;
+            if (options.ForecastHorizonDays > horizon)
+            {
+                errors.Add($"{LiveSkuOptions.Section}:{nameof(LiveSkuOptions.ForecastHorizonDays)} is {options.ForecastHorizonDays}, but the model {models.Active.Version} forecasts {horizon} days.");
+            }
+
+            return errors;
         }
     }
 }

@@ -37,6 +37,15 @@ public sealed record LiveSkuState
     [Id(8)] public LiveOrder[] Orders { get; init; } = [];
 
     [Id(9)] public string? LastCloseWarning { get; init; }
+
+    /// <summary>
+    /// Units sold on each day before the open day (the seed history, then the closed days), oldest first, at most
+    /// <see cref="LiveSkuOptions.MaxHistoryDays"/>; null in states stored before the whole history was kept.
+    /// </summary>
+    [Id(10)] public double[]? SalesHistory { get; init; }
+
+    /// <summary>Posted prices and promotions by day, ascending (from <see cref="LiveSkuOptions.MaxHistoryDays"/> before the open day on).</summary>
+    [Id(11)] public LivePriceDay[] Prices { get; init; } = [];
 }
 
 /// <summary>What has been booked to one open day.</summary>
@@ -51,4 +60,8 @@ public sealed record RememberedEvent(
     [property: Id(0)] string EventId,
     [property: Id(1)] LiveEventKind Kind,
     [property: Id(2)] double Units,
-    [property: Id(3)] DateOnly Date);
+    [property: Id(3)] DateOnly Date)
+{
+    /// <summary>What else the event said (a price event's price and promotion), compared when its id comes again.</summary>
+    [Id(4)] public string? Content { get; init; }
+}

@@ -157,6 +157,8 @@ public static class ApiMapping
                 d.Policy.Parameters.ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal),
                 d.Policy.TargetServiceLevel),
             Forecaster = view.Forecaster,
+            ModelVersion = view.ModelVersion,
+            Prices = [.. view.Prices.Select(p => new PriceDayResponse(p.Date, p.Price, p.Promo))],
             Days = [.. view.Days.Select(ToResponse)],
             SeedHistory = view.SeedHistory,
             Forecast = view.Forecast is { } f ? f.ToResponse(d.Sku) : null,
@@ -181,6 +183,8 @@ public static class ApiMapping
             sku,
             forecast.Start,
             forecast.Forecaster,
+            forecast.ModelVersion,
+            forecast.FallbackReason,
             forecast.HistoryDays,
             forecast.Levels,
             [.. forecast.Mean.Select((mean, h) => new ForecastDayResponse(forecast.Start.AddDays(h), mean, forecast.Quantiles[h]))]);

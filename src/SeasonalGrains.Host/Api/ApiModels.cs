@@ -49,7 +49,7 @@ public sealed record SkuDefinitionRequest
     /// <summary>The SKU's first business day (default: today).</summary>
     public DateOnly? StartDate { get; init; }
 
-    /// <summary>Daily units sold before the start date, oldest first (at most 28).</summary>
+    /// <summary>Daily units sold before the start date, oldest first (at most 1,095: what the LSTM's features read).</summary>
     public double[]? History { get; init; }
 }
 
@@ -93,6 +93,58 @@ public sealed record EventRequest
 
     /// <summary>The business day (default: the SKU's open day).</summary>
     public DateOnly? Date { get; init; }
+}
+
+/// <summary>The selling price and promotion of one day of a SKU (past, open or planned).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record PriceRequest
+{
+    /// <summary>The sender's id of the event (1-100 characters); a retry with the same id is applied once.</summary>
+    public string? EventId { get; init; }
+
+    /// <summary>The day (default: the SKU's open day).</summary>
+    public DateOnly? Date { get; init; }
+
+    /// <summary>The day's price, above 0 (default: the SKU's unit price).</summary>
+    public double? Price { get; init; }
+
+    /// <summary>Whether the SKU is on promotion that day (default false).</summary>
+    public bool? Promo { get; init; }
+}
+
+/// <summary>One day of the shop's calendar.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record CalendarDayRequest
+{
+    public string? EventId { get; init; }
+
+    /// <summary>The day (required).</summary>
+    public DateOnly? Date { get; init; }
+
+    /// <summary>The holiday's name (several separated by '|'); none when left out.</summary>
+    public string? Holiday { get; init; }
+
+    /// <summary>Event column values by name (as a dataset's calendar.csv columns); a column not given is 0.</summary>
+    public Dictionary<string, double>? Events { get; init; }
+}
+
+/// <summary>One day of a region's weather, observed or forecast.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record WeatherDayRequest
+{
+    public string? EventId { get; init; }
+
+    /// <summary>The day (required).</summary>
+    public DateOnly? Date { get; init; }
+
+    public double? TempC { get; init; }
+
+    public double? Humidity { get; init; }
+
+    public double? PrecipMm { get; init; }
+
+    /// <summary>True for a forecast (default false: an observation, which a later forecast never replaces).</summary>
+    public bool? Forecast { get; init; }
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
@@ -177,7 +229,19 @@ public sealed record DayResponse(
 
 public sealed record ForecastDayResponse(DateOnly Date, double Mean, IReadOnlyList<double> Quantiles);
 
-public sealed record ForecastResponse(string Sku, DateOnly Start, string Forecaster, int HistoryDays, IReadOnlyList<double> Levels, IReadOnlyList<ForecastDayResponse> Days);
+/// <param name="ModelVersion">The model version that made the forecast (with the LSTM); null for a history forecaster.</param>
+/// <param name="FallbackReason">Why the model could not serve the SKU, when <paramref name="Forecaster"/> is the fallback baseline.</param>
+public sealed record ForecastResponse(
+    string Sku,
+    DateOnly Start,
+    string Forecaster,
+    string? ModelVersion,
+    string? FallbackReason,
+    int HistoryDays,
+    IReadOnlyList<double> Levels,
+    IReadOnlyList<ForecastDayResponse> Days);
+
+public sealed record PriceDayResponse(DateOnly Date, double? Price, bool Promo);
 
 public sealed record DueResponse(DateOnly Date, double Units);
 
@@ -216,6 +280,12 @@ public sealed record SkuResponse
     public required PolicyResponse Policy { get; init; }
 
     public required string Forecaster { get; init; }
+
+    /// <summary>The model version the SKU forecasts with now (with the LSTM); null for a history forecaster.</summary>
+    public string? ModelVersion { get; init; }
+
+    /// <summary>The posted prices and promotions by day (price null: the unit price).</summary>
+    public required IReadOnlyList<PriceDayResponse> Prices { get; init; }
 
     /// <summary>The last closed days (at most 28), oldest first.</summary>
     public required IReadOnlyList<DayResponse> Days { get; init; }

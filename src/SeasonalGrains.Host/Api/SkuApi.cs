@@ -111,6 +111,7 @@ public static class SkuApi
         // a call whose grains do not answer within Api:RequestTimeout (a silo failing over) gets 503 + Retry-After
         var api = app.MapGroup(Prefix).AddEndpointFilter<RequestTimeoutFilter>();
         api.MapSkuEndpoints();
+        api.MapDayEndpoints();
         api.MapOrderEndpoints();
         api.MapReplayEndpoints();
 

@@ -43,6 +43,13 @@ public static class SkuEndpoints
                 .ProducesSkuProblems();
         }
 
+        skus.MapPost("/{sku}/prices", PostPrice)
+            .Describe(
+                ApiRole.Write, "PostPrice", "Record a day's price and promotion (idempotent by eventId)",
+                "Any day from 1,095 days before the open day (the history the LSTM reads) to 366 days after today (planned prices and promotions); a later event for the same day replaces it.")
+            .Produces<EventResponse>()
+            .ProducesSkuProblems();
+
         skus.MapPost("/{sku}/close-day", CloseDay)
             .Describe(
                 ApiRole.Write, "CloseDay", "Close the open business day (or every open day through a date)",
@@ -124,7 +131,28 @@ public static class SkuEndpoints
         return ToResult(sku, outcome);
     }
 
-    private static IResult ToResult(string sku, EventOutcome outcome) => outcome.Status switch
+    private static async Task<IResult> PostPrice(string sku, PriceRequest? body, IGrainFactory grains)
+    {
+        if (LiveOrderIds.CheckSku(sku) is { } bad)
+        {
+            return ApiProblems.Validation("sku", bad);
+        }
+
+        if (body is null)
+        {
+            return ApiProblems.Validation("body", "A JSON object {\"eventId\": ..., \"date\": ..., \"price\": ..., \"promo\": ...} is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.EventId))
+        {
+            return ApiProblems.Validation("eventId", "is required.");
+        }
+
+        var e = new LiveEvent { EventId = body.EventId, Kind = LiveEventKind.Price, Date = body.Date, Price = body.Price, Promo = body.Promo ?? false };
+        return ToResult(sku, (await Sku(grains, sku).Record([e]))[0]);
+    }
+
+    internal static IResult ToResult(string sku, EventOutcome outcome) => outcome.Status switch
     {
         EventStatus.Applied or EventStatus.Duplicate => Results.Ok(new EventResponse(outcome.EventId, ApiMapping.StatusName(outcome.Status), outcome.Date)),
         EventStatus.UnknownSku => ApiProblems.UnknownSku(sku),

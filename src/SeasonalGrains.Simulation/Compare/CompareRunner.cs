@@ -157,13 +157,16 @@ public static class CompareRunner
         CompareMetric.LeftoverValue,
     ];
 
-    /// <summary>Prepares, replays through <paramref name="grains"/> and compares; nothing is written.</summary>
+    /// <summary>
+    /// Prepares, replays through <paramref name="grains"/> and compares; nothing is written. The run's plan carries the
+    /// forecasters of its forecast variants, built by the silos of a cluster reached as a client (<paramref name="forecasts"/>
+    /// null), or here for the silo of this process.
+    /// </summary>
     public static async Task<CompareResult> RunAsync(
-        CompareRequest request, IGrainFactory grains, ReplayForecastService forecasts, IProgress<CompareStatus>? progress = null, CancellationToken cancellationToken = default)
+        CompareRequest request, IGrainFactory grains, ReplayForecastService? forecasts, IProgress<CompareStatus>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(grains);
-        ArgumentNullException.ThrowIfNull(forecasts);
         var total = Stopwatch.StartNew();
         var prepared = await Task.Run(() => Prepare(request, progress, cancellationToken), cancellationToken);
         var prepareSeconds = total.Elapsed.TotalSeconds;
@@ -178,19 +181,24 @@ public static class CompareRunner
 
         var runId = ReplayRunner.NewRunId(prepared.Scenario.Name);
         var sourceNames = prepared.Variants.Select(v => v.Forecaster).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        using var sources = sourceNames.Count == 0 ? null : CreateSources(prepared, sourceNames);
-        using var registration = sources is null ? null : forecasts.Register(runId, sources);
+        var forecasters = sourceNames.Count == 0
+            ? null
+            : ScenarioForecasts.Spec(prepared.Scenario, prepared.Dataset, prepared.Window, sourceNames, prepared.Variants.Select(v => v.Name), fingerprints: true);
+        using var sources = forecasters is null || forecasts is null ? null : ScenarioForecasts.Create(prepared.Scenario, prepared.Dataset, forecasters);
+        using var registration = sources is null ? null : forecasts!.Register(runId, sources);
         var sourceSeconds = watch.Elapsed.TotalSeconds;
         watch.Restart();
         var chunkDays = request.ChunkDays ?? prepared.Scenario.ChunkDays
-            ?? (sources is null ? ReplayDriverOptions.DefaultChunkDays : ReviewsPerForecastChunk * prepared.Scenario.ReviewPeriodDays);
+            ?? (forecasters is null ? ReplayDriverOptions.DefaultChunkDays : ReviewsPerForecastChunk * prepared.Scenario.ReviewPeriodDays);
         var driver = new ReplayDriver(grains, new ReplayDriverOptions { ChunkDays = chunkDays });
         progress?.Report(new("Replaying", 0));
         var outcome = await driver.RunAsync(
             runId,
             prepared.Input,
+            source: null,
             progress is null ? null : new Progress<ReplayProgress>(p => progress.Report(new("Replaying", p.Fraction))),
-            cancellationToken);
+            cancellationToken,
+            forecasters);
         var replaySeconds = watch.Elapsed.TotalSeconds;
         var importance = sources?.LstmModel is { } model ? Importance(prepared, model) : [];
 

@@ -1,8 +1,9 @@
+using SeasonalGrains.Abstractions;
+using SeasonalGrains.Data.Io;
 using SeasonalGrains.Data.Model;
-using SeasonalGrains.Data.Truth;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
-using SeasonalGrains.Forecasting.Backtest;
+using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Grains.Forecasting;
@@ -12,56 +13,74 @@ using SeasonalGrains.Simulation.Scenarios;
 namespace SeasonalGrains.Simulation.Compare;
 
 /// <summary>
-/// The forecast sources of a scenario's forecast policies, for a replay or a comparison on the embedded silo: built
-/// over the run's (cleaned) dataset with the scenario's outlook settings, and registered with the silo's
-/// <see cref="ReplayForecastService"/> under the run id for as long as the run lasts.
+/// The forecast sources of a scenario's forecast policies, for a replay or a comparison: described by the run's
+/// <see cref="ReplayForecasters"/> (the scenario's forecasters, dataset, model and outlook settings), which goes into the
+/// run's plan so any silo can build them; built here over the run's (cleaned) dataset for the silo of this process and
+/// registered with its <see cref="ReplayForecastService"/> under the run id for as long as the run lasts.
 /// </summary>
 public static class ScenarioForecasts
 {
+    /// <summary>
+    /// The forecasters <paramref name="names"/> of a run, forecasting as far ahead as the run's <paramref name="policies"/>
+    /// (catalog names) read; with <paramref name="fingerprints"/>, the SHA-256 of the dataset and model folders, for silos
+    /// that read them themselves.
+    /// </summary>
+    /// <param name="windowForm">Runs the lstm in its window form whatever the scenario says (for forecasts at any origin, as tuning reads them).</param>
+    public static ReplayForecasters Spec(
+        Scenario scenario, Dataset dataset, ReplayWindow window, IEnumerable<string> names, IEnumerable<string> policies, bool windowForm = false, bool fingerprints = false)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(policies);
+        var defaults = new OutlookOptions();
+        var lead = dataset.Skus.Select(s => s.LeadTimeDays).DefaultIfEmpty(0).Max();
+        var days = ForecastPolicyCatalog.OutlookDays(policies, lead, scenario.ReviewPeriodDays);
+        var lstm = scenario.Forecasters.TryGetValue(ForecasterRegistry.Lstm, out var l) ? l : null;
+        var model = lstm?.Model is { } folder ? Path.GetFullPath(folder) : null;
+        var datasetFolder = Path.GetFullPath(scenario.DatasetFolder);
+        return new ReplayForecasters
+        {
+            Names = [.. names],
+            DatasetFolder = datasetFolder,
+            DatasetSha256 = fingerprints ? FolderFingerprint.Of(datasetFolder) : "",
+            Missing = scenario.Cleaning.Missing.ToString(),
+            Outliers = scenario.Cleaning.Outliers.ToString(),
+            IqrK = scenario.Cleaning.IqrK,
+            MinObservationsForOutliers = scenario.Cleaning.MinObservationsForOutliers,
+            ModelFolder = model,
+            ModelSha256 = fingerprints && model is not null && Directory.Exists(model) ? FolderFingerprint.Of(model) : null,
+            ReviewPeriodDays = scenario.ReviewPeriodDays,
+            Horizon = days > lead + scenario.ReviewPeriodDays ? days : null,
+            Seed = scenario.Outlook.Seed,
+            Paths = scenario.Outlook.Paths,
+            Correlation = scenario.Outlook.Correlation,
+
+            // every origin of the window (and the error record's before it) stays cached, so each is forecast once
+            RetainOrigins = Math.Max(defaults.RetainOrigins, window.Days + defaults.ErrorWindowDays + (2 * scenario.ReviewPeriodDays)),
+            LstmInference = (windowForm || lstm is null ? LstmInference.Window : lstm.Inference).ToString(),
+            LstmRestartDays = lstm?.RestartDays ?? LstmTrackerOptions.DefaultRestartDays,
+            LstmPrecision = lstm?.Precision ?? InferencePrecisions.Float32,
+            FirstOrigin = windowForm ? null : window.StartIndex,
+        };
+    }
+
     /// <summary>
     /// Sources for <paramref name="names"/> (forecaster names), forecasting as far ahead as the run's
     /// <paramref name="policies"/> (catalog names) read; problems come back as <see cref="ScenarioException"/> under <c>forecasters</c>.
     /// </summary>
     /// <param name="windowForm">Runs the lstm in its window form whatever the scenario says (for forecasts at any origin, as tuning reads them).</param>
-    public static ReplayForecastSources Create(Scenario scenario, Dataset dataset, ReplayWindow window, IEnumerable<string> names, IEnumerable<string> policies, bool windowForm = false)
+    public static ReplayForecastSources Create(Scenario scenario, Dataset dataset, ReplayWindow window, IEnumerable<string> names, IEnumerable<string> policies, bool windowForm = false) =>
+        Create(scenario, dataset, Spec(scenario, dataset, window, names, policies, windowForm));
+
+    /// <summary>The sources a spec describes over the run's dataset; problems come back as <see cref="ScenarioException"/> under <c>forecasters</c>.</summary>
+    public static ReplayForecastSources Create(Scenario scenario, Dataset dataset, ReplayForecasters spec)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        ArgumentNullException.ThrowIfNull(dataset);
-        ArgumentNullException.ThrowIfNull(window);
-        ArgumentNullException.ThrowIfNull(policies);
-        var defaults = new OutlookOptions();
-        var lead = dataset.Skus.Select(s => s.LeadTimeDays).DefaultIfEmpty(0).Max();
-        var days = ForecastPolicyCatalog.OutlookDays(policies, lead, scenario.ReviewPeriodDays);
-        var outlook = new OutlookOptions
-        {
-            ReviewPeriodDays = scenario.ReviewPeriodDays,
-            Horizon = days > lead + scenario.ReviewPeriodDays ? days : null,
-            Seed = scenario.Outlook.Seed,
-            Sampling = new SamplePathSettings(scenario.Outlook.Paths, scenario.Outlook.Correlation),
-
-            // every origin of the window (and the error record's before it) stays cached, so each is forecast once
-            RetainOrigins = Math.Max(defaults.RetainOrigins, window.Days + defaults.ErrorWindowDays + (2 * scenario.ReviewPeriodDays)),
-        };
         try
         {
-            var sources = ReplayForecastSources.Create(dataset, names, new ForecastSourceOptions
-            {
-                Outlook = outlook,
-                Truth = () => TruthOf(scenario, dataset),
-                ModelFolders = scenario.Forecasters
-                    .Where(f => f.Value.Model is not null)
-                    .ToDictionary(f => f.Key, f => f.Value.Model!, StringComparer.Ordinal),
-                Lstm = scenario.Forecasters.TryGetValue(ForecasterRegistry.Lstm, out var lstm)
-                    ? new LstmSourceSettings
-                    {
-                        Inference = windowForm ? LstmInference.Window : lstm.Inference,
-                        RestartDays = lstm.RestartDays,
-                        Precision = InferencePrecisions.Parse(lstm.Precision),
-                    }
-                    : new LstmSourceSettings(),
-            });
-            WarmUp(sources, names, windowForm ? null : window.StartIndex, scenario.ReviewPeriodDays);
-            return sources;
+            return ReplayForecastPlan.Create(dataset, spec);
         }
         catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or InvalidDataException or ArgumentException)
         {
@@ -70,35 +89,10 @@ public static class ScenarioForecasts
     }
 
     /// <summary>
-    /// The ensemble chooses its members on validation windows before each origin, all SKUs at once: the first review of
-    /// a replay needs every window's member fits, at its origin and at the earlier origins its error record reads (every
-    /// review period back to <see cref="OutlookOptions.ErrorWindowDays"/>), which would otherwise run inside the first
-    /// grain call and can pass the silo's response timeout. They are made here, before the grains start; later origins
-    /// add one window at a time.
+    /// The forecasters of a prepared replay's forecast policies, with the fingerprints of the dataset and model folders,
+    /// for the run's plan; null when no policy orders from a forecast.
     /// </summary>
-    private static void WarmUp(ReplayForecastSources sources, IEnumerable<string> names, int? firstOrigin, int reviewPeriodDays)
-    {
-        if (firstOrigin is not { } origin || !names.Any(n => ForecasterRegistry.Default.Resolve(n, ForecasterUses.Replay).Name == ForecasterRegistry.Ensemble))
-        {
-            return;
-        }
-
-        var provider = sources.Provider(ForecasterRegistry.Ensemble);
-        for (var s = origin - reviewPeriodDays; s >= Math.Max(1, origin - provider.Options.ErrorWindowDays); s -= reviewPeriodDays)
-        {
-            _ = provider.Forecasts(s);
-        }
-
-        _ = provider.Forecasts(origin);
-    }
-
-    /// <summary>
-    /// Registers the sources of a prepared replay's forecast policies with <paramref name="service"/> under
-    /// <paramref name="runId"/>; disposing the result unregisters and releases them. Null when no policy orders from a forecast.
-    /// </summary>
-    /// <param name="service">The forecast service of the silo the SKU grains run in; null when the grains run on a cluster
-    /// reached as a client, whose silos cannot be handed this process's forecasters (refused when a policy needs them).</param>
-    public static IDisposable? Register(PreparedReplay prepared, ReplayForecastService? service, string runId)
+    public static ReplayForecasters? Plan(PreparedReplay prepared)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var names = prepared.Input.Policies.SelectMany(p => p.Setups).Select(s => s.Forecast?.Source).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
@@ -107,17 +101,24 @@ public static class ScenarioForecasts
             return null;
         }
 
-        if (service is null)
+        var policies = prepared.Input.Policies.SelectMany(p => p.Setups).Select(s => s.Policy.Name).Distinct(StringComparer.Ordinal);
+        return Spec(prepared.Scenario, prepared.Dataset, prepared.Window, names, policies, fingerprints: true);
+    }
+
+    /// <summary>
+    /// Registers the sources of <paramref name="spec"/> (a prepared replay's, see <see cref="Plan"/>) with the silo of this
+    /// process under <paramref name="runId"/>; disposing the result unregisters and releases them. Null without a spec, or
+    /// without a silo here (a cluster reached as a client: its silos build the sources from the run's plan).
+    /// </summary>
+    public static IDisposable? Register(PreparedReplay prepared, ReplayForecasters? spec, ReplayForecastService? service, string runId)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        if (spec is null || service is null)
         {
-            var forecastPolicies = prepared.Input.Policies.Where(p => p.Setups.Any(s => s.Forecast is not null)).Select(p => p.Label);
-            throw new ScenarioException(
-                prepared.Scenario.SourcePath,
-                $"policies {string.Join(", ", forecastPolicies)} order from forecasts, which run only in this process's embedded silo: " +
-                "replay them without --clustering, or choose the classical policies with --policy");
+            return null;
         }
 
-        var policies = prepared.Input.Policies.SelectMany(p => p.Setups).Select(s => s.Policy.Name).Distinct(StringComparer.Ordinal);
-        var sources = Create(prepared.Scenario, prepared.Dataset, prepared.Window, names, policies);
+        var sources = Create(prepared.Scenario, prepared.Dataset, spec);
         try
         {
             return new Registration(service.Register(runId, sources), sources);
@@ -137,13 +138,6 @@ public static class ScenarioForecasts
     {
         ArgumentNullException.ThrowIfNull(scenario);
         return CompareRunner.ReviewsPerForecastChunk * scenario.ReviewPeriodDays;
-    }
-
-    private static TruthTableDemandTruth TruthOf(Scenario scenario, Dataset dataset)
-    {
-        var table = TruthReader.Read(scenario.DatasetFolder, dataset)
-            ?? throw new InvalidOperationException($"the 'oracle' forecaster needs the true demand distribution, but the dataset folder {scenario.DatasetFolder} has no truth.csv (only generated datasets have one)");
-        return TruthTableDemandTruth.Create(table);
     }
 
     private sealed class Registration(IDisposable registration, ReplayForecastSources sources) : IDisposable

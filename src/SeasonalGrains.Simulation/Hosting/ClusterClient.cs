@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 using SeasonalGrains.Storage;
 
 namespace SeasonalGrains.Simulation.Hosting;
@@ -16,6 +17,13 @@ public sealed class ClusterClient : GrainHost
     {
     }
 
+    /// <summary>
+    /// How long a call of the client may take: one replay grain call runs a chunk of days for a batch of SKU grains (each
+    /// writing its checkpoint, some forecasting), which on a loaded cluster, or one silo left of two, takes longer than
+    /// Orleans' default of 30 s.
+    /// </summary>
+    public static TimeSpan ResponseTimeout { get; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long joining the cluster may take before the run is refused.</summary>
     public static TimeSpan ConnectTimeout { get; } = TimeSpan.FromSeconds(20);
 
@@ -28,7 +36,9 @@ public sealed class ClusterClient : GrainHost
         clustering.EnsureValid();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(client => client.UseSeasonalClustering(clustering));
+        builder.UseOrleansClient(client => client
+            .UseSeasonalClustering(clustering)
+            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout));
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         patience.CancelAfter(ConnectTimeout);
         try

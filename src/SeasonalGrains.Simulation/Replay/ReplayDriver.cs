@@ -64,9 +64,12 @@ public sealed class ReplayDriver(IGrainFactory grains, ReplayDriverOptions? opti
     public Task<ReplayOutcome> RunAsync(string runId, ReplayInput input, IProgress<ReplayProgress>? progress = null, CancellationToken cancellationToken = default) =>
         RunAsync(runId, input, source: null, progress, cancellationToken);
 
-    /// <summary>Runs the replay; with checkpoints, <paramref name="source"/> is recorded with the run so a resume can rebuild and check its input.</summary>
+    /// <summary>
+    /// Runs the replay; with checkpoints, <paramref name="source"/> is recorded with the run so a resume can rebuild and check
+    /// its input. <paramref name="forecasters"/> go into the run's plan, for silos that build the forecast sources themselves.
+    /// </summary>
     public async Task<ReplayOutcome> RunAsync(
-        string runId, ReplayInput input, ReplaySource? source, IProgress<ReplayProgress>? progress, CancellationToken cancellationToken)
+        string runId, ReplayInput input, ReplaySource? source, IProgress<ReplayProgress>? progress, CancellationToken cancellationToken, ReplayForecasters? forecasters = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         SkuKeys.CheckRunId(runId);
@@ -91,6 +94,7 @@ public sealed class ReplayDriver(IGrainFactory grains, ReplayDriverOptions? opti
             SkusPerBatch = _options.SkusPerBatch,
             Checkpoints = _options.Checkpoints,
             Source = source,
+            Forecasters = forecasters,
         });
         return await DriveAsync(replay, runId, input, null, progress, cancellationToken);
     }
@@ -178,6 +182,9 @@ public sealed class ReplayDriver(IGrainFactory grains, ReplayDriverOptions? opti
                 var result = await replay.Finish(policy.Label);
                 outcomes.Add(new PolicyOutcome(policy, result, watch.Elapsed));
             }
+
+            // the silos that built forecast sources for the run release them
+            await replay.End();
         }
         finally
         {

@@ -90,22 +90,24 @@ public static class ReplayRunner
     }
 
     /// <summary>
-    /// Replays a prepared scenario through the grains under <paramref name="runId"/> (default: a new one), with the
-    /// forecasters of its forecast policies registered with the silo's <paramref name="forecasts"/> for the run (null on a
-    /// cluster reached as a client: classical policies only). When every SKU
-    /// writes its state every chunk, the run is recorded with checkpoints (scenario path and hashes, policies, progress)
-    /// and <see cref="ResumeAsync"/> can finish it after a crash.
+    /// Replays a prepared scenario through the grains under <paramref name="runId"/> (default: a new one). The run's plan
+    /// carries the forecasters of its forecast policies, so the silos of a cluster reached as a client
+    /// (<paramref name="forecasts"/> null) build them where the SKU grains activate; a silo in this process gets the
+    /// sources built here over the loaded dataset, registered with its <paramref name="forecasts"/> for the run. When every
+    /// SKU writes its state every chunk, the run is recorded with checkpoints (scenario path and hashes, policies,
+    /// progress) and <see cref="ResumeAsync"/> can finish it after a crash.
     /// </summary>
     public static async Task<ReplayReport> ReplayAsync(
         PreparedReplay prepared, IGrainFactory grains, ReplayForecastService? forecasts, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default, string? runId = null)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         runId ??= NewRunId(prepared.Scenario.Name);
-        using var registration = ScenarioForecasts.Register(prepared, forecasts, runId);
+        var forecasters = ScenarioForecasts.Plan(prepared);
+        using var registration = ScenarioForecasts.Register(prepared, forecasters, forecasts, runId);
         var checkpoints = HasCheckpoints(prepared.Input);
         var driver = new ReplayDriver(grains, new ReplayDriverOptions { ChunkDays = prepared.ChunkDays, Checkpoints = checkpoints });
         var source = checkpoints && File.Exists(prepared.Scenario.SourcePath) ? ReplayFingerprint.Source(prepared) : null;
-        var outcome = await driver.RunAsync(runId, prepared.Input, source, ReplayProgressOf(progress), cancellationToken);
+        var outcome = await driver.RunAsync(runId, prepared.Input, source, ReplayProgressOf(progress), cancellationToken, forecasters);
         return ReplayReport.Build(prepared.Scenario, prepared.Window, prepared.Input, outcome, prepared.ChunkDays);
     }
 
@@ -154,13 +156,16 @@ public static class ReplayRunner
         return prepared;
     }
 
-    /// <summary>Finishes a run recorded with checkpoints (see <see cref="ReplayDriver.ResumeAsync"/>); <paramref name="prepared"/> comes from <see cref="PrepareResume"/>.</summary>
+    /// <summary>
+    /// Finishes a run recorded with checkpoints (see <see cref="ReplayDriver.ResumeAsync"/>); <paramref name="prepared"/> comes
+    /// from <see cref="PrepareResume"/>. The silos of a cluster (<paramref name="forecasts"/> null) build the forecasters from
+    /// the recorded plan; a silo in this process gets them built here.
+    /// </summary>
     public static async Task<ReplayReport> ResumeAsync(
-        PreparedReplay prepared, IGrainFactory grains, ReplayForecastService forecasts, string runId, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default)
+        PreparedReplay prepared, IGrainFactory grains, ReplayForecastService? forecasts, string runId, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prepared);
-        ArgumentNullException.ThrowIfNull(forecasts);
-        using var registration = ScenarioForecasts.Register(prepared, forecasts, runId);
+        using var registration = ScenarioForecasts.Register(prepared, ScenarioForecasts.Plan(prepared), forecasts, runId);
         var driver = new ReplayDriver(grains, new ReplayDriverOptions { ChunkDays = prepared.ChunkDays, Checkpoints = true });
         var outcome = await driver.ResumeAsync(runId, prepared.Input, ReplayProgressOf(progress), cancellationToken);
         return ReplayReport.Build(prepared.Scenario, prepared.Window, prepared.Input, outcome, prepared.ChunkDays);
