@@ -206,3 +206,43 @@ public sealed class CompareCliTests : IDisposable
         return path;
     }
 }
+
+/// <summary>The season report of a comparison with an lstm says which of its feature groups moved its forecasts most.</summary>
+[Collection(CliCollection.Name)]
+public sealed class CompareImportanceTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("seasonal-compare-importance-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task A_comparison_with_an_lstm_reports_its_feature_groups_by_permutation_importance()
+    {
+        var data = Path.Combine(_root, "data");
+        var model = Path.Combine(_root, "model");
+        Assert.Equal(0, (await Run("generate", "--preset", "steady", "--skus", "4", "--years", "2", "--seed", "3", "--out", data)).Code);
+        var trained = await Run("train", "--dataset", data, "--out", model, "--train-end", "2022-10-01", "--epochs", "1", "--hidden", "8", "--layers", "1", "--seed", "3");
+        Assert.True(trained.Code == 0, trained.Error);
+        var scenario = Path.Combine(_root, "scenario.json");
+        File.WriteAllText(scenario, """
+            {
+              "name": "importance",
+              "dataset": "data",
+              "window": { "start": "2022-10-01", "end": "2022-12-29" },
+              "reviewPeriodDays": 7,
+              "forecasters": { "lstm": { "model": "model" } },
+              "policies": [ { "name": "sS" }, { "name": "forecast-order-up-to:lstm" } ]
+            }
+            """);
+        var request = new CompareRequest { ScenarioPath = scenario, Bootstrap = new BootstrapOptions(Resamples: 100) };
+
+        await using var silo = await SeasonalGrains.Simulation.Hosting.EmbeddedSilo.StartAsync();
+        var result = await CompareRunner.RunAsync(request, silo.Grains, silo.Services.GetRequiredService<ReplayForecastService>());
+
+        // 90 window days: origins on window days 0, 28 and 56 (84 + 28 > 90); 5 groups x (all SKUs + 4 SKUs)
+        Assert.Equal(5 * (1 + 4), result.Importance.Count);
+        var note = Assert.Single(CompareRunnerOutput.Report(result).Notes, n => n.StartsWith("What moved the lstm's forecasts", StringComparison.Ordinal));
+        Assert.Contains("own-history", note);
+        Assert.Contains("4 SKUs from origins every 28 days", note);
+    }
+}

@@ -127,6 +127,7 @@ public sealed class ForecastCliTests : IDisposable
         var reliability = File.ReadAllLines(Path.Combine(outDir, "reliability.csv"));
         Assert.Equal("forecaster,kind,horizon,level,nominal,observed,observed_below,count", reliability[0]);
         Assert.Contains("oracle,daily,all,q0.995,0.995,", string.Join('\n', reliability));
+        Assert.False(File.Exists(Path.Combine(outDir, "importance.csv")), "importance explains an lstm: none here");
     }
 
     [Fact]
@@ -151,6 +152,14 @@ public sealed class ForecastCliTests : IDisposable
         Assert.Contains("MASE / seasonal-naive MASE", accepted.Output);
         var lstmRows = File.ReadLines(Path.Combine(_root, "accepted", "backtest.csv")).Count(l => l.StartsWith("lstm,", StringComparison.Ordinal));
         Assert.Equal(4 * 2 * 14, lstmRows);
+
+        // the lstm's feature groups: 5 groups x (all SKUs "*" + 4 SKUs) rows, drawn and printed
+        var importance = File.ReadAllLines(Path.Combine(_root, "accepted", "importance.csv"));
+        Assert.Equal("forecaster,sku,group,importance", importance[0]);
+        Assert.Equal(1 + (5 * (1 + 4)), importance.Length);
+        Assert.Equal(5, importance.Count(l => l.StartsWith("lstm,*,", StringComparison.Ordinal)));
+        Assert.True(File.Exists(Path.Combine(_root, "accepted", "plots", "importance.png")));
+        Assert.Contains("permutation importance", accepted.Output);
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public sealed class BacktestCommand : CliCommand
     public const string ReliabilityFile = "reliability.csv";
     public const string ModelFolder = "model";
     public const string EnsembleFile = "ensemble.csv";
+    public const string ImportanceFile = "importance.csv";
 
     private readonly Option<DirectoryInfo> _dataset = CliOptions.Dataset("The dataset folder (truth.csv in it adds the oracle row).");
 
@@ -178,6 +179,16 @@ public sealed class BacktestCommand : CliCommand
                 BacktestCsv.WriteEnsemble(ensemble, dataset, System.IO.Path.Combine(written, EnsembleFile));
             }
             var plots = 0;
+            IReadOnlyList<ImportanceRow> importance = [];
+            if (model is not null)
+            {
+                // the lstm's reliance on each feature group, on the backtest's own (held-out) windows
+                importance = await Task.Run(() => PermutationImportance.Compute(model, dataset, result.Origins, result.SkuIndices, horizon, result.Levels), cancellationToken);
+                BacktestCsv.WriteImportance(importance, System.IO.Path.Combine(written, ImportanceFile));
+                plots += BacktestPlots.SaveImportance(importance, System.IO.Path.Combine(written, PlotsFolder, "importance.png")) ? 1 : 0;
+                c.MarkupLine(Markup.Escape($"lstm feature groups by permutation importance (increase of mean pinball loss when permuted across the windows; per SKU in {ImportanceFile}): {PermutationImportance.Describe(importance)}."));
+            }
+
             foreach (var (kind, file) in new[] { (ReliabilityKind.Daily, "reliability.png"), (ReliabilityKind.Interval, "reliability-interval.png") })
             {
                 plots += BacktestPlots.SaveReliability(result, kind, System.IO.Path.Combine(written, PlotsFolder, file)) ? 1 : 0;
@@ -195,6 +206,7 @@ public sealed class BacktestCommand : CliCommand
             output.Commit();
             c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(outFolder, DetailsFile)}, {SummaryFile}, {ReliabilityFile}" +
                 (ensembles.Count > 0 ? $", {EnsembleFile}" : "") +
+                (importance.Count > 0 ? $", {ImportanceFile}" : "") +
                 (plots > 0 ? $" and {plots} plots in {PlotsFolder}/" : "") + "."));
             return SeasonalCli.Ok;
         }
@@ -400,6 +412,11 @@ public sealed class BacktestCommand : CliCommand
         c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"{result.Rows[0].Points:N0} points per forecaster ({result.SkuIndices.Count:N0} SKUs x {result.Origins.Count} origins x {result.Horizon} days); " +
             $"MASE is scaled by the in-sample seasonal naive (period 7) of each window; pinball is the mean over levels {string.Join(", ", result.Levels.Select(l => l.ToString(CultureInfo.InvariantCulture)))}.")));
+        if (result.Dataset.HasStockInformation)
+        {
+            c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"{result.CensoredExcluded:N0} SKU-days of the windows were out of stock and are not scored (their sales understate demand); the points above are the in-stock ones.")));
+        }
         var lstm = result.Rows.FirstOrDefault(r => r.Forecaster == LstmForecaster.ForecasterName);
         if (lstm is null)
         {

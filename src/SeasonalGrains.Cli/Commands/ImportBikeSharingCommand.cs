@@ -41,7 +41,7 @@ public sealed class ImportBikeSharingCommand : CliCommand
             },
             cancellationToken);
         context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"Wrote {folder}: {dataset.Skus.Count} SKU x {dataset.Days:N0} days ({dataset.Start:yyyy-MM-dd}..{dataset.End:yyyy-MM-dd}).")));
+            $"Wrote {folder}: {dataset.Skus.Count} SKU x {dataset.Days:N0} days ({dataset.Start:yyyy-MM-dd}..{dataset.End:yyyy-MM-dd}). {BikeSharingImporter.StockInformation}")));
         return SeasonalCli.Ok;
     }
 }

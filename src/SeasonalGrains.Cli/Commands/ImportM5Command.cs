@@ -62,7 +62,7 @@ public sealed class ImportM5Command : CliCommand
             },
             cancellationToken));
         context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"Wrote {folder}: {dataset.Skus.Count:N0} SKUs x {dataset.Days:N0} days ({dataset.Start:yyyy-MM-dd}..{dataset.End:yyyy-MM-dd}).")));
+            $"Wrote {folder}: {dataset.Skus.Count:N0} SKUs x {dataset.Days:N0} days ({dataset.Start:yyyy-MM-dd}..{dataset.End:yyyy-MM-dd}). {M5Importer.StockInformation}")));
         return SeasonalCli.Ok;
     }
 }

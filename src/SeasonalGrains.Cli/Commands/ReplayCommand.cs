@@ -320,6 +320,12 @@ public sealed class ReplayCommand : CliCommand
         }
 
         c.Write(table);
+        if (report.Censoring is { } censored)
+        {
+            c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"Out of stock in the dataset: {censored.Window:N0} of {censored.WindowSkuDays:N0} SKU-days of the window (replayed as their sales, which understate demand) and {censored.History:N0} of {censored.HistorySkuDays:N0} of the history (skipped where parameters are derived).")));
+        }
+
         c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(outDir, ResultWriter.SummaryFile)} and {ResultWriter.PerSkuFile}" +
             (report.Traces.Count > 0 ? $" and {ResultWriter.TraceFile}" : "")));
     }

@@ -39,6 +39,10 @@ public static class BikeSharingImporter
     public const string Sku = "bikes";
     public const string Region = "washington-dc";
     public const string Category = "bike-rental";
+
+    /// <summary>What day.csv says about stock (written into dataset.json's notes and printed by the import).</summary>
+    public const string StockInformation =
+        "Stock: none known. day.csv counts rentals, not the bikes or docks available, so no day is marked out of stock (demand.csv has no in_stock column).";
     public const string Citation =
         "Fanaee-T, H. and Gama, J. (2013) Event labeling combining ensemble detectors and background knowledge. " +
         "Progress in Artificial Intelligence, pp. 1-15, doi:10.1007/s13748-013-0040-3";
@@ -142,7 +146,7 @@ public static class BikeSharingImporter
         var sku = new SkuInfo(Sku, Category, Region, options.UnitCost, options.UnitPrice, options.LeadTimeDays, Math.Round(14 * firstDays), 0, 1, 0);
         var notes = string.Create(
             CultureInfo.InvariantCulture,
-            $"Daily rentals (cnt) of Capital Bikeshare as one SKU '{Sku}'. temp_c = temp*47-8 (documented -8..39 C scaling); humidity = hum*100; precip_mm is a proxy from weathersit (1,2: 0 mm; 3: {options.PrecipProxyMm[2]} mm; 4: {options.PrecipProxyMm[3]} mm), not a measurement. calendar.csv: 'holiday' from the holiday column, workingday as an event column. Unit cost {options.UnitCost}, price {options.UnitPrice} and lead time {options.LeadTimeDays} days are illustrative assumptions, not part of the data.");
+            $"Daily rentals (cnt) of Capital Bikeshare as one SKU '{Sku}'. temp_c = temp*47-8 (documented -8..39 C scaling); humidity = hum*100; precip_mm is a proxy from weathersit (1,2: 0 mm; 3: {options.PrecipProxyMm[2]} mm; 4: {options.PrecipProxyMm[3]} mm), not a measurement. calendar.csv: 'holiday' from the holiday column, workingday as an event column. Unit cost {options.UnitCost}, price {options.UnitPrice} and lead time {options.LeadTimeDays} days are illustrative assumptions, not part of the data. {StockInformation}");
         var info = new DatasetInfo(
             "bike-sharing-dc",
             "UCI Machine Learning Repository, Bike Sharing Dataset (day.csv; Capital Bikeshare, Washington D.C., 2011-2012). " + Citation,

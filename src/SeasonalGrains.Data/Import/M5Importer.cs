@@ -72,6 +72,10 @@ public sealed record M5ImportOptions
 /// </summary>
 public static class M5Importer
 {
+    /// <summary>What the M5 files say about stock (written into dataset.json's notes and printed by the import).</summary>
+    public const string StockInformation =
+        "Stock: none known. M5 gives unit sales only, so no day is marked out of stock (demand.csv has no in_stock column); a run of zero sales of an item that usually sells may be a stockout the data does not mark.";
+
     public const string CalendarFile = "calendar.csv";
     public const string PricesFile = "sell_prices.csv";
     public const string EvaluationFile = "sales_train_evaluation.csv";
@@ -421,7 +425,7 @@ public static class M5Importer
         var storesText = string.Join(",", sales.Rows.Select(r => r.Store).Distinct(StringComparer.Ordinal));
         var notes = string.Create(
             CultureInfo.InvariantCulture,
-            $"M5 unit sales of stores {storesText}, {skus.Count} SKUs. Price: the week's sell_price (missing before an item's first price). unit_cost = {options.CostRatio} x median sell price, lead time {options.LeadTimeDays} days, salvage 0.3 x cost and initial stock (14 x mean of the first 28 selling days) are assumptions, not part of the data.");
+            $"M5 unit sales of stores {storesText}, {skus.Count} SKUs. Price: the week's sell_price (missing before an item's first price). unit_cost = {options.CostRatio} x median sell price, lead time {options.LeadTimeDays} days, salvage 0.3 x cost and initial stock (14 x mean of the first 28 selling days) are assumptions, not part of the data. {StockInformation}");
         var info = new DatasetInfo(
             options.Name ?? "m5",
             "M5 forecasting competition data (Walmart daily unit sales); Makridakis, S., Spiliotis, E. and Assimakopoulos, V. (2022) M5 accuracy competition: Results, findings, and conclusions. International Journal of Forecasting 38(4)",

@@ -14,7 +14,7 @@ public static class DatasetReader
     private static readonly string[] SkuRequired = ["sku", "category", "region", "unit_cost", "unit_price", "lead_time_days", "initial_on_hand"];
     private static readonly string[] SkuOptional = ["moq", "case_pack", "salvage_value"];
     private static readonly string[] DemandRequired = ["sku", "date", "units"];
-    private static readonly string[] DemandOptional = ["price", "promo"];
+    private static readonly string[] DemandOptional = ["price", "promo", "in_stock", "on_hand"];
     private static readonly string[] CalendarRequired = ["date", "holiday"];
     private static readonly string[] WeatherRequired = ["date", "region", "temp_c", "humidity", "precip_mm"];
 
@@ -57,7 +57,7 @@ public static class DatasetReader
         var hasDemand = File.Exists(demandPath);
         if (!hasDemand)
         {
-            errors.Add(DatasetFiles.Demand, 0, null, "file is missing (sku,date,units[,price][,promo])");
+            errors.Add(DatasetFiles.Demand, 0, null, "file is missing (sku,date,units[,price][,promo][,in_stock|on_hand])");
         }
 
         // Without a valid dataset.json the range comes from demand.csv so that its rows can still be checked.
@@ -268,9 +268,18 @@ public static class DatasetReader
             return [.. skus.List.Select((s, i) => new SkuSeries(s.Sku, units[i]))];
         }
 
-        int cSku = header["sku"], cDate = header["date"], cUnits = header["units"], cPrice = header["price"], cPromo = header["promo"];
+        int cSku = header["sku"], cDate = header["date"], cUnits = header["units"], cPrice = header["price"], cPromo = header["promo"],
+            cInStock = header["in_stock"], cOnHand = header["on_hand"];
+        if (cInStock >= 0 && cOnHand >= 0)
+        {
+            // one stock column, so the two can never disagree about a day
+            errors.Add(File, 1, "on_hand", "give in_stock or on_hand, not both");
+            cOnHand = -1;
+        }
+
         var prices = cPrice >= 0 ? new double[n][] : null;
         var promos = cPromo >= 0 ? new bool[n][] : null;
+        var censored = cInStock >= 0 || cOnHand >= 0 ? new bool[n][] : null;
         for (var s = 0; s < n; s++)
         {
             if (prices is not null)
@@ -282,6 +291,11 @@ public static class DatasetReader
             if (promos is not null)
             {
                 promos[s] = new bool[days];
+            }
+
+            if (censored is not null)
+            {
+                censored[s] = new bool[days];
             }
         }
 
@@ -344,6 +358,25 @@ public static class DatasetReader
                 }
             }
 
+            // out of stock: in_stock 0, or nothing left at the end of the day; an empty field says nothing (in stock)
+            var outOfStock = false;
+            if (cInStock >= 0)
+            {
+                var stockText = csv[cInStock];
+                if (stockText.Length > 0 && CsvFormat.TryParseFlag(stockText, out var inStock))
+                {
+                    outOfStock = !inStock;
+                }
+                else if (stockText.Length > 0)
+                {
+                    errors.Add(File, line, "in_stock", $"'{stockText}' is not 0/1 (0: out of stock that day)");
+                }
+            }
+            else if (cOnHand >= 0)
+            {
+                outOfStock = Units(csv, cOnHand, File, "on_hand", errors, empty: double.NaN) == 0;
+            }
+
             if (s < 0 || d < 0)
             {
                 continue;
@@ -366,6 +399,11 @@ public static class DatasetReader
             {
                 promos[s][d] = promo;
             }
+
+            if (censored is not null)
+            {
+                censored[s][d] = outOfStock;
+            }
         }
 
         foreach (var (sku, (firstAt, count)) in unknown.OrderBy(u => u.Value.Line))
@@ -380,7 +418,7 @@ public static class DatasetReader
         var result = new SkuSeries[n];
         for (var s = 0; s < n; s++)
         {
-            result[s] = new SkuSeries(skus.List[s].Sku, units[s], prices?[s], promos?[s]);
+            result[s] = new SkuSeries(skus.List[s].Sku, units[s], prices?[s], promos?[s], censored?[s]);
         }
 
         return result;

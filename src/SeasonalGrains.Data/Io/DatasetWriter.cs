@@ -148,9 +148,10 @@ public static class DatasetWriter
     {
         var hasPrice = dataset.Series.Any(s => s.Price is not null);
         var hasPromo = dataset.Series.Any(s => s.Promo is not null);
+        var hasStock = dataset.HasStockInformation;
         using var writer = Create(path);
         var sb = new StringBuilder(1 << 16);
-        sb.Append("sku,date,units").Append(hasPrice ? ",price" : "").Append(hasPromo ? ",promo" : "").Append('\n');
+        sb.Append("sku,date,units").Append(hasPrice ? ",price" : "").Append(hasPromo ? ",promo" : "").Append(hasStock ? ",in_stock" : "").Append('\n');
         for (var i = 0; i < dataset.Series.Count; i++)
         {
             var series = dataset.Series[i];
@@ -160,7 +161,8 @@ public static class DatasetWriter
                 var units = series.Units[d];
                 var price = series.Price?[d] ?? double.NaN;
                 var promo = series.Promo?[d] ?? false;
-                if (double.IsNaN(units) && double.IsNaN(price) && !promo)
+                var censored = series.IsCensored(d);
+                if (double.IsNaN(units) && double.IsNaN(price) && !promo && !censored)
                 {
                     continue; // a missing day with nothing else to say is simply absent
                 }
@@ -178,6 +180,11 @@ public static class DatasetWriter
                 if (hasPromo)
                 {
                     sb.Append(promo ? ",1" : ",0");
+                }
+
+                if (hasStock)
+                {
+                    sb.Append(censored ? ",0" : ",1");
                 }
 
                 sb.Append('\n');

@@ -25,12 +25,37 @@ public sealed record SkuInfo(
 /// <summary>
 /// Daily series of one SKU over the dataset's date range: index 0 is <see cref="Dataset.Start"/>.
 /// A day absent from demand.csv is NaN in <see cref="Units"/> until the cleaner fills it.
+/// <see cref="Censored"/> marks the days the SKU was out of stock (demand.csv's <c>in_stock</c> 0 or
+/// <c>on_hand</c> 0): their units are sales, a lower bound of demand. Null when the dataset says nothing
+/// about stock, which is read as every day in stock.
 /// </summary>
 public sealed record SkuSeries(
     string Sku,
     double[] Units,
     double[]? Price = null,
-    bool[]? Promo = null);
+    bool[]? Promo = null,
+    bool[]? Censored = null)
+{
+    /// <summary>True when day <paramref name="day"/> is known to have been out of stock.</summary>
+    public bool IsCensored(int day) => Censored is { } c && day < c.Length && c[day];
+
+    /// <summary>Days of [<paramref name="from"/>, <paramref name="to"/>) out of stock.</summary>
+    public int CensoredDays(int from, int to)
+    {
+        if (Censored is not { } c)
+        {
+            return 0;
+        }
+
+        var n = 0;
+        for (var d = Math.Max(0, from); d < Math.Min(to, c.Length); d++)
+        {
+            n += c[d] ? 1 : 0;
+        }
+
+        return n;
+    }
+}
 
 /// <summary>Weather of one region, one value per day of the dataset (NaN where not given).</summary>
 public sealed record RegionWeather(
@@ -62,4 +87,10 @@ public sealed record Dataset(
     public DateOnly DateOf(int dayIndex) => Start.AddDays(dayIndex);
 
     public int IndexOf(DateOnly date) => date.DayNumber - Start.DayNumber;
+
+    /// <summary>True when demand.csv had an <c>in_stock</c> or <c>on_hand</c> column (some series carries stock flags).</summary>
+    public bool HasStockInformation => Series.Any(s => s.Censored is not null);
+
+    /// <summary>SKU-days of [<paramref name="from"/>, <paramref name="to"/>) out of stock, over every SKU.</summary>
+    public long CensoredSkuDays(int from, int to) => Series.Sum(s => (long)s.CensoredDays(from, to));
 }

@@ -46,13 +46,15 @@ public static class BacktestCsv
     /// <summary>
     /// Summary: one line per forecaster with columns
     /// forecaster,points,mae,rmse,mase,wmape,bias,relative_bias,mean_pinball,coverage80,seconds
-    /// (an undefined metric is left empty).
+    /// (an undefined metric is left empty); when the dataset says which days were out of stock, a last column
+    /// censored_excluded: the SKU-days of the windows not scored for that reason.
     /// </summary>
     public static void WriteSummary(BacktestResult result, TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(writer);
-        writer.Write("forecaster,points,mae,rmse,mase,wmape,bias,relative_bias,mean_pinball,coverage80,seconds\n");
+        var stock = result.Dataset.HasStockInformation;
+        writer.Write("forecaster,points,mae,rmse,mase,wmape,bias,relative_bias,mean_pinball,coverage80,seconds" + (stock ? ",censored_excluded" : "") + "\n");
         foreach (var r in result.Rows)
         {
             writer.Write(string.Join(
@@ -67,7 +69,7 @@ public static class BacktestCsv
                 Number(r.RelativeBias),
                 Number(r.MeanPinball),
                 Number(r.Coverage80),
-                Number(r.Elapsed.TotalSeconds)) + "\n");
+                Number(r.Elapsed.TotalSeconds)) + (stock ? "," + result.CensoredExcluded.ToString(CultureInfo.InvariantCulture) : "") + "\n");
         }
     }
 
@@ -121,6 +123,29 @@ public static class BacktestCsv
                     .. c.Losses.Select(Number),
                 ]) + "\n");
         }
+    }
+
+    /// <summary>
+    /// importance.csv: one line per <see cref="ImportanceRow"/> with columns forecaster,sku,group,importance: the increase
+    /// of the mean pinball loss (units) when the group's inputs are permuted across the backtest's windows; sku is
+    /// <see cref="PermutationImportance.Overall"/> ("*") for the rows over all SKUs.
+    /// </summary>
+    public static void WriteImportance(IEnumerable<ImportanceRow> rows, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write("forecaster,sku,group,importance\n");
+        foreach (var r in rows)
+        {
+            writer.Write(string.Join(',', Field(r.Forecaster), Field(r.Sku), Field(r.Group), Number(r.Importance)) + "\n");
+        }
+    }
+
+    /// <summary>Writes the importance file to <paramref name="path"/> (UTF-8, no byte-order mark).</summary>
+    public static void WriteImportance(IEnumerable<ImportanceRow> rows, string path)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+        WriteImportance(rows, writer);
     }
 
     /// <summary>Writes the ensemble file to <paramref name="path"/> (UTF-8, no byte-order mark).</summary>

@@ -37,7 +37,7 @@ public sealed record BacktestOptions
 }
 
 /// <summary>Accuracy of one forecaster over all scored SKU-days of a backtest.</summary>
-/// <param name="Points">Number of scored (SKU, origin, horizon) points; the same for every forecaster.</param>
+/// <param name="Points">Number of scored (SKU, origin, horizon) points, out-of-stock days left out; the same for every forecaster.</param>
 /// <param name="Mase">Mean over (SKU, origin) windows of the window's MASE; windows whose training scale is 0 or undefined are left out for every forecaster alike.</param>
 /// <param name="Bias">Mean of forecast minus actual, in units.</param>
 /// <param name="RelativeBias">Sum of forecast minus actual over sum of actuals.</param>
@@ -92,6 +92,12 @@ public sealed record BacktestResult(
     /// the quantiles of the sums of days 1..n; each also pooled over horizons.
     /// </summary>
     public IReadOnlyList<ReliabilityRow> Reliability { get; init; } = [];
+
+    /// <summary>
+    /// SKU-days of the backtest's windows (per forecaster) left out of scoring because the SKU was out of stock; 0
+    /// when the dataset says nothing about stock.
+    /// </summary>
+    public int CensoredExcluded { get; init; }
 
     /// <summary>The levels of <see cref="Reliability"/>: the scored levels and <see cref="BacktestOptions.ReliabilityLevels"/>.</summary>
     public IReadOnlyList<double> ReliabilityLevels { get; init; } = Levels;

@@ -109,6 +109,45 @@ public static class BacktestPlots
     }
 
     /// <summary>
+    /// A horizontal bar per feature group: the overall permutation importance (<see cref="PermutationImportance"/>),
+    /// largest on top. False (nothing written) without overall rows.
+    /// </summary>
+    public static bool SaveImportance(IReadOnlyList<ImportanceRow> rows, string path, int width = 900, int height = 450)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var ranked = PermutationImportance.Ranked(rows).Where(r => double.IsFinite(r.Importance)).ToList();
+        if (ranked.Count == 0)
+        {
+            return false;
+        }
+
+        var plot = new Plot();
+        var bars = ranked.Select((r, i) => new Bar
+        {
+            Position = ranked.Count - 1 - i,
+            ValueBase = 0,
+            Value = r.Importance,
+            FillColor = Colors.SteelBlue,
+            LineWidth = 0,
+            Orientation = Orientation.Horizontal,
+        }).ToList();
+        plot.Add.Bars(bars);
+        plot.Add.VerticalLine(0, 1, Colors.Black);
+        plot.Axes.Left.SetTicks([.. ranked.Select((_, i) => (double)(ranked.Count - 1 - i))], [.. ranked.Select(r => r.Group)]);
+        plot.Title($"{ranked[0].Forecaster}: permutation importance of feature groups (all SKUs)");
+        plot.XLabel("increase of mean pinball loss when the group is permuted (units)");
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        plot.SavePng(path, width, height);
+        return true;
+    }
+
+    /// <summary>
     /// A reliability diagram of <paramref name="kind"/> (pooled over horizons): for each forecaster with such rows,
     /// the share of actuals at or below its quantile against the level, and the diagonal a calibrated forecaster
     /// follows. Returns false (and writes nothing) when no forecaster has rows of that kind.

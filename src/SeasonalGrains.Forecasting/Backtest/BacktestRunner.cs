@@ -10,7 +10,9 @@ namespace SeasonalGrains.Forecasting.Backtest;
 /// Rolling-origin backtest of several forecasters on one cleaned dataset. Every forecaster gets the
 /// same requests (same origins, SKUs, horizon and levels), so all are scored on exactly the same
 /// SKU-days. The last origin is Days - Horizon, so the last window ends on the dataset's last day;
-/// earlier origins step back by <see cref="BacktestOptions.Step"/> days.
+/// earlier origins step back by <see cref="BacktestOptions.Step"/> days. Out-of-stock days (<see cref="SkuSeries.Censored"/>)
+/// are not scored: their sales understate demand. They count in no metric, no reliability share (nor does a sum of
+/// days that includes one) and no point; a window's MASE averages its in-stock days.
 /// </summary>
 public sealed class BacktestRunner
 {
@@ -122,6 +124,12 @@ public sealed class BacktestRunner
         var points = new List<BacktestPoint>();
         var total = _forecasters.Count * origins.Count;
         var completed = 0;
+        var censored = 0;
+        foreach (var sku in targets)
+        {
+            censored += origins.Sum(origin => dataset.Series[sku].CensoredDays(origin, origin + horizon));
+        }
+
         foreach (var forecaster in _forecasters)
         {
             var actual = new List<double>();
@@ -142,19 +150,32 @@ public sealed class BacktestRunner
                 {
                     var sku = targets[i];
                     var forecast = bySku[sku];
-                    var units = dataset.Series[sku].Units;
+                    var series = dataset.Series[sku];
+                    var units = series.Units;
                     var windowError = 0.0;
+                    var windowDays = 0;
                     var sum = 0.0;
+                    var sumCensored = false;
                     for (var h = 0; h < horizon; h++)
                     {
                         var day = origin + h;
-                        var row = scored.Select(k => forecast.Quantiles[h][k]).ToArray();
                         sum += units[day];
+
+                        // sales of an out-of-stock day understate its demand: the day scores nothing, nor does a sum over it
+                        if (series.IsCensored(day))
+                        {
+                            sumCensored = true;
+                            continue;
+                        }
+
+                        var row = scored.Select(k => forecast.Quantiles[h][k]).ToArray();
                         reliability.AddDaily(forecaster.Name, h + 1, units[day], forecast.Quantiles[h]);
-                        if (forecast.IntervalQuantiles is { } sums)
+                        if (forecast.IntervalQuantiles is { } sums && !sumCensored)
                         {
                             reliability.AddInterval(forecaster.Name, h + 1, sum, sums[h]);
                         }
+
+                        windowDays++;
 
                         actual.Add(units[day]);
                         mean.Add(forecast.Mean[h]);
@@ -175,9 +196,9 @@ public sealed class BacktestRunner
                     }
 
                     var scale = scales[o][i];
-                    if (double.IsFinite(scale) && scale > 0)
+                    if (double.IsFinite(scale) && scale > 0 && windowDays > 0)
                     {
-                        windowMase.Add(windowError / horizon / scale);
+                        windowMase.Add(windowError / windowDays / scale);
                     }
                 }
 
@@ -190,6 +211,7 @@ public sealed class BacktestRunner
 
         return new BacktestResult(dataset, origins, horizon, levels, targets, rows, points)
         {
+            CensoredExcluded = censored,
             Reliability = reliability.Rows(),
             ReliabilityLevels = requested,
         };

@@ -72,7 +72,8 @@ public static class ForecastRequestChecks
     }
 
     /// <summary>
-    /// Copies units of days 0..origin-1 of one SKU: the only demand a forecaster may read.
+    /// Copies units of days 0..origin-1 of one SKU: the only demand a forecaster may read, with out-of-stock days
+    /// replaced by an estimate of their demand (<see cref="UnconstrainedDemand"/>), so fits see unconstrained demand.
     /// Throws when a value is NaN, infinite or negative, since forecasters take cleaned data.
     /// </summary>
     public static double[] History(ForecastRequest request, int skuIndex, string forecasterName)
@@ -85,17 +86,16 @@ public static class ForecastRequestChecks
                 nameof(request));
         }
 
-        var history = series.Units.AsSpan(0, request.Origin).ToArray();
-        for (var t = 0; t < history.Length; t++)
+        for (var t = 0; t < request.Origin; t++)
         {
-            if (!double.IsFinite(history[t]) || history[t] < 0)
+            if (!double.IsFinite(series.Units[t]) || series.Units[t] < 0)
             {
                 throw new ArgumentException(
-                    $"{forecasterName}: SKU '{series.Sku}' has units {history[t].ToString(CultureInfo.InvariantCulture)} on {request.Dataset.DateOf(t):yyyy-MM-dd}; forecasters need cleaned data (finite, non-negative).",
+                    $"{forecasterName}: SKU '{series.Sku}' has units {series.Units[t].ToString(CultureInfo.InvariantCulture)} on {request.Dataset.DateOf(t):yyyy-MM-dd}; forecasters need cleaned data (finite, non-negative).",
                     nameof(request));
             }
         }
 
-        return history;
+        return UnconstrainedDemand.History(series, request.Origin);
     }
 }

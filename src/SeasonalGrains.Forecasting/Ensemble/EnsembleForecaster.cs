@@ -260,17 +260,27 @@ public sealed class EnsembleForecaster : IForecaster
         for (var i = 0; i < targets.Length; i++)
         {
             var forecast = bySku[targets[i]];
-            var units = request.Dataset.Series[targets[i]].Units;
+            var series = request.Dataset.Series[targets[i]];
+            var units = series.Units;
             var sum = 0.0;
+            var scored = 0;
             for (var h = 0; h < key.Horizon; h++)
             {
+                // an out-of-stock day's sales understate its demand: it scores no member
+                if (series.IsCensored(key.Origin + h))
+                {
+                    continue;
+                }
+
+                scored++;
                 for (var k = 0; k < levels.Count; k++)
                 {
                     sum += ForecastMetrics.Pinball(units[key.Origin + h], forecast.Quantiles[h][k], levels[k]);
                 }
             }
 
-            losses[i] = sum / (key.Horizon * levels.Count);
+            // a window out of stock on every day gives every member the same loss, 0
+            losses[i] = scored > 0 ? sum / (scored * levels.Count) : 0;
         }
 
         return losses;

@@ -46,10 +46,16 @@ public sealed record LstmTrainingResult(LstmModel Model, IReadOnlyList<LstmEpoch
 /// <see cref="LstmCalibration"/> is fitted (it changes no weight).
 /// </para>
 /// <para>
+/// Days a series marks out of stock (<see cref="SkuSeries.Censored"/>) carry no weight as targets: their pinball and
+/// squared errors, and the interval head's sums over them, are left out of the losses, the validation figures and the
+/// calibration. Inputs are unchanged. Without such a day before the training end the losses are the plain means.
+/// </para>
+/// <para>
 /// The training-data hash is SHA-256 over, for days [0, TrainEnd): each SKU's id, category and region
 /// (UTF-8, NUL-terminated) and its units, price (when present) and promo (when present, one byte a day);
 /// each region's temperature, humidity and precipitation (regions in ordinal order); the calendar's holiday
-/// names and event columns (ordinal order). Numbers are IEEE-754 doubles, little-endian.
+/// names and event columns (ordinal order); a SKU with stock flags adds "censored" and one byte a day (1 out of stock).
+/// Numbers are IEEE-754 doubles, little-endian.
 /// </para>
 /// Training runs one at a time per process (libtorch's seed and thread count are global).
 /// </summary>
@@ -118,6 +124,12 @@ public static class LstmTrainer
                 Text("promo");
                 hash.AppendData([.. promo.Take(trainEnd).Select(p => p ? (byte)1 : (byte)0)]);
             }
+
+            if (series.Censored is { } censored)
+            {
+                Text("censored");
+                hash.AppendData([.. censored.Take(trainEnd).Select(c => c ? (byte)1 : (byte)0)]);
+            }
         }
 
         if (dataset.Weather is { } weather)
@@ -153,8 +165,11 @@ public static class LstmTrainer
     /// One SKU's feature rows, units and scale per origin (<see cref="SkuFeatureWriter.ScaleAt"/>): a window from
     /// origin o learns units / scale(o), so with level scaling its targets depend on the origin as well as the day.
     /// </summary>
-    private sealed class SkuTable(float[] past, float[] known, double[] units, double[] scales, int category, int region)
+    private sealed class SkuTable(float[] past, float[] known, double[] units, double[] scales, bool[]? censored, int category, int region)
     {
+        /// <summary>True when <paramref name="day"/> was out of stock: its sales understate demand, so its target carries no weight.</summary>
+        public bool Censored(int day) => censored is not null && censored[day];
+
         public float[] Past { get; } = past;
 
         public float[] Known { get; } = known;
@@ -182,6 +197,10 @@ public static class LstmTrainer
         private int _quantiles;
         private float[] _levels = [];
         private int _heldOutCount;
+
+        // some SKU-day before the training end is out of stock: the losses are masked (without any, the unmasked
+        // losses run exactly as they always have)
+        private bool _masked;
 
         public LstmTrainingResult Execute()
         {
@@ -411,7 +430,10 @@ public static class LstmTrainer
                     scales[o] = writer.ScaleAt(o);
                 }
 
-                _tables[s] = new SkuTable(past, known, units, scales, writer.Category, writer.Region);
+                var series = dataset.Series[s];
+                var censored = series.CensoredDays(0, trainEnd) > 0 ? series.Censored.AsSpan(0, trainEnd).ToArray() : null;
+                _masked |= censored is not null;
+                _tables[s] = new SkuTable(past, known, units, scales, censored, writer.Category, writer.Region);
             }
         }
 
@@ -462,16 +484,18 @@ public static class LstmTrainer
             var quantiles = y.narrow(2, 0, _quantiles);
             var mean = y.narrow(2, _quantiles, 1).squeeze(2);
             var error = target.unsqueeze(2) - quantiles;
-            var pinball = torch.maximum(tau * error, (tau - 1) * error).mean();
-            var squared = (mean - target).pow(2).mean();
+            var weight = _masked ? Weights(batch) : null;
+            var pinball = Masked(torch.maximum(tau * error, (tau - 1) * error), weight);
+            var squared = Masked((mean - target).pow(2), weight);
             var loss = pinball + (squared * options.MeanLossWeight);
             if (network.Architecture.IntervalHead)
             {
-                // pinball loss of the sums over days 1..h+1, each divided by its h+1 days
+                // pinball loss of the sums over days 1..h+1, each divided by its h+1 days; a sum over an
+                // out-of-stock day understates its demand, so it carries no weight either
                 var interval = y.narrow(2, _quantiles + 1, _quantiles);
                 var days = torch.arange(1, _horizon + 1, dtype: ScalarType.Float32).reshape(1, _horizon, 1);
                 var sumError = (target.cumsum(1).unsqueeze(2) - interval) / days;
-                var intervalLoss = torch.maximum(tau * sumError, (tau - 1) * sumError).mean();
+                var intervalLoss = Masked(torch.maximum(tau * sumError, (tau - 1) * sumError), weight?.cumprod(1));
                 loss = loss + (intervalLoss * options.IntervalLossWeight);
             }
             optimizer.zero_grad();
@@ -483,6 +507,37 @@ public static class LstmTrainer
 
             optimizer.step();
             return pinball.item<float>();
+        }
+
+        /// <summary>
+        /// The mean of <paramref name="cells"/> ([batch, horizon] or [batch, horizon, levels]) over the cells whose
+        /// <paramref name="weight"/> ([batch, horizon], 1 in stock, 0 out of stock) is 1; the plain mean without weights.
+        /// </summary>
+        private static Tensor Masked(Tensor cells, Tensor? weight)
+        {
+            if (weight is null)
+            {
+                return cells.mean();
+            }
+
+            var w = cells.dim() == 3 ? weight.unsqueeze(2).expand_as(cells) : weight;
+            return (cells * w).sum() / w.sum().clamp_min(1);
+        }
+
+        /// <summary>1 for each (window, horizon day) of <paramref name="batch"/> in stock, 0 out of stock.</summary>
+        private Tensor Weights((int Sku, int Origin)[] batch)
+        {
+            var values = new float[batch.Length * _horizon];
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var (sku, origin) = batch[i];
+                for (var h = 0; h < _horizon; h++)
+                {
+                    values[(i * _horizon) + h] = _tables[sku].Censored(origin + h) ? 0f : 1f;
+                }
+            }
+
+            return torch.tensor(values, [batch.Length, _horizon]);
         }
 
         /// <summary>One window's network output: <see cref="ForEachOutput"/> passes its pair and its rows (horizon x outputs per day).</summary>
@@ -517,6 +572,7 @@ public static class LstmTrainer
             var outputs = network.Architecture.OutputsPerDay;
             var median = Array.FindIndex(_levels, l => Math.Abs(l - 0.5f) < 1e-6f);
             var medianAbsolute = 0.0;
+            var cells = 0L;
             ForEachOutput(network, pairs, (pair, rows) =>
             {
                 var (sku, origin) = pair;
@@ -524,6 +580,12 @@ public static class LstmTrainer
                 var scale = table.Scale(origin);
                 for (var h = 0; h < _horizon; h++)
                 {
+                    if (table.Censored(origin + h))
+                    {
+                        continue; // validated on in-stock days only, as trained
+                    }
+
+                    cells++;
                     var truth = table.Target(origin, origin + h);
                     var row = rows.Slice(h * outputs, outputs);
                     for (var k = 0; k < _quantiles; k++)
@@ -545,16 +607,16 @@ public static class LstmTrainer
                 }
             });
 
-            var cells = (double)pairs.Length * _horizon;
+            var scoredCells = (double)cells;
             return new LstmValidationMetrics(
-                pinball / (cells * _quantiles),
-                squared / cells,
-                [.. covered.Select(c => c / cells)],
+                pinball / (scoredCells * _quantiles),
+                squared / scoredCells,
+                [.. covered.Select(c => c / scoredCells)],
                 actual > 0 ? absolute / actual : double.NaN,
                 pairs.Length)
             {
-                MedianMae = median >= 0 ? medianAbsolute / cells : double.NaN,
-                MeanMae = absolute / cells,
+                MedianMae = median >= 0 ? medianAbsolute / scoredCells : double.NaN,
+                MeanMae = absolute / scoredCells,
             };
         }
 
@@ -581,14 +643,23 @@ public static class LstmTrainer
                 var (sku, origin) = pair;
                 var table = _tables[sku];
                 var sum = 0.0;
+                var sumCensored = false;
                 for (var h = 0; h < _horizon; h++)
                 {
                     var truth = table.Target(origin, origin + h);
                     sum += truth;
+
+                    // an out-of-stock day's sales and the sums over it understate demand: they calibrate nothing
+                    if (table.Censored(origin + h))
+                    {
+                        sumCensored = true;
+                        continue;
+                    }
+
                     var row = rows.Slice(h * outputs, outputs);
                     dailyCurves[h].Add(row[.._quantiles].ToArray());
                     dailyActuals[h].Add(truth);
-                    if (interval)
+                    if (interval && !sumCensored)
                     {
                         sumCurves[h].Add(row.Slice(_quantiles + 1, _quantiles).ToArray());
                         sumActuals[h].Add(sum);

@@ -122,6 +122,9 @@ public sealed class ReplayForecastSources : IDisposable
 
     public IReadOnlyCollection<string> Names => [.. _providers.Keys, .. _stateful.Keys];
 
+    /// <summary>The LSTM model this run loaded from its folder (for the lstm or the ensemble's lstm member), or null.</summary>
+    public LstmModel? LstmModel => _owned.OfType<LoadedModel>().Select(m => m.Model).FirstOrDefault();
+
     /// <summary>Whether <paramref name="source"/> carries per-SKU state (<see cref="Stateful"/> gives its batcher).</summary>
     public bool IsStateful(string source) => _stateful.ContainsKey(source);
 

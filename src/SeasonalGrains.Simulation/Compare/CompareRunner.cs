@@ -5,6 +5,8 @@ using SeasonalGrains.Data.Cleaning;
 using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Policies;
+using SeasonalGrains.Forecasting.Backtest;
+using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Replay;
@@ -116,6 +118,15 @@ public sealed record CompareResult
     /// <summary>Wall-clock seconds per stage: prepare, tuning, hindsight, replay (and total).</summary>
     public required IReadOnlyDictionary<string, double> Seconds { get; init; }
 
+    /// <summary>
+    /// With an LSTM model in the run: the permutation importance of its feature groups (<see cref="PermutationImportance"/>)
+    /// on windows from every <see cref="ImportanceStepDays"/>-th day of the replay window after the model's training days.
+    /// </summary>
+    public IReadOnlyList<ImportanceRow> Importance { get; init; } = [];
+
+    /// <summary>Days between the origins of <see cref="Importance"/>'s windows.</summary>
+    public const int ImportanceStepDays = 28;
+
     public CompareVariantResult VariantOf(string label) => Variants.First(v => v.Variant.Label == label);
 }
 
@@ -189,6 +200,7 @@ public static class CompareRunner
             cancellationToken,
             forecasters);
         var replaySeconds = watch.Elapsed.TotalSeconds;
+        var importance = sources?.LstmModel is { } model ? Importance(prepared, model) : [];
 
         var variants = new List<CompareVariantResult>();
         var position = prepared.Input.Skus.Select((s, i) => (s.Sku, i)).ToDictionary(x => x.Sku, x => x.i, StringComparer.Ordinal);
@@ -207,6 +219,7 @@ public static class CompareRunner
         return result with
         {
             Hindsight = hindsight,
+            Importance = importance,
             Seconds = new Dictionary<string, double>(StringComparer.Ordinal)
             {
                 ["prepare"] = prepareSeconds,
@@ -217,6 +230,29 @@ public static class CompareRunner
                 ["total"] = total.Elapsed.TotalSeconds,
             },
         };
+    }
+
+    /// <summary>
+    /// The lstm's permutation importance on the window's origins every <see cref="CompareResult.ImportanceStepDays"/>
+    /// days that lie after its training days and leave a whole horizon inside the dataset: windows it never trained on,
+    /// a few thousand forecasts at most, cheap beside the replay.
+    /// </summary>
+    private static IReadOnlyList<ImportanceRow> Importance(PreparedComparison prepared, LstmModel model)
+    {
+        var dataset = prepared.Dataset;
+        var trained = model.Metadata.DatasetStart.DayNumber + model.Metadata.TrainEndDay - dataset.Start.DayNumber;
+        var origins = new List<int>();
+        for (var o = prepared.Window.StartIndex; o + model.Horizon <= Math.Min(dataset.Days, prepared.Window.StartIndex + prepared.Window.Days); o += CompareResult.ImportanceStepDays)
+        {
+            if (o >= trained)
+            {
+                origins.Add(o);
+            }
+        }
+
+        return origins.Count < 2
+            ? []
+            : PermutationImportance.Compute(model, dataset, origins, [.. Enumerable.Range(0, dataset.Skus.Count)], model.Horizon, BacktestOptions.DefaultLevels);
     }
 
     /// <summary>A scenario with its dataset loaded and cleaned, the variants chosen and their input built (tuned setups not yet tuned).</summary>

@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using SeasonalGrains.Data.Csv;
 using SeasonalGrains.Data.Io;
 using SeasonalGrains.Domain.Inventory;
+using SeasonalGrains.Forecasting.Backtest;
+using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Simulation.Reports;
 using SeasonalGrains.Simulation.Scenarios;
@@ -215,6 +217,15 @@ public static class CompareRunnerOutput
                 $"per SKU and review from the forecaster's daily quantiles, joined by a Gaussian copula with correlation {s.Outlook.Correlation.ToString(Inv)} between days " +
                 "(0 for the oracle, whose true daily draws are independent); the paths' random numbers depend only on the seed, the SKU and the day, so every policy sees the same ones.");
             notes.Add("oracle (perfect foresight) forecasts with the true demand distribution of the generated data (truth.csv): the best a forecaster can do.");
+        }
+
+        if (result.Importance.Count > 0)
+        {
+            var skus = result.Importance.Count(r => r.Sku != PermutationImportance.Overall) / FeatureGroups.All.Count;
+            notes.Add(
+                $"What moved the lstm's forecasts: its feature groups by permutation importance, {PermutationImportance.Describe(result.Importance)} " +
+                $"(the increase of the mean pinball loss, in units, when a group's inputs are swapped between the forecasts of {skus} SKUs from origins every " +
+                $"{CompareResult.ImportanceStepDays} days of the window after its training; the largest moved them most).");
         }
 
         notes.AddRange(result.Tuning.Select(t => t.Method));

@@ -30,7 +30,36 @@ public sealed record ReplayInput
 
     public required IReadOnlyList<PolicyRunInput> Policies { get; init; }
 
+    /// <summary>Out-of-stock SKU-days of the window and of the history before it; null when the dataset says nothing about stock.</summary>
+    public StockCensoring? Censoring { get; init; }
+
     public long SkuDays => (long)Skus.Count * Days;
+}
+
+/// <summary>
+/// SKU-days the dataset marks out of stock (demand.csv's <c>in_stock</c> or <c>on_hand</c>), whose sales understate
+/// demand: <paramref name="Window"/> of the <paramref name="WindowSkuDays"/> replayed (replayed as the sales they are)
+/// and <paramref name="History"/> of the <paramref name="HistorySkuDays"/> before the window (skipped where parameters
+/// are derived from history).
+/// </summary>
+public sealed record StockCensoring(long Window, long WindowSkuDays, long History, long HistorySkuDays)
+{
+    public static StockCensoring? Of(Dataset dataset, ReplayWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(window);
+        if (!dataset.HasStockInformation)
+        {
+            return null;
+        }
+
+        var skus = dataset.Series.Count;
+        return new StockCensoring(
+            dataset.CensoredSkuDays(window.StartIndex, window.StartIndex + window.Days),
+            (long)skus * window.Days,
+            dataset.CensoredSkuDays(window.HistoryStartIndex, window.StartIndex),
+            (long)skus * window.HistoryDays);
+    }
 }
 
 /// <summary>One policy of a run: its label (unique in the run), catalog name and one setup per SKU.</summary>

@@ -11,7 +11,7 @@ namespace SeasonalGrains.Simulation.Replay;
 /// <summary>
 /// Turns a scenario and its (cleaned) dataset into the replay's input: the window's series and, per
 /// policy, each SKU's setup with its costs, explicit parameters (SKU over category over defaults)
-/// and the demand statistics of its history before the window.
+/// and the demand statistics of its history before the window (in-stock days only).
 /// </summary>
 public static class ReplayInputBuilder
 {
@@ -46,7 +46,7 @@ public static class ReplayInputBuilder
             units[i] = series.Units.AsSpan(window.StartIndex, days).ToArray();
             price[i] = series.Price?.AsSpan(window.StartIndex, days).ToArray();
             promo[i] = series.Promo?.AsSpan(window.StartIndex, days).ToArray();
-            history[i] = DemandStatistics.FromHistory(series.Units.AsSpan(window.HistoryStartIndex, window.HistoryDays));
+            history[i] = HistoryStatistics(series, window);
             var missing = Array.FindIndex(units[i], u => !double.IsFinite(u) || u < 0);
             if (missing >= 0)
             {
@@ -127,7 +127,35 @@ public static class ReplayInputBuilder
             Promo = promo.Any(p => p is not null) ? promo : null,
             DaysToNextHoliday = HolidayDistances(dataset, window),
             Policies = policies,
+            Censoring = StockCensoring.Of(dataset, window),
         };
+    }
+
+    /// <summary>
+    /// Mean and standard deviation of daily demand over the history before the window, the days the SKU was out of
+    /// stock skipped: their sales understate demand, so the parameters derived from these figures rest on in-stock days.
+    /// </summary>
+    public static DemandStatistics HistoryStatistics(SkuSeries series, ReplayWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(window);
+        var history = series.Units.AsSpan(window.HistoryStartIndex, window.HistoryDays);
+        if (series.CensoredDays(window.HistoryStartIndex, window.StartIndex) == 0)
+        {
+            return DemandStatistics.FromHistory(history);
+        }
+
+        // FromHistory skips values that are not finite
+        var inStock = history.ToArray();
+        for (var d = 0; d < inStock.Length; d++)
+        {
+            if (series.IsCensored(window.HistoryStartIndex + d))
+            {
+                inStock[d] = double.NaN;
+            }
+        }
+
+        return DemandStatistics.FromHistory(inStock);
     }
 
     /// <summary>Holding per unit-day from the scenario's basis.</summary>

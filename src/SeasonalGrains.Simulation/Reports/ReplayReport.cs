@@ -28,6 +28,9 @@ public sealed record ReplayReport
 
     public required IReadOnlyList<SkuTrace> Traces { get; init; }
 
+    /// <summary>Out-of-stock SKU-days of the dataset's window and history; null when it says nothing about stock.</summary>
+    public StockCensoring? Censoring { get; init; }
+
     public static ReplayReport Build(Scenario scenario, ReplayWindow window, ReplayInput input, ReplayOutcome outcome, int chunkDays)
     {
         ArgumentNullException.ThrowIfNull(scenario);
@@ -62,6 +65,7 @@ public sealed record ReplayReport
             Policies = policies,
             Rows = rows,
             Traces = traces,
+            Censoring = input.Censoring,
         };
     }
 }

@@ -65,7 +65,7 @@ public static class ResultWriter
             policies.Add(entry);
         }
 
-        return RunSummary(s, report.RunId, report.Window, new JsonObject
+        var details = new JsonObject
         {
             ["skus"] = report.Skus,
             ["days"] = report.Window.Days,
@@ -73,8 +73,20 @@ public static class ResultWriter
             ["chunkDays"] = report.ChunkDays,
             ["seconds"] = Math.Round(report.Seconds, 3),
             ["skuDaysPerSecond"] = report.Seconds > 0 ? Math.Round(skuDays / report.Seconds) : null,
-            ["policies"] = policies,
-        });
+        };
+        if (report.Censoring is { } censoring)
+        {
+            details["censoredSkuDays"] = new JsonObject
+            {
+                ["window"] = censoring.Window,
+                ["windowSkuDays"] = censoring.WindowSkuDays,
+                ["history"] = censoring.History,
+                ["historySkuDays"] = censoring.HistorySkuDays,
+            };
+        }
+
+        details["policies"] = policies;
+        return RunSummary(s, report.RunId, report.Window, details);
     }
 
     /// <summary>

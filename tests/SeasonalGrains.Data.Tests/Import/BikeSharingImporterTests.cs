@@ -20,6 +20,14 @@ public class BikeSharingImporterTests
     }
 
     [Fact]
+    public void Rentals_carry_no_stock_information_and_the_notes_say_so()
+    {
+        var ds = BikeSharingImporter.Import(Fixture);
+        Assert.False(ds.HasStockInformation);
+        Assert.Contains("Stock: none known", ds.Info.Notes, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Temperature_is_rescaled_from_minus_8_to_39_degrees()
     {
         var w = BikeSharingImporter.Import(Fixture).Weather!["washington-dc"];

@@ -21,6 +21,14 @@ public class M5ImporterTests
     }
 
     [Fact]
+    public void M5_has_no_stock_information_and_the_notes_say_so()
+    {
+        var ds = M5Importer.Import(Folder);
+        Assert.False(ds.HasStockInformation);
+        Assert.Contains("Stock: none known", ds.Info.Notes, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_daily_price_is_the_weeks_sell_price_and_missing_before_the_first()
     {
         var ds = M5Importer.Import(Folder);

@@ -32,6 +32,23 @@ public class DatasetReaderTests
     }
 
     [Fact]
+    public void In_stock_0_or_on_hand_0_marks_a_censored_day_and_an_empty_field_or_no_column_says_in_stock()
+    {
+        using var folder = TinyDataset.Create();
+        Assert.Null(DatasetReader.Read(folder.Path).Series[0].Censored);
+
+        folder.Write(DatasetFiles.Demand, "sku,date,units,in_stock\nA,2024-01-01,3,1\nA,2024-01-02,2,0\nA,2024-01-03,4,\nB, the scarf,2024-01-01,0,0\n".Replace("B, the scarf", "\"B, the scarf\"", StringComparison.Ordinal));
+        var ds = DatasetReader.Read(folder.Path);
+        Assert.Equal(new[] { false, true, false, false, false }, ds.Series[0].Censored!);
+        Assert.Equal(new[] { true, false, false, false, false }, ds.Series[1].Censored!);
+        Assert.Equal(2, ds.CensoredSkuDays(0, 5));
+
+        // on_hand: units left at the end of the day; 0 is a stockout
+        folder.Write(DatasetFiles.Demand, "sku,date,units,on_hand\nA,2024-01-01,3,7\nA,2024-01-02,2,0\nA,2024-01-03,4,0.5\n");
+        Assert.Equal(new[] { false, true, false, false, false }, DatasetReader.Read(folder.Path).Series[0].Censored!);
+    }
+
+    [Fact]
     public void Calendar_and_weather_are_optional()
     {
         using var folder = TinyDataset.Create();
@@ -59,11 +76,15 @@ public class DatasetReaderTests
         { DatasetFiles.Demand, "sku,date,units\nZ,2024-01-01,1\nA,2024-01-01,1\nZ,2024-01-02,1\n", "demand.csv:2:sku: sku 'Z' is not in skus.csv (2 rows)" },
         { DatasetFiles.Demand, "sku,date,units\nA,2024-01-06,1\n", "demand.csv:2:date: date 2024-01-06 is outside the dataset range 2024-01-01..2024-01-05 in dataset.json" },
         { DatasetFiles.Demand, "sku,date,price\nA,2024-01-01,1\n", "demand.csv:1:units: missing required column 'units'" },
-        { DatasetFiles.Demand, "sku,date,units,colour\nA,2024-01-01,1,red\n", "demand.csv:1:colour: unknown column 'colour' (expected sku,date,units,price,promo)" },
+        { DatasetFiles.Demand, "sku,date,units,colour\nA,2024-01-01,1,red\n", "demand.csv:1:colour: unknown column 'colour' (expected sku,date,units,price,promo,in_stock,on_hand)" },
+        { DatasetFiles.Demand, "sku,date,units,in_stock\nA,2024-01-01,1,2\n", "demand.csv:2:in_stock: '2' is not 0/1 (0: out of stock that day)" },
+        { DatasetFiles.Demand, "sku,date,units,on_hand\nA,2024-01-01,1,-4\n", "demand.csv:2:on_hand: -4 is negative" },
+        { DatasetFiles.Demand, "sku,date,units,on_hand\nA,2024-01-01,1,lots\n", "demand.csv:2:on_hand: 'lots' is not a number" },
+        { DatasetFiles.Demand, "sku,date,units,in_stock,on_hand\nA,2024-01-01,1,1,3\n", "demand.csv:1:on_hand: give in_stock or on_hand, not both" },
         { DatasetFiles.Demand, "sku,date,units,promo\nA,2024-01-01,1,yes\n", "demand.csv:2:promo: 'yes' is not 0/1" },
         { DatasetFiles.Demand, "sku,date,units\nA,2024-01-01,1\nA,2024-01-02\n", "demand.csv:3: expected 3 fields, found 2" },
         { DatasetFiles.Demand, "sku,date,units\n\"A,2024-01-01,1\n", "demand.csv:2: unterminated quoted field" },
-        { DatasetFiles.Demand, null, "demand.csv: file is missing (sku,date,units[,price][,promo])" },
+        { DatasetFiles.Demand, null, "demand.csv: file is missing (sku,date,units[,price][,promo][,in_stock|on_hand])" },
         { DatasetFiles.Skus, "sku,category,region,unit_cost,unit_price,lead_time_days,initial_on_hand\nA,c,north,1,2,3,4\nA,c,north,1,2,3,4\n", "skus.csv:3:sku: duplicate sku 'A' (first at line 2)" },
         { DatasetFiles.Skus, "sku,category,region,unit_cost,unit_price,lead_time_days,initial_on_hand\nA,c,north,1,2,7.5,4\n", "skus.csv:2:lead_time_days: '7.5' is not a whole number of days" },
         { DatasetFiles.Skus, "sku,category,region,unit_cost,unit_price,lead_time_days\nA,c,north,1,2,7\n", "skus.csv:1:initial_on_hand: missing required column 'initial_on_hand'" },

@@ -20,6 +20,7 @@ public class DatasetWriterTests
             Assert.Equal(expected.Series[i].Units, actual.Series[i].Units);
             Assert.Equal(expected.Series[i].Price, actual.Series[i].Price);
             Assert.Equal(expected.Series[i].Promo, actual.Series[i].Promo);
+            Assert.Equal(expected.Series[i].Censored, actual.Series[i].Censored);
         }
 
         Assert.Equal(expected.Calendar!.Holiday, actual.Calendar!.Holiday);
@@ -49,6 +50,24 @@ public class DatasetWriterTests
         var copy = DatasetReader.Read(target.Sub("copy"));
 
         AssertSameDataset(original, copy);
+    }
+
+    [Fact]
+    public void Out_of_stock_days_round_trip_as_an_in_stock_column()
+    {
+        using var source = TinyDataset.Create();
+        using var target = new TempFolder();
+        var original = DatasetReader.Read(source.Path);
+        var flags = new bool[original.Days];
+        flags[1] = true;
+        original = original with { Series = [original.Series[0] with { Censored = flags }, original.Series[1] with { Censored = new bool[original.Days] }] };
+
+        DatasetWriter.Write(original, target.Sub("copy"));
+        var demand = File.ReadAllLines(Path.Combine(target.Sub("copy"), DatasetFiles.Demand));
+        Assert.Equal("sku,date,units,price,promo,in_stock", demand[0]);
+        Assert.Contains("A,2024-01-02,5,79.6,1,0", demand);
+
+        AssertSameDataset(original, DatasetReader.Read(target.Sub("copy")));
     }
 
     [Fact]
