@@ -124,6 +124,7 @@ public sealed class SkuGrain(
         CheckLength(promo?.Length, n, nameof(chunk.Promo));
 
         var trace = _trace;
+        _forecast?.ChunkStarts();
         if (_forecast is { Track: not null } forecast)
         {
             // the chunk's reviews are forecast in one request (forecasts never read the ledger)

@@ -79,4 +79,12 @@ public sealed record EventOutcome
 
     /// <summary>A sentence on why the event was not applied, for statuses other than applied and duplicate.</summary>
     [Id(4)] public string? Detail { get; init; }
+
+    /// <summary>
+    /// The answer to an event id applied before (on <paramref name="date"/>): a duplicate when the event is the same,
+    /// otherwise the id reused for another event, with <paramref name="applied"/> saying what the id was applied as.
+    /// </summary>
+    public static EventOutcome Seen(string eventId, DateOnly date, bool same, Func<string> applied) => same
+        ? new EventOutcome { EventId = eventId, Status = EventStatus.Duplicate, Date = date }
+        : new EventOutcome { EventId = eventId, Status = EventStatus.IdReused, Date = date, Detail = $"Event id '{eventId}' was applied before {applied()}." };
 }

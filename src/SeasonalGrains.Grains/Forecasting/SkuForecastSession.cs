@@ -69,10 +69,15 @@ public sealed class SkuForecastSession : IOutlookSource
         return slash > 0 ? grainKey[..slash] : grainKey;
     }
 
+    /// <summary>
+    /// Marks the run's sources used (they are released after an idle timeout of minutes): once per chunk, so the reviews
+    /// of every SKU grain do not all write one shared counter.
+    /// </summary>
+    public void ChunkStarts() => _sources.Touch();
+
     /// <summary>The outlook of the review on window day <paramref name="day"/> (recorded).</summary>
     public async ValueTask<IDemandOutlook> ReviewAsync(int day)
     {
-        _sources.Touch();
         var origin = OriginOf(day);
         IDemandOutlook outlook;
         if (Track is { } track)
@@ -107,8 +112,6 @@ public sealed class SkuForecastSession : IOutlookSource
         {
             return;
         }
-
-        _sources.Touch();
 
         var outlooks = await _batcher!.ForecastAsync(track, [.. days.Select(OriginOf)]);
         _prefetched ??= [];

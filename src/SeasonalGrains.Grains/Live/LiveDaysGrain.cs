@@ -51,15 +51,7 @@ public sealed class LiveDaysGrain(
         var current = state.State;
         if (current.Events.FirstOrDefault(r => r.EventId == e.EventId) is { } seen)
         {
-            return seen.Date == e.Date && seen.Content == content
-                ? new EventOutcome { EventId = e.EventId, Status = EventStatus.Duplicate, Date = seen.Date }
-                : new EventOutcome
-                {
-                    EventId = e.EventId,
-                    Status = EventStatus.IdReused,
-                    Date = seen.Date,
-                    Detail = $"Event id '{e.EventId}' was applied before for {seen.Date:yyyy-MM-dd} with other content ({seen.Content}).",
-                };
+            return EventOutcome.Seen(e.EventId, seen.Date, seen.Date == e.Date && seen.Content == content, () => $"for {seen.Date:yyyy-MM-dd} with other content ({seen.Content})");
         }
 
         var oldest = runtime.Today.AddDays(-LiveSkuOptions.MaxHistoryDays);

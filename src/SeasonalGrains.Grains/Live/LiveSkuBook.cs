@@ -119,15 +119,7 @@ public sealed class LiveSkuBook(string sku)
         if (_events.TryGetValue(e.EventId, out var seen))
         {
             var same = seen.Kind == e.Kind && seen.Units == units && (e.Date is null || e.Date == seen.Date);
-            return same
-                ? new EventOutcome { EventId = e.EventId, Status = EventStatus.Duplicate, Date = seen.Date }
-                : new EventOutcome
-                {
-                    EventId = e.EventId,
-                    Status = EventStatus.IdReused,
-                    Date = seen.Date,
-                    Detail = $"Event id '{e.EventId}' was applied before as a {Describe(seen.Kind)} of {Format(seen.Units)} units on {seen.Date:yyyy-MM-dd}.",
-                };
+            return EventOutcome.Seen(e.EventId, seen.Date, same, () => $"as a {Describe(seen.Kind)} of {Format(seen.Units)} units on {seen.Date:yyyy-MM-dd}");
         }
 
         var date = e.Date ?? OpenDate;
@@ -208,15 +200,8 @@ public sealed class LiveSkuBook(string sku)
         var content = string.Create(CultureInfo.InvariantCulture, $"price={e.Price:R};promo={e.Promo}");
         if (_events.TryGetValue(e.EventId, out var seen))
         {
-            return seen.Kind == e.Kind && seen.Content == content && (e.Date is null || e.Date == seen.Date)
-                ? new EventOutcome { EventId = e.EventId, Status = EventStatus.Duplicate, Date = seen.Date }
-                : new EventOutcome
-                {
-                    EventId = e.EventId,
-                    Status = EventStatus.IdReused,
-                    Date = seen.Date,
-                    Detail = $"Event id '{e.EventId}' was applied before as a {Describe(seen.Kind)} on {seen.Date:yyyy-MM-dd}{(seen.Content is null ? "" : $" ({seen.Content})")}.",
-                };
+            var same = seen.Kind == e.Kind && seen.Content == content && (e.Date is null || e.Date == seen.Date);
+            return EventOutcome.Seen(e.EventId, seen.Date, same, () => $"as a {Describe(seen.Kind)} on {seen.Date:yyyy-MM-dd}{(seen.Content is null ? "" : $" ({seen.Content})")}");
         }
 
         if (_events.Count >= maxEventIds)
