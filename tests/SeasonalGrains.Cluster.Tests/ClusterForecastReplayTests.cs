@@ -7,6 +7,7 @@ using SeasonalGrains.Data.Io;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.TestSupport;
 using Xunit.Abstractions;
+using static SeasonalGrains.Cluster.Tests.CliRuns;
 
 namespace SeasonalGrains.Cluster.Tests;
 
@@ -71,7 +72,7 @@ public sealed partial class ClusterForecastReplayTests(PostgresDatabaseFixture p
         (code, output, error) = await RunInProcess("replay", "--scenario", scenario, "--out", embedded);
         Assert.True(code == 0, output + error);
 
-        await using var cluster = await TwoSilos.StartAsync(postgres, "forecast");
+        await using var cluster = await TwoSilos.StartAsync(postgres, "forecast", Patience);
         var onCluster = Path.Combine(_root, "cluster");
         (code, output, error) = await RunInProcess(
             "replay", "--scenario", scenario, "--out", onCluster, "--clustering", "postgres", "--connection", cluster.Database, "--cluster-id", cluster.ClusterId);
@@ -103,7 +104,7 @@ public sealed partial class ClusterForecastReplayTests(PostgresDatabaseFixture p
         var (code, output, error) = await RunInProcess("replay", "--scenario", scenario, "--out", reference);
         Assert.True(code == 0, output + error);
 
-        await using var cluster = await TwoSilos.StartAsync(postgres, "kill");
+        await using var cluster = await TwoSilos.StartAsync(postgres, "kill", Patience);
         string runId;
         await using (var client = SeasonalProcess.Start(
             "replay", "--scenario", scenario, "--out", Path.Combine(_root, "interrupted"), "--state-writes", "every-chunk",
@@ -150,107 +151,5 @@ public sealed partial class ClusterForecastReplayTests(PostgresDatabaseFixture p
         Assert.Equal(
             await File.ReadAllTextAsync(Path.Combine(reference, "per-sku.csv")),
             await File.ReadAllTextAsync(Path.Combine(resumed, "per-sku.csv")));
-    }
-
-    private static int? Percent(string line)
-    {
-        var match = ProgressLine().Match(line);
-        return match.Success ? int.Parse(match.Groups["percent"].Value, CultureInfo.InvariantCulture) : null;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunInProcess(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await SeasonalCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    [GeneratedRegex(@"^Replaying: .* \((?<percent>\d+) ?%\)$")]
-    private static partial Regex ProgressLine();
-
-    [GeneratedRegex(@"Resuming run \S+: (?<done>[\d,]+) of (?<total>[\d,]+) batch chunks were checkpointed")]
-    private static partial Regex ResumedLine();
-
-    /// <summary>Two <c>seasonal serve</c> silos with PostgreSQL storage and clustering on a fresh database.</summary>
-    private sealed class TwoSilos : IAsyncDisposable
-    {
-        private readonly SeasonalProcess[] _processes;
-
-        private TwoSilos(string database, string clusterId, SeasonalProcess[] processes)
-        {
-            Database = database;
-            ClusterId = clusterId;
-            _processes = processes;
-        }
-
-        public string Database { get; }
-
-        public string ClusterId { get; }
-
-        public string Output => string.Join("\n", _processes.Select((p, i) => $"--- silo {i}:\n{p.Output}"));
-
-        public static async Task<TwoSilos> StartAsync(PostgresDatabaseFixture postgres, string name)
-        {
-            var (database, clusterId) = await SiloCluster.CreateAsync(postgres, name);
-            var ports = new[] { new SiloPorts(), new SiloPorts() };
-            var processes = ports.Select(s => SiloCluster.StartSilo(database, clusterId, s, new Dictionary<string, string>())).ToArray();
-            var silos = new TwoSilos(database, clusterId, processes);
-            try
-            {
-                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-                foreach (var (silo, process) in ports.Zip(processes))
-                {
-                    await SiloCluster.WaitReadyAsync(http, silo, process, Patience);
-                }
-
-                return silos;
-            }
-            catch
-            {
-                await silos.DisposeAsync();
-                throw;
-            }
-        }
-
-        /// <summary>SIGKILLs the second silo.</summary>
-        public void KillOne()
-        {
-            _processes[1].Kill();
-        }
-
-        public async Task WaitForOneActiveSiloAsync(TimeSpan patience)
-        {
-            using var client = await SiloCluster.StartClientAsync(Database, ClusterId);
-            var management = client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while ((await management.GetHosts(onlyActive: true)).Count != 1)
-            {
-                Assert.True(clock.Elapsed < patience, $"the killed silo was not declared dead within {patience.TotalSeconds:0} s");
-                await Task.Delay(500);
-            }
-        }
-
-        /// <summary>Per silo port: SKU grains activated per policy (the middle part of a replay SKU grain's key).</summary>
-        public async Task<Dictionary<int, Dictionary<string, int>>> SkuGrainsPerSiloAsync()
-        {
-            using var client = await SiloCluster.StartClientAsync(Database, ClusterId);
-            var management = client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
-            var statistics = (await management.GetDetailedGrainStatistics())
-                .Where(s => s.GrainType.StartsWith("SeasonalGrains.Grains.SkuGrain,", StringComparison.Ordinal)).ToList();
-            return statistics
-                .GroupBy(s => s.SiloAddress.Endpoint.Port)
-                .ToDictionary(
-                    g => g.Key,
-                    g => g.GroupBy(s => s.GrainId.Key.ToString()!.Split('/')[1]).ToDictionary(p => p.Key, p => p.Count(), StringComparer.Ordinal));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var process in _processes)
-            {
-                await process.DisposeAsync();
-            }
-        }
     }
 }

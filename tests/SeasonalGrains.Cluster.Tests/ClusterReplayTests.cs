@@ -1,7 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using SeasonalGrains.Cli;
 using SeasonalGrains.TestSupport;
 using Xunit.Abstractions;
+using static SeasonalGrains.Cluster.Tests.CliRuns;
 
 namespace SeasonalGrains.Cluster.Tests;
 
@@ -40,45 +40,22 @@ public sealed class ClusterReplayTests(PostgresDatabaseFixture postgres, ITestOu
         var (code, output, error) = await RunInProcess("replay", "--scenario", scenario, "--out", embedded);
         Assert.True(code == 0, output + error);
 
-        var (database, clusterId) = await SiloCluster.CreateAsync(postgres, "replay");
-        var silos = new[] { new SiloPorts(), new SiloPorts() };
-        var processes = silos.Select(s => SiloCluster.StartSilo(database, clusterId, s, new Dictionary<string, string>())).ToArray();
-        try
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            foreach (var (silo, process) in silos.Zip(processes))
-            {
-                await SiloCluster.WaitReadyAsync(http, silo, process, Patience);
-            }
+        await using var cluster = await TwoSilos.StartAsync(postgres, "replay", Patience);
+        var onCluster = Path.Combine(_root, "cluster");
+        (code, output, error) = await RunInProcess(
+            "replay", "--scenario", scenario, "--out", onCluster, "--clustering", "postgres", "--connection", cluster.Database, "--cluster-id", cluster.ClusterId);
+        Assert.True(code == 0, output + error);
+        Assert.Contains($"on cluster {cluster.ClusterId}", output, StringComparison.Ordinal);
 
-            var onCluster = Path.Combine(_root, "cluster");
-            (code, output, error) = await RunInProcess(
-                "replay", "--scenario", scenario, "--out", onCluster, "--clustering", "postgres", "--connection", database, "--cluster-id", clusterId);
-            Assert.True(code == 0, output + error);
-            Assert.Contains($"on cluster {clusterId}", output, StringComparison.Ordinal);
+        Assert.Equal(
+            await File.ReadAllTextAsync(Path.Combine(embedded, "per-sku.csv")),
+            await File.ReadAllTextAsync(Path.Combine(onCluster, "per-sku.csv")));
 
-            Assert.Equal(
-                await File.ReadAllTextAsync(Path.Combine(embedded, "per-sku.csv")),
-                await File.ReadAllTextAsync(Path.Combine(onCluster, "per-sku.csv")));
-
-            // the run's 240 SKU grains (120 SKUs x 2 policies) were activated on both silos
-            using var client = await SiloCluster.StartClientAsync(database, clusterId);
-            var management = client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
-            var statistics = (await management.GetDetailedGrainStatistics())
-                .Where(s => s.GrainType.StartsWith("SeasonalGrains.Grains.SkuGrain,", StringComparison.Ordinal)).ToList();
-            var perSilo = statistics.GroupBy(s => s.SiloAddress.Endpoint.Port).ToDictionary(g => g.Key, g => g.Count());
-            log.WriteLine("SKU grains per silo port: " + string.Join(", ", perSilo.Select(kv => $"{kv.Key}: {kv.Value}")));
-            Assert.Equal(silos.Select(s => s.Silo).Order(), perSilo.Keys.Order());
-            Assert.Equal(240, perSilo.Values.Sum());
-
-        }
-        finally
-        {
-            foreach (var process in processes)
-            {
-                await process.DisposeAsync();
-            }
-        }
+        // the run's 240 SKU grains (120 SKUs x 2 policies) were activated on both silos
+        var perSilo = (await cluster.SkuGrainsPerSiloAsync()).ToDictionary(kv => kv.Key, kv => kv.Value.Values.Sum());
+        log.WriteLine("SKU grains per silo port: " + string.Join(", ", perSilo.Select(kv => $"{kv.Key}: {kv.Value}")));
+        Assert.Equal(cluster.Ports.Select(s => s.Silo).Order(), perSilo.Keys.Order());
+        Assert.Equal(240, perSilo.Values.Sum());
     }
 
     [Fact]
@@ -97,13 +74,5 @@ public sealed class ClusterReplayTests(PostgresDatabaseFixture postgres, ITestOu
         (code, _, error) = await RunInProcess("replay", "--scenario", scenario, "--cluster-id", clusterId);
         Assert.Equal(SeasonalCli.BadInput, code);
         Assert.Contains("--cluster-id needs --clustering postgres", error, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunInProcess(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await SeasonalCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 }

@@ -7,6 +7,7 @@ using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Storage;
 using SeasonalGrains.TestSupport;
 using Xunit.Abstractions;
+using static SeasonalGrains.Cluster.Tests.CliRuns;
 
 namespace SeasonalGrains.Cluster.Tests;
 
@@ -184,25 +185,4 @@ public sealed partial class CrashResumeTests(PostgresDatabaseFixture postgres, I
         Assert.Contains("run `seasonal db migrate`", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_root, "out")));
     }
-
-    /// <summary>The percentage of a progress line (<c>Replaying: 1,234 / 5,678 SKU-days (22%)</c>), or null.</summary>
-    private static int? Percent(string line)
-    {
-        var match = ProgressLine().Match(line);
-        return match.Success ? int.Parse(match.Groups["percent"].Value, CultureInfo.InvariantCulture) : null;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunInProcess(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await SeasonalCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    [GeneratedRegex(@"^Replaying: .* \((?<percent>\d+) ?%\)$")]
-    private static partial Regex ProgressLine();
-
-    [GeneratedRegex(@"Resuming run \S+: (?<done>[\d,]+) of (?<total>[\d,]+) batch chunks were checkpointed")]
-    private static partial Regex ResumedLine();
 }
