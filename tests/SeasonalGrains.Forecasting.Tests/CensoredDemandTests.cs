@@ -174,10 +174,11 @@ public sealed class CensoredDemandTests
         var onSales = MeanForecast(WithoutStock(dataset));
         var masked = MeanForecast(dataset);
 
-        // on sales about 8 (0.75 x 10 + 0.25 x 2; measured 7.78 in every run), masked within 9% of 10: the in-stock days
+        // on sales about 8 (0.75 x 10 + 0.25 x 2; measured 7.78), masked within 5% of 10 (measured 9.64): the in-stock days
         // it learns from hold fewer of the high-demand days (those are the ones that run out), so it falls a little short
-        // of 10, by an amount that varies between runs of the suite (measured 9.43 and 9.64)
+        // of 10. (9.43 was measured once, before training held TorchRuntime.RandomGate: a training in another test
+        // class drew dropout masks from the same generator.)
         Assert.True(onSales < 8.5, $"trained on sales: {onSales}");
-        Assert.True(masked is >= 9.1 and <= 10.5, $"masked: {masked}, on sales: {onSales}");
+        Assert.True(masked is >= 9.5 and <= 10.5, $"masked: {masked}, on sales: {onSales}");
     }
 }

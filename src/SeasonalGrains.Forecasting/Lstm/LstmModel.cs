@@ -107,8 +107,13 @@ public sealed class LstmModel : IDisposable
             options.HiddenSize, options.Layers, options.Dropout, options.FutureHidden,
                 options.DecoderHidden, options.PositionEmbedding) { IntervalHead = options.IntervalHead };
         TorchRuntime.EnsureInitialized();
-        torch.manual_seed(options.Seed);
-        var network = new QuantileLstm(architecture);
+        QuantileLstm network;
+        lock (TorchRuntime.RandomGate)
+        {
+            torch.manual_seed(options.Seed);
+            network = new QuantileLstm(architecture);
+        }
+
         var metadata = new LstmModelMetadata
         {
             Created = DateTimeOffset.UtcNow,

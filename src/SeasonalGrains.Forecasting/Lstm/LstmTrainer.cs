@@ -247,23 +247,30 @@ public static class LstmTrainer
             var calibration = ValidationPairs(heldOut, calibrationStart, trainEnd - _horizon, options.CalibrationWindows);
             var steps = options.StepsPerEpoch ?? (int)Math.Min(options.MaxStepsPerEpoch, (trainingWindows + options.BatchSize - 1) / options.BatchSize);
 
-            TorchRuntime.SetThreads(options.Threads);
-            torch.manual_seed(options.Seed);
             var architecture = new LstmArchitecture(
                 _pastWidth, _knownWidth, _window, _horizon, _quantiles,
                 _schema.Categories.Count, _schema.Regions.Count,
                 options.CategoryEmbedding, options.RegionEmbedding,
                 options.HiddenSize, options.Layers, options.Dropout, options.FutureHidden,
                 options.DecoderHidden, options.PositionEmbedding) { IntervalHead = options.IntervalHead };
-            var network = new QuantileLstm(architecture);
-            try
+
+            // Initialisation and dropout draw from libtorch's one process-wide generator, and the thread count
+            // is process-wide too: the gate keeps another training in the process from drawing or changing the
+            // thread count between this one's seed and its last step.
+            lock (TorchRuntime.RandomGate)
             {
-                return Fit(network, architecture, trainEnd, validationStart, firstOrigin, cumulative, steps, validation, calibration, calibrationStart);
-            }
-            catch
-            {
-                network.Dispose();
-                throw;
+                TorchRuntime.SetThreads(options.Threads);
+                torch.manual_seed(options.Seed);
+                var network = new QuantileLstm(architecture);
+                try
+                {
+                    return Fit(network, architecture, trainEnd, validationStart, firstOrigin, cumulative, steps, validation, calibration, calibrationStart);
+                }
+                catch
+                {
+                    network.Dispose();
+                    throw;
+                }
             }
         }
 

@@ -19,6 +19,14 @@ public static class TorchRuntime
     private static readonly Lock Gate = new();
     private static bool _initialized;
 
+    /// <summary>
+    /// Held by whoever seeds libtorch's process-wide random generator and then draws from it (weight
+    /// initialisation, dropout in training), from the seed to the last draw. Two trainings in one process
+    /// (a compare training several models, tests running in parallel) would otherwise interleave their draws
+    /// and neither would be reproducible from its seed. Training also sets the (process-wide) thread count inside it.
+    /// </summary>
+    public static Lock RandomGate { get; } = new();
+
     /// <summary>Applies the wait policy (see the class summary) and loads libtorch, once per process.</summary>
     public static void EnsureInitialized()
     {
