@@ -59,6 +59,28 @@ public sealed class CalibrationTests
     }
 
     [Fact]
+    public void Spread_calibration_moves_the_actuals_by_the_median_miss_so_only_the_widths_are_fitted()
+    {
+        // every curve reads 10 (level - 0.5): P10 -4, P50 0, P90 4; the actuals 1..9 lie 5 above a perfectly placed sample
+        double[] levels = [0.1, 0.5, 0.9];
+        var curves = Enumerable.Repeat(new[] { -4f, 0f, 4f }, 9).ToList();
+        var actuals = Enumerable.Range(1, 9).Select(y => (double)y).ToList();
+
+        // conformal: the scores are 0.5 + y / 10 = 0.6..1.4; ranks ceil(10 p) = 1, 5, 9 read 0.6, 1.0, 1.4
+        var conformal = LstmCalibration.FitLevels(levels, curves, actuals);
+        Assert.Equal([0.6, 1.0, 1.4], conformal.Select(l => Math.Round(l, 12)));
+
+        // spread: the median miss is 5, the moved actuals -4..4 score 0.1..0.9: the model's levels as they are
+        Assert.Equal(5, LstmCalibration.MedianMiss(levels, curves, actuals), 12);
+        var spread = LstmCalibration.FitLevels(levels, curves, actuals, LstmCalibrationMode.Spread);
+        Assert.Equal([0.1, 0.5, 0.9], spread.Select(l => Math.Round(l, 12)));
+
+        // twice the spread (actuals 2, 4, .., 18, median miss 10): the levels widen, the median stays
+        var wide = LstmCalibration.FitLevels(levels, curves, [.. actuals.Select(y => 10 + (2 * (y - 5)))], LstmCalibrationMode.Spread);
+        Assert.Equal([-0.3, 0.5, 1.3], wide.Select(l => Math.Round(l, 12)));
+    }
+
+    [Fact]
     public void Zero_actuals_score_uniformly_below_the_level_where_the_curve_crosses_zero()
     {
         // the curve crosses 0 at level 0.3 (halfway from -1 to 1); a floored forecast covers a zero at every level,

@@ -102,4 +102,36 @@ public sealed class LstmCalibrationModelTests(LstmTrainedModelFixture fixture) :
         var error = Assert.Throws<InvalidDataException>(() => LstmModel.Load(_temp));
         Assert.Contains("version 4", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Recalibrating_the_weights_on_their_training_data_gives_the_training_calibration_and_other_data_is_refused()
+    {
+        var trained = fixture.Model.Metadata.Calibration!;
+
+        var again = LstmTrainer.Recalibrate(fixture.Dataset, fixture.Model, LstmCalibrationMode.Conformal, calibrationDays: null);
+        Assert.Equal(trained.Windows, again.Windows);
+        Assert.Equal(trained.FirstOriginDay, again.FirstOriginDay);
+        Assert.Equal(trained.Daily, again.Daily);
+        Assert.Equal(trained.Interval, again.Interval);
+
+        // spread: the same windows, other levels, the mode saved and read back
+        var spread = LstmTrainer.Recalibrate(fixture.Dataset, fixture.Model, LstmCalibrationMode.Spread, calibrationDays: null);
+        Assert.Equal(LstmCalibrationMode.Spread, spread.Mode);
+        Assert.Equal(trained.Windows, spread.Windows);
+        Assert.NotEqual(trained.Daily, spread.Daily);
+        fixture.Model.SaveRecalibrated(_temp, spread);
+        using (var loaded = LstmModel.Load(_temp))
+        {
+            Assert.Equal(LstmCalibrationMode.Spread, loaded.Metadata.Calibration!.Mode);
+            Assert.Equal(spread.Daily, loaded.Metadata.Calibration.Daily);
+        }
+
+        // a conformal calibration writes no mode: model.json reads as it did before modes existed
+        fixture.Model.Save(_temp);
+        Assert.DoesNotContain("\"mode\"", File.ReadAllText(Path.Combine(_temp, LstmModel.MetadataFile)), StringComparison.Ordinal);
+
+        var other = LstmTestData.Create(skus: 3, days: 300);
+        var error = Assert.Throws<ArgumentException>(() => LstmTrainer.Recalibrate(other, fixture.Model, LstmCalibrationMode.Conformal, null));
+        Assert.Contains("not the data the model was trained on", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -172,7 +172,7 @@ public sealed class TrainCommand : CliCommand
         table.AddRow("training time", F(t.ElapsedSeconds, "0.0") + " s");
         table.AddRow("calibration", metadata.Calibration is { } cal
             ? Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"split-conformal on {cal.Windows:N0} windows from {metadata.DatasetStart.AddDays(cal.FirstOriginDay):yyyy-MM-dd}; day 1 levels {string.Join(" ", cal.Daily[0].Select(l => l.ToString("0.###", CultureInfo.InvariantCulture)))}"))
+                $"{LstmCalibrationModes.Name(cal.Mode)} on {cal.Windows:N0} windows from {metadata.DatasetStart.AddDays(cal.FirstOriginDay):yyyy-MM-dd}; day 1 levels {string.Join(" ", cal.Daily[0].Select(l => l.ToString("0.###", CultureInfo.InvariantCulture)))}"))
             : "none");
         c.Write(table);
     }
@@ -216,9 +216,23 @@ public sealed class TrainCommand : CliCommand
         private readonly Option<int?> _calibrationDays = CliOptions.Optional<int?>(
             "--calibration-days", "Days of origins the calibration is fitted on, ending with the validation range (default: the validation range; longer reaches into training days, which are not held out).");
 
+        private readonly Option<string> _calibrationMode = CalibrationModeOption(Defaults.CalibrationMode);
+
         private readonly Option<string> _scaling = CreateScaling();
 
-        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _seed, _timeBudget, _calibrate, _calibrationDays, _scaling];
+        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _seed, _timeBudget, _calibrate, _calibrationDays, _calibrationMode, _scaling];
+
+        /// <summary>The <c>--calibration-mode</c> option of <c>train</c>, <c>backtest</c> and <c>calibrate</c>.</summary>
+        internal static Option<string> CalibrationModeOption(LstmCalibrationMode defaultMode)
+        {
+            var option = new Option<string>("--calibration-mode")
+            {
+                Description = "What the calibration corrects: conformal (location and spread) or spread (the widths around the model's own median, see docs/researchers/calibration.md).",
+                DefaultValueFactory = _ => LstmCalibrationModes.Name(defaultMode),
+            };
+            option.AcceptOnlyFromAmong(LstmCalibrationModes.Names);
+            return option;
+        }
 
         private static Option<string> CreateScaling()
         {
@@ -250,6 +264,7 @@ public sealed class TrainCommand : CliCommand
                 TimeBudget = budget,
                 Calibrate = parse.GetValue(_calibrate),
                 CalibrationDays = parse.GetValue(_calibrationDays),
+                CalibrationMode = LstmCalibrationModes.Parse(parse.GetRequiredValue(_calibrationMode)),
                 Scaling = UnitScalings.Parse(parse.GetRequiredValue(_scaling)),
             };
             Check(options.MaxEpochs >= 1, $"--epochs must be at least 1 (got {options.MaxEpochs}).");

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Text.Json.Serialization;
 
 namespace SeasonalGrains.Forecasting.Lstm;
 
@@ -36,6 +37,12 @@ namespace SeasonalGrains.Forecasting.Lstm;
 /// </summary>
 public sealed record LstmCalibration
 {
+    /// <summary>The method text of <see cref="LstmCalibrationMode.Conformal"/> (and of model.json files without a mode).</summary>
+    public const string ConformalMethod = "split-conformal (nested sets): calibrated level per horizon day and model level";
+
+    /// <summary>The method text of <see cref="LstmCalibrationMode.Spread"/>.</summary>
+    public const string SpreadMethod = "split-conformal (nested sets) around the model's median: held-out actuals moved by their median distance from it, then calibrated level per horizon day and model level";
+
     /// <summary>How far beyond the outer model levels a calibrated level may lie (in level units).</summary>
     public const double MaxExtrapolation = 1.0;
 
@@ -43,7 +50,11 @@ public sealed record LstmCalibration
     public const ulong ZeroSeed = 0x5A45524F;
 
     /// <summary>Name of the method, for readers of model.json.</summary>
-    public string Method { get; init; } = "split-conformal (nested sets): calibrated level per horizon day and model level";
+    public string Method { get; init; } = ConformalMethod;
+
+    /// <summary>What the calibration corrects (<see cref="LstmCalibrationMode"/>); model.json files without it were fitted <see cref="LstmCalibrationMode.Conformal"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public LstmCalibrationMode Mode { get; init; } = LstmCalibrationMode.Conformal;
 
     /// <summary>Held-out forecasts (windows) the calibration was fitted on.</summary>
     public required int Windows { get; init; }
@@ -83,7 +94,13 @@ public sealed record LstmCalibration
     /// <param name="modelLevels">The model's levels, strictly ascending; at least two.</param>
     /// <param name="curves">Per held-out forecast, its raw quantiles at the model levels (scaled units, not floored).</param>
     /// <param name="actuals">The actual of each held-out forecast (same units).</param>
-    public static double[] FitLevels(IReadOnlyList<double> modelLevels, IReadOnlyList<float[]> curves, IReadOnlyList<double> actuals)
+    /// <param name="mode">
+    /// <see cref="LstmCalibrationMode.Spread"/>: each actual is first moved by b, the median over the forecasts of
+    /// (actual - the raw curve's value at level 0.5), so the scores are those of actuals the model's median does not
+    /// miss on the whole; zero actuals keep their randomized score below the curve's zero level.
+    /// </param>
+    public static double[] FitLevels(
+        IReadOnlyList<double> modelLevels, IReadOnlyList<float[]> curves, IReadOnlyList<double> actuals, LstmCalibrationMode mode = LstmCalibrationMode.Conformal)
     {
         ArgumentNullException.ThrowIfNull(modelLevels);
         ArgumentNullException.ThrowIfNull(curves);
@@ -98,11 +115,12 @@ public sealed record LstmCalibration
             throw new ArgumentException($"Need one actual per curve and at least one: {curves.Count} curves, {actuals.Count} actuals.", nameof(actuals));
         }
 
+        var shift = mode == LstmCalibrationMode.Spread ? MedianMiss(modelLevels, curves, actuals) : 0;
         var scores = new double[curves.Count];
         var random = new SplitMix64(ZeroSeed);
         for (var i = 0; i < scores.Length; i++)
         {
-            scores[i] = Score(modelLevels, curves[i], actuals[i]);
+            scores[i] = Score(modelLevels, curves[i], actuals[i] <= 0 ? actuals[i] : actuals[i] - shift);
             if (actuals[i] <= 0)
             {
                 var uniform = (random.Next() >> 11) * (1.0 / (1UL << 53));
@@ -120,6 +138,32 @@ public sealed record LstmCalibration
         }
 
         return result;
+    }
+
+    /// <summary>The median over the forecasts of (actual - the raw curve at level 0.5): how far the model's median misses, in the curves' units.</summary>
+    public static double MedianMiss(IReadOnlyList<double> modelLevels, IReadOnlyList<float[]> curves, IReadOnlyList<double> actuals)
+    {
+        var misses = new double[curves.Count];
+        for (var i = 0; i < misses.Length; i++)
+        {
+            misses[i] = actuals[i] - ValueAt(modelLevels, curves[i], 0.5);
+        }
+
+        Array.Sort(misses);
+        var n = misses.Length;
+        return n % 2 == 1 ? misses[n / 2] : (misses[(n / 2) - 1] + misses[n / 2]) / 2;
+    }
+
+    /// <summary>The raw curve's value at <paramref name="level"/>: linear between model levels, extended linearly beyond them, not floored.</summary>
+    private static double ValueAt(IReadOnlyList<double> levels, ReadOnlySpan<float> curve, double level)
+    {
+        var k = 0;
+        while (k < levels.Count - 2 && level > levels[k + 1])
+        {
+            k++;
+        }
+
+        return curve[k] + ((level - levels[k]) * (curve[k + 1] - curve[k]) / (levels[k + 1] - levels[k]));
     }
 
     /// <summary>
@@ -179,6 +223,44 @@ public sealed record LstmCalibration
             }
         }
     }
+}
+
+/// <summary>What a <see cref="LstmCalibration"/> corrects.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<LstmCalibrationMode>))]
+public enum LstmCalibrationMode
+{
+    /// <summary>Location and spread: every level from the scores of the held-out actuals as they are.</summary>
+    [JsonStringEnumMemberName(LstmCalibrationModes.Conformal)]
+    Conformal,
+
+    /// <summary>
+    /// Spread only: the held-out actuals are first moved by how far the model's median misses them on the whole, so
+    /// the calibrated median stays near the model's own and the widths on either side are fitted. For held-out days
+    /// whose level differs from the days forecast later (one part of a season cycle), where a location fitted on
+    /// them would carry their bias forward.
+    /// </summary>
+    [JsonStringEnumMemberName(LstmCalibrationModes.Spread)]
+    Spread,
+}
+
+/// <summary>The names of <see cref="LstmCalibrationMode"/> as commands and model.json write them.</summary>
+public static class LstmCalibrationModes
+{
+    public const string Conformal = "conformal";
+    public const string Spread = "spread";
+
+    /// <summary>The names a calibration-mode option accepts.</summary>
+    public static string[] Names { get; } = [Conformal, Spread];
+
+    /// <summary>The mode a name stands for; an unknown name is refused with the known ones.</summary>
+    public static LstmCalibrationMode Parse(string name) => name switch
+    {
+        Conformal => LstmCalibrationMode.Conformal,
+        Spread => LstmCalibrationMode.Spread,
+        _ => throw new ArgumentException($"Unknown calibration mode '{name}'; use one of {string.Join(", ", Names)}.", nameof(name)),
+    };
+
+    public static string Name(LstmCalibrationMode mode) => mode == LstmCalibrationMode.Spread ? Spread : Conformal;
 }
 
 /// <summary>

@@ -163,7 +163,13 @@ public sealed class LstmModel : IDisposable
     }
 
     /// <summary>Writes <c>weights.bin</c> and <c>model.json</c> into <paramref name="folder"/> (created if needed).</summary>
-    public void Save(string folder)
+    public void Save(string folder) => Save(folder, Metadata);
+
+    /// <summary>Saves the model into <paramref name="folder"/> with <paramref name="calibration"/> in place of its own (null: none).</summary>
+    public void SaveRecalibrated(string folder, LstmCalibration? calibration) =>
+        Save(folder, Metadata with { FormatVersion = LstmModelMetadata.CurrentFormatVersion, Calibration = calibration });
+
+    private void Save(string folder, LstmModelMetadata metadata)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Directory.CreateDirectory(folder);
@@ -178,7 +184,7 @@ public sealed class LstmModel : IDisposable
             _lifetime.ExitReadLock();
         }
 
-        File.WriteAllText(Path.Combine(folder, MetadataFile), JsonSerializer.Serialize(Metadata, FeatureSchema.JsonOptions));
+        File.WriteAllText(Path.Combine(folder, MetadataFile), JsonSerializer.Serialize(metadata, FeatureSchema.JsonOptions));
     }
 
     /// <summary>The feature builder of this model for <paramref name="dataset"/>, cached per dataset instance.</summary>

@@ -110,6 +110,10 @@ public sealed record LstmOptions
     /// </summary>
     public int? CalibrationDays { get; init; }
 
+    /// <summary>What the calibration corrects: location and spread (<see cref="LstmCalibrationMode.Conformal"/>, when not given) or spread around the model's median.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public LstmCalibrationMode CalibrationMode { get; init; } = LstmCalibrationMode.Conformal;
+
     /// <summary>
     /// How units are scaled (<see cref="Features.FeatureSchema.Scaling"/>): <see cref="Features.UnitScaling.Sku"/> by the
     /// SKU's mean over the fitted days, <see cref="Features.UnitScaling.Level"/> by its recent level. Sku when not given,
@@ -170,6 +174,7 @@ public sealed record LstmOptions
         Require(MaxValidationWindows >= 1, "MaxValidationWindows must be at least 1.");
         Require(CalibrationWindows >= 1, "CalibrationWindows must be at least 1.");
         Require(CalibrationDays is null or >= 1, "CalibrationDays must be at least 1.");
+        Require(Enum.IsDefined(CalibrationMode), $"CalibrationMode must be {string.Join(" or ", LstmCalibrationModes.Names)}, got {(int)CalibrationMode}.");
         Require(
             ValidationSkuFraction > 0 && ValidationSkuFraction <= 1,
             $"ValidationSkuFraction must be within (0, 1], got {ValidationSkuFraction.ToString(CultureInfo.InvariantCulture)}.");

@@ -57,7 +57,8 @@ public sealed record LstmTrainingResult(LstmModel Model, IReadOnlyList<LstmEpoch
 /// names and event columns (ordinal order); a SKU with stock flags adds "censored" and one byte a day (1 out of stock).
 /// Numbers are IEEE-754 doubles, little-endian.
 /// </para>
-/// Training runs one at a time per process (libtorch's seed and thread count are global).
+/// Training runs one at a time per process, holding <see cref="TorchRuntime.RandomGate"/> (libtorch's seed, generator and
+/// thread count are global).
 /// </summary>
 public static class LstmTrainer
 {
@@ -65,7 +66,6 @@ public static class LstmTrainer
 
     /// <summary>Fewer SKUs than this validate on all of them (a pure time split).</summary>
     public const int MinSkusForSkuSplit = 5;
-    private static readonly Lock TrainingGate = new();
 
     public static LstmTrainingResult Train(
         Dataset dataset,
@@ -76,9 +76,43 @@ public static class LstmTrainer
         ArgumentNullException.ThrowIfNull(dataset);
         options ??= new LstmOptions();
         options.Validate();
-        lock (TrainingGate)
+        // the seed, the generator that initialisation and dropout draw from, and the thread count are libtorch's, one
+        // per process: nothing else may draw from the generator between this training's seed and its last step
+        lock (TorchRuntime.RandomGate)
         {
             return new Run(dataset, options, progress, cancellationToken).Execute();
+        }
+    }
+
+    /// <summary>
+    /// Fits a new calibration of a trained model's weights on the data it was trained on: the same training days,
+    /// held-out SKUs and validation range (from model.json), with <paramref name="mode"/> and
+    /// <paramref name="calibrationDays"/> (null: the validation range). The weights do not change, so one training
+    /// serves several calibrations. A dataset whose training days differ from the model's (training-data hash) is refused.
+    /// </summary>
+    public static LstmCalibration Recalibrate(
+        Dataset dataset, LstmModel model, LstmCalibrationMode mode, int? calibrationDays, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(model);
+        var metadata = model.Metadata;
+        if (metadata.Quantiles.Count < 2)
+        {
+            throw new ArgumentException("Calibration needs a model of at least two quantile levels.", nameof(model));
+        }
+
+        if (dataset.Days < metadata.TrainEndDay || TrainingDataHash(dataset, metadata.TrainEndDay) != metadata.TrainingDataSha256)
+        {
+            throw new ArgumentException(
+                $"The dataset '{dataset.Info.Name}' is not the data the model was trained on (its first {metadata.TrainEndDay} days do not have the training-data hash in model.json); calibrate on the dataset the model was trained on.",
+                nameof(dataset));
+        }
+
+        var options = metadata.Hyperparameters with { Calibrate = true, CalibrationMode = mode, CalibrationDays = calibrationDays };
+        options.Validate();
+        lock (TorchRuntime.RandomGate)
+        {
+            return new Run(dataset, options, null, cancellationToken).Recalibrate(model);
         }
     }
 
@@ -241,10 +275,7 @@ public static class LstmTrainer
             var trainingWindows = cumulative[^1];
             _heldOutCount = heldOut.Length;
             var validation = ValidationPairs(heldOut, validationStart, trainEnd - _horizon, options.MaxValidationWindows);
-            var calibrationStart = options.CalibrationDays is { } calibrationDays
-                ? Math.Max(firstOrigin, trainEnd - _horizon - calibrationDays + 1)
-                : validationStart;
-            var calibration = ValidationPairs(heldOut, calibrationStart, trainEnd - _horizon, options.CalibrationWindows);
+            var (calibrationStart, calibration) = CalibrationPairs(heldOut, firstOrigin, validationStart, trainEnd);
             var steps = options.StepsPerEpoch ?? (int)Math.Min(options.MaxStepsPerEpoch, (trainingWindows + options.BatchSize - 1) / options.BatchSize);
 
             var architecture = new LstmArchitecture(
@@ -254,24 +285,45 @@ public static class LstmTrainer
                 options.HiddenSize, options.Layers, options.Dropout, options.FutureHidden,
                 options.DecoderHidden, options.PositionEmbedding) { IntervalHead = options.IntervalHead };
 
-            // Initialisation and dropout draw from libtorch's one process-wide generator, and the thread count
-            // is process-wide too: the gate keeps another training in the process from drawing or changing the
-            // thread count between this one's seed and its last step.
-            lock (TorchRuntime.RandomGate)
+            TorchRuntime.SetThreads(options.Threads);
+            torch.manual_seed(options.Seed);
+            var network = new QuantileLstm(architecture);
+            try
             {
-                TorchRuntime.SetThreads(options.Threads);
-                torch.manual_seed(options.Seed);
-                var network = new QuantileLstm(architecture);
-                try
-                {
-                    return Fit(network, architecture, trainEnd, validationStart, firstOrigin, cumulative, steps, validation, calibration, calibrationStart);
-                }
-                catch
-                {
-                    network.Dispose();
-                    throw;
-                }
+                return Fit(network, architecture, trainEnd, validationStart, firstOrigin, cumulative, steps, validation, calibration, calibrationStart);
             }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>A new calibration of <paramref name="model"/>'s weights (see <see cref="LstmTrainer.Recalibrate"/>).</summary>
+        public LstmCalibration Recalibrate(LstmModel model)
+        {
+            var metadata = model.Metadata;
+            var trainEnd = metadata.TrainEndDay;
+            _schema = metadata.Schema;
+            _window = _schema.Window;
+            _horizon = _schema.Horizon;
+            _pastWidth = _schema.PastFeatureCount;
+            _knownWidth = _schema.KnownFeatureCount;
+            _quantiles = metadata.Quantiles.Count;
+            _levels = [.. metadata.Quantiles.Select(q => (float)q)];
+            BuildTables(trainEnd);
+            var (calibrationStart, pairs) = CalibrationPairs(HeldOutSkus(_tables.Length), options.MinHistoryDays, metadata.ValidationStartDay, trainEnd);
+            TorchRuntime.SetThreads(options.Threads);
+            return FitCalibration(model.Network, pairs, calibrationStart, trainEnd - _horizon);
+        }
+
+        /// <summary>The first origin and the windows the calibration is fitted on: the validation range, or <see cref="LstmOptions.CalibrationDays"/> of origins ending with it.</summary>
+        private (int Start, (int Sku, int Origin)[] Pairs) CalibrationPairs(int[] heldOut, int firstOrigin, int validationStart, int trainEnd)
+        {
+            var start = options.CalibrationDays is { } calibrationDays
+                ? Math.Max(firstOrigin, trainEnd - _horizon - calibrationDays + 1)
+                : validationStart;
+            return (start, ValidationPairs(heldOut, start, trainEnd - _horizon, options.CalibrationWindows));
         }
 
         private LstmTrainingResult Fit(
@@ -675,14 +727,17 @@ public static class LstmTrainer
             });
 
             var levels = options.Quantiles;
+            var mode = options.CalibrationMode;
             return new LstmCalibration
             {
+                Method = mode == LstmCalibrationMode.Spread ? LstmCalibration.SpreadMethod : LstmCalibration.ConformalMethod,
+                Mode = mode,
                 Windows = pairs.Length,
                 FirstOriginDay = firstOrigin,
                 LastOriginDay = lastOrigin,
-                Daily = [.. Enumerable.Range(0, _horizon).Select(h => LstmCalibration.FitLevels(levels, dailyCurves[h], dailyActuals[h]))],
+                Daily = [.. Enumerable.Range(0, _horizon).Select(h => LstmCalibration.FitLevels(levels, dailyCurves[h], dailyActuals[h], mode))],
                 Interval = interval
-                    ? [.. Enumerable.Range(0, _horizon).Select(h => LstmCalibration.FitLevels(levels, sumCurves[h], sumActuals[h]))]
+                    ? [.. Enumerable.Range(0, _horizon).Select(h => LstmCalibration.FitLevels(levels, sumCurves[h], sumActuals[h], mode))]
                     : null,
             };
         }
