@@ -12,7 +12,8 @@ namespace SeasonalGrains.Cli.Commands;
 /// </summary>
 internal sealed class RegistrySelection
 {
-    private readonly StorageSelection _storage = new();
+    private readonly StorageSelection _storage = new(storageDescription:
+        $"Where the registry is: {Storage.StorageOptions.MemoryProvider} (default: the folder --registry) or {Storage.StorageOptions.PostgresProvider} (its tables in the database of --connection, made by `seasonal db migrate`).");
 
     public Option<DirectoryInfo?> Folder { get; } = CliOptions.Optional<DirectoryInfo?>(
         "--registry", $"The registry folder (default {ModelRegistryOptions.DefaultFolder}); not with --storage postgres, which keeps the registry in the database.");

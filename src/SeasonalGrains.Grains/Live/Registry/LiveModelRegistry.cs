@@ -22,6 +22,7 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
     private ModelVersionId? _served;
     private ModelVersionId? _failed;
     private Task? _polling;
+    private int _disposed;
 
     public LiveModelRegistry(IOptions<LiveSkuOptions> options, LiveSkuRuntime runtime, TimeProvider time, ILogger<LiveModelRegistry> logger, IEnumerable<SeasonalGrainsOptions> silo)
     {
@@ -68,6 +69,11 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // registered as itself and as a lifecycle participant
+        }
+
         _stopping.Cancel();
         _stopping.Dispose();
         _sync.Dispose();
