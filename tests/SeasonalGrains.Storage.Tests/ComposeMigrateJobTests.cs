@@ -59,7 +59,7 @@ public sealed class ComposeMigrateJobTests(PostgresDatabaseFixture postgres)
         var run = await RunAsync([.. MigrateJob, "--connection", connectionString], environmentConnection: Unreachable);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal(4, (await new DatabaseMigrator().GetAppliedAsync(connectionString)).Count);
+        Assert.Equal(5, (await new DatabaseMigrator().GetAppliedAsync(connectionString)).Count);
     }
 
     [Fact]
@@ -99,15 +99,15 @@ public sealed class ComposeMigrateJobTests(PostgresDatabaseFixture postgres)
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync();
-            await ExecuteAsync(connection, $"INSERT INTO {DatabaseMigrator.HistoryTable} (version, name, checksum) VALUES (5, '0005_future', 'x')");
+            await ExecuteAsync(connection, $"INSERT INTO {DatabaseMigrator.HistoryTable} (version, name, checksum) VALUES (6, '0006_future', 'x')");
         }
 
         var run = await RunAsync(MigrateJob, environmentConnection: connectionString);
 
         Assert.Equal(SeasonalCli.BadInput, run.ExitCode);
-        Assert.Contains("The database schema is at version 5 (0005_future), newer than the latest version this build knows (4)", run.Error, StringComparison.Ordinal);
+        Assert.Contains("The database schema is at version 6 (0006_future), newer than the latest version this build knows (5)", run.Error, StringComparison.Ordinal);
         Assert.Equal("", run.Output);
-        Assert.Equal([1, 2, 3, 4, 5], (await new DatabaseMigrator().GetAppliedAsync(connectionString)).Select(a => a.Version));
+        Assert.Equal([1, 2, 3, 4, 5, 6], (await new DatabaseMigrator().GetAppliedAsync(connectionString)).Select(a => a.Version));
     }
 
     [Fact]

@@ -67,11 +67,17 @@ internal sealed class RegistrySelection
     }
 }
 
-/// <summary><c>seasonal models add --path DIR [--name NAME]</c>: copies a model folder into the registry as the next version of its name.</summary>
-public sealed class ModelsAddCommand : CliCommand
+/// <summary>A <c>models</c> command: the options that select the registry (<see cref="RegistrySelection"/>).</summary>
+public abstract class ModelsCommand : CliCommand
 {
-    private readonly RegistrySelection _registry = new();
+    private protected RegistrySelection Registry { get; } = new();
 
+    public override IEnumerable<Symbol> Symbols => Registry.Symbols;
+}
+
+/// <summary><c>seasonal models add --path DIR [--name NAME]</c>: copies a model folder into the registry as the next version of its name.</summary>
+public sealed class ModelsAddCommand : ModelsCommand
+{
     private readonly Option<DirectoryInfo> _path = CliOptions.Required<DirectoryInfo>("--path", "-p", "The model folder to add (made by `seasonal train`); its files are copied in.");
 
     private readonly Option<string?> _name = CliOptions.Optional<string?>("--name", "-n", "The name to register it under (default: the folder's name); versions are numbered per name from 1.");
@@ -80,11 +86,11 @@ public sealed class ModelsAddCommand : CliCommand
 
     public override string Description => "Add a model folder to the registry as the next version of its name (the first version of an empty registry becomes active).";
 
-    public override IEnumerable<Symbol> Symbols => [_path, _name, .. _registry.Symbols];
+    public override IEnumerable<Symbol> Symbols => [_path, _name, .. Registry.Symbols];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
-        var registry = _registry.Open(parse);
+        var registry = Registry.Open(parse);
         var added = await RegistrySelection.RunAsync(() => registry.AddAsync(parse.GetValue(_path)!.FullName, parse.GetValue(_name), cancellationToken));
         var book = await RegistrySelection.RunAsync(() => registry.ReadAsync(cancellationToken));
         context.Console.MarkupLine(Markup.Escape($"Added {added.Id} (fingerprint {added.Fingerprint}) to the {registry.Description}{(book.Active == added.Id ? "; it is the active version" : "")}."));
@@ -93,36 +99,30 @@ public sealed class ModelsAddCommand : CliCommand
 }
 
 /// <summary><c>seasonal models list</c>.</summary>
-public sealed class ModelsListCommand : CliCommand
+public sealed class ModelsListCommand : ModelsCommand
 {
-    private readonly RegistrySelection _registry = new();
-
     public override IReadOnlyList<string> Path => ["models", "list"];
 
     public override string Description => "List the registry's model versions (* marks the active one).";
 
-    public override IEnumerable<Symbol> Symbols => _registry.Symbols;
-
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
-        var registry = _registry.Open(parse);
+        var registry = Registry.Open(parse);
         RegistrySelection.WriteList(context, await RegistrySelection.RunAsync(() => registry.ReadAsync(cancellationToken)));
         return SeasonalCli.Ok;
     }
 }
 
 /// <summary><c>seasonal models activate NAME@VERSION</c>.</summary>
-public sealed class ModelsActivateCommand : CliCommand
+public sealed class ModelsActivateCommand : ModelsCommand
 {
-    private readonly RegistrySelection _registry = new();
-
     private readonly Argument<string> _model = new("model") { Description = "The version to serve, NAME@VERSION (e.g. down-jackets@2)." };
 
     public override IReadOnlyList<string> Path => ["models", "activate"];
 
     public override string Description => "Make a model version the active one (every silo of the registry switches to it).";
 
-    public override IEnumerable<Symbol> Symbols => [_model, .. _registry.Symbols];
+    public override IEnumerable<Symbol> Symbols => [_model, .. Registry.Symbols];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
@@ -131,7 +131,7 @@ public sealed class ModelsActivateCommand : CliCommand
             throw new UserInputException(problem + ".");
         }
 
-        var registry = _registry.Open(parse);
+        var registry = Registry.Open(parse);
         await RegistrySelection.RunAsync(() => registry.ActivateAsync(id, cancellationToken));
         context.Console.MarkupLine(Markup.Escape($"Activated {id}."));
         return SeasonalCli.Ok;
@@ -139,19 +139,15 @@ public sealed class ModelsActivateCommand : CliCommand
 }
 
 /// <summary><c>seasonal models rollback</c>.</summary>
-public sealed class ModelsRollbackCommand : CliCommand
+public sealed class ModelsRollbackCommand : ModelsCommand
 {
-    private readonly RegistrySelection _registry = new();
-
     public override IReadOnlyList<string> Path => ["models", "rollback"];
 
     public override string Description => "Make the previously active model version active again.";
 
-    public override IEnumerable<Symbol> Symbols => _registry.Symbols;
-
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
-        var registry = _registry.Open(parse);
+        var registry = Registry.Open(parse);
         var before = await RegistrySelection.RunAsync(() => registry.GetActiveAsync(cancellationToken));
         var now = await RegistrySelection.RunAsync(() => registry.RollbackAsync(cancellationToken));
         context.Console.MarkupLine(Markup.Escape($"Rolled back from {before} to {now.Id}."));

@@ -49,7 +49,10 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
         }
     }
 
-    /// <summary>Switches to the registry's active version now, if it changed (after a change through this silo); no-op without the LSTM.</summary>
+    /// <summary>
+    /// Switches to the registry's active version now, if it changed (after a change through this silo); no-op without the
+    /// LSTM. A failure is logged, not thrown: the silo keeps the version it serves.
+    /// </summary>
     public async Task SyncAsync(CancellationToken cancellationToken = default)
     {
         if (Registry is null || _runtime.Models is null)
@@ -61,8 +64,9 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
         {
             await SyncAsync(atStart: false, cancellationToken).ConfigureAwait(false);
         }
-        catch (ModelRegistryException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // the silo keeps serving the version it has; the next poll tries again
             Log.SyncFailed(_logger, Registry.Description, e.Message);
         }
     }
@@ -162,7 +166,7 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
                 _failed = null;
                 Log.Serving(_logger, active.Value.ToString(), registry.Description);
             }
-            catch (Exception e) when (e is ModelRegistryException or LiveModelException)
+            catch (Exception e) when (e is ModelRegistryException or LiveModelException or IOException or UnauthorizedAccessException)
             {
                 _failed = active;
                 throw Refused($"the active version {active} of the {registry.Description} cannot be served: {e.Message}", e);

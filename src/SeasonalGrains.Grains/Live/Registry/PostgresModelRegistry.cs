@@ -30,30 +30,28 @@ public sealed class PostgresModelRegistry(string connectionString, string? cache
     public override Task<ModelVersionId?> GetActiveAsync(CancellationToken cancellationToken = default) =>
         RunAsync<ModelVersionId?>(async connection =>
         {
-            await using var command = new NpgsqlCommand(
-                "SELECT name, version FROM seasonal_model_activation WHERE rolled_back_at IS NULL ORDER BY seq DESC LIMIT 1", connection);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new ModelVersionId(reader.GetString(0), reader.GetInt32(1)) : null;
+            var active = await QueryAsync(
+                connection, null, "SELECT name, version FROM seasonal_model_activation WHERE rolled_back_at IS NULL ORDER BY seq DESC LIMIT 1", null,
+                reader => new ModelVersionId(reader.GetString(0), reader.GetInt32(1)), cancellationToken).ConfigureAwait(false);
+            return active.Count == 0 ? null : active[0];
         }, cancellationToken);
 
     public override async Task<string> MaterializeAsync(ModelVersionId id, CancellationToken cancellationToken = default)
     {
         var info = (await ReadAsync(cancellationToken).ConfigureAwait(false)).Get(id);
-        return await ModelCache.MaterializeAsync(_cacheRoot, info, token => RunAsync<IReadOnlyList<ModelFile>>(async connection =>
-        {
-            await using var command = new NpgsqlCommand(
-                "SELECT file_name, content FROM seasonal_model_file WHERE name = @name AND version = @version ORDER BY file_name", connection);
-            command.Parameters.AddWithValue("name", id.Name);
-            command.Parameters.AddWithValue("version", id.Version);
-            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
-            var files = new List<ModelFile>();
-            while (await reader.ReadAsync(token).ConfigureAwait(false))
-            {
-                files.Add(new ModelFile(reader.GetString(0), reader.GetFieldValue<byte[]>(1)));
-            }
-
-            return files;
-        }, token), cancellationToken).ConfigureAwait(false);
+        return await ModelCache.MaterializeAsync(_cacheRoot, info, token => RunAsync<IReadOnlyList<ModelFile>>(
+            async connection => await QueryAsync(
+                connection,
+                null,
+                "SELECT file_name, content FROM seasonal_model_file WHERE name = @name AND version = @version ORDER BY file_name",
+                p =>
+                {
+                    p.AddWithValue("name", id.Name);
+                    p.AddWithValue("version", id.Version);
+                },
+                reader => new ModelFile(reader.GetString(0), reader.GetFieldValue<byte[]>(1)),
+                token).ConfigureAwait(false),
+            token), cancellationToken).ConfigureAwait(false);
     }
 
     protected override Task<T> ChangeAsync<T>(Func<ModelRegistryBook, T> change, ModelPackage? package, CancellationToken cancellationToken)
@@ -98,51 +96,50 @@ public sealed class PostgresModelRegistry(string connectionString, string? cache
 
     private static async Task<ModelRegistryBook> ReadBookAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        var versions = new List<ModelVersionInfo>();
-        await using (var command = new NpgsqlCommand($"SELECT {VersionColumns} FROM seasonal_model_version", connection, transaction))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        const string Activations = "SELECT seq, name, version, activated_at, rolled_back_at FROM seasonal_model_activation";
+        var versions = await QueryAsync(connection, transaction, $"SELECT {VersionColumns} FROM seasonal_model_version", null, reader => new ModelVersionInfo
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                versions.Add(new ModelVersionInfo
-                {
-                    Name = reader.GetString(0),
-                    Version = reader.GetInt32(1),
-                    Fingerprint = reader.GetString(2),
-                    AddedAt = reader.GetFieldValue<DateTimeOffset>(3),
-                    TrainedAt = reader.GetFieldValue<DateTimeOffset>(4),
-                    DatasetName = reader.GetString(5),
-                    DatasetStart = reader.GetFieldValue<DateOnly>(6),
-                    TrainEndDay = reader.GetInt32(7),
-                    ValidationStartDay = reader.GetInt32(8),
-                    TrainingDataSha256 = reader.GetString(9),
-                    ValidationPinball = reader.IsDBNull(10) ? null : reader.GetDouble(10),
-                    ValidationMeanSquaredError = reader.IsDBNull(11) ? null : reader.GetDouble(11),
-                    ValidationMeanWape = reader.IsDBNull(12) ? null : reader.GetDouble(12),
-                    ValidationCoverage = reader.GetFieldValue<double[]>(13),
-                    ValidationWindows = reader.GetInt32(14),
-                });
-            }
-        }
-
-        var activations = new List<ModelActivation>();
-        await using (var command = new NpgsqlCommand("SELECT seq, name, version, activated_at, rolled_back_at FROM seasonal_model_activation", connection, transaction))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            Name = reader.GetString(0),
+            Version = reader.GetInt32(1),
+            Fingerprint = reader.GetString(2),
+            AddedAt = reader.GetFieldValue<DateTimeOffset>(3),
+            TrainedAt = reader.GetFieldValue<DateTimeOffset>(4),
+            DatasetName = reader.GetString(5),
+            DatasetStart = reader.GetFieldValue<DateOnly>(6),
+            TrainEndDay = reader.GetInt32(7),
+            ValidationStartDay = reader.GetInt32(8),
+            TrainingDataSha256 = reader.GetString(9),
+            ValidationPinball = reader.IsDBNull(10) ? null : reader.GetDouble(10),
+            ValidationMeanSquaredError = reader.IsDBNull(11) ? null : reader.GetDouble(11),
+            ValidationMeanWape = reader.IsDBNull(12) ? null : reader.GetDouble(12),
+            ValidationCoverage = reader.GetFieldValue<double[]>(13),
+            ValidationWindows = reader.GetInt32(14),
+        }, cancellationToken).ConfigureAwait(false);
+        var activations = await QueryAsync(connection, transaction, Activations, null, reader => new ModelActivation
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                activations.Add(new ModelActivation
-                {
-                    Sequence = reader.GetInt64(0),
-                    Name = reader.GetString(1),
-                    Version = reader.GetInt32(2),
-                    ActivatedAt = reader.GetFieldValue<DateTimeOffset>(3),
-                    RolledBackAt = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
-                });
-            }
-        }
-
+            Sequence = reader.GetInt64(0),
+            Name = reader.GetString(1),
+            Version = reader.GetInt32(2),
+            ActivatedAt = reader.GetFieldValue<DateTimeOffset>(3),
+            RolledBackAt = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+        }, cancellationToken).ConfigureAwait(false);
         return new ModelRegistryBook(versions, activations);
+    }
+
+    /// <summary>Every row of <paramref name="sql"/>, each made by <paramref name="read"/>.</summary>
+    private static async Task<List<T>> QueryAsync<T>(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Action<NpgsqlParameterCollection>? parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        parameters?.Invoke(command.Parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
     }
 
     private static async Task InsertVersionAsync(
