@@ -26,6 +26,7 @@ public static class SeasonalCli
         ["import"] = "Convert public datasets into dataset folders.",
         ["bench"] = "Measure throughput.",
         ["db"] = "Manage the PostgreSQL database.",
+        ["models"] = "Manage the model registry (the LSTM versions live SKUs are served with).",
     };
 
     /// <summary>Runs the tool in this process with the process console (progress bars on a terminal, Ctrl+C handled).</summary>

@@ -37,7 +37,7 @@ public sealed class HostConfigurationTests(PostgresDatabaseFixture postgres)
         var (code, _, error) = await Serve(timeout.Token, "--storage", "postgres", "--connection", database);
 
         Assert.Equal(SeasonalCli.BadInput, code);
-        Assert.Contains("has schema version 0, but this build needs version 4: run `seasonal db migrate`", error, StringComparison.Ordinal);
+        Assert.Contains("has schema version 0, but this build needs version 5: run `seasonal db migrate`", error, StringComparison.Ordinal);
         Assert.Empty(await new DatabaseMigrator().GetAppliedAsync(database)); // nothing was created behind the user's back
     }
 

@@ -13,7 +13,7 @@ public sealed class StartupSettingsTests
     [Theory]
     [InlineData("prophet", $"invalid settings: Live:Forecaster: unknown forecaster 'prophet' (known: {LiveForecasters}).")]
     [InlineData("ensemble", $"invalid settings: Live:Forecaster: forecaster 'ensemble' cannot be used by live SKUs (usable there: {LiveForecasters}).")]
-    [InlineData("lstm", "invalid settings: Live:Model must name a model folder for Live:Forecaster 'lstm' (make one with `seasonal train --dataset DIR --out DIR`).")]
+    [InlineData("lstm", "invalid settings: Live:Model must name a model folder for Live:Forecaster 'lstm' (make one with `seasonal train --dataset DIR --out DIR`), or Live:Registry:Provider a model registry.")]
     public async Task A_live_forecaster_that_live_SKUs_cannot_run_stops_the_host_at_start(string forecaster, string expected)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => LiveHost.StartAsync(new Dictionary<string, string>

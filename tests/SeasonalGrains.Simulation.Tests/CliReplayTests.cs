@@ -193,8 +193,9 @@ public sealed class CliReplayTests : IDisposable
     }
 }
 
+/// <summary>The tests that run the CLI in this process, one at a time; they share one tiny trained model (<see cref="TinyLiveModel"/>).</summary>
 [CollectionDefinition(Name)]
-public sealed class CliCollection
+public sealed class CliCollection : ICollectionFixture<TinyLiveModel>
 {
     public const string Name = "cli";
 }

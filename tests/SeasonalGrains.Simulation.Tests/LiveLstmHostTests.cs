@@ -17,7 +17,7 @@ namespace SeasonalGrains.Simulation.Tests;
 
 /// <summary>
 /// A tiny model (1 x 8 LSTM, 2 epochs) trained by <c>seasonal train</c> on a generated down-jackets dataset (4 SKUs, one
-/// year), shared by the tests of the host that serves it to live SKUs.
+/// year), shared by the tests of the CLI collection (the host that serves it to live SKUs, the model registry).
 /// </summary>
 public sealed class TinyLiveModel : IAsyncLifetime
 {
@@ -29,12 +29,24 @@ public sealed class TinyLiveModel : IAsyncLifetime
 
     public Dataset Dataset { get; private set; } = null!;
 
+    private Task<string>? _retrained;
+
+    /// <summary>A second model of the same data and size (seed 4, other weights, so another fingerprint), trained on first use.</summary>
+    public Task<string> RetrainedAsync() => _retrained ??= TrainAsync("tiny-2", seed: 4);
+
+    private async Task<string> TrainAsync(string name, int seed)
+    {
+        var folder = Path.Combine(Root, "models", name);
+        var train = await Run(["train", "--dataset", Data, "--out", folder, "--epochs", "2", "--hidden", "8", "--layers", "1", "--seed", seed.ToString(CultureInfo.InvariantCulture)]);
+        Assert.True(train.Code == 0, train.Output + train.Error);
+        return folder;
+    }
+
     public async Task InitializeAsync()
     {
         var generate = await Run(["generate", "--preset", "down-jackets", "--skus", "4", "--years", "1", "--seed", "3", "--out", Data]);
         Assert.True(generate.Code == 0, generate.Error);
-        var train = await Run(["train", "--dataset", Data, "--out", Model, "--epochs", "2", "--hidden", "8", "--layers", "1", "--seed", "3"]);
-        Assert.True(train.Code == 0, train.Output + train.Error);
+        await TrainAsync("tiny", seed: 3);
         Dataset = DatasetReader.Read(Data);
     }
 
@@ -47,9 +59,9 @@ public sealed class TinyLiveModel : IAsyncLifetime
 
 /// <summary>The host with <c>Live:Forecaster=lstm</c> and <c>Live:Model</c>: live SKUs forecast with the model through the silo's batcher.</summary>
 [Collection(CliCollection.Name)]
-public sealed class LiveLstmHostTests(TinyLiveModel tiny) : IClassFixture<TinyLiveModel>
+public sealed class LiveLstmHostTests(TinyLiveModel tiny)
 {
-    private const string WriteKey = "live-lstm-write-key-0123456789";
+    internal const string WriteKey = "live-lstm-write-key-0123456789";
 
     private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
 
@@ -198,7 +210,7 @@ public sealed class LiveLstmHostTests(TinyLiveModel tiny) : IClassFixture<TinyLi
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST {path}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static async Task DefineAsync(LstmHost host, string sku, string category, string region, double unitPrice, double[] history)
+    internal static async Task DefineAsync(LstmHost host, string sku, string category, string region, double unitPrice, double[] history)
     {
         var body = new JsonObject
         {
@@ -217,7 +229,7 @@ public sealed class LiveLstmHostTests(TinyLiveModel tiny) : IClassFixture<TinyLi
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"PUT {sku}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static async Task<LstmHost> StartAsync(Dictionary<string, string> settings)
+    internal static async Task<LstmHost> StartAsync(Dictionary<string, string> settings)
     {
         var args = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -257,7 +269,7 @@ public sealed class LiveLstmHostTests(TinyLiveModel tiny) : IClassFixture<TinyLi
         return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
     }
 
-    private sealed class LstmHost : IAsyncDisposable
+    internal sealed class LstmHost : IAsyncDisposable
     {
         private readonly WebApplication _app;
 

@@ -18,10 +18,10 @@ public sealed class ComposeMigrateJobTests(PostgresDatabaseFixture postgres)
 
     private static readonly string[] MigrateJob = [.. ComposeFile.Load().Service("migrate").Sequence("command")];
 
-    private static readonly string[] Migrations = ["0001_orleans_query_table", "0002_persistence", "0003_clustering", "0004_reminders"];
+    private static readonly string[] Migrations = ["0001_orleans_query_table", "0002_persistence", "0003_clustering", "0004_reminders", "0005_model_registry"];
 
     [Fact]
-    public async Task The_migrate_job_brings_a_fresh_database_to_version_4_and_lists_each_migration()
+    public async Task The_migrate_job_brings_a_fresh_database_to_version_5_and_lists_each_migration()
     {
         var connectionString = await postgres.CreateDatabaseAsync("job");
         var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
@@ -30,14 +30,14 @@ public sealed class ComposeMigrateJobTests(PostgresDatabaseFixture postgres)
 
         Assert.Equal((0, ""), (run.ExitCode, run.Error));
         var lines = run.OutputLines;
-        Assert.StartsWith($"Applied 4 migration(s) to the database '{database}' on 127.0.0.1:", lines[0], StringComparison.Ordinal);
-        Assert.Equal(Migrations.Select(m => "  " + m), lines[1..5]);
-        Assert.Equal("Schema version 0 -> 4.", lines[5]);
-        Assert.Equal([1, 2, 3, 4], (await new DatabaseMigrator().GetAppliedAsync(connectionString)).Select(a => a.Version));
+        Assert.StartsWith($"Applied 5 migration(s) to the database '{database}' on 127.0.0.1:", lines[0], StringComparison.Ordinal);
+        Assert.Equal(Migrations.Select(m => "  " + m), lines[1..6]);
+        Assert.Equal("Schema version 0 -> 5.", lines[6]);
+        Assert.Equal([1, 2, 3, 4, 5], (await new DatabaseMigrator().GetAppliedAsync(connectionString)).Select(a => a.Version));
     }
 
     [Fact]
-    public async Task Running_the_job_again_reports_up_to_date_at_version_4_and_applies_nothing()
+    public async Task Running_the_job_again_reports_up_to_date_at_version_5_and_applies_nothing()
     {
         var connectionString = await postgres.CreateDatabaseAsync("again");
         Assert.Equal(0, (await RunAsync(MigrateJob, environmentConnection: connectionString)).ExitCode);
@@ -47,7 +47,7 @@ public sealed class ComposeMigrateJobTests(PostgresDatabaseFixture postgres)
 
         Assert.Equal(0, run.ExitCode);
         var line = Assert.Single(run.OutputLines);
-        Assert.EndsWith(" is up to date at version 4.", line, StringComparison.Ordinal);
+        Assert.EndsWith(" is up to date at version 5.", line, StringComparison.Ordinal);
         Assert.Equal(firstAppliedAt, (await new DatabaseMigrator().GetAppliedAsync(connectionString)).Select(a => a.AppliedAt));
     }
 
@@ -59,7 +59,7 @@ public sealed class ComposeMigrateJobTests(PostgresDatabaseFixture postgres)
         var run = await RunAsync([.. MigrateJob, "--connection", connectionString], environmentConnection: Unreachable);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal(4, (await new DatabaseMigrator().GetAppliedAsync(connectionString)).Count);
+        Assert.Equal(5, (await new DatabaseMigrator().GetAppliedAsync(connectionString)).Count);
     }
 
     [Fact]
@@ -99,15 +99,15 @@ public sealed class ComposeMigrateJobTests(PostgresDatabaseFixture postgres)
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync();
-            await ExecuteAsync(connection, $"INSERT INTO {DatabaseMigrator.HistoryTable} (version, name, checksum) VALUES (5, '0005_future', 'x')");
+            await ExecuteAsync(connection, $"INSERT INTO {DatabaseMigrator.HistoryTable} (version, name, checksum) VALUES (6, '0006_future', 'x')");
         }
 
         var run = await RunAsync(MigrateJob, environmentConnection: connectionString);
 
         Assert.Equal(SeasonalCli.BadInput, run.ExitCode);
-        Assert.Contains("The database schema is at version 5 (0005_future), newer than the latest version this build knows (4)", run.Error, StringComparison.Ordinal);
+        Assert.Contains("The database schema is at version 6 (0006_future), newer than the latest version this build knows (5)", run.Error, StringComparison.Ordinal);
         Assert.Equal("", run.Output);
-        Assert.Equal([1, 2, 3, 4, 5], (await new DatabaseMigrator().GetAppliedAsync(connectionString)).Select(a => a.Version));
+        Assert.Equal([1, 2, 3, 4, 5, 6], (await new DatabaseMigrator().GetAppliedAsync(connectionString)).Select(a => a.Version));
     }
 
     [Fact]

@@ -22,14 +22,14 @@ public sealed class MigrationTests(PostgresDatabaseFixture postgres)
     ];
 
     [Fact]
-    public void Embedded_migrations_are_numbered_1_to_4_in_order()
+    public void Embedded_migrations_are_numbered_1_to_5_in_order()
     {
         var migrations = Migration.LoadEmbedded();
 
         Assert.Equal(
-            ["0001_orleans_query_table", "0002_persistence", "0003_clustering", "0004_reminders"],
+            ["0001_orleans_query_table", "0002_persistence", "0003_clustering", "0004_reminders", "0005_model_registry"],
             migrations.Select(m => m.Name));
-        Assert.Equal([1, 2, 3, 4], migrations.Select(m => m.Version));
+        Assert.Equal([1, 2, 3, 4, 5], migrations.Select(m => m.Version));
         Assert.All(migrations, m => Assert.Matches("^[0-9a-f]{64}$", m.Checksum));
     }
 
@@ -59,8 +59,8 @@ public sealed class MigrationTests(PostgresDatabaseFixture postgres)
         var result = await migrator.MigrateAsync(connectionString);
 
         Assert.Equal(0, result.PreviousVersion);
-        Assert.Equal(4, result.CurrentVersion);
-        Assert.Equal([1, 2, 3, 4], result.Applied.Select(a => a.Version));
+        Assert.Equal(5, result.CurrentVersion);
+        Assert.Equal([1, 2, 3, 4, 5], result.Applied.Select(a => a.Version));
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var keys = new List<string>();
@@ -88,9 +88,9 @@ public sealed class MigrationTests(PostgresDatabaseFixture postgres)
         var second = await migrator.MigrateAsync(connectionString);
 
         Assert.True(second.WasUpToDate);
-        Assert.Equal(4, second.PreviousVersion);
-        Assert.Equal(4, second.CurrentVersion);
-        Assert.Equal(4, (await migrator.GetAppliedAsync(connectionString)).Count);
+        Assert.Equal(5, second.PreviousVersion);
+        Assert.Equal(5, second.CurrentVersion);
+        Assert.Equal(5, (await migrator.GetAppliedAsync(connectionString)).Count);
     }
 
     [Fact]
@@ -102,13 +102,13 @@ public sealed class MigrationTests(PostgresDatabaseFixture postgres)
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync();
-            await ExecuteAsync(connection, $"INSERT INTO {DatabaseMigrator.HistoryTable} (version, name, checksum) VALUES (5, '0005_future', 'x')");
+            await ExecuteAsync(connection, $"INSERT INTO {DatabaseMigrator.HistoryTable} (version, name, checksum) VALUES (6, '0006_future', 'x')");
         }
 
         var error = await Assert.ThrowsAsync<DatabaseMigrationException>(() => migrator.MigrateAsync(connectionString));
 
-        Assert.Contains("version 5 (0005_future)", error.Message, StringComparison.Ordinal);
-        Assert.Contains("latest version this build knows (4)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("version 6 (0006_future)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("latest version this build knows (5)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

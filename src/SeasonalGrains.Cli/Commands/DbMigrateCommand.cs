@@ -7,7 +7,7 @@ namespace SeasonalGrains.Cli.Commands;
 
 /// <summary>
 /// <c>seasonal db migrate [--connection CS]</c>: brings a PostgreSQL database to the schema this build expects
-/// (grain state, membership, reminders) and prints what was applied. Without <c>--connection</c> the
+/// (grain state, membership, reminders, model registry) and prints what was applied. Without <c>--connection</c> the
 /// connection string comes from the configuration key <c>Storage:ConnectionString</c> (environment
 /// variable <c>Storage__ConnectionString</c>), the same key the silo reads.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class DbMigrateCommand : CliCommand
 
     public override IReadOnlyList<string> Path => ["db", "migrate"];
 
-    public override string Description => "Create or upgrade the PostgreSQL schema (grain state, membership, reminders).";
+    public override string Description => "Create or upgrade the PostgreSQL schema (grain state, membership, reminders, model registry).";
 
     public override IEnumerable<Symbol> Symbols => [_connection];
 

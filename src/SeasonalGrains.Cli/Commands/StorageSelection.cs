@@ -14,9 +14,16 @@ internal sealed class StorageSelection
 {
     private readonly bool _withClustering;
 
-    public StorageSelection(bool withClustering = false)
+    /// <param name="withClustering">Also offer <c>--clustering</c> and <c>--cluster-id</c>.</param>
+    /// <param name="storageDescription">What <c>--storage</c> chooses, for commands that run no silo (the help's text).</param>
+    public StorageSelection(bool withClustering = false, string? storageDescription = null)
     {
         _withClustering = withClustering;
+        if (storageDescription is not null)
+        {
+            Storage.Description = storageDescription;
+        }
+
         Storage.AcceptOnlyFromAmong(StorageOptions.MemoryProvider, StorageOptions.PostgresProvider);
         Clustering.AcceptOnlyFromAmong(ClusteringOptions.PostgresProvider);
     }

@@ -60,7 +60,13 @@ public sealed class LiveModels : IDisposable
     public LiveModel Activate(string folder, string? version = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        var loaded = Load(folder, version);
+        return Activate(Load(folder, version));
+    }
+
+    /// <summary>Makes a model made by <see cref="Load"/> the active version; this service owns (and disposes) it from now.</summary>
+    public LiveModel Activate(LiveModel loaded)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
         LiveModel? previous;
         lock (_gate)
         {
@@ -103,12 +109,15 @@ public sealed class LiveModels : IDisposable
     public static string Fingerprint(string folder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in new[] { LstmModel.MetadataFile, LstmModel.WeightsFile })
-        {
-            hash.AppendData(File.ReadAllBytes(Path.Combine(folder, file)));
-        }
+        return Fingerprint(File.ReadAllBytes(Path.Combine(folder, LstmModel.MetadataFile)), File.ReadAllBytes(Path.Combine(folder, LstmModel.WeightsFile)));
+    }
 
+    /// <summary>The fingerprint of a model whose model.json and weights.bin hold these bytes (see <see cref="Fingerprint(string)"/>).</summary>
+    public static string Fingerprint(ReadOnlySpan<byte> metadata, ReadOnlySpan<byte> weights)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(metadata);
+        hash.AppendData(weights);
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
     }
 

@@ -2,6 +2,7 @@ using SeasonalGrains.Domain.Naming;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Features;
+using SeasonalGrains.Grains.Live.Registry;
 
 namespace SeasonalGrains.Grains.Live;
 
@@ -33,6 +34,12 @@ public sealed class LiveSkuOptions
     /// <see cref="Forecaster"/> is <c>lstm</c>.
     /// </summary>
     public string? Model { get; set; }
+
+    /// <summary>
+    /// The model registry whose active version <c>lstm</c> serves (<c>Live:Registry:Provider</c>, ...); with one,
+    /// <see cref="Model"/> is optional: it serves only while the registry has no active version.
+    /// </summary>
+    public ModelRegistryOptions Registry { get; set; } = new();
 
     /// <summary>
     /// The baseline a SKU forecasts with when the model cannot serve it (a category the model was not trained on,
@@ -83,9 +90,9 @@ public sealed class LiveSkuOptions
         {
             errors.Add($"{Section}:{nameof(Forecaster)}: {error}.");
         }
-        else if (choice.NeedsModel && string.IsNullOrWhiteSpace(Model))
+        else if (choice.NeedsModel && string.IsNullOrWhiteSpace(Model) && Registry is not { Enabled: true })
         {
-            errors.Add($"{Section}:{nameof(Model)} must name a model folder for {Section}:{nameof(Forecaster)} '{choice.Name}' (make one with `seasonal train --dataset DIR --out DIR`).");
+            errors.Add($"{Section}:{nameof(Model)} must name a model folder for {Section}:{nameof(Forecaster)} '{choice.Name}' (make one with `seasonal train --dataset DIR --out DIR`), or {ModelRegistryOptions.Section}:Provider a model registry.");
         }
 
         if (ForecasterRegistry.Default.TryResolve(FallbackForecaster ?? "", ForecasterUses.Live, out var fallbackError) is not { } fallback)

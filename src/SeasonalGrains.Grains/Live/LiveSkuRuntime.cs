@@ -6,6 +6,8 @@ using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Lstm;
+using SeasonalGrains.Grains.Hosting;
+using SeasonalGrains.Grains.Live.Registry;
 
 namespace SeasonalGrains.Grains.Live;
 
@@ -230,6 +232,8 @@ public static class LiveSkuServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetServices<IForecaster>(),
             sp.GetRequiredService<LiveModels>()));
+        services.TryAddSingleton<LiveModelRegistry>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<LiveModelRegistry>());
         return services;
     }
 
@@ -237,13 +241,14 @@ public static class LiveSkuServiceCollectionExtensions
     /// Checks <see cref="LiveSkuOptions"/> with the forecasters registered in the silo's services and, when live SKUs
     /// forecast with the LSTM, loads <see cref="LiveSkuOptions.Model"/> into <see cref="LiveModels"/>: a folder that does
     /// not load, or a model whose horizon is shorter than <see cref="LiveSkuOptions.ForecastHorizonDays"/>, fails the start.
+    /// The registry's settings are checked here too (<see cref="LiveModelRegistry"/> serves its active version at the silo's start).
     /// </summary>
-    private sealed class LiveSkuOptionsValidator(IEnumerable<IForecaster> registered, LiveModels models) : IValidateOptions<LiveSkuOptions>
+    private sealed class LiveSkuOptionsValidator(IEnumerable<IForecaster> registered, LiveModels models, IEnumerable<SeasonalGrainsOptions> silo) : IValidateOptions<LiveSkuOptions>
     {
         public ValidateOptionsResult Validate(string? name, LiveSkuOptions options)
         {
-            var errors = options.Validate(registered);
-            if (errors.Count == 0 && options.TryChoose(registered, out var choice, out _) && choice.NeedsModel)
+            var errors = options.Validate(registered).Concat(options.Registry?.Validate(silo.FirstOrDefault()?.Storage) ?? []).ToList();
+            if (errors.Count == 0 && options.TryChoose(registered, out var choice, out _) && choice.NeedsModel && !string.IsNullOrWhiteSpace(options.Model))
             {
                 errors = LoadModel(options);
             }

@@ -185,6 +185,23 @@ public sealed record ReplayRequestBody
     public int? ChunkDays { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record ModelAddRequest
+{
+    /// <summary>A model folder on the server (made by <c>seasonal train</c>), inside the configured model folder.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>The name to register it under (default: the folder's name).</summary>
+    public string? Name { get; init; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record ModelActivateRequest
+{
+    /// <summary>The version to serve, <c>NAME@VERSION</c>.</summary>
+    public string? Model { get; init; }
+}
+
 // ---- responses ----
 
 public sealed record EventResponse(string EventId, string Status, DateOnly? Date);
@@ -342,3 +359,29 @@ public sealed record ReplayResponse(
     string? OutDir,
     string? Error,
     ReplayResults? Results);
+
+/// <param name="Pinball">Mean pinball loss on the validation range (scaled units); null for an untrained model.</param>
+/// <param name="Coverage">Per quantile level, the share of actuals at or below the forecast quantile.</param>
+public sealed record ModelValidationResponse(double? Pinball, double? MeanSquaredError, double? MeanWape, IReadOnlyList<double> Coverage, int Windows);
+
+/// <param name="Model"><c>NAME@VERSION</c>.</param>
+/// <param name="TrainEnd">The last day trained on; the days from <paramref name="ValidationStart"/> to it were held out for validation.</param>
+/// <param name="TrainingDataSha256">The training data's fingerprint (model.json's trainingDataSha256).</param>
+public sealed record ModelVersionResponse(
+    string Model,
+    string Name,
+    int Version,
+    bool Active,
+    string Fingerprint,
+    DateTimeOffset AddedAt,
+    DateTimeOffset TrainedAt,
+    string DatasetName,
+    DateOnly DatasetStart,
+    DateOnly? TrainEnd,
+    DateOnly ValidationStart,
+    string TrainingDataSha256,
+    ModelValidationResponse Validation);
+
+/// <param name="Active">The registry's active version.</param>
+/// <param name="Serving">The version this host's live SKUs forecast with now (null when they do not use the LSTM).</param>
+public sealed record ModelListResponse(string? Active, string? Serving, IReadOnlyList<ModelVersionResponse> Versions);

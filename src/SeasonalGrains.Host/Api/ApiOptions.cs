@@ -33,6 +33,12 @@ public sealed class ApiOptions
     /// <summary>Replays may only read scenario files inside this folder (default: the host's content root).</summary>
     public string? ScenarioRoot { get; set; }
 
+    /// <summary>
+    /// <c>POST /models</c> may only register model folders inside this folder (default: <see cref="ScenarioRoot"/>'s folder,
+    /// where scenarios' models are trained).
+    /// </summary>
+    public string? ModelRoot { get; set; }
+
     /// <summary>Folder under which each replay writes its results (a sub-folder per replay; default <c>runs</c> under the content root).</summary>
     public string? ReplayOutputRoot { get; set; }
 

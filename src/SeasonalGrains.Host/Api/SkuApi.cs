@@ -70,7 +70,7 @@ public static class SkuApi
             document.Info.Title = "SeasonalGrains API";
             document.Info.Description =
                 "Live SKUs over Orleans grains: master data, idempotent sales and receipts, day close with forecast and order suggestion, " +
-                $"the order book and season replays. Mutating endpoints need an API key with the write role in the {ApiKeyRing.Header} header; " +
+                $"the order book, season replays and the model registry. Mutating endpoints need an API key with the write role in the {ApiKeyRing.Header} header; " +
                 "reads are open unless Api:RequireKeyForReads is set. Errors are RFC 9457 problem details.";
             return Task.CompletedTask;
         }));
@@ -114,6 +114,7 @@ public static class SkuApi
         api.MapDayEndpoints();
         api.MapOrderEndpoints();
         api.MapReplayEndpoints();
+        api.MapModelEndpoints();
 
         app.MapOpenApi(OpenApiPath.Replace("v1", "{documentName}", StringComparison.Ordinal));
         app.MapScalarApiReference(ScalarPath, options => options.WithTitle("SeasonalGrains API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SeasonalGrains.Grains.Hosting;
+using SeasonalGrains.Grains.Live.Registry;
 using SeasonalGrains.Storage;
 
 namespace SeasonalGrains.Host.Hosting;
@@ -13,7 +14,8 @@ public static class StartupErrors
     /// <summary>
     /// The message for a settings or schema problem anywhere in the exception's chain; null for anything else.
     /// Settings problems (<see cref="StorageConfigurationException"/>, and the <see cref="OptionsValidationException"/>
-    /// of options validated at start, such as <c>Api:Keys:0:Key</c> or <c>Live:Forecaster</c>) are told together, each naming its key.
+    /// of options validated at start, such as <c>Api:Keys:0:Key</c> or <c>Live:Forecaster</c>, and the
+    /// <see cref="ModelRegistryException"/> of a <c>Live:Registry</c> whose active version cannot be served) are told together, each naming its key.
     /// </summary>
     public static string? Explain(Exception exception)
     {
@@ -29,6 +31,9 @@ public static class StartupErrors
                     break;
                 case OptionsValidationException e:
                     settings.AddRange(e.Failures);
+                    break;
+                case ModelRegistryException e:
+                    settings.Add(e.Message);
                     break;
                 case DatabaseSchemaException e:
                     return e.Message;

@@ -1,0 +1,192 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SeasonalGrains.Grains.Hosting;
+
+namespace SeasonalGrains.Grains.Live.Registry;
+
+/// <summary>
+/// The silo's model registry (<c>Live:Registry</c>) and, when live SKUs forecast with the LSTM, the service that serves
+/// its active version: at the silo's start it loads the active version (a registry that cannot be read, an active version
+/// that does not load or forecasts fewer days than <c>Live:ForecastHorizonDays</c>, or no active version and no
+/// <c>Live:Model</c>, stop the start with a <see cref="ModelRegistryException"/>), then reads the active version every
+/// <see cref="ModelRegistryOptions.PollInterval"/> and switches <see cref="LiveModels"/> to it, named <c>NAME@VERSION</c>.
+/// A version that fails to load later is logged and the silo keeps serving the one it has.
+/// </summary>
+public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    private readonly LiveSkuOptions _options;
+    private readonly LiveSkuRuntime _runtime;
+    private readonly ILogger<LiveModelRegistry> _logger;
+    private readonly SemaphoreSlim _sync = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private ModelVersionId? _served;
+    private ModelVersionId? _failed;
+    private Task? _polling;
+    private int _disposed;
+
+    public LiveModelRegistry(IOptions<LiveSkuOptions> options, LiveSkuRuntime runtime, TimeProvider time, ILogger<LiveModelRegistry> logger, IEnumerable<SeasonalGrainsOptions> silo)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(silo);
+        _options = options.Value;
+        _runtime = runtime;
+        _logger = logger;
+        Registry = _options.Registry.Create(silo.FirstOrDefault()?.Storage, time);
+    }
+
+    /// <summary>The registry; null when <c>Live:Registry:Provider</c> is <c>none</c>.</summary>
+    public ModelRegistry? Registry { get; }
+
+    /// <summary>The version this silo's live SKUs forecast with (the registry's <c>NAME@VERSION</c>, or <c>Live:Model</c>'s name); null without the LSTM.</summary>
+    public string? Serving => _runtime.Models?.Active?.Version;
+
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        if (Registry is not null && _runtime.Models is not null)
+        {
+            lifecycle.Subscribe(nameof(LiveModelRegistry), ServiceLifecycleStage.ApplicationServices, StartAsync, StopAsync);
+        }
+    }
+
+    /// <summary>
+    /// Switches to the registry's active version now, if it changed (after a change through this silo); no-op without the
+    /// LSTM. A failure is logged, not thrown: the silo keeps the version it serves.
+    /// </summary>
+    public async Task SyncAsync(CancellationToken cancellationToken = default)
+    {
+        if (Registry is null || _runtime.Models is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await SyncAsync(atStart: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // the silo keeps serving the version it has; the next poll tries again
+            Log.SyncFailed(_logger, Registry.Description, e.Message);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // registered as itself and as a lifecycle participant
+        }
+
+        _stopping.Cancel();
+        _stopping.Dispose();
+        _sync.Dispose();
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await SyncAsync(atStart: true, cancellationToken).ConfigureAwait(false);
+        _polling = Task.Run(() => PollAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_polling is { } polling)
+        {
+            await polling.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.Registry.PollInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await SyncAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // the silo stops
+        }
+    }
+
+    /// <summary>Loads the active version when it is not the one served; at start every problem throws, later a version that fails is skipped until the active one changes.</summary>
+    private async Task SyncAsync(bool atStart, CancellationToken cancellationToken)
+    {
+        var registry = Registry!;
+        var models = _runtime.Models!;
+        await _sync.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ModelVersionId? active;
+            try
+            {
+                active = await registry.GetActiveAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ModelRegistryException e)
+            {
+                throw Refused(e.Message, e);
+            }
+
+            if (active is null)
+            {
+                if (models.Active is null)
+                {
+                    throw Refused(
+                        $"the {registry.Description} has no active version and {LiveSkuOptions.Section}:{nameof(LiveSkuOptions.Model)} is not set: " +
+                        "add a model with `seasonal models add --path DIR` (or set Live:Model).");
+                }
+
+                return;
+            }
+
+            if (active == _served || (!atStart && active == _failed))
+            {
+                return;
+            }
+
+            try
+            {
+                var folder = await registry.MaterializeAsync(active.Value, cancellationToken).ConfigureAwait(false);
+                var loaded = LiveModels.Load(folder, active.Value.ToString());
+                if (_options.ForecastHorizonDays > loaded.Model.Horizon)
+                {
+                    loaded.Dispose();
+                    throw new ModelRegistryException(
+                        ModelRegistryFailure.InvalidModel,
+                        $"it forecasts {loaded.Model.Horizon} days, but {LiveSkuOptions.Section}:{nameof(LiveSkuOptions.ForecastHorizonDays)} is {_options.ForecastHorizonDays}.");
+                }
+
+                models.Activate(loaded);
+                _served = active;
+                _failed = null;
+                Log.Serving(_logger, active.Value.ToString(), registry.Description);
+            }
+            catch (Exception e) when (e is ModelRegistryException or LiveModelException or IOException or UnauthorizedAccessException)
+            {
+                _failed = active;
+                throw Refused($"the active version {active} of the {registry.Description} cannot be served: {e.Message}", e);
+            }
+        }
+        finally
+        {
+            _sync.Release();
+        }
+    }
+
+    private static ModelRegistryException Refused(string message, Exception? inner = null) =>
+        new(ModelRegistryFailure.Unavailable, $"{ModelRegistryOptions.Section}: {message}", inner);
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Live SKUs forecast with {Version} of the {Registry}.")]
+        public static partial void Serving(ILogger logger, string version, string registry);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "The {Registry} could not be followed; the silo keeps its current model: {Reason}")]
+        public static partial void SyncFailed(ILogger logger, string registry, string reason);
+    }
+}

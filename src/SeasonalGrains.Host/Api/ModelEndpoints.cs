@@ -1,0 +1,206 @@
+using Microsoft.Extensions.Options;
+using SeasonalGrains.Grains.Live.Registry;
+
+namespace SeasonalGrains.Host.Api;
+
+/// <summary>
+/// The model registry endpoints (<c>Live:Registry</c>): list the versions, add a model folder of the server, activate a
+/// version, roll back to the previous one. A change made here is served by this host before it answers; the other
+/// silos follow within <c>Live:Registry:PollInterval</c>.
+/// </summary>
+public static class ModelEndpoints
+{
+    public static RouteGroupBuilder MapModelEndpoints(this RouteGroupBuilder api)
+    {
+        var models = api.Group("/models", "Models");
+
+        models.MapGet("/", List)
+            .Describe(ApiRole.Read, "ListModels", "The registry's model versions, the active one and the one this host serves")
+            .Produces<ModelListResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        models.MapGet("/{model}", Get)
+            .Describe(ApiRole.Read, "GetModel", "One model version (NAME@VERSION)")
+            .Produces<ModelVersionResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        models.MapPost("/", Add)
+            .Describe(
+                ApiRole.Write, "AddModel", "Register a model folder of the server as the next version of its name",
+                "path is resolved against the server's model folder (Api:ModelRoot, default Api:ScenarioRoot) and must lie inside it; its files are copied " +
+                "into the registry. 201 with the version (NAME@VERSION, numbered per name from 1) and Location; the first version added while none is active " +
+                "becomes active. 400 when the folder does not load, 409 when the same files are already registered under the name.")
+            .Produces<ModelVersionResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        models.MapPost("/activate", Activate)
+            .Describe(
+                ApiRole.Write, "ActivateModel", "Serve a model version: {\"model\": \"NAME@VERSION\"}",
+                "Every silo switches to it (this host before it answers). 404 naming the known versions when there is no such version.")
+            .Produces<ModelListResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        models.MapPost("/rollback", Rollback)
+            .Describe(ApiRole.Write, "RollbackModel", "Serve the previously active version again", "409 when no version was active before the current one.")
+            .Produces<ModelListResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return api;
+    }
+
+    private static async Task<IResult> List(LiveModelRegistry live, CancellationToken cancellationToken) =>
+        live.Registry is { } registry
+            ? Results.Ok(await ListAsync(live, registry, cancellationToken))
+            : NoRegistry();
+
+    private static async Task<IResult> Get(string model, LiveModelRegistry live, CancellationToken cancellationToken)
+    {
+        if (live.Registry is not { } registry)
+        {
+            return NoRegistry();
+        }
+
+        if (!ModelVersionId.TryParse(model, out var id, out var problem))
+        {
+            return ApiProblems.Validation("model", problem + ".");
+        }
+
+        var book = await registry.ReadAsync(cancellationToken);
+        return book.Find(id) is { } version ? Results.Ok(ToResponse(version, book.Active)) : Problem(new ModelRegistryException(ModelRegistryFailure.UnknownVersion, $"there is no model version {id}; {book.Known()}."), null);
+    }
+
+    private static async Task<IResult> Add(ModelAddRequest? body, LiveModelRegistry live, ReplayJobs replays, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    {
+        if (live.Registry is not { } registry)
+        {
+            return NoRegistry();
+        }
+
+        var root = options.Value.ModelRoot is { } configured ? new ServerFolder(configured) : replays.ScenarioRoot;
+        var errors = new FieldErrors();
+        if (body is null)
+        {
+            return ApiProblems.Validation("body", "A JSON object {\"path\": ..., \"name\"?: ...} is required.");
+        }
+
+        if (body.Name is not null && ModelVersionId.NameProblem(body.Name) is { } bad)
+        {
+            errors.Add("name", bad + ".");
+        }
+
+        string? folder = null;
+        if (string.IsNullOrWhiteSpace(body.Path))
+        {
+            errors.Add("path", "is required.");
+        }
+        else if ((folder = root.Resolve(body.Path)) is null)
+        {
+            errors.Add("path", "must lie inside the server's model folder (Api:ModelRoot), symbolic links followed.");
+        }
+        else if (!Directory.Exists(folder))
+        {
+            errors.Add("path", "does not name a folder in the server's model folder.");
+        }
+
+        if (errors.Any)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        try
+        {
+            var added = await registry.AddAsync(folder!, body.Name, cancellationToken);
+            await live.SyncAsync(cancellationToken);
+            var book = await registry.ReadAsync(cancellationToken);
+            return Results.Created($"/api/v1/models/{added.Id}", ToResponse(added, book.Active));
+        }
+        catch (ModelRegistryException e)
+        {
+            return Problem(e, root);
+        }
+    }
+
+    private static async Task<IResult> Activate(ModelActivateRequest? body, LiveModelRegistry live, CancellationToken cancellationToken)
+    {
+        if (live.Registry is not { } registry)
+        {
+            return NoRegistry();
+        }
+
+        if (body is null)
+        {
+            return ApiProblems.Validation("body", "A JSON object {\"model\": \"NAME@VERSION\"} is required.");
+        }
+
+        if (!ModelVersionId.TryParse(body.Model, out var id, out var problem))
+        {
+            return ApiProblems.Validation("model", string.IsNullOrWhiteSpace(body.Model) ? "is required (NAME@VERSION)." : problem + ".");
+        }
+
+        return await ChangeAsync(live, registry, () => registry.ActivateAsync(id, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<IResult> Rollback(LiveModelRegistry live, CancellationToken cancellationToken) =>
+        live.Registry is { } registry
+            ? await ChangeAsync(live, registry, () => registry.RollbackAsync(cancellationToken), cancellationToken)
+            : NoRegistry();
+
+    private static async Task<IResult> ChangeAsync(LiveModelRegistry live, ModelRegistry registry, Func<Task<ModelVersionInfo>> change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await change();
+        }
+        catch (ModelRegistryException e)
+        {
+            return Problem(e, null);
+        }
+
+        await live.SyncAsync(cancellationToken);
+        return Results.Ok(await ListAsync(live, registry, cancellationToken));
+    }
+
+    private static async Task<ModelListResponse> ListAsync(LiveModelRegistry live, ModelRegistry registry, CancellationToken cancellationToken)
+    {
+        var book = await registry.ReadAsync(cancellationToken);
+        return new ModelListResponse(book.Active?.ToString(), live.Serving, [.. book.Versions.Select(v => ToResponse(v, book.Active))]);
+    }
+
+    private static ModelVersionResponse ToResponse(ModelVersionInfo v, ModelVersionId? active) =>
+        new(
+            v.Id.ToString(),
+            v.Name,
+            v.Version,
+            v.Id == active,
+            v.Fingerprint,
+            v.AddedAt,
+            v.TrainedAt,
+            v.DatasetName,
+            v.DatasetStart,
+            v.TrainEnd,
+            v.ValidationStart,
+            v.TrainingDataSha256,
+            new ModelValidationResponse(v.ValidationPinball, v.ValidationMeanSquaredError, v.ValidationMeanWape, v.ValidationCoverage, v.ValidationWindows));
+
+    /// <summary>A refused request as a problem; server paths in its message are told relative to <paramref name="root"/>.</summary>
+    private static IResult Problem(ModelRegistryException e, ServerFolder? root)
+    {
+        var detail = root is null ? e.Message : root.Redact(e.Message);
+        detail = char.ToUpperInvariant(detail[0]) + detail[1..];
+        return e.Failure switch
+        {
+            ModelRegistryFailure.InvalidModel => ApiProblems.Validation("path", detail),
+            ModelRegistryFailure.UnknownVersion => ApiProblems.NotFound("Model version not found", detail),
+            ModelRegistryFailure.AlreadyRegistered => ApiProblems.Conflict("Model already registered", detail),
+            ModelRegistryFailure.NothingToRollBack => ApiProblems.Conflict("Nothing to roll back to", detail),
+            _ => Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model registry unavailable", detail: detail),
+        };
+    }
+
+    private static IResult NoRegistry() =>
+        ApiProblems.NotFound("No model registry", "This host has no model registry: set Live:Registry:Provider to memory, folder or postgres.");
+}
