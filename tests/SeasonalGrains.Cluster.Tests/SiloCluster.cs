@@ -75,6 +75,10 @@ internal static class SiloCluster
             {
                 // not listening yet
             }
+            catch (TaskCanceledException) when (clock.Elapsed <= patience)
+            {
+                // listening but slower than the client's timeout (a starting silo on a loaded machine): ask again
+            }
 
             if (clock.Elapsed > patience)
             {

@@ -28,15 +28,10 @@ public static class UnitScalings
     public const string Level = "level";
 
     /// <summary>The names a scaling option accepts.</summary>
-    public static string[] Names { get; } = [Sku, Level];
+    public static string[] Names => JsonEnumNames<UnitScaling>.Names;
 
     /// <summary>The scaling a name stands for; an unknown name is refused with the known ones.</summary>
-    public static UnitScaling Parse(string name) => name switch
-    {
-        Sku => UnitScaling.Sku,
-        Level => UnitScaling.Level,
-        _ => throw new ArgumentException($"Unknown scaling '{name}'; use one of {string.Join(", ", Names)}.", nameof(name)),
-    };
+    public static UnitScaling Parse(string name) => JsonEnumNames<UnitScaling>.Parse(name, "scaling");
 
-    public static string Name(UnitScaling scaling) => scaling == UnitScaling.Level ? Level : Sku;
+    public static string Name(UnitScaling scaling) => JsonEnumNames<UnitScaling>.Name(scaling);
 }

@@ -250,17 +250,12 @@ public static class LstmCalibrationModes
     public const string Spread = "spread";
 
     /// <summary>The names a calibration-mode option accepts.</summary>
-    public static string[] Names { get; } = [Conformal, Spread];
+    public static string[] Names => JsonEnumNames<LstmCalibrationMode>.Names;
 
     /// <summary>The mode a name stands for; an unknown name is refused with the known ones.</summary>
-    public static LstmCalibrationMode Parse(string name) => name switch
-    {
-        Conformal => LstmCalibrationMode.Conformal,
-        Spread => LstmCalibrationMode.Spread,
-        _ => throw new ArgumentException($"Unknown calibration mode '{name}'; use one of {string.Join(", ", Names)}.", nameof(name)),
-    };
+    public static LstmCalibrationMode Parse(string name) => JsonEnumNames<LstmCalibrationMode>.Parse(name, "calibration mode");
 
-    public static string Name(LstmCalibrationMode mode) => mode == LstmCalibrationMode.Spread ? Spread : Conformal;
+    public static string Name(LstmCalibrationMode mode) => JsonEnumNames<LstmCalibrationMode>.Name(mode);
 }
 
 /// <summary>
