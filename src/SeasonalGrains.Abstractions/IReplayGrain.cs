@@ -18,15 +18,17 @@ public interface IReplayGrain : IGrainWithStringKey
     Task Configure(SetupBatch batch);
 
     /// <summary>
-    /// Runs one chunk for each SKU of the batch; returns when all are done. A batch that carries
-    /// setups (the first chunk of each SKU) configures each SKU with its setup first, in the same grain call.
+    /// Runs one chunk for each SKU of the batch; returns when all are done, with the results of the SKUs whose season
+    /// closed in this call (any order), which the caller keeps: the replay grain counts them but holds no SKU's result.
+    /// A batch that carries setups (the first chunk of each SKU) configures each SKU with its setup first, in the same
+    /// grain call.
     /// </summary>
     [Alias("RunChunk")]
-    Task RunChunk(ChunkBatch batch);
+    Task<SkuResult[]> RunChunk(ChunkBatch batch);
 
-    /// <summary>The policy's aggregate and per-SKU results; fails unless every configured SKU has closed.</summary>
+    /// <summary>The number of SKUs configured under the policy; fails unless every one of them has closed.</summary>
     [Alias("Finish")]
-    Task<PolicyReplayResult> Finish(string policy);
+    Task<int> Finish(string policy);
 
     [Alias("GetProgress")]
     Task<ReplayProgress> GetProgress();
@@ -170,7 +172,7 @@ public sealed record ReplayProgress
     public double Fraction => SkuDaysTotal > 0 ? Math.Min(1, (double)SkuDaysDone / SkuDaysTotal) : 0;
 }
 
-/// <summary>A policy's results over all SKUs of a run: the summed totals and each SKU's result.</summary>
+/// <summary>A policy's results over all SKUs of a run: the summed totals and each SKU's result (empty when the results were streamed elsewhere).</summary>
 [GenerateSerializer, Immutable]
 [Alias("SeasonalGrains.PolicyReplayResult")]
 public sealed record PolicyReplayResult

@@ -1,6 +1,5 @@
 using Orleans.Concurrency;
 using SeasonalGrains.Abstractions;
-using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Grains.Hosting;
 using SeasonalGrains.Grains.State;
 
@@ -8,8 +7,8 @@ namespace SeasonalGrains.Grains;
 
 /// <summary>
 /// One replay run (key = run id). Fans setups and day chunks out to the run's SKU grains
-/// (<c>{runId}/{policy}/{sku}</c>) with a bounded number of calls in flight, collects each SKU's
-/// result when its season closes, and sums them per policy. Reentrant: several batches and
+/// (<c>{runId}/{policy}/{sku}</c>) with a bounded number of calls in flight and hands each SKU's result back
+/// with the call that closed its season (the caller keeps and sums them), counting the SKUs closed. Reentrant: several batches and
 /// progress queries interleave; all bookkeeping happens between awaits, on the grain's own turn.
 /// </summary>
 /// <remarks>
@@ -107,17 +106,18 @@ public sealed class ReplayGrain(
         return FanOut(batch.Setups, batch.Policy, static s => s.Sku, ConfigureOne, static (_, _) => { });
     }
 
-    public async Task RunChunk(ChunkBatch batch)
+    public async Task<SkuResult[]> RunChunk(ChunkBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var run = PolicyOf(batch.Policy);
+        var closed = new List<SkuResult>();
         if (batch.Resent)
         {
-            await RunResent(batch, run);
-            return;
+            await RunResent(batch, run, closed);
+            return [.. closed];
         }
 
-        await RunFresh(batch, run);
+        await RunFresh(batch, run, closed);
         if (_plan is { Checkpoints: true } plan && batch.Chunks.Length > 0)
         {
             var done = _chunksDone[run.Index];
@@ -129,9 +129,11 @@ public sealed class ReplayGrain(
             done[batch.Batch] = Math.Max(done[batch.Batch], (batch.Chunks[0].StartDay / plan.ChunkDays) + 1);
             await Save();
         }
+
+        return [.. closed];
     }
 
-    private Task RunResent(ChunkBatch batch, PolicyRun run)
+    private Task RunResent(ChunkBatch batch, PolicyRun run, List<SkuResult> closed)
     {
         foreach (var chunk in batch.Chunks)
         {
@@ -141,24 +143,25 @@ public sealed class ReplayGrain(
             }
         }
 
-        return FanOut(batch.Chunks, batch.Policy, static c => c.Sku, static (grain, chunk) => grain.RunDays(chunk), (_, result) => Collect(run, result));
+        return FanOut(batch.Chunks, batch.Policy, static c => c.Sku, static (grain, chunk) => grain.RunDays(chunk), (_, result) => Collect(run, result, closed));
     }
 
-    private void Collect(PolicyRun run, SkuResult? result)
+    private void Collect(PolicyRun run, SkuResult? result, List<SkuResult> closed)
     {
         if (result is not null)
         {
-            run.Results.Add(result);
+            closed.Add(result);
+            run.Closed++;
             _closed++;
         }
     }
 
-    private Task RunFresh(ChunkBatch batch, PolicyRun run)
+    private Task RunFresh(ChunkBatch batch, PolicyRun run, List<SkuResult> closed)
     {
         void Done(DemandChunk chunk, SkuResult? result)
         {
             _skuDaysDone += chunk.Units.Length;
-            Collect(run, result);
+            Collect(run, result, closed);
         }
 
         if (batch.Setups is { } setups)
@@ -194,18 +197,16 @@ public sealed class ReplayGrain(
         return FanOut(batch.Chunks, batch.Policy, static c => c.Sku, static (grain, chunk) => grain.RunDays(chunk), Done);
     }
 
-    public Task<PolicyReplayResult> Finish(string policy)
+    public Task<int> Finish(string policy)
     {
         var run = PolicyOf(policy);
-        if (run.Results.Count != run.Skus.Count)
+        if (run.Closed != run.Skus.Count)
         {
             throw new InvalidOperationException(
-                $"Policy '{policy}' has {run.Results.Count} closed SKU(s) of {run.Skus.Count} configured; every SKU must run its whole window first.");
+                $"Policy '{policy}' has {run.Closed} closed SKU(s) of {run.Skus.Count} configured; every SKU must run its whole window first.");
         }
 
-        var results = run.Results.OrderBy(r => r.Sku, StringComparer.Ordinal).ToArray();
-        var total = InventoryMetrics.Sum(results.Select(r => r.Metrics));
-        return Task.FromResult(new PolicyReplayResult { Policy = policy, Total = total, Skus = results });
+        return Task.FromResult(run.Skus.Count);
     }
 
     public Task<ReplayForecasters?> GetForecasters() =>
@@ -329,6 +330,7 @@ public sealed class ReplayGrain(
 
         public HashSet<string> Skus { get; } = new(StringComparer.Ordinal);
 
-        public List<SkuResult> Results { get; } = [];
+        /// <summary>SKUs whose result was handed back.</summary>
+        public int Closed { get; set; }
     }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using SeasonalGrains.Abstractions;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
@@ -71,7 +71,7 @@ public sealed class BenchReplayCommand : CliCommand
 
     private readonly Option<int> _threads = CliOptions.Defaulted("--threads", "With an lstm forecast policy: libtorch intra-op threads.", 1);
 
-    private readonly StorageSelection _storage = new();
+    private readonly StorageSelection _storage = new(withClustering: true);
 
     public BenchReplayCommand()
     {
@@ -82,7 +82,7 @@ public sealed class BenchReplayCommand : CliCommand
     public override IReadOnlyList<string> Path => ["bench", "replay"];
 
     public override string Description =>
-        "Generate SKUs in memory and time the bare domain loop (one thread) and the replay through an embedded silo.";
+        "Generate SKUs batch by batch and time the bare domain loop (one thread) and the replay through an embedded silo, or through a cluster's silos with --clustering.";
 
     public override IEnumerable<Symbol> Symbols =>
         [_skus, _days, _policy, _chunkDays, _batchSkus, _batches, _callsInFlight, _seed, _stateWrites, _model, _inference, _precision, _workers, _restart, _threads, .. _storage.Symbols];
@@ -90,6 +90,7 @@ public sealed class BenchReplayCommand : CliCommand
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
         var storage = _storage.Resolve(parse);
+        var clustering = _storage.ResolveClustering(parse);
         var stateWrites = ReplayCommand.ParseStateWrites(parse.GetValue(_stateWrites) ?? (storage is null ? "never" : "every-chunk"));
         var siloOptions = EmbeddedSilo.PrivateOptions(storage);
         var name = PolicyName.TryParse(parse.GetRequiredValue(_policy), siloOptions.Policies, out var nameError)
@@ -100,6 +101,15 @@ public sealed class BenchReplayCommand : CliCommand
         }
 
         var forecastPolicy = name.Forecaster is not null;
+        if (clustering is not null && forecastPolicy)
+        {
+            throw new UserInputException("--clustering: the bench's forecast sources read its dataset in this process, which a cluster's silos cannot; bench a forecast policy in the embedded silo.");
+        }
+
+        if (clustering is not null && parse.GetValue(_callsInFlight) is not null)
+        {
+            throw new UserInputException("--calls-in-flight is a silo setting; with --clustering the silos of `seasonal serve` use their own.");
+        }
         var options = new ReplayBenchOptions
         {
             Skus = Positive(parse.GetValue(_skus), "--skus"),
@@ -135,11 +145,23 @@ public sealed class BenchReplayCommand : CliCommand
         }
 
         var c = context.Console;
-        var silo = StartSilo(siloOptions, cancellationToken);
+        var silo = clustering is null ? StartSilo(siloOptions, cancellationToken) : ReplayCommand.StartGrains(null, clustering, cancellationToken);
         try
         {
-            c.MarkupLine(Markup.Escape($"Generating {options.Skus:N0} SKUs x {options.HistoryDays + options.Days:N0} days (preset {options.Preset}, seed {options.Seed})..."));
-            var (input, dataset) = await Task.Run(() => ReplayBenchmark.BuildInputAndDataset(options), cancellationToken);
+            ReplaySkuSource skus;
+            Dataset? dataset = null;
+            if (forecastPolicy)
+            {
+                c.MarkupLine(Markup.Escape($"Generating {options.Skus:N0} SKUs x {options.HistoryDays + options.Days:N0} days (preset {options.Preset}, seed {options.Seed})..."));
+                (var input, dataset) = await Task.Run(() => ReplayBenchmark.BuildInputAndDataset(options), cancellationToken);
+                skus = ReplaySkuSource.Of(input);
+            }
+            else
+            {
+                c.MarkupLine(Markup.Escape($"{options.Skus:N0} SKUs x {options.HistoryDays + options.Days:N0} days (preset {options.Preset}, seed {options.Seed}), generated batch by batch as each run reads them..."));
+                skus = ReplayBenchmark.Generated(options);
+            }
+
             var started = await silo;
             if (name.Forecaster == ForecasterRegistry.Lstm)
             {
@@ -150,22 +172,33 @@ public sealed class BenchReplayCommand : CliCommand
 
             var result = await ReplayBenchmark.RunAsync(
                 options,
-                input,
+                skus,
                 started.Grains,
                 new Progress<string>(s => c.MarkupLine(Markup.Escape($"  {s}..."))),
                 cancellationToken,
                 dataset,
-                started.Services.GetRequiredService<ReplayForecastService>());
+                started.Forecasts);
 
             var table = new Table().AddColumns("run", "SKU-days", "seconds", "CPU seconds", "SKU-days/s");
             table.AddRow("bare domain loop (1 thread)", N(result.SkuDays), S(result.Bare.TotalSeconds), S(result.BareCpu.TotalSeconds), N(result.BareSkuDaysPerSecond));
             table.AddRow(
-                $"through the grains ({Environment.ProcessorCount} cores)", N(result.SkuDays), S(result.Grains.TotalSeconds), S(result.GrainsCpu.TotalSeconds), N(result.GrainSkuDaysPerSecond));
+                clustering is null ? $"through the grains ({Environment.ProcessorCount} cores)" : $"through the grains (cluster {clustering.ClusterId})",
+                N(result.SkuDays), S(result.Grains.TotalSeconds), S(result.GrainsCpu.TotalSeconds), N(result.GrainSkuDaysPerSecond));
             c.Write(table);
             c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"grains / bare = {result.Ratio:0.00}; chunk {options.ChunkDays} days, state writes {options.StateWrites}, {options.SkusPerBatch} SKUs per batch, {options.BatchesInFlight} batches and {siloOptions.ReplayCallsInFlight} grain calls in flight.")));
+                $"grains / bare = {result.Ratio:0.00}; chunk {options.ChunkDays} days, state writes {options.StateWrites}, {options.SkusPerBatch} SKUs per batch, {options.BatchesInFlight} batches and {(clustering is null ? siloOptions.ReplayCallsInFlight.ToString(CultureInfo.InvariantCulture) : "the silos' setting of")} grain calls in flight.")));
             c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"storage {(storage is null ? "memory" : PostgresConnectionStrings.Describe(storage.ConnectionString!))}: {result.StateWrites:N0} grain state writes, {result.StateWritesPerSecond:N0} writes/s.")));
+                $"storage {(clustering is not null ? "of the cluster's silos" : storage is null ? "memory" : PostgresConnectionStrings.Describe(storage.ConnectionString!))}: {result.StateWrites:N0} grain state writes, {result.StateWritesPerSecond:N0} writes/s.")));
+            var grown = result.HeapAfterGrains - result.HeapBeforeGrains;
+            var heap = string.Create(CultureInfo.InvariantCulture,
+                $"this process: peak resident {result.PeakWorkingSet / 1048576.0:N0} MiB; managed heap {result.HeapBeforeGrains / 1048576.0:N1} MiB before the grain run, {result.HeapAfterGrains / 1048576.0:N1} MiB after it");
+            var grains = clustering is null
+                ? string.Create(CultureInfo.InvariantCulture, $" with its {options.Skus:N0} SKU grains still active ({grown / (double)options.Skus:N0} bytes per SKU grain)")
+                : "";
+            var generating = result.GrainsGenerating > TimeSpan.Zero
+                ? string.Create(CultureInfo.InvariantCulture, $"; {result.GrainsGenerating.TotalSeconds:0.0} s spent generating SKU batches during the grain run (alongside it).")
+                : ".";
+            c.MarkupLine(Markup.Escape(heap + grains + generating));
             if (result.Forecasting is { } f)
             {
                 c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
@@ -187,7 +220,7 @@ public sealed class BenchReplayCommand : CliCommand
         }
     }
 
-    private static async Task<EmbeddedSilo> StartSilo(SeasonalGrainsOptions options, CancellationToken cancellationToken)
+    private static async Task<GrainHost> StartSilo(SeasonalGrainsOptions options, CancellationToken cancellationToken)
     {
         try
         {

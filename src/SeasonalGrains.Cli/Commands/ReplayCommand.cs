@@ -109,10 +109,11 @@ public sealed class ReplayCommand : CliCommand
                     ? $"Run id: {runId} (checkpoints every {prepared.ChunkDays} days; finish an interrupted run with --resume {runId})"
                     : $"Run id: {runId}") + (clustering is null ? "" : $" on cluster {clustering.ClusterId}")));
                 var grains = await silo;
-                var result = await ReplayRunner.ReplayAsync(prepared, grains.Grains, grains.Forecasts, WithLines(context, progress, checkpoints), cancellationToken, runId);
                 var folder = request.OutDir ?? ReplayRunner.DefaultOutDir(runId);
+                using var output = ResultWriter.Open(folder, force);
+                var result = await ReplayRunner.ReplayAsync(prepared, grains.Grains, grains.Forecasts, output, WithLines(context, progress, checkpoints), cancellationToken, runId);
                 cancellationToken.ThrowIfCancellationRequested();
-                ResultWriter.Write(result, folder, force);
+                output.Commit(result);
                 return (result, folder);
             });
             Print(context, report, outDir);
@@ -182,10 +183,11 @@ public sealed class ReplayCommand : CliCommand
 
             // forecast policies resume too: their sources are rebuilt from the scenario here, or by the cluster's silos from
             // the recorded plan (forecasts depend on the data and origin only)
-            var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, silo.Forecasts, runId, WithLines(context, progress, checkpoints: true), cancellationToken);
             var folder = parse.GetValue(_out)?.FullName ?? ReplayRunner.DefaultOutDir(runId);
+            using var output = ResultWriter.Open(folder, force);
+            var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, silo.Forecasts, runId, output, WithLines(context, progress, checkpoints: true), cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
-            ResultWriter.Write(result, folder, force);
+            output.Commit(result);
             return (result, folder);
         });
         Print(context, report, outDir);

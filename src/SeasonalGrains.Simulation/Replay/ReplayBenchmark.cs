@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Data.Generation;
 using SeasonalGrains.Data.Model;
@@ -6,6 +9,7 @@ using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Features;
+using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Grains.Forecasting;
@@ -79,6 +83,17 @@ public sealed record ReplayBenchResult(long SkuDays, TimeSpan Bare, TimeSpan Gra
 
     /// <summary>With a forecast policy: what its forecast sources did.</summary>
     public ReplayBenchForecasting? Forecasting { get; init; }
+
+    /// <summary>Wall time the grain run's source spent generating its batches (on the driving process, while the grains ran).</summary>
+    public TimeSpan GrainsGenerating { get; init; }
+
+    /// <summary>This process's managed heap after a full collection, before and after the timed grain run (its SKU grains still active when the silo is in this process).</summary>
+    public long HeapBeforeGrains { get; init; }
+
+    public long HeapAfterGrains { get; init; }
+
+    /// <summary>This process's peak resident set (VmHWM) at the end of the bench.</summary>
+    public long PeakWorkingSet { get; init; }
 }
 
 /// <summary>
@@ -109,9 +124,26 @@ public static class ReplayBenchmark
     public static (ReplayInput Input, Dataset Dataset) BuildInputAndDataset(ReplayBenchOptions options, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var season = SeasonGenerator.Generate(
-            new GeneratorOptions { Preset = options.Preset, Skus = options.Skus, Days = options.HistoryDays + options.Days, Seed = options.Seed },
-            progress);
+        var season = SeasonGenerator.Generate(Generator(options), progress);
+        return (Build(options, season.Dataset), season.Dataset);
+    }
+
+    /// <summary>
+    /// The bench's SKUs generated batch by batch as the replay reads them (each SKU as <see cref="BuildInput"/> makes it),
+    /// so the driving process never holds more than the batches in flight; for policies without a forecast (whose
+    /// sources read the whole dataset).
+    /// </summary>
+    public static GeneratedReplaySkus Generated(ReplayBenchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new GeneratedReplaySkus(options);
+    }
+
+    private static GeneratorOptions Generator(ReplayBenchOptions options) =>
+        new() { Preset = options.Preset, Skus = options.Skus, Days = options.HistoryDays + options.Days, Seed = options.Seed };
+
+    private static ReplayInput Build(ReplayBenchOptions options, Dataset dataset)
+    {
         var name = PolicyName.Parse(options.Policy, ForecastPolicyCatalog.All);
         var scenario = new Scenario
         {
@@ -120,18 +152,62 @@ public static class ReplayBenchmark
             Window = new WindowSpec(null, null, options.Days),
             Policies = [new PolicyEntry { Name = name.Policy, Label = options.Policy, Forecaster = name.Forecaster }],
         };
-        var window = ReplayWindow.Resolve(scenario.Window, null, season.Dataset, "bench");
-        return (ReplayInputBuilder.Build(scenario, season.Dataset, window, stateWrites: options.StateWrites), season.Dataset);
+        var window = ReplayWindow.Resolve(scenario.Window, null, dataset, "bench");
+        return ReplayInputBuilder.Build(scenario, dataset, window, stateWrites: options.StateWrites);
+    }
+
+    /// <summary>The bench's SKUs, generated when read (see <see cref="Generated"/>); counts the time spent generating.</summary>
+    public sealed class GeneratedReplaySkus : ReplaySkuSource
+    {
+        private readonly ReplayBenchOptions _options;
+        private readonly GeneratorOptions _generator;
+        private readonly int[] _order;
+        private long _generatingTicks;
+
+        internal GeneratedReplaySkus(ReplayBenchOptions options)
+        {
+            _options = options;
+            _generator = Generator(options);
+            _order = NameOrder(options.Skus, i => SeasonGenerator.SkuName(_generator, i));
+            var one = Build(options, SeasonGenerator.GenerateSkus(_generator, [0]));
+            DaysToNextHoliday = one.DaysToNextHoliday;
+            Policies = [.. one.Policies.Select(p => new ReplayPolicy(p.Label, p.Name))];
+            if (one.Policies.Any(p => p.Setups.Any(s => s.Forecast is not null)))
+            {
+                throw new ArgumentException("A forecast policy's sources read the whole dataset; build the input with BuildInputAndDataset.", nameof(options));
+            }
+        }
+
+        public override int Skus => _options.Skus;
+
+        public override int Days => _options.Days;
+
+        public override int[]? DaysToNextHoliday { get; }
+
+        public override IReadOnlyList<ReplayPolicy> Policies { get; }
+
+        /// <summary>Wall time spent in <see cref="Read"/> so far (summed over concurrent reads).</summary>
+        public TimeSpan Generating => TimeSpan.FromTicks(Interlocked.Read(ref _generatingTicks));
+
+        public override ReplayInput Read(int first, int count)
+        {
+            var watch = Stopwatch.StartNew();
+            var input = Build(_options, SeasonGenerator.GenerateSkus(_generator, new ArraySegment<int>(_order, first, count)));
+            Interlocked.Add(ref _generatingTicks, watch.Elapsed.Ticks);
+            return input;
+        }
     }
 
     /// <summary>
-    /// Runs the bench. A forecast policy needs the dataset the input was built from and the silo's
-    /// <paramref name="forecastService"/>: each run (warm-up and timed, bare and grains) gets its own forecast
-    /// sources, so no run reuses another's forecasts.
+    /// Runs the bench over <paramref name="skus"/> (<see cref="Generated"/>, or an input in memory through
+    /// <see cref="ReplaySkuSource.Of"/>). Both loops read the SKUs batch by batch in name order; each SKU's bare metrics are
+    /// kept as a 64-bit fingerprint only, against which its result through the grains is checked as it arrives. A forecast
+    /// policy needs the dataset the input was built from and the silo's <paramref name="forecastService"/>: each run
+    /// (warm-up and timed, bare and grains) gets its own forecast sources, so no run reuses another's forecasts.
     /// </summary>
     public static async Task<ReplayBenchResult> RunAsync(
         ReplayBenchOptions options,
-        ReplayInput input,
+        ReplaySkuSource skus,
         IGrainFactory grains,
         IProgress<string>? log = null,
         CancellationToken cancellationToken = default,
@@ -139,8 +215,9 @@ public static class ReplayBenchmark
         ReplayForecastService? forecastService = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(input);
-        var forecaster = input.Policies[0].Setups.Select(s => s.Forecast?.Source).FirstOrDefault(f => f is not null);
+        ArgumentNullException.ThrowIfNull(skus);
+        var warm = skus.Read(0, Math.Min(options.WarmUpSkus, skus.Skus));
+        var forecaster = warm.Policies[0].Setups.Select(s => s.Forecast?.Source).FirstOrDefault(f => f is not null);
         if (forecaster is not null)
         {
             ArgumentNullException.ThrowIfNull(dataset);
@@ -154,7 +231,7 @@ public static class ReplayBenchmark
             {
                 Model = options.Model ?? owned,
                 Lstm = options.Lstm,
-                Outlook = new OutlookOptions { RetainOrigins = options.Days + 64, Horizon = BenchOutlookDays(input, dataset) },
+                Outlook = new OutlookOptions { RetainOrigins = options.Days + 64, Horizon = BenchOutlookDays(warm, dataset) },
             };
 
             // every run (warm-up and timed, bare and grains) gets its own sources: none reuses another's forecasts
@@ -168,15 +245,14 @@ public static class ReplayBenchmark
             });
             var catalog = ForecastPolicyCatalog.All;
 
-            async Task<ReplayOutcome> ThroughGrains(ReplayInput run, ReplayForecastSources? sources, string label)
+            async Task<ReplayOutcome> ThroughGrains(ReplaySkuSource run, ReplayForecastSources? sources, string label, IReplayResultSink? sink)
             {
                 var runId = ReplayRunner.NewRunId(label);
                 using var registration = sources is null ? null : forecastService!.Register(runId, sources);
-                return await driver.RunAsync(runId, run, cancellationToken: cancellationToken);
+                return await driver.RunAsync(runId, run, null, null, cancellationToken, sink: sink);
             }
 
-            log?.Report($"warm-up on {Math.Min(options.WarmUpSkus, input.Skus.Count):N0} SKUs");
-            var warm = Subset(input, Math.Min(options.WarmUpSkus, input.Skus.Count));
+            log?.Report($"warm-up on {warm.Skus.Count:N0} SKUs");
             using (var sources = Sources())
             {
                 BareReplay.Run(warm, warm.Policies[0], catalog, sources, cancellationToken: cancellationToken);
@@ -184,20 +260,30 @@ public static class ReplayBenchmark
 
             using (var sources = Sources())
             {
-                await ThroughGrains(warm, sources, "bench-warmup");
+                await ThroughGrains(ReplaySkuSource.Of(warm), sources, "bench-warmup", null);
             }
 
+            warm = null;
             log?.Report(forecaster is null ? "bare domain loop" : "bare loop (one thread; each day's reviews of 1,024 SKUs in one model call)");
             using var bareSources = Sources();
-            var (bare, bareTime, bareCpu) = await Timed(() => Task.FromResult(BareReplay.Run(input, input.Policies[0], catalog, bareSources, cancellationToken: cancellationToken)));
+            var (fingerprints, bareTime, bareCpu) = Bare(skus, catalog, bareSources, cancellationToken);
 
             log?.Report(forecaster is null ? "replay through the grains" : "replay through the grains (the silo's batcher collects the grains' forecast requests)");
             using var grainSources = Sources();
-            var (outcome, grainTime, grainCpu) = await Timed(() => ThroughGrains(input, grainSources, "bench"));
+            var check = new FingerprintCheck(fingerprints);
+            var generating = (skus as GeneratedReplaySkus)?.Generating ?? TimeSpan.Zero;
+            var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+            var (_, grainTime, grainCpu) = await Timed(() => ThroughGrains(skus, grainSources, "bench", check));
+            var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+            using var process = Process.GetCurrentProcess();
 
-            return new ReplayBenchResult(input.SkuDays, bareTime, grainTime, bareCpu, grainCpu, Mismatches(input, bare, outcome))
+            return new ReplayBenchResult(skus.SkuDays, bareTime, grainTime, bareCpu, grainCpu, check.Mismatched)
             {
-                StateWrites = CountStateWrites(options, input.Skus.Count, input.Days),
+                StateWrites = CountStateWrites(options, skus.Skus, skus.Days),
+                GrainsGenerating = ((skus as GeneratedReplaySkus)?.Generating ?? TimeSpan.Zero) - generating,
+                HeapBeforeGrains = heapBefore,
+                HeapAfterGrains = heapAfter,
+                PeakWorkingSet = process.PeakWorkingSet64,
                 Forecasting = forecaster is not null && grainSources!.IsStateful(forecaster)
                     ? new ReplayBenchForecasting(
                         bareSources!.Stateful(forecaster).Tracker.Forecasts + grainSources.Stateful(forecaster).Tracker.Forecasts,
@@ -210,6 +296,65 @@ public static class ReplayBenchmark
         finally
         {
             owned?.Dispose();
+        }
+    }
+
+    /// <summary>SKUs the bare loop reads at a time: whole blocks of the stateful LSTM's batched forecasts.</summary>
+    private const int BareBatchSkus = 4 * LstmTracker.DefaultBatchSkus;
+
+    /// <summary>
+    /// The bare loop over <paramref name="skus"/> batch by batch: each SKU's metrics fingerprint (name order), and the wall
+    /// and process processor time of the loop itself (reading the batches not counted).
+    /// </summary>
+    private static (ulong[] Fingerprints, TimeSpan Wall, TimeSpan Cpu) Bare(
+        ReplaySkuSource skus, PolicyCatalog catalog, ReplayForecastSources? sources, CancellationToken cancellationToken)
+    {
+        GC.Collect();
+        var fingerprints = new ulong[skus.Skus];
+        var wall = TimeSpan.Zero;
+        var cpu = TimeSpan.Zero;
+        using var process = Process.GetCurrentProcess();
+        for (var first = 0; first < skus.Skus; first += BareBatchSkus)
+        {
+            var batch = skus.Read(first, Math.Min(BareBatchSkus, skus.Skus - first));
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            var metrics = BareReplay.Run(batch, batch.Policies[0], catalog, sources, cancellationToken: cancellationToken);
+            wall += watch.Elapsed;
+            process.Refresh();
+            cpu += process.TotalProcessorTime - cpuBefore;
+            for (var k = 0; k < metrics.Length; k++)
+            {
+                fingerprints[first + k] = Fingerprint(metrics[k]);
+            }
+        }
+
+        return (fingerprints, wall, cpu);
+    }
+
+    /// <summary>64 bits of the SHA-256 of the metrics' text (every figure, round-trip formatted): equal metrics, equal fingerprints.</summary>
+    public static ulong Fingerprint(InventoryMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(metrics.ToString()), hash);
+        return BinaryPrimitives.ReadUInt64LittleEndian(hash);
+    }
+
+    /// <summary>Checks each SKU's result through the grains, as it arrives (name order), against the bare loop's fingerprint.</summary>
+    private sealed class FingerprintCheck(ulong[] expected) : IReplayResultSink
+    {
+        private int _next;
+
+        public int Mismatched { get; private set; }
+
+        public void Add(ReplayPolicy policy, SkuInfo sku, SkuResult result)
+        {
+            if (Fingerprint(result.Metrics) != expected[_next++])
+            {
+                Mismatched++;
+            }
         }
     }
 
@@ -238,21 +383,6 @@ public static class ReplayBenchmark
         return (result, wall, process.TotalProcessorTime - cpu);
     }
 
-    private static int Mismatches(ReplayInput input, InventoryMetrics[] bare, ReplayOutcome outcome)
-    {
-        var bySku = outcome.Policies[0].Result.Skus.ToDictionary(s => s.Sku, s => s.Metrics, StringComparer.Ordinal);
-        var mismatched = 0;
-        for (var i = 0; i < input.Skus.Count; i++)
-        {
-            if (!bySku.TryGetValue(input.Skus[i].Sku, out var m) || m != bare[i])
-            {
-                mismatched++;
-            }
-        }
-
-        return mismatched;
-    }
-
     /// <summary>
     /// The state writes one run makes: with every-chunk writes each SKU writes once per chunk (the last one at its
     /// close) and the replay grain once at the start and once per batch and chunk; with on-close writes, one per SKU.
@@ -269,13 +399,4 @@ public static class ReplayBenchmark
             _ => 0,
         };
     }
-
-    private static ReplayInput Subset(ReplayInput input, int skus) => input with
-    {
-        Skus = input.Skus.Take(skus).ToArray(),
-        Units = input.Units[..skus],
-        Price = input.Price?[..skus],
-        Promo = input.Promo?[..skus],
-        Policies = [.. input.Policies.Select(p => p with { Setups = p.Setups[..skus] })],
-    };
 }

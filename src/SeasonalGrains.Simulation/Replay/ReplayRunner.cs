@@ -90,25 +90,33 @@ public static class ReplayRunner
     }
 
     /// <summary>
-    /// Replays a prepared scenario through the grains under <paramref name="runId"/> (default: a new one). The run's plan
-    /// carries the forecasters of its forecast policies, so the silos of a cluster reached as a client
-    /// (<paramref name="forecasts"/> null) build them where the SKU grains activate; a silo in this process gets the
-    /// sources built here over the loaded dataset, registered with its <paramref name="forecasts"/> for the run. When every
-    /// SKU writes its state every chunk, the run is recorded with checkpoints (scenario path and hashes, policies,
-    /// progress) and <see cref="ResumeAsync"/> can finish it after a crash.
+    /// Replays a prepared scenario through the grains under <paramref name="runId"/> (default: a new one), each SKU's row
+    /// going to <paramref name="output"/> (from <see cref="ResultWriter.Open"/>) as it finishes; the caller commits the
+    /// output with the report. The run's plan carries the forecasters of its forecast policies, so the silos of a cluster
+    /// reached as a client (<paramref name="forecasts"/> null) build them where the SKU grains activate; a silo in this
+    /// process gets the sources built here over the loaded dataset, registered with its <paramref name="forecasts"/> for
+    /// the run. When every SKU writes its state every chunk, the run is recorded with checkpoints (scenario path and
+    /// hashes, policies, progress) and <see cref="ResumeAsync"/> can finish it after a crash.
     /// </summary>
     public static async Task<ReplayReport> ReplayAsync(
-        PreparedReplay prepared, IGrainFactory grains, ReplayForecastService? forecasts, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default, string? runId = null)
+        PreparedReplay prepared,
+        IGrainFactory grains,
+        ReplayForecastService? forecasts,
+        ReplayOutput output,
+        IProgress<ReplayStatus>? progress = null,
+        CancellationToken cancellationToken = default,
+        string? runId = null)
     {
         ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(output);
         runId ??= NewRunId(prepared.Scenario.Name);
         var forecasters = ScenarioForecasts.Plan(prepared);
         using var registration = ScenarioForecasts.Register(prepared, forecasters, forecasts, runId);
         var checkpoints = HasCheckpoints(prepared.Input);
         var driver = new ReplayDriver(grains, new ReplayDriverOptions { ChunkDays = prepared.ChunkDays, Checkpoints = checkpoints });
         var source = checkpoints && File.Exists(prepared.Scenario.SourcePath) ? ReplayFingerprint.Source(prepared) : null;
-        var outcome = await driver.RunAsync(runId, prepared.Input, source, ReplayProgressOf(progress), cancellationToken, forecasters);
-        return ReplayReport.Build(prepared.Scenario, prepared.Window, prepared.Input, outcome, prepared.ChunkDays);
+        var outcome = await driver.RunAsync(runId, prepared.Input, source, ReplayProgressOf(progress), cancellationToken, forecasters, output);
+        return ReplayReport.Build(prepared.Scenario, prepared.Window, prepared.Input, outcome, prepared.ChunkDays, output.Traces);
     }
 
     /// <summary>True when every SKU of every policy writes its state every chunk (the condition for a run with checkpoints).</summary>
@@ -162,13 +170,20 @@ public static class ReplayRunner
     /// the recorded plan; a silo in this process gets them built here.
     /// </summary>
     public static async Task<ReplayReport> ResumeAsync(
-        PreparedReplay prepared, IGrainFactory grains, ReplayForecastService? forecasts, string runId, IProgress<ReplayStatus>? progress = null, CancellationToken cancellationToken = default)
+        PreparedReplay prepared,
+        IGrainFactory grains,
+        ReplayForecastService? forecasts,
+        string runId,
+        ReplayOutput output,
+        IProgress<ReplayStatus>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(output);
         using var registration = ScenarioForecasts.Register(prepared, ScenarioForecasts.Plan(prepared), forecasts, runId);
         var driver = new ReplayDriver(grains, new ReplayDriverOptions { ChunkDays = prepared.ChunkDays, Checkpoints = true });
-        var outcome = await driver.ResumeAsync(runId, prepared.Input, ReplayProgressOf(progress), cancellationToken);
-        return ReplayReport.Build(prepared.Scenario, prepared.Window, prepared.Input, outcome, prepared.ChunkDays);
+        var outcome = await driver.ResumeAsync(runId, prepared.Input, ReplayProgressOf(progress), cancellationToken, output);
+        return ReplayReport.Build(prepared.Scenario, prepared.Window, prepared.Input, outcome, prepared.ChunkDays, output.Traces);
     }
 
     private static SynchronousProgress<ReplayProgress>? ReplayProgressOf(IProgress<ReplayStatus>? progress) =>
@@ -185,11 +200,13 @@ public static class ReplayRunner
 
         var prepared = Prepare(request, progress);
         cancellationToken.ThrowIfCancellationRequested();
-        var report = await ReplayAsync(prepared, grains, forecasts, progress, cancellationToken);
-        var outDir = request.OutDir ?? DefaultOutDir(report.RunId);
+        var runId = NewRunId(prepared.Scenario.Name);
+        var outDir = request.OutDir ?? DefaultOutDir(runId);
+        using var output = ResultWriter.Open(outDir);
+        var report = await ReplayAsync(prepared, grains, forecasts, output, progress, cancellationToken, runId);
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new(ReplayStage.Writing, 0, outDir));
-        ResultWriter.Write(report, outDir);
+        output.Commit(report);
         progress?.Report(new(ReplayStage.Writing, 1, outDir));
         return (report, outDir);
     }

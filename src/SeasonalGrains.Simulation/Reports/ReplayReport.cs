@@ -6,7 +6,10 @@ using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Reports;
 
-/// <summary>What a replay run produced: run information, one aggregate per policy, one row per SKU and policy.</summary>
+/// <summary>
+/// What a replay run produced: run information, one aggregate per policy and the traced SKUs' days. The rows of
+/// per-sku.csv (one per SKU and policy) are not kept: they went to the run's <see cref="ReplayOutput"/> as SKUs finished.
+/// </summary>
 public sealed record ReplayReport
 {
     public required Scenario Scenario { get; init; }
@@ -24,36 +27,16 @@ public sealed record ReplayReport
 
     public required IReadOnlyList<PolicySummary> Policies { get; init; }
 
-    public required IReadOnlyList<SkuRow> Rows { get; init; }
-
     public required IReadOnlyList<SkuTrace> Traces { get; init; }
 
     /// <summary>Out-of-stock SKU-days of the dataset's window and history; null when it says nothing about stock.</summary>
     public StockCensoring? Censoring { get; init; }
 
-    public static ReplayReport Build(Scenario scenario, ReplayWindow window, ReplayInput input, ReplayOutcome outcome, int chunkDays)
+    public static ReplayReport Build(Scenario scenario, ReplayWindow window, ReplayInput input, ReplayOutcome outcome, int chunkDays, IReadOnlyList<SkuTrace> traces)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(outcome);
-        var bySku = input.Skus.ToDictionary(s => s.Sku, StringComparer.Ordinal);
-        var rows = new List<SkuRow>();
-        var traces = new List<SkuTrace>();
-        var policies = new List<PolicySummary>();
-        foreach (var p in outcome.Policies)
-        {
-            policies.Add(new PolicySummary(p.Policy.Label, p.Policy.Name, p.Result.Total, p.Elapsed.TotalSeconds));
-            foreach (var sku in p.Result.Skus)
-            {
-                var info = bySku[sku.Sku];
-                rows.Add(new SkuRow(p.Policy.Label, info, sku.Metrics));
-                if (sku.Trace is { } trace)
-                {
-                    traces.Add(new SkuTrace(p.Policy.Label, sku.Sku, trace));
-                }
-            }
-        }
-
         return new ReplayReport
         {
             Scenario = scenario,
@@ -62,8 +45,7 @@ public sealed record ReplayReport
             Skus = input.Skus.Count,
             ChunkDays = chunkDays,
             Seconds = outcome.Elapsed.TotalSeconds,
-            Policies = policies,
-            Rows = rows,
+            Policies = [.. outcome.Policies.Select(p => new PolicySummary(p.Policy.Label, p.Policy.Name, p.Result.Total, p.Elapsed.TotalSeconds))],
             Traces = traces,
             Censoring = input.Censoring,
         };
@@ -72,7 +54,5 @@ public sealed record ReplayReport
 
 /// <summary>A policy's totals over all SKUs (ratios derived from the summed totals).</summary>
 public sealed record PolicySummary(string Label, string Name, InventoryMetrics Metrics, double Seconds);
-
-public sealed record SkuRow(string Policy, SkuInfo Sku, InventoryMetrics Metrics);
 
 public sealed record SkuTrace(string Policy, string Sku, DailyTrace Trace);

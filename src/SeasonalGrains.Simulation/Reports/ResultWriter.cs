@@ -12,7 +12,8 @@ namespace SeasonalGrains.Simulation.Reports;
 /// <summary>
 /// Writes a replay's files: summary.json, per-sku.csv and, when SKUs were traced, trace.csv. All files
 /// are written through <see cref="OutputFolder"/>: into a temporary folder first, swapped in whole at the end,
-/// so a failure leaves nothing half-written and no file of an earlier run sits beside the new ones.
+/// so a failure leaves nothing half-written and no file of an earlier run sits beside the new ones. per-sku.csv is
+/// written while the run goes (<see cref="Open"/>), its rows as the SKUs finish; the rest at <see cref="ReplayOutput.Commit"/>.
 /// </summary>
 public static class ResultWriter
 {
@@ -21,30 +22,14 @@ public static class ResultWriter
     public const string TraceFile = "trace.csv";
 
     /// <summary>
-    /// Writes the report's files as the folder <paramref name="folder"/>: created if missing or empty; a folder that is not
-    /// empty is refused (<see cref="OutputFolderException"/>) unless <paramref name="replace"/>, and then replaced whole.
+    /// Starts writing a replay's files as the folder <paramref name="folder"/>: created if missing or empty; a folder that is
+    /// not empty is refused (<see cref="OutputFolderException"/>) unless <paramref name="replace"/>, and then replaced whole at
+    /// <see cref="ReplayOutput.Commit"/>. Give the output to the replay as its result sink.
     /// </summary>
-    public static void Write(ReplayReport report, string folder, bool replace = false)
+    public static ReplayOutput Open(string folder, bool replace = false)
     {
-        ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        var files = new List<(string Name, string Content)>
-        {
-            (SummaryFile, ReportFiles.Json(Summary(report))),
-            (PerSkuFile, PerSkuCsv(report)),
-        };
-        if (report.Traces.Count > 0)
-        {
-            files.Add((TraceFile, TraceCsv(report)));
-        }
-
-        OutputFolder.Write(folder, replace, temp =>
-        {
-            foreach (var (name, content) in files)
-            {
-                ReportFiles.WriteText(temp, name, content);
-            }
-        });
+        return new ReplayOutput(OutputFolder.Create(folder, replace));
     }
 
     public static JsonObject Summary(ReplayReport report)
@@ -119,18 +104,6 @@ public static class ResultWriter
         }
 
         return summary;
-    }
-
-    public static string PerSkuCsv(ReplayReport report)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        var sb = Reports.PerSkuCsv.AppendHeader(new StringBuilder()).Append('\n');
-        foreach (var row in report.Rows)
-        {
-            Reports.PerSkuCsv.AppendRow(sb, row.Policy, row.Sku, row.Metrics).Append('\n');
-        }
-
-        return sb.ToString();
     }
 
     public static string TraceCsv(ReplayReport report)
