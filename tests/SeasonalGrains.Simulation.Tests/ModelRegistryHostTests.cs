@@ -68,6 +68,34 @@ public sealed class ModelRegistryHostTests(TinyLiveModel tiny) : IDisposable
     }
 
     [Fact]
+    public async Task A_version_that_forecasts_fewer_days_than_the_host_needs_is_not_activated()
+    {
+        // the tiny model's options with a 7-day horizon; the host forecasts 14 days (Live:ForecastHorizonDays)
+        using var model = LstmModel.Load(tiny.Model);
+        var shortFolder = Path.Combine(tiny.Root, "models", "tiny-7-days");
+        if (!Directory.Exists(shortFolder))
+        {
+            using var trained = LstmTrainer.Train(tiny.Dataset, model.Metadata.Hyperparameters with { Horizon = 7, TrainEndDay = null, TimeBudget = null }).Model;
+            trained.Save(shortFolder);
+        }
+
+        await using var host = await StartAsync(Settings(new() { ["Live:Model"] = tiny.Model, ["Live:Registry:Provider"] = "memory", ["Live:ForecastHorizonDays"] = "14" }));
+        await PostAsync(host, "/api/v1/models", new JsonObject { ["path"] = "models/tiny", ["name"] = "jackets" });
+        var (added, _, _) = await PostAsync(host, "/api/v1/models", new JsonObject { ["path"] = "models/tiny-7-days", ["name"] = "jackets" });
+
+        var (status, problem, _) = await PostAsync(host, "/api/v1/models/activate", new JsonObject { ["model"] = "jackets@2" });
+        var list = await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/models");
+
+        Assert.Equal(HttpStatusCode.Created, added);
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal(
+            "jackets@2 forecasts 7 days, but this host's Live:ForecastHorizonDays is 14: its live SKUs could not forecast with it.",
+            (string?)problem!["detail"]);
+        Assert.Equal(("jackets@1", "jackets@1"), ((string?)list!["active"], (string?)list["serving"]));
+        Assert.Equal([28, 7], list["versions"]!.AsArray().Select(v => (int)v!["horizonDays"]!));
+    }
+
+    [Fact]
     public async Task Bad_requests_get_problem_details_and_changes_need_a_write_key()
     {
         await using var host = await StartAsync(Settings(new() { ["Live:Model"] = tiny.Model, ["Live:Registry:Provider"] = "memory" }));

@@ -367,6 +367,7 @@ public sealed record ModelValidationResponse(double? Pinball, double? MeanSquare
 /// <param name="Model"><c>NAME@VERSION</c>.</param>
 /// <param name="TrainEnd">The last day trained on; the days from <paramref name="ValidationStart"/> to it were held out for validation.</param>
 /// <param name="TrainingDataSha256">The training data's fingerprint (model.json's trainingDataSha256).</param>
+/// <param name="HorizonDays">The days the model forecasts (0 for a version recorded before horizons were).</param>
 public sealed record ModelVersionResponse(
     string Model,
     string Name,
@@ -380,6 +381,7 @@ public sealed record ModelVersionResponse(
     DateOnly? TrainEnd,
     DateOnly ValidationStart,
     string TrainingDataSha256,
+    int HorizonDays,
     ModelValidationResponse Validation);
 
 /// <param name="Active">The registry's active version.</param>

@@ -141,6 +141,12 @@ public static class ModelEndpoints
             return ApiProblems.Validation("model", string.IsNullOrWhiteSpace(body.Model) ? "is required (NAME@VERSION)." : problem + ".");
         }
 
+        var book = await registry.ReadAsync(cancellationToken);
+        if (book.Versions.FirstOrDefault(v => v.Id == id) is { } version && live.CannotServe(version) is { } unservable)
+        {
+            return ApiProblems.Conflict("Model version cannot be served", unservable);
+        }
+
         return await ChangeAsync(live, registry, () => registry.ActivateAsync(id, cancellationToken), cancellationToken);
     }
 
@@ -184,6 +190,7 @@ public static class ModelEndpoints
             v.TrainEnd,
             v.ValidationStart,
             v.TrainingDataSha256,
+            v.HorizonDays,
             new ModelValidationResponse(v.ValidationPinball, v.ValidationMeanSquaredError, v.ValidationMeanWape, v.ValidationCoverage, v.ValidationWindows));
 
     /// <summary>A refused request as a problem; server paths in its message are told relative to <paramref name="root"/>.</summary>

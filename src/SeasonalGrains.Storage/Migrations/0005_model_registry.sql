@@ -17,6 +17,7 @@ CREATE TABLE seasonal_model_version (
     validation_mean_wape double precision NULL,
     validation_coverage  double precision[] NOT NULL,
     validation_windows   integer          NOT NULL,
+    horizon_days         integer          NOT NULL,
     CONSTRAINT seasonal_model_version_pk PRIMARY KEY (name, version),
     CONSTRAINT seasonal_model_version_positive CHECK (version >= 1)
 );

@@ -40,6 +40,15 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
     /// <summary>The version this silo's live SKUs forecast with (the registry's <c>NAME@VERSION</c>, or <c>Live:Model</c>'s name); null without the LSTM.</summary>
     public string? Serving => _runtime.Models?.Active?.Version;
 
+    /// <summary>Why this silo could not serve <paramref name="version"/> (it forecasts fewer days than <c>Live:ForecastHorizonDays</c>); null when it could, or without the LSTM.</summary>
+    public string? CannotServe(ModelVersionInfo version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        return _runtime.Models is not null && version.HorizonDays is > 0 && version.HorizonDays < _options.ForecastHorizonDays
+            ? $"{version.Id} forecasts {version.HorizonDays} days, but this host's {LiveSkuOptions.Section}:{nameof(LiveSkuOptions.ForecastHorizonDays)} is {_options.ForecastHorizonDays}: its live SKUs could not forecast with it."
+            : null;
+    }
+
     public void Participate(ISiloLifecycle lifecycle)
     {
         ArgumentNullException.ThrowIfNull(lifecycle);

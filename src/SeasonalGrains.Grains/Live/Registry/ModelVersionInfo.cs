@@ -48,6 +48,9 @@ public sealed record ModelVersionInfo
 
     public int ValidationWindows { get; init; }
 
+    /// <summary>The days the model forecasts (its horizon); a live host serves it only when that is at least <c>Live:ForecastHorizonDays</c>.</summary>
+    public int HorizonDays { get; init; }
+
     [JsonIgnore]
     public ModelVersionId Id => new(Name, Version);
 
@@ -80,6 +83,7 @@ public sealed record ModelVersionInfo
             ValidationMeanWape = Finite(v.MeanWape),
             ValidationCoverage = [.. v.Coverage],
             ValidationWindows = v.Windows,
+            HorizonDays = metadata.Horizon,
         };
     }
 

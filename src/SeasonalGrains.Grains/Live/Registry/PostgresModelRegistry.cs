@@ -18,7 +18,7 @@ public sealed class PostgresModelRegistry(string connectionString, string? cache
 
     private const string VersionColumns =
         "name, version, fingerprint, added_at, trained_at, dataset_name, dataset_start, train_end_day, validation_start_day, " +
-        "training_data_sha256, validation_pinball, validation_mse, validation_mean_wape, validation_coverage, validation_windows";
+        "training_data_sha256, validation_pinball, validation_mse, validation_mean_wape, validation_coverage, validation_windows, horizon_days";
 
     private readonly string _cacheRoot = cacheRoot ?? ModelCache.DefaultRoot;
 
@@ -114,6 +114,7 @@ public sealed class PostgresModelRegistry(string connectionString, string? cache
             ValidationMeanWape = reader.IsDBNull(12) ? null : reader.GetDouble(12),
             ValidationCoverage = reader.GetFieldValue<double[]>(13),
             ValidationWindows = reader.GetInt32(14),
+            HorizonDays = reader.GetInt32(15),
         }, cancellationToken).ConfigureAwait(false);
         var activations = await QueryAsync(connection, transaction, Activations, null, reader => new ModelActivation
         {
@@ -146,7 +147,7 @@ public sealed class PostgresModelRegistry(string connectionString, string? cache
         NpgsqlConnection connection, NpgsqlTransaction transaction, ModelVersionInfo v, IReadOnlyList<ModelFile> files, CancellationToken cancellationToken)
     {
         await using (var command = new NpgsqlCommand(
-            $"INSERT INTO seasonal_model_version ({VersionColumns}) VALUES (@name, @version, @fingerprint, @added, @trained, @dataset, @start, @trainEnd, @validationStart, @sha, @pinball, @mse, @wape, @coverage, @windows)",
+            $"INSERT INTO seasonal_model_version ({VersionColumns}) VALUES (@name, @version, @fingerprint, @added, @trained, @dataset, @start, @trainEnd, @validationStart, @sha, @pinball, @mse, @wape, @coverage, @windows, @horizon)",
             connection, transaction))
         {
             var p = command.Parameters;
@@ -165,6 +166,7 @@ public sealed class PostgresModelRegistry(string connectionString, string? cache
             p.Add(new NpgsqlParameter<double?>("wape", NpgsqlDbType.Double) { TypedValue = v.ValidationMeanWape });
             p.AddWithValue("coverage", v.ValidationCoverage.ToArray());
             p.AddWithValue("windows", v.ValidationWindows);
+            p.AddWithValue("horizon", v.HorizonDays);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
