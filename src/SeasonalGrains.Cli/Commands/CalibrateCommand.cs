@@ -47,11 +47,6 @@ public sealed class CalibrateCommand : CliCommand
         }
 
         var days = parse.GetValue(_calibrationDays);
-        if (days is < 1)
-        {
-            throw new UserInputException($"--calibration-days must be at least 1 (got {days}).");
-        }
-
         var mode = LstmCalibrationModes.Parse(parse.GetRequiredValue(_mode));
         using var model = Load(source);
         LstmCalibration? calibration = null;

@@ -49,8 +49,8 @@ public sealed record LstmCalibration
     /// <summary>Seed of the uniform draws that place the scores of zero actuals (see the class summary).</summary>
     public const ulong ZeroSeed = 0x5A45524F;
 
-    /// <summary>Name of the method, for readers of model.json.</summary>
-    public string Method { get; init; } = ConformalMethod;
+    /// <summary>Name of the method, for readers of model.json (written from <see cref="Mode"/>; not read back).</summary>
+    public string Method => Mode == LstmCalibrationMode.Spread ? SpreadMethod : ConformalMethod;
 
     /// <summary>What the calibration corrects (<see cref="LstmCalibrationMode"/>); model.json files without it were fitted <see cref="LstmCalibrationMode.Conformal"/>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]

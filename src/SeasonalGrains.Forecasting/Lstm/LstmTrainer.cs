@@ -257,11 +257,7 @@ public static class LstmTrainer
                     nameof(dataset));
             }
 
-            _schema = FeatureSchema.Fit(dataset, _window, _horizon, validationStart, options.Scaling);
-            _pastWidth = _schema.PastFeatureCount;
-            _knownWidth = _schema.KnownFeatureCount;
-            _quantiles = options.Quantiles.Count;
-            _levels = [.. options.Quantiles.Select(q => (float)q)];
+            Adopt(FeatureSchema.Fit(dataset, _window, _horizon, validationStart, options.Scaling));
             BuildTables(trainEnd);
 
             var heldOut = HeldOutSkus(_tables.Length);
@@ -304,17 +300,23 @@ public static class LstmTrainer
         {
             var metadata = model.Metadata;
             var trainEnd = metadata.TrainEndDay;
-            _schema = metadata.Schema;
-            _window = _schema.Window;
-            _horizon = _schema.Horizon;
-            _pastWidth = _schema.PastFeatureCount;
-            _knownWidth = _schema.KnownFeatureCount;
-            _quantiles = metadata.Quantiles.Count;
-            _levels = [.. metadata.Quantiles.Select(q => (float)q)];
+            Adopt(metadata.Schema);
             BuildTables(trainEnd);
             var (calibrationStart, pairs) = CalibrationPairs(HeldOutSkus(_tables.Length), options.MinHistoryDays, metadata.ValidationStartDay, trainEnd);
             TorchRuntime.SetThreads(options.Threads);
             return FitCalibration(model.Network, pairs, calibrationStart, trainEnd - _horizon);
+        }
+
+        /// <summary>The feature schema the tables are built with, and the shapes that follow from it and the options' levels.</summary>
+        private void Adopt(FeatureSchema schema)
+        {
+            _schema = schema;
+            _window = schema.Window;
+            _horizon = schema.Horizon;
+            _pastWidth = schema.PastFeatureCount;
+            _knownWidth = schema.KnownFeatureCount;
+            _quantiles = options.Quantiles.Count;
+            _levels = [.. options.Quantiles.Select(q => (float)q)];
         }
 
         /// <summary>The first origin and the windows the calibration is fitted on: the validation range, or <see cref="LstmOptions.CalibrationDays"/> of origins ending with it.</summary>
@@ -730,7 +732,6 @@ public static class LstmTrainer
             var mode = options.CalibrationMode;
             return new LstmCalibration
             {
-                Method = mode == LstmCalibrationMode.Spread ? LstmCalibration.SpreadMethod : LstmCalibration.ConformalMethod,
                 Mode = mode,
                 Windows = pairs.Length,
                 FirstOriginDay = firstOrigin,

@@ -54,7 +54,6 @@ public sealed record ReplayDriverOptions
     }
 }
 
-
 /// <summary>The results of a replay run, one per policy, in the order the policies were given.</summary>
 public sealed record ReplayOutcome(string RunId, IReadOnlyList<PolicyOutcome> Policies, TimeSpan Elapsed);
 

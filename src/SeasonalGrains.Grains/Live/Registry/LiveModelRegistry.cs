@@ -44,10 +44,13 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
     public string? CannotServe(ModelVersionInfo version)
     {
         ArgumentNullException.ThrowIfNull(version);
-        return _runtime.Models is not null && version.HorizonDays is > 0 && version.HorizonDays < _options.ForecastHorizonDays
+        return _runtime.Models is not null && version.HorizonDays is > 0 && TooShort(version.HorizonDays)
             ? $"{version.Id} forecasts {version.HorizonDays} days, but this host's {LiveSkuOptions.Section}:{nameof(LiveSkuOptions.ForecastHorizonDays)} is {_options.ForecastHorizonDays}: its live SKUs could not forecast with it."
             : null;
     }
+
+    /// <summary>Whether a model of <paramref name="horizonDays"/> forecasts fewer days than this silo's live SKUs need (<c>Live:ForecastHorizonDays</c>).</summary>
+    private bool TooShort(int horizonDays) => horizonDays < _options.ForecastHorizonDays;
 
     public void Participate(ISiloLifecycle lifecycle)
     {
@@ -162,7 +165,7 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
             {
                 var folder = await registry.MaterializeAsync(active.Value, cancellationToken).ConfigureAwait(false);
                 var loaded = LiveModels.Load(folder, active.Value.ToString());
-                if (_options.ForecastHorizonDays > loaded.Model.Horizon)
+                if (TooShort(loaded.Model.Horizon))
                 {
                     loaded.Dispose();
                     throw new ModelRegistryException(
