@@ -59,30 +59,35 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         _quantiles = architecture.Quantiles;
         var statics = architecture.CategoryEmbedding + architecture.RegionEmbedding;
 
-        _category = nn.Embedding(architecture.Categories, architecture.CategoryEmbedding);
-        _region = nn.Embedding(architecture.Regions, architecture.RegionEmbedding);
-        _encoder = nn.LSTM(
-            architecture.PastFeatures + statics,
-            architecture.HiddenSize,
-            numLayers: architecture.Layers,
-            batchFirst: true,
-            dropout: architecture.Layers > 1 ? architecture.Dropout : 0);
-        _future = nn.Sequential(
-            nn.Linear(architecture.Horizon * architecture.KnownFeatures, architecture.FutureHidden),
-            nn.ReLU());
-        _trunk = nn.Sequential(
-            nn.Linear(architecture.HiddenSize + architecture.FutureHidden + statics, architecture.HiddenSize),
-            nn.ReLU(),
-            nn.Dropout(architecture.Dropout));
-        _position = nn.Embedding(architecture.Horizon, architecture.PositionEmbedding);
-        _decoder = nn.Sequential(
-            nn.Linear(architecture.HiddenSize + architecture.KnownFeatures + architecture.PositionEmbedding, architecture.DecoderHidden),
-            nn.ReLU());
-        _quantileHead = nn.Linear(architecture.DecoderHidden, architecture.Quantiles);
-        _meanHead = nn.Linear(architecture.DecoderHidden, 1);
-        if (architecture.IntervalHead)
+        // initialisation draws from libtorch's process-wide generator: a network made while a training in another
+        // thread draws its dropout masks (a model loading, say) would shift that training's draws
+        lock (TorchRuntime.RandomGate)
         {
-            _intervalHead = nn.Linear(architecture.DecoderHidden, architecture.Quantiles);
+            _category = nn.Embedding(architecture.Categories, architecture.CategoryEmbedding);
+            _region = nn.Embedding(architecture.Regions, architecture.RegionEmbedding);
+            _encoder = nn.LSTM(
+                architecture.PastFeatures + statics,
+                architecture.HiddenSize,
+                numLayers: architecture.Layers,
+                batchFirst: true,
+                dropout: architecture.Layers > 1 ? architecture.Dropout : 0);
+            _future = nn.Sequential(
+                nn.Linear(architecture.Horizon * architecture.KnownFeatures, architecture.FutureHidden),
+                nn.ReLU());
+            _trunk = nn.Sequential(
+                nn.Linear(architecture.HiddenSize + architecture.FutureHidden + statics, architecture.HiddenSize),
+                nn.ReLU(),
+                nn.Dropout(architecture.Dropout));
+            _position = nn.Embedding(architecture.Horizon, architecture.PositionEmbedding);
+            _decoder = nn.Sequential(
+                nn.Linear(architecture.HiddenSize + architecture.KnownFeatures + architecture.PositionEmbedding, architecture.DecoderHidden),
+                nn.ReLU());
+            _quantileHead = nn.Linear(architecture.DecoderHidden, architecture.Quantiles);
+            _meanHead = nn.Linear(architecture.DecoderHidden, 1);
+            if (architecture.IntervalHead)
+            {
+                _intervalHead = nn.Linear(architecture.DecoderHidden, architecture.Quantiles);
+            }
         }
 
         RegisterComponents();

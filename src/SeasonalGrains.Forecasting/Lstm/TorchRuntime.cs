@@ -23,7 +23,7 @@ public static class TorchRuntime
     /// Held by whoever seeds libtorch's process-wide random generator and then draws from it (weight
     /// initialisation, dropout in training), from the seed to the last draw. Two trainings in one process
     /// (a compare training several models, tests running in parallel) would otherwise interleave their draws
-    /// and neither would be reproducible from its seed. Training also sets the (process-wide) thread count inside it.
+    /// and neither would be reproducible from its seed. Training also sets the (process-wide) thread count inside it, and every <see cref="QuantileLstm"/> is constructed inside it (initialisation draws from the generator, even for a network whose weights are then loaded).
     /// </summary>
     public static Lock RandomGate { get; } = new();
 
