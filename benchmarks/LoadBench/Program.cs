@@ -5,6 +5,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using SeasonalGrains.Data.Io;
+using SeasonalGrains.Data.Model;
 using SeasonalGrains.TestSupport;
 
 namespace LoadBench;
@@ -15,6 +17,10 @@ namespace LoadBench;
 /// throughput and latency percentiles per operation. Afterwards every SKU's pending sales are read back
 /// and compared with what was posted to it, so a run that loses or doubles a sale says so.
 /// Starts the host in this process (grain state in memory, or in PostgreSQL) unless --url names one.
+/// With --dataset the SKUs copy a dataset's master data and seed their last days of sales as history (so a host
+/// with <c>Live:Forecaster=lstm</c> forecasts them with its model); with --close-rounds K the SKUs start K - 1 days
+/// back and, spread over the measured time, every SKU's open day is closed round by round while the sales load runs:
+/// each round closes one day of every SKU, each close a forecast and a policy decision.
 /// </summary>
 public static class Program
 {
@@ -111,12 +117,12 @@ public static class Program
 
         // master data for every SKU
         var setup = Stopwatch.StartNew();
-        var start = DateOnly.FromDateTime(DateTime.UtcNow);
-        await Parallel.ForEachAsync(skus, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency }, async (sku, token) =>
+        var start = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-Math.Max(0, options.CloseRounds - 1));
+        var templates = options.Dataset is { } folder ? DatasetReader.Read(folder) : null;
+        await Parallel.ForEachAsync(Enumerable.Range(0, skus.Length), new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency }, async (i, token) =>
         {
-            var body = "{\"category\":\"bench\",\"leadTimeDays\":3,\"initialOnHand\":1000,\"casePack\":6,\"unitCost\":10,\"unitPrice\":25,"
-                + "\"startDate\":\"" + start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "\","
-                + "\"policy\":{\"name\":\"sS\",\"parameters\":{\"s\":200,\"S\":600}}}";
+            var sku = skus[i];
+            var body = Definition(options, templates, i, start);
             using var content = new StringContent(body, Encoding.UTF8, "application/json");
             using var response = await client.PutAsync($"/api/v1/skus/{sku}", content, token);
             if (response.StatusCode != HttpStatusCode.Created)
@@ -128,7 +134,9 @@ public static class Program
 
         var posted = new long[skus.Length];
         var warm = await LoadAsync(options, client, skus, posted, TimeSpan.FromSeconds(options.Warmup), "warm-up");
+        var closing = options.CloseRounds > 0 ? CloseRoundsAsync(options, client, skus, start) : Task.FromResult(new List<CloseRound>());
         var measured = await LoadAsync(options, client, skus, posted, TimeSpan.FromSeconds(options.Seconds), "measured");
+        var rounds = await closing;
         Console.WriteLine();
         Console.WriteLine($"{"operation",-22} {"requests",10} {"per second",11} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"max ms",8} {"errors",7}");
         measured.Print("POST /skus/{sku}/sales", measured.Sales);
@@ -139,26 +147,126 @@ public static class Program
             Console.WriteLine($"first error: {measured.FirstError ?? warm.FirstError}");
         }
 
+        foreach (var round in rounds)
+        {
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"close {round.Day:yyyy-MM-dd}: {round.Closed:N0} of {skus.Length:N0} SKUs closed in {round.Seconds:F2} s ({round.Closed / round.Seconds:N0}/s), {round.Errors} errors{(round.FirstError is null ? "" : ", first: " + round.FirstError)}"));
+        }
+
+        if (rounds.Count > 0)
+        {
+            var forecast = await LastForecastAsync(client, skus[0]);
+            Console.WriteLine($"forecasts: {forecast}");
+        }
+
         // every sale posted (warm-up and measured) must be in its SKU's pending sales, once
         var check = Stopwatch.StartNew();
         var mismatches = 0;
         string? firstMismatch = null;
         await Parallel.ForEachAsync(Enumerable.Range(0, skus.Length), new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency }, async (i, token) =>
         {
+            // a closed day's sales are its demand; the open days' sales are pending
             var view = JsonNode.Parse(await client.GetStringAsync($"/api/v1/skus/{skus[i]}", token))!;
-            var pending = (double)view["pendingSales"]!;
-            if (pending != Volatile.Read(ref posted[i]))
+            var held = (double)view["pendingSales"]! + (double)view["metrics"]!["unitsDemanded"]!;
+            if (held != Volatile.Read(ref posted[i]))
             {
                 Interlocked.Increment(ref mismatches);
-                firstMismatch ??= $"{skus[i]}: posted {posted[i]}, pending {pending}";
+                firstMismatch ??= $"{skus[i]}: posted {posted[i]}, pending and demanded {held}";
             }
         });
         var total = posted.Sum();
         Console.WriteLine(mismatches == 0
             ? $"check: all {skus.Length:N0} SKUs hold exactly the {total:N0} units posted to them ({check.Elapsed.TotalSeconds:F1} s)"
             : $"check: {mismatches} SKUs differ from what was posted, e.g. {firstMismatch}");
-        return mismatches == 0 && measured.Errors == 0 ? 0 : 1;
+        return mismatches == 0 && measured.Errors == 0 && rounds.All(r => r.Errors == 0) ? 0 : 1;
     }
+
+    /// <summary>
+    /// A SKU's definition: the bench's synthetic one, or with a dataset the master data of its SKU i mod n and that SKU's
+    /// last --history-days of sales as history.
+    /// </summary>
+    private static string Definition(BenchOptions options, Dataset? templates, int i, DateOnly start)
+    {
+        var body = new JsonObject
+        {
+            ["leadTimeDays"] = 3,
+            ["initialOnHand"] = 1000,
+            ["casePack"] = 6,
+            ["unitCost"] = 10,
+            ["unitPrice"] = 25,
+            ["category"] = "bench",
+            ["startDate"] = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["policy"] = options.Policy == "sS"
+                ? new JsonObject { ["name"] = "sS", ["parameters"] = new JsonObject { ["s"] = 200, ["S"] = 600 } }
+                : new JsonObject { ["name"] = options.Policy },
+        };
+        if (templates is not null)
+        {
+            var k = i % templates.Skus.Count;
+            var info = templates.Skus[k];
+            var units = templates.Series[k].Units;
+            var days = Math.Min(options.HistoryDays, units.Length);
+            body["category"] = info.Category;
+            body["region"] = info.Region;
+            body["unitCost"] = info.UnitCost;
+            body["unitPrice"] = info.UnitPrice;
+            body["leadTimeDays"] = info.LeadTimeDays;
+            body["casePack"] = info.CasePack;
+            body["history"] = new JsonArray([.. units[^days..].Select(u => (JsonNode?)JsonValue.Create(double.IsFinite(u) ? u : 0))]);
+        }
+
+        return body.ToJsonString();
+    }
+
+    /// <summary>
+    /// Closes every SKU's open day, round by round (the start date, the day after, ... today), the rounds spread evenly
+    /// over the measured time while the sales load runs.
+    /// </summary>
+    private static async Task<List<CloseRound>> CloseRoundsAsync(BenchOptions options, HttpClient client, string[] skus, DateOnly start)
+    {
+        var rounds = new List<CloseRound>();
+        var gap = TimeSpan.FromSeconds((double)options.Seconds / (options.CloseRounds + 1));
+        for (var r = 0; r < options.CloseRounds; r++)
+        {
+            await Task.Delay(gap);
+            var day = start.AddDays(r);
+            var body = $"{{\"date\":\"{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}\"}}";
+            var closed = 0;
+            var errors = 0;
+            string? firstError = null;
+            var clock = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(skus, new ParallelOptions { MaxDegreeOfParallelism = options.CloseConcurrency }, async (sku, token) =>
+            {
+                using var content = new StringContent(body, Encoding.UTF8, "application/json");
+                using var response = await client.PostAsync($"/api/v1/skus/{sku}/close-day", content, token);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref closed);
+                }
+                else
+                {
+                    Interlocked.Increment(ref errors);
+                    firstError ??= $"{sku}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(token)}";
+                }
+            });
+            rounds.Add(new CloseRound(day, closed, errors, firstError, clock.Elapsed.TotalSeconds));
+        }
+
+        return rounds;
+    }
+
+    /// <summary>Which forecaster and model version a SKU's latest forecast names.</summary>
+    private static async Task<string> LastForecastAsync(HttpClient client, string sku)
+    {
+        var view = JsonNode.Parse(await client.GetStringAsync($"/api/v1/skus/{sku}"))!;
+        var forecast = view["forecast"];
+        return $"{sku}'s latest forecast by {(string?)view["forecaster"] ?? "?"}"
+            + (forecast?["modelVersion"] is { } version ? $" (model {version})" : "")
+            + (forecast?["fallbackReason"] is { } reason ? $", fallback: {reason}" : "");
+    }
+
+    private sealed record CloseRound(DateOnly Day, int Closed, int Errors, string? FirstError, double Seconds);
 
     private static async Task<Phase> LoadAsync(BenchOptions options, HttpClient client, string[] skus, long[] posted, TimeSpan duration, string name)
     {
@@ -280,8 +388,11 @@ public sealed record BenchOptions
         "usage: LoadBench [--skus 10000] [--seconds 30] [--warmup 5] [--concurrency 32] [--read-share 0.2]\n" +
         "                 [--storage memory|postgres] [--connection CS] [--durable] [--pool 40]\n" +
         "                 [--url http://host:port --key WRITE_KEY]\n" +
+        "                 [--dataset DIR [--history-days 400]] [--policy sS|NAME] [--close-rounds 0] [--close-concurrency 64]\n" +
         "Without --url the host starts in this process; with --storage postgres and no --connection a throwaway\n" +
-        "PostgreSQL server is started (fsync off unless --durable).";
+        "PostgreSQL server is started (fsync off unless --durable). --dataset: SKUs copy its master data and seed its\n" +
+        "last days of sales as history (for a host with Live:Forecaster=lstm, started with --url). --close-rounds K: SKUs\n" +
+        "start K-1 days back and every SKU's open day is closed K times, spread over the measured time.";
 
     public int Skus { get; init; } = 10_000;
 
@@ -305,6 +416,16 @@ public sealed record BenchOptions
 
     public string? Key { get; init; }
 
+    public string? Dataset { get; init; }
+
+    public int HistoryDays { get; init; } = 400;
+
+    public string Policy { get; init; } = "sS";
+
+    public int CloseRounds { get; init; }
+
+    public int CloseConcurrency { get; init; } = 64;
+
     public static BenchOptions? Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -326,6 +447,11 @@ public sealed record BenchOptions
                     "--pool" => options with { PoolSize = int.Parse(Next(), CultureInfo.InvariantCulture) },
                     "--url" => options with { Url = Next() },
                     "--key" => options with { Key = Next() },
+                    "--dataset" => options with { Dataset = Next() },
+                    "--history-days" => options with { HistoryDays = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                    "--policy" => options with { Policy = Next() },
+                    "--close-rounds" => options with { CloseRounds = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                    "--close-concurrency" => options with { CloseConcurrency = int.Parse(Next(), CultureInfo.InvariantCulture) },
                     _ => throw new ArgumentException($"unknown option {args[i]}"),
                 };
             }
@@ -338,7 +464,9 @@ public sealed record BenchOptions
 
         var valid = options.Skus >= 1 && options.Seconds >= 1 && options.Warmup >= 0 && options.Concurrency >= 1
             && options.ReadShare is >= 0 and <= 1 && options.Storage is "memory" or "postgres" && options.PoolSize >= 1
-            && (options.Url is null || Uri.TryCreate(options.Url, UriKind.Absolute, out _));
+            && (options.Url is null || Uri.TryCreate(options.Url, UriKind.Absolute, out _))
+            && options.HistoryDays >= 1 && options.CloseRounds is >= 0 and <= 365 && options.CloseConcurrency >= 1
+            && (options.Dataset is null || Directory.Exists(options.Dataset));
         return valid ? options : null;
     }
 }
