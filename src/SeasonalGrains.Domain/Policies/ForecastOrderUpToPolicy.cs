@@ -11,13 +11,17 @@ public sealed class ForecastOrderUpToPolicy : IReorderPolicy
 
     public ForecastOrderUpToPolicy(double level)
     {
-        if (!(level > 0 && level < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(level), level, $"Policy '{PolicyName}' needs a quantile level strictly between 0 and 1.");
-        }
-
+        ForecastPolicySupport.CheckLevel(level, PolicyName);
         Level = level;
     }
+
+    /// <summary>Creates the policy (registered through <see cref="ForecastPolicyCatalog"/>).</summary>
+    public static ForecastPolicyFactory Factory { get; } = new(
+        PolicyName,
+        "Order up to the q-quantile of forecast demand over L+R days. q, when not given (q or serviceLevel): " +
+        "b/(b+h) for backorders, p/(p+h) for lost sales, else the target service level.",
+        ["q", "serviceLevel"],
+        inputs => new ForecastOrderUpToPolicy(ForecastPolicySupport.ResolveLevel(inputs, PolicyName, "q")));
 
     public string Name => PolicyName;
 
@@ -29,30 +33,4 @@ public sealed class ForecastOrderUpToPolicy : IReorderPolicy
         ForecastPolicySupport.RequireOutlook(context, PolicyName).Quantile(Level, 0, context.ProtectionDays);
 
     public double Order(in ReviewContext context) => Math.Max(0, Target(context) - context.InventoryPosition);
-}
-
-/// <summary>
-/// Creates <see cref="ForecastOrderUpToPolicy"/>. Registered through <see cref="ForecastPolicyCatalog"/>,
-/// not the assembly scan of <see cref="PolicyCatalog.Classical"/> (it needs an outlook on every review).
-/// </summary>
-public sealed class ForecastOrderUpToPolicyFactory : IReorderPolicyFactory
-{
-    private ForecastOrderUpToPolicyFactory()
-    {
-    }
-
-    public static ForecastOrderUpToPolicyFactory Instance { get; } = new();
-
-    public string Name => ForecastOrderUpToPolicy.PolicyName;
-
-    public string Description =>
-        "Order up to the q-quantile of forecast demand over L+R days. q, when not given (q or serviceLevel): " +
-        "b/(b+h) for backorders, p/(p+h) for lost sales, else the target service level.";
-
-    public IReorderPolicy Create(PolicyInputs inputs)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        inputs.RejectUnknown(Name, "q", "serviceLevel");
-        return new ForecastOrderUpToPolicy(ForecastPolicySupport.ResolveLevel(inputs, Name, "q"));
-    }
 }

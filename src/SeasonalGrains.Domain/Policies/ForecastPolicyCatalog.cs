@@ -10,11 +10,11 @@ public static class ForecastPolicyCatalog
     /// <summary>forecast-order-up-to, forecast-lookahead, forecast-sS, forecast-safety-stock and season-aware.</summary>
     public static IReadOnlyList<IReorderPolicyFactory> Factories { get; } =
     [
-        ForecastOrderUpToPolicyFactory.Instance,
+        ForecastOrderUpToPolicy.Factory,
         ForecastLookaheadPolicyFactory.Instance,
-        ForecastSsPolicyFactory.Instance,
-        ForecastSafetyStockPolicyFactory.Instance,
-        SeasonAwarePolicyFactory.Instance,
+        ForecastSsPolicy.Factory,
+        ForecastSafetyStockPolicy.Factory,
+        SeasonAwarePolicy.Factory,
     ];
 
     /// <summary>The classical policies plus the forecast-driven ones.</summary>
