@@ -27,20 +27,13 @@ public sealed class ReplayCommand : CliCommand
     private readonly Option<string?> _resume = CliOptions.Optional<string?>(
         "--resume", "Finish the recorded run RUN_ID (printed when it started) from its last checkpoints; needs --storage postgres, or --clustering postgres for a run on a cluster.");
 
-    private readonly StorageSelection _storage = new(withClustering: true);
-
-    private readonly Option<DirectoryInfo?> _out = CliOptions.Optional<DirectoryInfo?>(
-        "--out", "-o", "Output folder (default: runs/<run id>, the run id being <scenario>-<UTC time>-<random>).");
-
-    private readonly Option<bool> _force = OutputOptions.Force();
+    private readonly GrainRunOptions _run = new();
 
     private readonly Option<string[]> _policy = new("--policy", "-p")
     {
         Description = "Replay only these policies (labels in the scenario); repeat for several.",
         AllowMultipleArgumentsPerToken = true,
     };
-
-    private readonly Option<int?> _chunkDays = CliOptions.Optional<int?>("--chunk-days", "Days per grain call (default: the scenario's chunkDays, else 365).");
 
     private readonly Option<string?> _stateWrites = CliOptions.Optional<string?>(
         "--state-writes", "When SKU grains write their state: never (default in memory), on-close, or every-chunk (default with --storage postgres: checkpoints to resume from).");
@@ -54,24 +47,12 @@ public sealed class ReplayCommand : CliCommand
 
     public override string Description => "Replay a scenario's window through per-SKU grains and write summary.json and per-sku.csv.";
 
-    public override IEnumerable<Symbol> Symbols => [_scenario, _resume, _out, _force, _policy, _chunkDays, _stateWrites, .. _storage.Symbols];
+    public override IEnumerable<Symbol> Symbols => [_scenario, _resume, _run.Out, _run.Force, _policy, _run.ChunkDays, _stateWrites, .. _run.Storage.Symbols];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
-        var chunkDays = parse.GetValue(_chunkDays);
-        if (chunkDays is < 1)
-        {
-            throw new UserInputException($"--chunk-days must be at least 1 (got {chunkDays}).");
-        }
-
-        var storage = _storage.Resolve(parse);
-        var clustering = _storage.ResolveClustering(parse);
-        var force = parse.GetValue(_force);
-        if (parse.GetValue(_out) is { } given)
-        {
-            OutputFolder.Check(given.FullName, force);
-        }
-
+        var run = _run.Resolve(parse);
+        var (storage, clustering, force) = (run.Storage, run.Clustering, run.Force);
         var scenario = parse.GetValue(_scenario);
         var resume = parse.GetValue(_resume);
         if ((scenario is null) == (resume is null))
@@ -87,9 +68,9 @@ public sealed class ReplayCommand : CliCommand
         var request = new ReplayRequest
         {
             ScenarioPath = scenario!.FullName,
-            OutDir = parse.GetValue(_out)?.FullName,
+            OutDir = run.OutDir,
             Policies = parse.GetValue(_policy) ?? [],
-            ChunkDays = chunkDays,
+            ChunkDays = run.ChunkDays,
             StateWrites = ParseStateWrites(parse.GetValue(_stateWrites) ?? (storage is null ? "never" : "every-chunk")),
         };
 
@@ -155,7 +136,7 @@ public sealed class ReplayCommand : CliCommand
             throw new UserInputException("--resume needs --storage postgres (or --clustering postgres for a run on a cluster): a run kept in memory ended with its process.");
         }
 
-        if (parse.GetValue(_policy) is { Length: > 0 } || parse.GetValue(_chunkDays) is not null || parse.GetValue(_stateWrites) is not null)
+        if (parse.GetValue(_policy) is { Length: > 0 } || parse.GetValue(_run.ChunkDays) is not null || parse.GetValue(_stateWrites) is not null)
         {
             throw new UserInputException("--resume takes the policies, chunk size and state writes recorded with the run; drop --policy, --chunk-days and --state-writes.");
         }
@@ -183,7 +164,7 @@ public sealed class ReplayCommand : CliCommand
 
             // forecast policies resume too: their sources are rebuilt from the scenario here, or by the cluster's silos from
             // the recorded plan (forecasts depend on the data and origin only)
-            var folder = parse.GetValue(_out)?.FullName ?? ReplayRunner.DefaultOutDir(runId);
+            var folder = parse.GetValue(_run.Out)?.FullName ?? ReplayRunner.DefaultOutDir(runId);
             using var output = ResultWriter.Open(folder, force);
             var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, silo.Forecasts, runId, output, WithLines(context, progress, checkpoints: true), cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
@@ -328,7 +309,7 @@ public sealed class ReplayCommand : CliCommand
                 $"Out of stock in the dataset: {censored.Window:N0} of {censored.WindowSkuDays:N0} SKU-days of the window (replayed as their sales, which understate demand) and {censored.History:N0} of {censored.HistorySkuDays:N0} of the history (skipped where parameters are derived).")));
         }
 
-        c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(outDir, ResultWriter.SummaryFile)} and {ResultWriter.PerSkuFile}" +
+        c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(outDir, RunFiles.SummaryFile)} and {RunFiles.PerSkuFile}" +
             (report.Traces.Count > 0 ? $" and {ResultWriter.TraceFile}" : "")));
     }
 }

@@ -15,14 +15,6 @@ public sealed class ForecastOrderUpToPolicy : IReorderPolicy
         Level = level;
     }
 
-    /// <summary>Creates the policy (registered through <see cref="ForecastPolicyCatalog"/>).</summary>
-    public static ForecastPolicyFactory Factory { get; } = new(
-        PolicyName,
-        "Order up to the q-quantile of forecast demand over L+R days. q, when not given (q or serviceLevel): " +
-        "b/(b+h) for backorders, p/(p+h) for lost sales, else the target service level.",
-        ["q", "serviceLevel"],
-        inputs => new ForecastOrderUpToPolicy(ForecastPolicySupport.ResolveLevel(inputs, PolicyName, "q")));
-
     public string Name => PolicyName;
 
     /// <summary>The quantile level of interval demand ordered up to.</summary>

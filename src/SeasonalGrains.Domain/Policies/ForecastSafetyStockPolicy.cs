@@ -29,14 +29,6 @@ public sealed class ForecastSafetyStockPolicy : IReorderPolicy
         FallbackStandardDeviation = fallbackStandardDeviation;
     }
 
-    /// <summary>Creates the policy (registered through <see cref="ForecastPolicyCatalog"/>).</summary>
-    public static ForecastPolicyFactory Factory { get; } = new(
-        PolicyName,
-        "Order up to mean forecast over L+R + z x (recent forecast-error sd) x sqrt(L+R). z, when not given: " +
-        "inverse normal of serviceLevel or of the target service level.",
-        ["z", "serviceLevel"],
-        Create);
-
     public string Name => PolicyName;
 
     /// <summary>z: standard deviations of interval error held as safety stock.</summary>
@@ -64,7 +56,8 @@ public sealed class ForecastSafetyStockPolicy : IReorderPolicy
 
     public double Order(in ReviewContext context) => Math.Max(0, Target(context) - context.InventoryPosition);
 
-    private static ForecastSafetyStockPolicy Create(PolicyInputs inputs)
+    /// <summary>The policy from a SKU's inputs (the builder of its <see cref="ForecastPolicyFactory"/>).</summary>
+    internal static ForecastSafetyStockPolicy FromInputs(PolicyInputs inputs)
     {
         var z = inputs.Parameter("z");
         var level = inputs.Parameter("serviceLevel");

@@ -27,18 +27,6 @@ public sealed class ForecastSsPolicy : IReorderPolicy
         EoqMultiple = eoqMultiple;
     }
 
-    /// <summary>Creates the policy (registered through <see cref="ForecastPolicyCatalog"/>).</summary>
-    public static ForecastPolicyFactory Factory { get; } = new(
-        PolicyName,
-        "s = the q-quantile of forecast demand over L+R days, S = s + m EOQ at the forecast rate. q, when not given (q or serviceLevel): " +
-        "b/(b+h) for backorders, p/(p+h) for lost sales, else the target service level; m (eoqMultiple) 1.",
-        ["q", "serviceLevel", "eoqMultiple"],
-        inputs => new ForecastSsPolicy(
-            ForecastPolicySupport.ResolveLevel(inputs, PolicyName, "q"),
-            inputs.Costs.FixedPerOrder,
-            inputs.Costs.HoldingPerUnitDay,
-            inputs.Parameter("eoqMultiple") ?? 1));
-
     public string Name => PolicyName;
 
     public double Level { get; }

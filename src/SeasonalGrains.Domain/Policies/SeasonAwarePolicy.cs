@@ -82,14 +82,6 @@ public sealed class SeasonAwarePolicy : IReorderPolicy
 
     private readonly ForecastOrderUpToPolicy _orderUpTo;
 
-    /// <summary>Creates the policy (registered through <see cref="ForecastPolicyCatalog"/>).</summary>
-    public static ForecastPolicyFactory Factory { get; } = new(
-        PolicyName,
-        "forecast-order-up-to until the season's last order (days to season end < L+R); that one is a newsvendor over the " +
-        "rest of the season with overage = unit cost - salvage + holding to the end, underage = shortage cost (underage/overage may be given).",
-        ["q", "serviceLevel", "underage", "overage"],
-        Create);
-
     public string Name => PolicyName;
 
     /// <summary>The quantile level ordered up to before the season's last order.</summary>
@@ -154,7 +146,8 @@ public sealed class SeasonAwarePolicy : IReorderPolicy
         }
     }
 
-    private static SeasonAwarePolicy Create(PolicyInputs inputs)
+    /// <summary>The policy from a SKU's inputs (the builder of its <see cref="ForecastPolicyFactory"/>).</summary>
+    internal static SeasonAwarePolicy FromInputs(PolicyInputs inputs)
     {
         var level = ForecastPolicySupport.ResolveLevel(inputs, PolicyName, "q");
         var costs = new SeasonEndCosts(

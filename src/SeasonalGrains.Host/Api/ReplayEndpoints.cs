@@ -13,8 +13,7 @@ public static class ReplayEndpoints
                 "scenarioPath is resolved against the server's scenario folder (Api:ScenarioRoot) and must lie inside it. " +
                 "202 with the replay's id and Location; follow it with GET /replays/{id}. 409 when as many replays run as the host allows.")
             .Produces<ReplayResponse>(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status409Conflict);
 
         replays.MapGet("/{id}", Get)
             .Describe(ApiRole.Read, "GetReplay", "A replay's progress, and its results once it has finished")

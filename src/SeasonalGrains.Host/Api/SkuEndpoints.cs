@@ -61,8 +61,7 @@ public static class SkuEndpoints
         skus.MapGet("/{sku}", GetSku)
             .Describe(ApiRole.Read, "GetSku", "Stock, the last 28 days, the latest forecast and the current suggestion of a SKU")
             .Produces<SkuResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status404NotFound);
 
         skus.MapGet("/{sku}/forecast", GetForecast)
             .Describe(
