@@ -1,3 +1,5 @@
+using SeasonalGrains.Host.Hosting;
+
 namespace SeasonalGrains.Host.Api;
 
 /// <summary>The replay endpoints: start a season replay of a scenario file on the server and follow it.</summary>
@@ -37,7 +39,7 @@ public static class ReplayEndpoints
 
         return job is null
             ? ApiProblems.Validation(errors)
-            : Results.Accepted($"/api/v1/replays/{job.Id}", job.ToResponse());
+            : Results.Accepted($"{HostPaths.Api}/replays/{job.Id}", job.ToResponse());
     }
 
     private static IResult Get(string id, ReplayJobs jobs) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Abstractions.Live;
+using SeasonalGrains.Host.Hosting;
 
 namespace SeasonalGrains.Host.Api;
 
@@ -99,7 +100,7 @@ public static class SkuEndpoints
         var outcome = await Sku(grains, sku).Define(definition);
         return outcome.Status switch
         {
-            DefineStatus.Created => Results.Created($"/api/v1/skus/{sku}", outcome.View!.ToResponse()),
+            DefineStatus.Created => Results.Created($"{HostPaths.Api}/skus/{sku}", outcome.View!.ToResponse()),
             DefineStatus.Updated or DefineStatus.Unchanged => Results.Ok(outcome.View!.ToResponse()),
             DefineStatus.Conflict => ApiProblems.Conflict(new FieldErrors().AddAll(outcome.Errors), "The change conflicts with the SKU's current state."),
             _ => ApiProblems.Validation(new FieldErrors().AddAll(outcome.Errors)),
