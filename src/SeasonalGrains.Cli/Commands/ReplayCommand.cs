@@ -52,7 +52,6 @@ public sealed class ReplayCommand : CliCommand
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
         var run = _run.Resolve(parse);
-        var (storage, clustering, force) = (run.Storage, run.Clustering, run.Force);
         var scenario = parse.GetValue(_scenario);
         var resume = parse.GetValue(_resume);
         if ((scenario is null) == (resume is null))
@@ -62,7 +61,7 @@ public sealed class ReplayCommand : CliCommand
 
         if (resume is not null)
         {
-            return await ResumeAsync(parse, context, resume, storage, clustering, force, cancellationToken);
+            return await ResumeAsync(parse, context, resume, run, cancellationToken);
         }
 
         var request = new ReplayRequest
@@ -71,12 +70,12 @@ public sealed class ReplayCommand : CliCommand
             OutDir = run.OutDir,
             Policies = parse.GetValue(_policy) ?? [],
             ChunkDays = run.ChunkDays,
-            StateWrites = ParseStateWrites(parse.GetValue(_stateWrites) ?? (storage is null ? "never" : "every-chunk")),
+            StateWrites = ParseStateWrites(parse.GetValue(_stateWrites) ?? (run.Storage is null ? "never" : "every-chunk")),
         };
 
         // The silo starts (or the cluster is joined) while the dataset is read; a run that fails first stops it starting.
         using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var silo = StartGrains(storage, clustering, starting.Token);
+        var silo = StartGrains(run.Storage, run.Clustering, starting.Token);
         try
         {
             var (report, outDir) = await CliProgress.RunAsync(context, async report =>
@@ -88,10 +87,10 @@ public sealed class ReplayCommand : CliCommand
                 var checkpoints = ReplayRunner.HasCheckpoints(prepared.Input);
                 context.Console.MarkupLine(Markup.Escape((checkpoints
                     ? $"Run id: {runId} (checkpoints every {prepared.ChunkDays} days; finish an interrupted run with --resume {runId})"
-                    : $"Run id: {runId}") + (clustering is null ? "" : $" on cluster {clustering.ClusterId}")));
+                    : $"Run id: {runId}") + (run.Clustering is null ? "" : $" on cluster {run.Clustering.ClusterId}")));
                 var grains = await silo;
                 var folder = request.OutDir ?? ReplayRunner.DefaultOutDir(runId);
-                using var output = ResultWriter.Open(folder, force);
+                using var output = ResultWriter.Open(folder, run.Force);
                 var result = await ReplayRunner.ReplayAsync(prepared, grains.Grains, grains.Forecasts, output, WithLines(context, progress, checkpoints), cancellationToken, runId);
                 cancellationToken.ThrowIfCancellationRequested();
                 output.Commit(result);
@@ -129,8 +128,9 @@ public sealed class ReplayCommand : CliCommand
     }
 
     private async Task<int> ResumeAsync(
-        ParseResult parse, CliContext context, string runId, StorageOptions? storage, ClusteringOptions? clustering, bool force, CancellationToken cancellationToken)
+        ParseResult parse, CliContext context, string runId, GrainRunSettings run, CancellationToken cancellationToken)
     {
+        var (storage, clustering) = (run.Storage, run.Clustering);
         if (storage is null && clustering is null)
         {
             throw new UserInputException("--resume needs --storage postgres (or --clustering postgres for a run on a cluster): a run kept in memory ended with its process.");
@@ -164,8 +164,8 @@ public sealed class ReplayCommand : CliCommand
 
             // forecast policies resume too: their sources are rebuilt from the scenario here, or by the cluster's silos from
             // the recorded plan (forecasts depend on the data and origin only)
-            var folder = parse.GetValue(_run.Out)?.FullName ?? ReplayRunner.DefaultOutDir(runId);
-            using var output = ResultWriter.Open(folder, force);
+            var folder = run.OutDir ?? ReplayRunner.DefaultOutDir(runId);
+            using var output = ResultWriter.Open(folder, run.Force);
             var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, silo.Forecasts, runId, output, WithLines(context, progress, checkpoints: true), cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             output.Commit(result);
