@@ -3,24 +3,14 @@ using Microsoft.Extensions.Configuration;
 
 namespace SeasonalGrains.Storage;
 
-/// <summary>How silos find each other and clients find gateways. Bound from the <c>Clustering</c> section.</summary>
-public sealed class ClusteringOptions
+/// <summary>
+/// How silos find each other and clients find gateways. Bound from the <c>Clustering</c> section; an empty
+/// <see cref="ProviderOptions.ConnectionString"/> falls back to <c>Storage:ConnectionString</c> (<see cref="FromConfiguration"/>).
+/// </summary>
+public sealed class ClusteringOptions() : ProviderOptions(SectionName, LocalhostProvider)
 {
     public const string SectionName = "Clustering";
     public const string LocalhostProvider = "localhost";
-    public const string PostgresProvider = ProviderSection.PostgresProvider;
-
-    /// <summary><c>localhost</c> (default; one silo on this machine) or <c>postgres</c> (membership table).</summary>
-    public string Provider { get; set; } = LocalhostProvider;
-
-    /// <summary>
-    /// Npgsql connection string; required for <c>postgres</c>. <see cref="FromConfiguration"/> falls back to
-    /// <c>Storage:ConnectionString</c> when this key is empty.
-    /// </summary>
-    public string? ConnectionString { get; set; }
-
-    /// <summary>Maximum Pool Size applied when the connection string sets none.</summary>
-    public int MaxPoolSize { get; set; } = PostgresConnectionStrings.DefaultMaxPoolSize;
 
     /// <summary>Orleans cluster id (the membership deployment id).</summary>
     public string ClusterId { get; set; } = "seasonalgrains";
@@ -40,9 +30,6 @@ public sealed class ClusteringOptions
     /// </summary>
     public string? AdvertisedAddress { get; set; }
 
-    /// <summary>True when <see cref="Provider"/> is <c>postgres</c> (case-insensitive).</summary>
-    public bool UsesPostgres => ProviderSection.IsPostgres(Provider);
-
     /// <summary>
     /// Reads the <c>Clustering</c> section; missing keys keep their defaults, and an empty
     /// <c>Clustering:ConnectionString</c> takes <c>Storage:ConnectionString</c>.
@@ -58,8 +45,7 @@ public sealed class ClusteringOptions
         return options;
     }
 
-    /// <summary>One message per problem, each naming its key; empty when the options are usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public override IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         ProviderSection.CheckProvider(errors, SectionName, Provider, LocalhostProvider);
@@ -92,16 +78,6 @@ public sealed class ClusteringOptions
         }
 
         return errors;
-    }
-
-    /// <summary>Throws <see cref="StorageConfigurationException"/> listing every problem.</summary>
-    public void EnsureValid() => StorageConfigurationException.ThrowIfAny(Validate());
-
-    /// <summary>The connection string with the pool limit applied.</summary>
-    public string GetPooledConnectionString()
-    {
-        EnsureValid();
-        return PostgresConnectionStrings.Pooled(SectionName, Provider, UsesPostgres, ConnectionString, MaxPoolSize);
     }
 
     /// <summary>The parsed <see cref="AdvertisedAddress"/>, or null when none is set.</summary>

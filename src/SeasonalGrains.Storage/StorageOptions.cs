@@ -3,20 +3,10 @@ using Microsoft.Extensions.Configuration;
 namespace SeasonalGrains.Storage;
 
 /// <summary>Where grain state and reminders live. Bound from the <c>Storage</c> configuration section.</summary>
-public sealed class StorageOptions
+public sealed class StorageOptions() : ProviderOptions(SectionName, MemoryProvider)
 {
     public const string SectionName = "Storage";
     public const string MemoryProvider = "memory";
-    public const string PostgresProvider = ProviderSection.PostgresProvider;
-
-    /// <summary><c>memory</c> (default; lost when the silo stops) or <c>postgres</c>.</summary>
-    public string Provider { get; set; } = MemoryProvider;
-
-    /// <summary>Npgsql connection string; required for <c>postgres</c>.</summary>
-    public string? ConnectionString { get; set; }
-
-    /// <summary>Maximum Pool Size applied when the connection string sets none.</summary>
-    public int MaxPoolSize { get; set; } = PostgresConnectionStrings.DefaultMaxPoolSize;
 
     /// <summary>
     /// When the database schema is older than this build: true migrates it as the silo starts; false (default) stops
@@ -24,15 +14,11 @@ public sealed class StorageOptions
     /// </summary>
     public bool MigrateOnStart { get; set; }
 
-    /// <summary>True when <see cref="Provider"/> is <c>postgres</c> (case-insensitive).</summary>
-    public bool UsesPostgres => ProviderSection.IsPostgres(Provider);
-
     /// <summary>Reads the <c>Storage</c> section; missing keys keep their defaults.</summary>
     public static StorageOptions FromConfiguration(IConfiguration configuration) =>
         ProviderSection.Bind<StorageOptions>(configuration, SectionName);
 
-    /// <summary>One message per problem, each naming its key; empty when the options are usable.</summary>
-    public IReadOnlyList<string> Validate()
+    public override IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         ProviderSection.CheckProvider(errors, SectionName, Provider, MemoryProvider);
@@ -43,15 +29,5 @@ public sealed class StorageOptions
         }
 
         return errors;
-    }
-
-    /// <summary>Throws <see cref="StorageConfigurationException"/> listing every problem.</summary>
-    public void EnsureValid() => StorageConfigurationException.ThrowIfAny(Validate());
-
-    /// <summary>The connection string with the pool limit applied (see <see cref="PostgresConnectionStrings.WithPoolLimit"/>).</summary>
-    public string GetPooledConnectionString()
-    {
-        EnsureValid();
-        return PostgresConnectionStrings.Pooled(SectionName, Provider, UsesPostgres, ConnectionString, MaxPoolSize);
     }
 }

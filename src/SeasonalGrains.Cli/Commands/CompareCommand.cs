@@ -4,6 +4,7 @@ using SeasonalGrains.Data.Io;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Simulation.Compare;
 using SeasonalGrains.Simulation.Replay;
+using SeasonalGrains.Simulation.Reports;
 using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;
@@ -27,20 +28,13 @@ public sealed class CompareCommand : CliCommand
 
     private readonly Option<string?> _baseline = CliOptions.Optional<string?>("--baseline", "-b", "The policy the others are compared with (default: the first).");
 
-    private readonly Option<DirectoryInfo?> _out = CliOptions.Optional<DirectoryInfo?>(
-        "--out", "-o", "Output folder (default: runs/<run id>, the run id being <scenario>-<UTC time>-<random>).");
-
-    private readonly Option<bool> _force = OutputOptions.Force();
-
     private readonly Option<int> _resamples = CliOptions.Defaulted(
         "--resamples", "Bootstrap resamples for the confidence intervals.", BootstrapOptions.DefaultResamples);
-
-    private readonly Option<int?> _chunkDays = CliOptions.Optional<int?>("--chunk-days", "Days per grain call (default: the scenario's chunkDays, else 365).");
 
     private readonly Option<bool> _noHindsight = CliOptions.Optional<bool>(
         "--no-hindsight", "Leave out the hindsight row (the lowest cost reachable with each SKU's demand known in advance) and the gaps to it.");
 
-    private readonly StorageSelection _storage = new(withClustering: true);
+    private readonly GrainRunOptions _run = new();
 
     public override IReadOnlyList<string> Path => ["compare"];
 
@@ -48,7 +42,7 @@ public sealed class CompareCommand : CliCommand
         "Compare policies on the same data through the grains: fill rate, service, stockouts, inventory, cost, differences to a baseline with 95% CIs, " +
         "the service-versus-inventory frontier, each policy's gap to the hindsight bound and where its cost comes from. Writes summary.json, per-sku.csv and report.html.";
 
-    public override IEnumerable<Symbol> Symbols => [_scenario, _policies, _baseline, _out, _force, _resamples, _chunkDays, _noHindsight, .. _storage.Symbols];
+    public override IEnumerable<Symbol> Symbols => [_scenario, _policies, _baseline, _run.Out, _run.Force, _resamples, _run.ChunkDays, _noHindsight, .. _run.Storage.Symbols];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
@@ -58,20 +52,7 @@ public sealed class CompareCommand : CliCommand
             throw new UserInputException($"--resamples must be at least 100 (got {resamples}).");
         }
 
-        var chunkDays = parse.GetValue(_chunkDays);
-        if (chunkDays is < 1)
-        {
-            throw new UserInputException($"--chunk-days must be at least 1 (got {chunkDays}).");
-        }
-
-        var storage = _storage.Resolve(parse);
-        var clustering = _storage.ResolveClustering(parse);
-        var force = parse.GetValue(_force);
-        if (parse.GetValue(_out) is { } given)
-        {
-            OutputFolder.Check(given.FullName, force);
-        }
-
+        var run = _run.Resolve(parse);
         var policies = (parse.GetValue(_policies) ?? [])
             .SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToList();
@@ -80,15 +61,15 @@ public sealed class CompareCommand : CliCommand
             ScenarioPath = parse.GetRequiredValue(_scenario).FullName,
             Policies = policies,
             Baseline = parse.GetValue(_baseline),
-            OutDir = parse.GetValue(_out)?.FullName,
+            OutDir = run.OutDir,
             Bootstrap = new BootstrapOptions(Resamples: resamples),
-            ChunkDays = chunkDays,
+            ChunkDays = run.ChunkDays,
             Hindsight = !parse.GetValue(_noHindsight),
         };
 
         // The silo starts (or the cluster is joined) while the dataset is read; a run that fails first stops it starting.
         using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var silo = ReplayCommand.StartGrains(storage, clustering, starting.Token);
+        var silo = ReplayCommand.StartGrains(run.Storage, run.Clustering, starting.Token);
         try
         {
             var (result, folder) = await CliProgress.RunAsync(context, async report =>
@@ -99,7 +80,7 @@ public sealed class CompareCommand : CliCommand
                 var outDir = request.OutDir ?? ReplayRunner.DefaultOutDir(compared.RunId);
                 cancellationToken.ThrowIfCancellationRequested();
                 report("Writing results", 0);
-                CompareRunnerOutput.Write(compared, outDir, force);
+                CompareRunnerOutput.Write(compared, outDir, run.Force);
                 report("Writing results", 1);
                 return (compared, outDir);
             });
@@ -258,7 +239,7 @@ public sealed class CompareCommand : CliCommand
             c.MarkupLine(Markup.Escape(t.Method));
         }
 
-        c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(folder, CompareRunnerOutput.SummaryFile)}, {CompareRunnerOutput.PerSkuFile} and report.html"));
+        c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(folder, RunFiles.SummaryFile)}, {RunFiles.PerSkuFile} and report.html"));
     }
 
     /// <summary>One row of the comparison table: the label and the metrics it shows (total cost given, as the hindsight row's is its own plan's).</summary>

@@ -27,20 +27,13 @@ public sealed class ReplayCommand : CliCommand
     private readonly Option<string?> _resume = CliOptions.Optional<string?>(
         "--resume", "Finish the recorded run RUN_ID (printed when it started) from its last checkpoints; needs --storage postgres, or --clustering postgres for a run on a cluster.");
 
-    private readonly StorageSelection _storage = new(withClustering: true);
-
-    private readonly Option<DirectoryInfo?> _out = CliOptions.Optional<DirectoryInfo?>(
-        "--out", "-o", "Output folder (default: runs/<run id>, the run id being <scenario>-<UTC time>-<random>).");
-
-    private readonly Option<bool> _force = OutputOptions.Force();
+    private readonly GrainRunOptions _run = new();
 
     private readonly Option<string[]> _policy = new("--policy", "-p")
     {
         Description = "Replay only these policies (labels in the scenario); repeat for several.",
         AllowMultipleArgumentsPerToken = true,
     };
-
-    private readonly Option<int?> _chunkDays = CliOptions.Optional<int?>("--chunk-days", "Days per grain call (default: the scenario's chunkDays, else 365).");
 
     private readonly Option<string?> _stateWrites = CliOptions.Optional<string?>(
         "--state-writes", "When SKU grains write their state: never (default in memory), on-close, or every-chunk (default with --storage postgres: checkpoints to resume from).");
@@ -54,24 +47,11 @@ public sealed class ReplayCommand : CliCommand
 
     public override string Description => "Replay a scenario's window through per-SKU grains and write summary.json and per-sku.csv.";
 
-    public override IEnumerable<Symbol> Symbols => [_scenario, _resume, _out, _force, _policy, _chunkDays, _stateWrites, .. _storage.Symbols];
+    public override IEnumerable<Symbol> Symbols => [_scenario, _resume, _run.Out, _run.Force, _policy, _run.ChunkDays, _stateWrites, .. _run.Storage.Symbols];
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
-        var chunkDays = parse.GetValue(_chunkDays);
-        if (chunkDays is < 1)
-        {
-            throw new UserInputException($"--chunk-days must be at least 1 (got {chunkDays}).");
-        }
-
-        var storage = _storage.Resolve(parse);
-        var clustering = _storage.ResolveClustering(parse);
-        var force = parse.GetValue(_force);
-        if (parse.GetValue(_out) is { } given)
-        {
-            OutputFolder.Check(given.FullName, force);
-        }
-
+        var run = _run.Resolve(parse);
         var scenario = parse.GetValue(_scenario);
         var resume = parse.GetValue(_resume);
         if ((scenario is null) == (resume is null))
@@ -81,21 +61,21 @@ public sealed class ReplayCommand : CliCommand
 
         if (resume is not null)
         {
-            return await ResumeAsync(parse, context, resume, storage, clustering, force, cancellationToken);
+            return await ResumeAsync(parse, context, resume, run, cancellationToken);
         }
 
         var request = new ReplayRequest
         {
             ScenarioPath = scenario!.FullName,
-            OutDir = parse.GetValue(_out)?.FullName,
+            OutDir = run.OutDir,
             Policies = parse.GetValue(_policy) ?? [],
-            ChunkDays = chunkDays,
-            StateWrites = ParseStateWrites(parse.GetValue(_stateWrites) ?? (storage is null ? "never" : "every-chunk")),
+            ChunkDays = run.ChunkDays,
+            StateWrites = ParseStateWrites(parse.GetValue(_stateWrites) ?? (run.Storage is null ? "never" : "every-chunk")),
         };
 
         // The silo starts (or the cluster is joined) while the dataset is read; a run that fails first stops it starting.
         using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var silo = StartGrains(storage, clustering, starting.Token);
+        var silo = StartGrains(run.Storage, run.Clustering, starting.Token);
         try
         {
             var (report, outDir) = await CliProgress.RunAsync(context, async report =>
@@ -107,10 +87,10 @@ public sealed class ReplayCommand : CliCommand
                 var checkpoints = ReplayRunner.HasCheckpoints(prepared.Input);
                 context.Console.MarkupLine(Markup.Escape((checkpoints
                     ? $"Run id: {runId} (checkpoints every {prepared.ChunkDays} days; finish an interrupted run with --resume {runId})"
-                    : $"Run id: {runId}") + (clustering is null ? "" : $" on cluster {clustering.ClusterId}")));
+                    : $"Run id: {runId}") + (run.Clustering is null ? "" : $" on cluster {run.Clustering.ClusterId}")));
                 var grains = await silo;
                 var folder = request.OutDir ?? ReplayRunner.DefaultOutDir(runId);
-                using var output = ResultWriter.Open(folder, force);
+                using var output = ResultWriter.Open(folder, run.Force);
                 var result = await ReplayRunner.ReplayAsync(prepared, grains.Grains, grains.Forecasts, output, WithLines(context, progress, checkpoints), cancellationToken, runId);
                 cancellationToken.ThrowIfCancellationRequested();
                 output.Commit(result);
@@ -148,14 +128,15 @@ public sealed class ReplayCommand : CliCommand
     }
 
     private async Task<int> ResumeAsync(
-        ParseResult parse, CliContext context, string runId, StorageOptions? storage, ClusteringOptions? clustering, bool force, CancellationToken cancellationToken)
+        ParseResult parse, CliContext context, string runId, GrainRunSettings run, CancellationToken cancellationToken)
     {
+        var (storage, clustering) = (run.Storage, run.Clustering);
         if (storage is null && clustering is null)
         {
             throw new UserInputException("--resume needs --storage postgres (or --clustering postgres for a run on a cluster): a run kept in memory ended with its process.");
         }
 
-        if (parse.GetValue(_policy) is { Length: > 0 } || parse.GetValue(_chunkDays) is not null || parse.GetValue(_stateWrites) is not null)
+        if (parse.GetValue(_policy) is { Length: > 0 } || parse.GetValue(_run.ChunkDays) is not null || parse.GetValue(_stateWrites) is not null)
         {
             throw new UserInputException("--resume takes the policies, chunk size and state writes recorded with the run; drop --policy, --chunk-days and --state-writes.");
         }
@@ -183,8 +164,8 @@ public sealed class ReplayCommand : CliCommand
 
             // forecast policies resume too: their sources are rebuilt from the scenario here, or by the cluster's silos from
             // the recorded plan (forecasts depend on the data and origin only)
-            var folder = parse.GetValue(_out)?.FullName ?? ReplayRunner.DefaultOutDir(runId);
-            using var output = ResultWriter.Open(folder, force);
+            var folder = run.OutDir ?? ReplayRunner.DefaultOutDir(runId);
+            using var output = ResultWriter.Open(folder, run.Force);
             var result = await ReplayRunner.ResumeAsync(prepared, silo.Grains, silo.Forecasts, runId, output, WithLines(context, progress, checkpoints: true), cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             output.Commit(result);
@@ -328,7 +309,7 @@ public sealed class ReplayCommand : CliCommand
                 $"Out of stock in the dataset: {censored.Window:N0} of {censored.WindowSkuDays:N0} SKU-days of the window (replayed as their sales, which understate demand) and {censored.History:N0} of {censored.HistorySkuDays:N0} of the history (skipped where parameters are derived).")));
         }
 
-        c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(outDir, ResultWriter.SummaryFile)} and {ResultWriter.PerSkuFile}" +
+        c.MarkupLine(Markup.Escape($"Wrote {System.IO.Path.Combine(outDir, RunFiles.SummaryFile)} and {RunFiles.PerSkuFile}" +
             (report.Traces.Count > 0 ? $" and {ResultWriter.TraceFile}" : "")));
     }
 }

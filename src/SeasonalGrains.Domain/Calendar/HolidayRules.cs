@@ -27,29 +27,40 @@ public interface IHolidayRule
     DateOnly? DateIn(int year);
 }
 
-/// <summary>A holiday on the same Gregorian month and day every year (29 February only in leap years).</summary>
-public sealed record FixedDateHoliday : IHolidayRule
+/// <summary>A holiday rule under a name that is not blank.</summary>
+public abstract record HolidayRule : IHolidayRule
 {
-    public FixedDateHoliday(string name, int month, int day)
+    protected HolidayRule(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public abstract DateOnly? DateIn(int year);
+}
+
+/// <summary>A holiday on the same Gregorian month and day every year (29 February only in leap years).</summary>
+public sealed record FixedDateHoliday : HolidayRule
+{
+    public FixedDateHoliday(string name, int month, int day)
+        : base(name)
+    {
         if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(2000, month))
         {
             throw new ArgumentOutOfRangeException(nameof(day), $"{month}-{day} is not a day of the year");
         }
 
-        Name = name;
         Month = month;
         Day = day;
     }
-
-    public string Name { get; }
 
     public int Month { get; }
 
     public int Day { get; }
 
-    public DateOnly? DateIn(int year) =>
+    public override DateOnly? DateIn(int year) =>
         year is < 1 or > 9999 || Day > DateTime.DaysInMonth(year, Month) ? null : new DateOnly(year, Month, Day);
 }
 
@@ -59,28 +70,25 @@ public sealed record FixedDateHoliday : IHolidayRule
 /// holiday of the lunar year starting in that Gregorian year (for months late in the lunar year this
 /// can fall in January or February of Y + 1).
 /// </summary>
-public sealed record ChineseLunarHoliday : IHolidayRule
+public sealed record ChineseLunarHoliday : HolidayRule
 {
     public ChineseLunarHoliday(string name, int lunarMonth, int lunarDay)
+        : base(name)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (lunarMonth is < 1 or > 12 || lunarDay is < 1 or > 30)
         {
             throw new ArgumentOutOfRangeException(nameof(lunarMonth), $"lunar month {lunarMonth} day {lunarDay} does not exist");
         }
 
-        Name = name;
         LunarMonth = lunarMonth;
         LunarDay = lunarDay;
     }
-
-    public string Name { get; }
 
     public int LunarMonth { get; }
 
     public int LunarDay { get; }
 
-    public DateOnly? DateIn(int year) => ChineseLunisolar.ToGregorian(year, LunarMonth, LunarDay);
+    public override DateOnly? DateIn(int year) => ChineseLunisolar.ToGregorian(year, LunarMonth, LunarDay);
 }
 
 /// <summary>Conversions from the Chinese lunisolar calendar (lunar years 1901 to 2100) to Gregorian dates.</summary>

@@ -22,7 +22,6 @@ public sealed class BaseStockPolicyFactory : IReorderPolicyFactory
     public IReorderPolicy Create(PolicyInputs inputs)
     {
         inputs.RejectUnknown(Name, "S");
-        var protection = inputs.Terms.LeadTimeDays + inputs.ReviewPeriodDays;
-        return new BaseStockPolicy(inputs.OrderUpToOr("S", () => inputs.ProtectionLevel(protection)));
+        return new BaseStockPolicy(inputs.OrderUpToOr("S", () => inputs.ProtectionLevel(inputs.ProtectionDays)));
     }
 }

@@ -645,41 +645,39 @@ public static class LookaheadPaths
 /// Creates <see cref="ForecastLookaheadPolicy"/>. Registered through <see cref="ForecastPolicyCatalog"/> (it needs an
 /// outlook on every review).
 /// </summary>
-public sealed class ForecastLookaheadPolicyFactory : IReorderPolicyFactory, IOutlookDays
+public sealed class ForecastLookaheadPolicyFactory : ForecastPolicyFactory, IOutlookDays
 {
     private ForecastLookaheadPolicyFactory()
+        : base(
+            ForecastLookaheadPolicy.PolicyName,
+            "Orders when the expected cost per day of the next review period without an order exceeds the best expected cost per day " +
+            "of an order cycle (fixed cost, holding, shortage, leftover at the season end), from the forecast's quantile paths; the order " +
+            $"minimises that cycle's cost. shortageMultiplier (default 1) scales the shortage cost; spread (default 1) each path's distance from the median; maxCoverDays (default {ForecastLookaheadPolicy.DefaultMaxCoverDays}) the longest cycle.",
+            ["shortageMultiplier", "spread", "maxCoverDays"],
+            Build)
     {
     }
 
     public static ForecastLookaheadPolicyFactory Instance { get; } = new();
 
-    public string Name => ForecastLookaheadPolicy.PolicyName;
-
-    public string Description =>
-        "Orders when the expected cost per day of the next review period without an order exceeds the best expected cost per day " +
-        "of an order cycle (fixed cost, holding, shortage, leftover at the season end), from the forecast's quantile paths; the order " +
-        $"minimises that cycle's cost. shortageMultiplier (default 1) scales the shortage cost; spread (default 1) each path's distance from the median; maxCoverDays (default {ForecastLookaheadPolicy.DefaultMaxCoverDays}) the longest cycle.";
-
-    public IReorderPolicy Create(PolicyInputs inputs)
+    private static ForecastLookaheadPolicy Build(PolicyInputs inputs)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        inputs.RejectUnknown(Name, "shortageMultiplier", "spread", "maxCoverDays");
         var cover = inputs.Parameter("maxCoverDays") ?? ForecastLookaheadPolicy.DefaultMaxCoverDays;
         if (cover != Math.Floor(cover) || cover is < 1 or > 3660)
         {
-            throw new ArgumentException($"Policy '{Name}' needs maxCoverDays as a whole number of days 1-3660 (got {cover}).");
+            throw new ArgumentException($"Policy '{ForecastLookaheadPolicy.PolicyName}' needs maxCoverDays as a whole number of days 1-3660 (got {cover}).");
         }
 
         var multiplier = inputs.Parameter("shortageMultiplier") ?? 1;
         if (!(multiplier > 0 && double.IsFinite(multiplier)))
         {
-            throw new ArgumentException($"Policy '{Name}' needs shortageMultiplier > 0 (got {multiplier}).");
+            throw new ArgumentException($"Policy '{ForecastLookaheadPolicy.PolicyName}' needs shortageMultiplier > 0 (got {multiplier}).");
         }
 
         var spread = inputs.Parameter("spread") ?? 1;
         if (!(spread > 0 && double.IsFinite(spread)))
         {
-            throw new ArgumentException($"Policy '{Name}' needs spread > 0 (got {spread}).");
+            throw new ArgumentException($"Policy '{ForecastLookaheadPolicy.PolicyName}' needs spread > 0 (got {spread}).");
         }
 
         return new ForecastLookaheadPolicy(inputs.Terms, inputs.Costs, inputs.Fulfilment, inputs.ReviewPeriodDays, multiplier, (int)cover, spread);

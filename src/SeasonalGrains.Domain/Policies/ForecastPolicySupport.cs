@@ -48,6 +48,15 @@ public static class ForecastPolicySupport
         return level;
     }
 
+    /// <summary>Refuses a quantile level outside (0, 1) for the policy's constructor.</summary>
+    public static void CheckLevel(double level, string policy)
+    {
+        if (!(level > 0 && level < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, $"Policy '{policy}' needs a quantile level strictly between 0 and 1.");
+        }
+    }
+
     /// <summary>The review's outlook, or a clear error naming the policy and day when there is none.</summary>
     public static IDemandOutlook RequireOutlook(in ReviewContext context, string policy) =>
         context.Outlook ?? throw new InvalidOperationException(

@@ -55,40 +55,20 @@ public sealed class ForecastSafetyStockPolicy : IReorderPolicy
     }
 
     public double Order(in ReviewContext context) => Math.Max(0, Target(context) - context.InventoryPosition);
-}
 
-/// <summary>
-/// Creates <see cref="ForecastSafetyStockPolicy"/>. Registered through <see cref="ForecastPolicyCatalog"/>,
-/// not the assembly scan of <see cref="PolicyCatalog.Classical"/> (it needs an outlook on every review).
-/// </summary>
-public sealed class ForecastSafetyStockPolicyFactory : IReorderPolicyFactory
-{
-    private ForecastSafetyStockPolicyFactory()
+    /// <summary>The policy from a SKU's inputs (the builder of its <see cref="ForecastPolicyFactory"/>).</summary>
+    internal static ForecastSafetyStockPolicy FromInputs(PolicyInputs inputs)
     {
-    }
-
-    public static ForecastSafetyStockPolicyFactory Instance { get; } = new();
-
-    public string Name => ForecastSafetyStockPolicy.PolicyName;
-
-    public string Description =>
-        "Order up to mean forecast over L+R + z x (recent forecast-error sd) x sqrt(L+R). z, when not given: " +
-        "inverse normal of serviceLevel or of the target service level.";
-
-    public IReorderPolicy Create(PolicyInputs inputs)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        inputs.RejectUnknown(Name, "z", "serviceLevel");
         var z = inputs.Parameter("z");
         var level = inputs.Parameter("serviceLevel");
         if (z is not null && level is not null)
         {
-            throw new ArgumentException($"Policy '{Name}' takes 'z' or 'serviceLevel', not both.");
+            throw new ArgumentException($"Policy '{PolicyName}' takes 'z' or 'serviceLevel', not both.");
         }
 
         if (level is { } l && !(l > 0 && l < 1))
         {
-            throw new ArgumentException($"Policy '{Name}' needs serviceLevel strictly between 0 and 1 (got {l}).");
+            throw new ArgumentException($"Policy '{PolicyName}' needs serviceLevel strictly between 0 and 1 (got {l}).");
         }
 
         var factor = z ?? Normal.InverseCdf(level ?? inputs.TargetServiceLevel);

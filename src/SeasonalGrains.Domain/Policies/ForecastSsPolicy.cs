@@ -14,10 +14,7 @@ public sealed class ForecastSsPolicy : IReorderPolicy
 
     public ForecastSsPolicy(double level, double fixedPerOrder, double holdingPerUnitDay, double eoqMultiple = 1)
     {
-        if (!(level > 0 && level < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(level), level, $"Policy '{PolicyName}' needs a quantile level strictly between 0 and 1.");
-        }
+        ForecastPolicySupport.CheckLevel(level, PolicyName);
 
         if (!(eoqMultiple > 0 && double.IsFinite(eoqMultiple)))
         {
@@ -59,29 +56,5 @@ public sealed class ForecastSsPolicy : IReorderPolicy
         var (s, upTo) = Levels(context);
         var position = context.InventoryPosition;
         return position <= s ? Math.Max(0, upTo - position) : 0;
-    }
-}
-
-/// <summary>Creates <see cref="ForecastSsPolicy"/>. Registered through <see cref="ForecastPolicyCatalog"/>.</summary>
-public sealed class ForecastSsPolicyFactory : IReorderPolicyFactory
-{
-    private ForecastSsPolicyFactory()
-    {
-    }
-
-    public static ForecastSsPolicyFactory Instance { get; } = new();
-
-    public string Name => ForecastSsPolicy.PolicyName;
-
-    public string Description =>
-        "s = the q-quantile of forecast demand over L+R days, S = s + m EOQ at the forecast rate. q, when not given (q or serviceLevel): " +
-        "b/(b+h) for backorders, p/(p+h) for lost sales, else the target service level; m (eoqMultiple) 1.";
-
-    public IReorderPolicy Create(PolicyInputs inputs)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        inputs.RejectUnknown(Name, "q", "serviceLevel", "eoqMultiple");
-        var level = ForecastPolicySupport.ResolveLevel(inputs, Name, "q");
-        return new ForecastSsPolicy(level, inputs.Costs.FixedPerOrder, inputs.Costs.HoldingPerUnitDay, inputs.Parameter("eoqMultiple") ?? 1);
     }
 }

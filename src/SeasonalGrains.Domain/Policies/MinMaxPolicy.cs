@@ -39,8 +39,7 @@ public sealed class MinMaxPolicyFactory : IReorderPolicyFactory
     public IReorderPolicy Create(PolicyInputs inputs)
     {
         inputs.RejectUnknown(Name, "s", "S");
-        var protection = inputs.Terms.LeadTimeDays + inputs.ReviewPeriodDays;
-        var s = inputs.ParameterOr("s", () => inputs.ProtectionLevel(protection));
+        var s = inputs.ParameterOr("s", () => inputs.ProtectionLevel(inputs.ProtectionDays));
         var orderUpTo = inputs.OrderUpToOr("S", () => s + inputs.EconomicOrderQuantity());
         return new MinMaxPolicy(s, orderUpTo);
     }

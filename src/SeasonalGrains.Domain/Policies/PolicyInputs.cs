@@ -50,6 +50,9 @@ public sealed record PolicyInputs
             : throw new ArgumentException($"{name} is an order-up-to level and must be >= 0 (got {level.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
     }
 
+    /// <summary>The protection interval L + R in days: the lead time and the review period.</summary>
+    public int ProtectionDays => Terms.LeadTimeDays + ReviewPeriodDays;
+
     /// <summary>Safety factor z = inverse normal CDF of the target service level.</summary>
     public double SafetyFactor => Normal.InverseCdf(TargetServiceLevel);
 

@@ -45,8 +45,7 @@ public sealed class ReorderPointQuantityPolicyFactory : IReorderPolicyFactory
     public IReorderPolicy Create(PolicyInputs inputs)
     {
         inputs.RejectUnknown(Name, "r", "Q");
-        var protection = inputs.Terms.LeadTimeDays + inputs.ReviewPeriodDays;
-        var r = inputs.ParameterOr("r", () => inputs.ProtectionLevel(protection));
+        var r = inputs.ParameterOr("r", () => inputs.ProtectionLevel(inputs.ProtectionDays));
         var q = inputs.ParameterOr("Q", inputs.EconomicOrderQuantity);
         return new ReorderPointQuantityPolicy(r, q);
     }

@@ -61,7 +61,7 @@ public sealed class RuleEnginePolicyFactory : IReorderPolicyFactory
     public IReorderPolicy Create(PolicyInputs inputs)
     {
         inputs.RejectUnknown(Name, "min", "max", "minDays", "maxDays", "uplift", "upliftDays");
-        var protection = inputs.Terms.LeadTimeDays + inputs.ReviewPeriodDays;
+        var protection = inputs.ProtectionDays;
         var mean = inputs.History.Mean;
         var min = inputs.Parameter("min") ?? (mean * (inputs.Parameter("minDays") ?? protection));
         var max = inputs.Parameter("max") ?? (mean * (inputs.Parameter("maxDays") ?? (protection + DefaultExtraCoverDays)));

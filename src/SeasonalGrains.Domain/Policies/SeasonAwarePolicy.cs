@@ -48,10 +48,7 @@ public sealed class SeasonAwarePolicy : IReorderPolicy
     public SeasonAwarePolicy(double level, SeasonEndCosts costs)
     {
         ArgumentNullException.ThrowIfNull(costs);
-        if (!(level > 0 && level < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(level), level, $"Policy '{PolicyName}' needs a quantile level strictly between 0 and 1.");
-        }
+        ForecastPolicySupport.CheckLevel(level, PolicyName);
 
         Check(costs.ShortagePerUnit, nameof(costs.ShortagePerUnit));
         Check(costs.HoldingPerUnitDay, nameof(costs.HoldingPerUnitDay));
@@ -148,31 +145,11 @@ public sealed class SeasonAwarePolicy : IReorderPolicy
             throw new ArgumentException($"Policy '{PolicyName}' needs {name} to be a finite number >= 0 (got {value}).");
         }
     }
-}
 
-/// <summary>
-/// Creates <see cref="SeasonAwarePolicy"/>. Registered through <see cref="ForecastPolicyCatalog"/>,
-/// not the assembly scan of <see cref="PolicyCatalog.Classical"/> (it needs an outlook on every review).
-/// </summary>
-public sealed class SeasonAwarePolicyFactory : IReorderPolicyFactory
-{
-    private SeasonAwarePolicyFactory()
+    /// <summary>The policy from a SKU's inputs (the builder of its <see cref="ForecastPolicyFactory"/>).</summary>
+    internal static SeasonAwarePolicy FromInputs(PolicyInputs inputs)
     {
-    }
-
-    public static SeasonAwarePolicyFactory Instance { get; } = new();
-
-    public string Name => SeasonAwarePolicy.PolicyName;
-
-    public string Description =>
-        "forecast-order-up-to until the season's last order (days to season end < L+R); that one is a newsvendor over the " +
-        "rest of the season with overage = unit cost - salvage + holding to the end, underage = shortage cost (underage/overage may be given).";
-
-    public IReorderPolicy Create(PolicyInputs inputs)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        inputs.RejectUnknown(Name, "q", "serviceLevel", "underage", "overage");
-        var level = ForecastPolicySupport.ResolveLevel(inputs, Name, "q");
+        var level = ForecastPolicySupport.ResolveLevel(inputs, PolicyName, "q");
         var costs = new SeasonEndCosts(
             inputs.Fulfilment,
             inputs.Costs.ShortagePerUnit,

@@ -7,13 +7,8 @@ namespace SeasonalGrains.Forecasting.Baselines;
 /// history it falls back to the weekly seasonal naive, and with less than 7 days to naive.
 /// </summary>
 public sealed class YearlySeasonalNaiveForecaster(int residualWindow = ResidualQuantileForecaster.DefaultResidualWindow)
-    : ResidualQuantileForecaster(residualWindow)
+    : SeasonalNaiveFamilyForecaster("seasonal-naive-yearly", [Period, SeasonalNaiveForecaster.Period, 1], residualWindow)
 {
     /// <summary>The season length in days.</summary>
     public const int Period = 364;
-
-    public override string Name => "seasonal-naive-yearly";
-
-    protected override void ComputePaths(double[] history, int horizon, int firstOrigin, PathSink sink) =>
-        SeasonalNaivePaths.Emit(history, horizon, firstOrigin, [Period, SeasonalNaiveForecaster.Period, 1], (s, path) => sink(s, path));
 }

@@ -5,23 +5,26 @@ namespace SeasonalGrains.Host.Api;
 /// <summary>The days every live SKU shares: the shop's calendar and the weather of each region.</summary>
 public static class DayEndpoints
 {
+    /// <summary>The endpoints that record one shared day, alike but for the kind of day.</summary>
+    private static readonly (string Path, Delegate Handler, string Name, string Summary, string Description)[] DayEventEndpoints =
+    [
+        ("/calendar", PostCalendarDay, "PostCalendarDay", "Record a day of the shop's calendar (idempotent by eventId)",
+            "A holiday name and event column values; a later event for the same day replaces it. Live SKUs that forecast with the LSTM read it."),
+        ("/weather/{region}", PostWeatherDay, "PostWeatherDay", "Record a day of a region's weather, observed or forecast (idempotent by eventId)",
+            "An observation replaces the day's forecast, never the other way round. Live SKUs of the region that forecast with the LSTM read it."),
+    ];
+
     public static RouteGroupBuilder MapDayEndpoints(this RouteGroupBuilder api)
     {
         var days = api.Group("", "Calendar and weather");
-        days.MapPost("/calendar", PostCalendarDay)
-            .Describe(
-                ApiRole.Write, "PostCalendarDay", "Record a day of the shop's calendar (idempotent by eventId)",
-                "A holiday name and event column values; a later event for the same day replaces it. Live SKUs that forecast with the LSTM read it.")
-            .Produces<EventResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
-        days.MapPost("/weather/{region}", PostWeatherDay)
-            .Describe(
-                ApiRole.Write, "PostWeatherDay", "Record a day of a region's weather, observed or forecast (idempotent by eventId)",
-                "An observation replaces the day's forecast, never the other way round. Live SKUs of the region that forecast with the LSTM read it.")
-            .Produces<EventResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+        foreach (var (path, handler, name, summary, description) in DayEventEndpoints)
+        {
+            days.MapPost(path, handler)
+                .Describe(ApiRole.Write, name, summary, description)
+                .Produces<EventResponse>()
+                .ProducesProblems(StatusCodes.Status409Conflict);
+        }
+
         return api;
     }
 

@@ -24,10 +24,19 @@ internal static class EndpointConventions
         return endpoint.WithMetadata(new ApiAccess(role));
     }
 
+    /// <summary>A bad request (a validation problem) and a problem of each of <paramref name="statuses"/>.</summary>
+    public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder endpoint, params int[] statuses)
+    {
+        endpoint.ProducesValidationProblem();
+        foreach (var status in statuses)
+        {
+            endpoint.ProducesProblem(status);
+        }
+
+        return endpoint;
+    }
+
     /// <summary>A bad request, an unknown SKU (404) and a request the SKU's state does not allow (409).</summary>
     public static RouteHandlerBuilder ProducesSkuProblems(this RouteHandlerBuilder endpoint) =>
-        endpoint
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+        endpoint.ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 }

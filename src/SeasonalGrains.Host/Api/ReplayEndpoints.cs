@@ -1,3 +1,5 @@
+using SeasonalGrains.Host.Hosting;
+
 namespace SeasonalGrains.Host.Api;
 
 /// <summary>The replay endpoints: start a season replay of a scenario file on the server and follow it.</summary>
@@ -13,8 +15,7 @@ public static class ReplayEndpoints
                 "scenarioPath is resolved against the server's scenario folder (Api:ScenarioRoot) and must lie inside it. " +
                 "202 with the replay's id and Location; follow it with GET /replays/{id}. 409 when as many replays run as the host allows.")
             .Produces<ReplayResponse>(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status409Conflict);
 
         replays.MapGet("/{id}", Get)
             .Describe(ApiRole.Read, "GetReplay", "A replay's progress, and its results once it has finished")
@@ -38,7 +39,7 @@ public static class ReplayEndpoints
 
         return job is null
             ? ApiProblems.Validation(errors)
-            : Results.Accepted($"/api/v1/replays/{job.Id}", job.ToResponse());
+            : Results.Accepted($"{HostPaths.Api}/replays/{job.Id}", job.ToResponse());
     }
 
     private static IResult Get(string id, ReplayJobs jobs) =>

@@ -17,21 +17,11 @@ using SeasonalGrains.Host.Hosting;
 namespace SeasonalGrains.Host.Api;
 
 /// <summary>
-/// The HTTP API over the live SKU grains (under <see cref="Prefix"/>), its OpenAPI document and reference
-/// page, Prometheus metrics and the dashboard. Program.cs calls <see cref="AddSkuApi"/> and <see cref="MapSkuApi"/>.
+/// The HTTP API over the live SKU grains (under <see cref="HostPaths.Api"/>), its OpenAPI document and reference
+/// page, Prometheus metrics and the dashboard (at the <see cref="HostPaths"/>). Program.cs calls <see cref="AddSkuApi"/> and <see cref="MapSkuApi"/>.
 /// </summary>
 public static class SkuApi
 {
-    public const string Prefix = "/api/v1";
-
-    public const string DashboardPath = "/dashboard";
-
-    public const string OpenApiPath = "/openapi/v1.json";
-
-    public const string ScalarPath = "/scalar";
-
-    public const string MetricsPath = "/metrics";
-
     /// <summary>The dashboard's files are embedded in this assembly (so it is served from any working folder).</summary>
     private const string DashboardResources = "SeasonalGrains.Host.wwwroot";
 
@@ -104,22 +94,22 @@ public static class SkuApi
         app.UseMiddleware<ApiKeyMiddleware>();
 
         var files = new EmbeddedFileProvider(typeof(SkuApi).Assembly, DashboardResources);
-        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, RequestPath = DashboardPath });
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = DashboardPath });
-        app.MapGet("/", () => Results.Redirect(DashboardPath + "/")).ExcludeFromDescription();
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, RequestPath = HostPaths.Dashboard });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = HostPaths.Dashboard });
+        app.MapGet("/", () => Results.Redirect(HostPaths.Dashboard + "/")).ExcludeFromDescription();
 
         // a call whose grains do not answer within Api:RequestTimeout (a silo failing over) gets 503 + Retry-After
-        var api = app.MapGroup(Prefix).AddEndpointFilter<RequestTimeoutFilter>();
+        var api = app.MapGroup(HostPaths.Api).AddEndpointFilter<RequestTimeoutFilter>();
         api.MapSkuEndpoints();
         api.MapDayEndpoints();
         api.MapOrderEndpoints();
         api.MapReplayEndpoints();
         api.MapModelEndpoints();
 
-        app.MapOpenApi(OpenApiPath.Replace("v1", "{documentName}", StringComparison.Ordinal));
-        app.MapScalarApiReference(ScalarPath, options => options.WithTitle("SeasonalGrains API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-        app.MapPrometheusScrapingEndpoint(MetricsPath);
-        app.MapOrleansDashboard(SeasonalHostExtensions.OrleansDashboardPath).WithMetadata(new ApiAccess(ApiRole.Read)).ExcludeFromDescription();
+        app.MapOpenApi(HostPaths.OpenApi.Replace("v1", "{documentName}", StringComparison.Ordinal));
+        app.MapScalarApiReference(HostPaths.Scalar, options => options.WithTitle("SeasonalGrains API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapPrometheusScrapingEndpoint(HostPaths.Metrics);
+        app.MapOrleansDashboard(HostPaths.OrleansDashboard).WithMetadata(new ApiAccess(ApiRole.Read)).ExcludeFromDescription();
 
         if (app.Services.GetRequiredService<ApiKeyRing>().Count == 0)
         {

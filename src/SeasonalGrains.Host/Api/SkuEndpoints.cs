@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Abstractions.Live;
+using SeasonalGrains.Host.Hosting;
 
 namespace SeasonalGrains.Host.Api;
 
@@ -61,8 +62,7 @@ public static class SkuEndpoints
         skus.MapGet("/{sku}", GetSku)
             .Describe(ApiRole.Read, "GetSku", "Stock, the last 28 days, the latest forecast and the current suggestion of a SKU")
             .Produces<SkuResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status404NotFound);
 
         skus.MapGet("/{sku}/forecast", GetForecast)
             .Describe(
@@ -100,7 +100,7 @@ public static class SkuEndpoints
         var outcome = await Sku(grains, sku).Define(definition);
         return outcome.Status switch
         {
-            DefineStatus.Created => Results.Created($"/api/v1/skus/{sku}", outcome.View!.ToResponse()),
+            DefineStatus.Created => Results.Created($"{HostPaths.Api}/skus/{sku}", outcome.View!.ToResponse()),
             DefineStatus.Updated or DefineStatus.Unchanged => Results.Ok(outcome.View!.ToResponse()),
             DefineStatus.Conflict => ApiProblems.Conflict(new FieldErrors().AddAll(outcome.Errors), "The change conflicts with the SKU's current state."),
             _ => ApiProblems.Validation(new FieldErrors().AddAll(outcome.Errors)),

@@ -15,13 +15,6 @@ public static class SeasonalHostExtensions
     /// <summary>Configuration section bound to the Orleans Dashboard's options (<c>HideTrace</c>, <c>CounterUpdateIntervalMs</c>, <c>HistoryLength</c>).</summary>
     public const string DashboardSection = "Dashboard";
 
-    /// <summary>Where the Orleans Dashboard is served.</summary>
-    public const string OrleansDashboardPath = "/orleans";
-
-    public const string LivePath = "/health/live";
-
-    public const string ReadyPath = "/health/ready";
-
     private const string LiveTag = "live";
     private const string ReadyTag = "ready";
 
@@ -82,8 +75,8 @@ public static class SeasonalHostExtensions
     public static IEndpointRouteBuilder MapSeasonalHealth(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(LiveTag), ResponseWriter = HealthResponse.WriteAsync });
-        endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthResponse.WriteAsync });
+        endpoints.MapHealthChecks(HostPaths.Live, new HealthCheckOptions { Predicate = c => c.Tags.Contains(LiveTag), ResponseWriter = HealthResponse.WriteAsync });
+        endpoints.MapHealthChecks(HostPaths.Ready, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthResponse.WriteAsync });
         return endpoints;
     }
 }

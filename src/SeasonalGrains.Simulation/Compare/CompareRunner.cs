@@ -505,13 +505,7 @@ public static class CompareRunner
     {
         try
         {
-            catalog.Create(policy, new PolicyInputs
-            {
-                Parameters = new Dictionary<string, double> { ["serviceLevel"] = 0.9 },
-                Terms = new SkuTerms { LeadTimeDays = 1, UnitCost = 1, UnitPrice = 2 },
-                Costs = new CostRates(0.01, 1),
-                History = new(1, 1, 100),
-            });
+            catalog.Create(policy, ScenarioLoader.ProbeInputs(new Dictionary<string, double> { ["serviceLevel"] = 0.9 }));
             return true;
         }
         catch (ArgumentException)

@@ -22,9 +22,6 @@ namespace SeasonalGrains.Simulation.Compare;
 /// </summary>
 public static class CompareRunnerOutput
 {
-    public const string SummaryFile = ReportFiles.SummaryFile;
-    public const string PerSkuFile = ReportFiles.PerSkuFile;
-
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>
@@ -38,8 +35,8 @@ public static class CompareRunnerOutput
         var names = new List<string>();
         var target = OutputFolder.Write(folder, replace, temp =>
         {
-            ReportFiles.WriteText(temp, SummaryFile, ReportFiles.Json(Summary(result)));
-            ReportFiles.WriteText(temp, PerSkuFile, PerSkuCsv(result));
+            ReportFiles.WriteText(temp, RunFiles.SummaryFile, ReportFiles.Json(Summary(result)));
+            ReportFiles.WriteText(temp, RunFiles.PerSkuFile, PerSkuCsv(result));
             SeasonReportWriter.Write(Report(result), temp);
             names.AddRange(Directory.GetFiles(temp).Select(Path.GetFileName).OfType<string>());
         });

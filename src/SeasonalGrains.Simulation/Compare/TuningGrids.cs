@@ -35,13 +35,6 @@ public static class TuningGrids
 
     internal static string Format(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 
-    /// <summary>The days an order placed now must cover, L+R: the lead time and the review period.</summary>
-    internal static int ProtectionDays(PolicyInputs inputs)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        return inputs.Terms.LeadTimeDays + inputs.ReviewPeriodDays;
-    }
-
     /// <summary>The values as a set for a description: <c>{0.5, 1, 2}</c>.</summary>
     internal static string Set(IEnumerable<double> values) => $"{{{string.Join(", ", values.Select(Format))}}}";
 
@@ -80,7 +73,7 @@ public sealed class MinMaxTuningGrid(IReadOnlyList<double>? safetyFactors = null
 
     public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs)
     {
-        var n = TuningGrids.ProtectionDays(inputs);
+        var n = inputs.ProtectionDays;
         var eoq = inputs.EconomicOrderQuantity();
         return TuningGrids.Pairs("z", SafetyFactors, "m", EoqMultiples, (z, m) =>
         {
@@ -102,7 +95,7 @@ public sealed class BaseStockTuningGrid : ITuningGrid
 
     public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs)
     {
-        var n = TuningGrids.ProtectionDays(inputs);
+        var n = inputs.ProtectionDays;
         return SafetyFactors
             .Select(z => new TuningCandidate(
                 $"z={TuningGrids.Format(z)}",
@@ -132,7 +125,7 @@ public sealed class RuleTuningGrid : ITuningGrid
 
     public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs)
     {
-        var n = TuningGrids.ProtectionDays(inputs);
+        var n = inputs.ProtectionDays;
         return TuningGrids.Pairs(
             "f", CoverFactors, "e", ExtraDays, (f, e) => new Dictionary<string, double>(StringComparer.Ordinal) { ["minDays"] = f * n, ["maxDays"] = (f * n) + e });
     }

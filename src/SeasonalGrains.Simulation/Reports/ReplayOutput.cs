@@ -23,7 +23,7 @@ public sealed class ReplayOutput : IReplayResultSink, IDisposable
     internal ReplayOutput(OutputFolder folder)
     {
         _folder = folder;
-        _perSku = new StreamWriter(Path.Combine(folder.Temporary, ResultWriter.PerSkuFile), append: false, Utf8NoBom);
+        _perSku = new StreamWriter(Path.Combine(folder.Temporary, RunFiles.PerSkuFile), append: false, Utf8NoBom);
         _perSku.Write(PerSkuCsv.AppendHeader(_row).Append('\n'));
         _row.Clear();
     }
@@ -56,7 +56,7 @@ public sealed class ReplayOutput : IReplayResultSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(report);
         _perSku.Dispose();
-        ReportFiles.WriteText(_folder.Temporary, ResultWriter.SummaryFile, ReportFiles.Json(ResultWriter.Summary(report)));
+        ReportFiles.WriteText(_folder.Temporary, RunFiles.SummaryFile, ReportFiles.Json(ResultWriter.Summary(report)));
         if (report.Traces.Count > 0)
         {
             ReportFiles.WriteText(_folder.Temporary, ResultWriter.TraceFile, ResultWriter.TraceCsv(report));

@@ -7,12 +7,6 @@ namespace SeasonalGrains.Simulation.Reports;
 /// <summary>How the files of replays, comparisons and season reports are written: UTF-8 without a byte order mark, JSON indented and ending with a line end.</summary>
 internal static class ReportFiles
 {
-    /// <summary>The run facts and one entry per policy (replays and comparisons).</summary>
-    public const string SummaryFile = "summary.json";
-
-    /// <summary>One row per SKU and policy (replays and comparisons).</summary>
-    public const string PerSkuFile = "per-sku.csv";
-
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 

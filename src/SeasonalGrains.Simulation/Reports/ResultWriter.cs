@@ -17,8 +17,6 @@ namespace SeasonalGrains.Simulation.Reports;
 /// </summary>
 public static class ResultWriter
 {
-    public const string SummaryFile = ReportFiles.SummaryFile;
-    public const string PerSkuFile = ReportFiles.PerSkuFile;
     public const string TraceFile = "trace.csv";
 
     /// <summary>

@@ -529,14 +529,10 @@ public static partial class ScenarioLoader
 
         try
         {
-            catalog.Create(policy, new PolicyInputs
+            catalog.Create(policy, ProbeInputs(parameters) with
             {
-                Parameters = parameters,
-                Terms = new SkuTerms { LeadTimeDays = 1, UnitCost = 1, UnitPrice = 2 },
-                Costs = new CostRates(0.01, 1),
                 Fulfilment = fulfilment,
                 ReviewPeriodDays = reviewPeriod,
-                History = new DemandStatistics(1, 1, 100),
                 TargetServiceLevel = serviceLevel,
             });
         }
@@ -545,6 +541,15 @@ public static partial class ScenarioLoader
             errors.Add($"{path}: {FirstSentence(e.Message)}");
         }
     }
+
+    /// <summary>The inputs of a plain SKU (lead time 1, unit cost 1, price 2, a history) on which a policy's parameters are tried without data.</summary>
+    internal static PolicyInputs ProbeInputs(IReadOnlyDictionary<string, double> parameters) => new()
+    {
+        Parameters = parameters,
+        Terms = new SkuTerms { LeadTimeDays = 1, UnitCost = 1, UnitPrice = 2 },
+        Costs = new CostRates(0.01, 1),
+        History = new DemandStatistics(1, 1, 100),
+    };
 
     internal static string FirstSentence(string message)
     {
