@@ -261,6 +261,36 @@ public sealed class FeatureBuilderTests
         Assert.Throws<System.Text.Json.JsonException>(() => FeatureSchema.FromJson(level.ToJson().Replace("\"level\"", "\"weekly\"", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void Datasets_with_the_same_calendar_share_one_calendar_table_and_another_calendar_gets_its_own()
+    {
+        // two one-SKU datasets over the same days with other sales (as a live host lays out each SKU's window)
+        var first = OneSku(400, d => 10);
+        var second = OneSku(400, d => d % 3);
+        var schema = FeatureSchema.Fit(first, window: 7, horizon: 7, fitEndDay: 360);
+        Assert.Same(CalendarTable.For(schema, first), CalendarTable.For(schema, second));
+
+        // a shop holiday on day 200 (2024-07-19): another table, whose "other holidays" flag is 1 that day only
+        var holidays = new string?[400];
+        holidays[200] = "summer-sale";
+        var withHoliday = second with { Calendar = new DatasetCalendar(holidays, new Dictionary<string, double[]>()) };
+        var shared = CalendarTable.For(schema, first);
+        var own = CalendarTable.For(schema, withHoliday);
+        Assert.NotSame(shared, own);
+        Assert.Equal(1f, own.Leading(200)[Other]);
+        Assert.Equal(0f, own.Leading(199)[Other]);
+        Assert.Equal(1f / 60, own.Leading(199)[Other + 1], 5); // one day to it
+        Assert.Equal(0f, shared.Leading(200)[Other]);
+
+        // a table found again holds what a new one holds, day by day
+        var fresh = new CalendarTable(schema, withHoliday);
+        Assert.Same(own, CalendarTable.For(schema, withHoliday with { }));
+        for (var d = 0; d < fresh.Days; d++)
+        {
+            Assert.Equal(fresh.Leading(d).ToArray(), own.Leading(d).ToArray());
+        }
+    }
+
     private static Dataset OneSku(int days, Func<int, double> units, Func<int, double>? temp = null)
     {
         var start = new DateOnly(2024, 1, 1);

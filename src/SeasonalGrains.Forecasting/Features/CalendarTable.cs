@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Calendar;
 
@@ -12,6 +13,21 @@ internal sealed class CalendarTable
 {
     private readonly float[] _leading;
     private readonly float[] _events;
+
+    /// <summary>Tables kept per schema for <see cref="For"/>: the few calendars its recent datasets had.</summary>
+    private static readonly ConditionalWeakTable<FeatureSchema, RecentTables> Recent = new();
+
+    /// <summary>
+    /// The table of <paramref name="dataset"/>: one built before for a dataset with the same start, days, holidays and
+    /// event columns under this schema (a live host lays out every SKU's window as a dataset of its own, and all of them
+    /// share the shop's calendar), else a new one. The table is immutable, so sharing it changes no value.
+    /// </summary>
+    public static CalendarTable For(FeatureSchema schema, Dataset dataset)
+    {
+        var recent = Recent.GetValue(schema, _ => new RecentTables());
+        var key = new CalendarKey(dataset, schema.EventColumns);
+        return recent.Find(key) ?? recent.Add(key, new CalendarTable(schema, dataset));
+    }
 
     public CalendarTable(FeatureSchema schema, Dataset dataset)
     {
@@ -98,6 +114,91 @@ internal sealed class CalendarTable
     public ReadOnlySpan<float> Leading(int day) => _leading.AsSpan(Check(day) * LeadingWidth, LeadingWidth);
 
     public ReadOnlySpan<float> Events(int day) => _events.AsSpan(Check(day) * EventWidth, EventWidth);
+
+    /// <summary>What a table is built from besides its schema: the start, the days, each day's holiday and the event columns the schema reads.</summary>
+    private sealed class CalendarKey
+    {
+        private readonly DateOnly _start;
+        private readonly int _days;
+        private readonly string?[] _holidays;
+        private readonly double[][] _events;
+        private readonly int _hash;
+
+        public CalendarKey(Dataset dataset, IReadOnlyList<string> eventColumns)
+        {
+            _start = dataset.Start;
+            _days = dataset.Days;
+            var calendar = dataset.Calendar;
+            _holidays = calendar is null ? [] : calendar.Holiday.AsSpan(0, Math.Min(calendar.Holiday.Length, dataset.Days)).ToArray();
+            _events = [.. eventColumns.Select(name => calendar?.Events.TryGetValue(name, out var values) == true && values is not null
+                ? values.AsSpan(0, Math.Min(values.Length, dataset.Days)).ToArray()
+                : [])];
+            var hash = new HashCode();
+            hash.Add(_start);
+            hash.Add(_days);
+            hash.Add(calendar is null);
+            foreach (var holiday in _holidays)
+            {
+                hash.Add(holiday, StringComparer.Ordinal);
+            }
+
+            foreach (var values in _events)
+            {
+                hash.Add(values.Length);
+                foreach (var value in values)
+                {
+                    hash.Add(value);
+                }
+            }
+
+            _hash = hash.ToHashCode();
+        }
+
+        public bool SameAs(CalendarKey other) =>
+            _hash == other._hash && _start == other._start && _days == other._days
+            && _holidays.AsSpan().SequenceEqual(other._holidays, StringComparer.Ordinal)
+            && _events.Length == other._events.Length
+            && _events.Zip(other._events).All(pair => pair.First.AsSpan().SequenceEqual(pair.Second));
+    }
+
+    /// <summary>The last few tables built through <see cref="For"/> for one schema, newest first.</summary>
+    private sealed class RecentTables
+    {
+        private const int Capacity = 8;
+        private readonly Lock _lock = new();
+        private readonly List<(CalendarKey Key, CalendarTable Table)> _entries = [];
+
+        public CalendarTable? Find(CalendarKey key)
+        {
+            lock (_lock)
+            {
+                var i = _entries.FindIndex(entry => entry.Key.SameAs(key));
+                if (i < 0)
+                {
+                    return null;
+                }
+
+                var found = _entries[i];
+                _entries.RemoveAt(i);
+                _entries.Insert(0, found);
+                return found.Table;
+            }
+        }
+
+        public CalendarTable Add(CalendarKey key, CalendarTable table)
+        {
+            lock (_lock)
+            {
+                _entries.Insert(0, (key, table));
+                if (_entries.Count > Capacity)
+                {
+                    _entries.RemoveAt(_entries.Count - 1);
+                }
+            }
+
+            return table;
+        }
+    }
 
     private int Check(int day)
     {

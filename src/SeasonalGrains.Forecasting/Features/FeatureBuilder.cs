@@ -17,7 +17,7 @@ public sealed class FeatureBuilder
         ArgumentNullException.ThrowIfNull(dataset);
         Schema = schema;
         Dataset = dataset;
-        _calendar = new CalendarTable(schema, dataset);
+        _calendar = CalendarTable.For(schema, dataset);
     }
 
     public FeatureSchema Schema { get; }
