@@ -68,7 +68,9 @@ public sealed class FeedbackLoopTests(PostgresDatabaseFixture postgres, ITestOut
 
         var view = await host.GetAsync($"/api/v1/skus/{Sku(0)}");
         Assert.Equal("jackets@1", (string?)view["forecast"]!["modelVersion"]);
-        Assert.Equal([1, 1], view["shadow"]!["scoredDays"]!.AsArray().Select(s => s!["scores"]!.AsArray().Count)); // jackets@1 only
+        // the first day had no forecast before it (a SKU forecasts at its closes); the second is scored by jackets@1 alone
+        Assert.Equal([Day(start.AddDays(1))], view["shadow"]!["scoredDays"]!.AsArray().Select(s => (string?)s!["date"]));
+        Assert.Equal(["jackets@1"], view["shadow"]!["scoredDays"]![0]!["scores"]!.AsArray().Select(s => (string?)s!["version"]));
         Assert.Null((string?)view["shadow"]!["challenger"]);
 
         // export the live history, train version 2 on it, add it: the challenger
