@@ -98,6 +98,11 @@ public sealed class FeedbackLoopTests(PostgresDatabaseFixture postgres, ITestOut
 
         var scores = await host.GetAsync("/api/v1/models/scores");
         AssertScores(scores, expected);
+        var (negative, negativeProblem) = await host.PostAsync("/api/v1/models/promote", new { minDays = -1 });
+        Assert.Equal(HttpStatusCode.BadRequest, negative);
+        Assert.Equal("must be 0-10000000.", (string?)negativeProblem!["errors"]!["minDays"]![0]);
+        var (unknown, _) = await host.PostAsync("/api/v1/models/promote", new { minDays = 1, forced = true });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown); // fields are read strictly
         var (refused, problem) = await host.PostAsync("/api/v1/models/promote", new { minDays = 12 });
         Assert.Equal(HttpStatusCode.Conflict, refused);
         Assert.Equal("Challenger not promoted", (string?)problem!["title"]);
