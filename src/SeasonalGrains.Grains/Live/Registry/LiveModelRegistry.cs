@@ -220,7 +220,7 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Log.SyncFailed(_logger, "shadow scores", e.Message); // the gauges keep their last values
+            Log.ShadowScoresFailed(_logger, e.Message); // the gauges keep their last values
         }
     }
 
@@ -280,6 +280,9 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Live SKUs shadow-forecast with the challenger {Version} of the {Registry}.")]
         public static partial void Shadowing(ILogger logger, string version, string registry);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The shadow scores could not be read for the /metrics gauges; they keep their last values: {Reason}")]
+        public static partial void ShadowScoresFailed(ILogger logger, string reason);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "The challenger {Version} of the {Registry} cannot be shadowed: {Reason}")]
         public static partial void ChallengerFailed(ILogger logger, string version, string registry, string reason);
