@@ -14,7 +14,9 @@ namespace SeasonalGrains.Grains.Live;
 /// accepted orders due arrive, then the day's sales are the demand), appends the day to the 28-day
 /// window, forecasts the coming days from that window and asks the policy for an order, which becomes
 /// an open suggestion until a planner accepts it (the ledger then places it) or a later close replaces it.
-/// A daily reminder closes every open day before the current business day.
+/// A daily reminder closes every open day before the current business day. With a challenger in the model registry it also
+/// shadow-forecasts with it at each close and scores both versions on each closed day (<see cref="ShadowScoring"/>), in the
+/// same state write as the close, and publishes its comparison to its shard of <see cref="IShadowScoresGrain"/>.
 /// </summary>
 /// <remarks>
 /// The bookkeeping (events, days, the ledger) is a <see cref="LiveSkuBook"/>; values enter within
