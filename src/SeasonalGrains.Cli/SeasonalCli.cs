@@ -26,6 +26,7 @@ public static class SeasonalCli
         ["import"] = "Convert public datasets into dataset folders.",
         ["bench"] = "Measure throughput.",
         ["db"] = "Manage the PostgreSQL database.",
+        ["export"] = "Write stored live data as dataset folders.",
         ["models"] = "Manage the model registry (the LSTM versions live SKUs are served with).",
     };
 

@@ -16,6 +16,9 @@ public sealed class ModelRegistryApiTests(InMemoryHostFixture fixture)
         var (activated, _, _) = await PostAsync(host.Writer, "/api/v1/models/activate", new { model = "jackets@1" });
         var (anonymous, _, _) = await PostAsync(host.Anonymous, "/api/v1/models/rollback");
         var (reader, _, _) = await PostAsync(host.Client(LiveHost.ReadKey), "/api/v1/models", new { path = "x" });
+        var (scores, scoresProblem, _) = await GetAsync(host.Anonymous, "/api/v1/models/scores");
+        var (promoted, _, _) = await PostAsync(host.Writer, "/api/v1/models/promote", new { minDays = 1 });
+        var (promotedByReader, _, _) = await PostAsync(host.Client(LiveHost.ReadKey), "/api/v1/models/promote");
 
         Assert.Equal(HttpStatusCode.NotFound, listed);
         Assert.Equal("application/problem+json", type?.MediaType);
@@ -24,5 +27,9 @@ public sealed class ModelRegistryApiTests(InMemoryHostFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, activated);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
         Assert.Equal(HttpStatusCode.Forbidden, reader);
+        Assert.Equal(HttpStatusCode.NotFound, scores);
+        Assert.Equal("No model registry", (string?)scoresProblem!["title"]);
+        Assert.Equal(HttpStatusCode.NotFound, promoted);
+        Assert.Equal(HttpStatusCode.Forbidden, promotedByReader);
     }
 }

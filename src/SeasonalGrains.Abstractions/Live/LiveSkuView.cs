@@ -166,4 +166,16 @@ public sealed record LiveSkuView
 
     /// <summary>The posted prices and promotions by day, ascending.</summary>
     [Id(18)] public LivePriceDay[] Prices { get; init; } = [];
+
+    /// <summary>The registry's challenger the SKU shadow-forecasts with now; null when there is none.</summary>
+    [Id(19)] public string? ChallengerVersion { get; init; }
+
+    /// <summary>The challenger's shadow forecast made at the last close (scored, never acted on).</summary>
+    [Id(20)] public LiveForecast? ChallengerForecast { get; init; }
+
+    /// <summary>The last closed days scored by model version (at most 28), oldest first.</summary>
+    [Id(21)] public ScoredDay[] ScoredDays { get; init; } = [];
+
+    /// <summary>The SKU's comparison of the active version and the challenger over those days; null without a challenger.</summary>
+    [Id(22)] public ShadowSummary? Shadow { get; init; }
 }

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using SeasonalGrains.Grains.Live;
+using SeasonalGrains.Grains.Live.Export;
 using SeasonalGrains.Grains.Live.Registry;
 using Spectre.Console;
 
@@ -32,6 +35,26 @@ internal sealed class RegistrySelection
         return new FolderModelRegistry(parse.GetValue(Folder)?.FullName ?? ModelRegistryOptions.DefaultFolder);
     }
 
+    /// <summary>
+    /// The registry and where the shadow scores are read for a promotion: the live SKUs' grain state in PostgreSQL, the
+    /// database of --connection (with --storage postgres the registry's own; with a folder registry --connection or
+    /// Storage:ConnectionString names the silos' grain storage).
+    /// </summary>
+    public (ModelRegistry Registry, LiveStateReader Scores) OpenWithScores(ParseResult parse, string serviceId)
+    {
+        if (_storage.Resolve(parse) is { } postgres)
+        {
+            if (parse.GetValue(Folder) is not null)
+            {
+                throw new UserInputException("--registry names a registry folder; with --storage postgres the registry is in the database: drop one of them.");
+            }
+
+            return (new PostgresModelRegistry(postgres.GetPooledConnectionString()), new LiveStateReader(postgres.ConnectionString!, serviceId));
+        }
+
+        return (new FolderModelRegistry(parse.GetValue(Folder)?.FullName ?? ModelRegistryOptions.DefaultFolder), new LiveStateReader(ScoresConnection(parse), serviceId));
+    }
+
     /// <summary>Runs a registry request; a refused one is bad input (exit code 2, nothing changed).</summary>
     public static async Task<T> RunAsync<T>(Func<Task<T>> request)
     {
@@ -42,6 +65,21 @@ internal sealed class RegistrySelection
         catch (ModelRegistryException e)
         {
             throw new UserInputException(e.Message.TrimEnd('.') + ". Nothing was changed.");
+        }
+    }
+
+    /// <summary>With a folder registry: the grain storage database the scores are read from (--connection is taken out of the storage selection's hands).</summary>
+    private string ScoresConnection(ParseResult parse)
+    {
+        try
+        {
+            return DbMigrateCommand.ResolveConnectionString(parse.GetValue(_storage.Connection), new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        }
+        catch (UserInputException e)
+        {
+            throw new UserInputException(
+                "models promote reads the shadow scores from the live SKUs' grain state in PostgreSQL: " + e.Message +
+                " A host on in-memory storage promotes with POST /api/v1/models/promote.");
         }
     }
 
@@ -152,5 +190,54 @@ public sealed class ModelsRollbackCommand : ModelsCommand
         var now = await RegistrySelection.RunAsync(() => registry.RollbackAsync(cancellationToken));
         context.Console.MarkupLine(Markup.Escape($"Rolled back from {before} to {now.Id}."));
         return SeasonalCli.Ok;
+    }
+}
+
+/// <summary>
+/// <c>seasonal models promote</c>: makes the challenger active when its total pinball loss over the SKU-days scored for both
+/// is lower than the active version's (<see cref="ModelPromotion"/>), reading the shadow scores the live SKUs stored.
+/// </summary>
+public sealed class ModelsPromoteCommand : ModelsCommand
+{
+    private readonly Option<int> _minDays = CliOptions.Defaulted(
+        "--min-days", "SKU-days scored for both the challenger and the active version a promotion needs.", ModelPromotion.DefaultMinDays);
+
+    private readonly Option<bool> _force = new("--force") { Description = "Promote the challenger whatever its scores (a challenger is still needed)." };
+
+    private readonly Option<string> _serviceId = CliOptions.Defaulted(
+        "--service-id", "The silos' Clustering:ServiceId (their stored scores are keyed by it).", new Storage.ClusteringOptions().ServiceId);
+
+    public override IReadOnlyList<string> Path => ["models", "promote"];
+
+    public override string Description =>
+        "Make the challenger (the version added last after the active one, never activated) active when it scores better on the live SKUs' shadow scores.";
+
+    public override IEnumerable<Symbol> Symbols => [_minDays, _force, _serviceId, .. Registry.Symbols];
+
+    public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
+    {
+        var minDays = parse.GetValue(_minDays);
+        if (minDays < 0)
+        {
+            throw new UserInputException($"--min-days must be at least 0 (got {minDays}).");
+        }
+
+        var (registry, scores) = Registry.OpenWithScores(parse, parse.GetValue(_serviceId) ?? "");
+        using (scores)
+        {
+            var book = await RegistrySelection.RunAsync(() => registry.ReadAsync(cancellationToken));
+            ShadowTotals? totals = null;
+            if (book.Active is { } active && book.Challenger is { } candidate)
+            {
+                var summaries = await LiveStateOptions.RunAsync(() => scores.ReadShadowSummariesAsync(cancellationToken));
+                totals = ShadowScoring.Total(active.ToString(), candidate.Id.ToString(), summaries);
+            }
+
+            var (challenger, verdict) = await RegistrySelection.RunAsync(() => Task.FromResult(ModelPromotion.Decide(book, totals, minDays, parse.GetValue(_force))));
+            await RegistrySelection.RunAsync(() => registry.PromoteAsync(challenger.Id, cancellationToken));
+            context.Console.MarkupLine(Markup.Escape($"Promoted {challenger.Id} over {book.Active}: {verdict}"));
+            context.Console.MarkupLine(Markup.Escape($"{book.Active} stays in the registry (`seasonal models rollback` serves it again); every silo serves {challenger.Id} within Live:Registry:PollInterval."));
+            return SeasonalCli.Ok;
+        }
     }
 }

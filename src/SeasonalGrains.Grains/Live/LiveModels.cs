@@ -48,10 +48,35 @@ public sealed class LiveModels : IDisposable
     private readonly Lock _gate = new();
     private readonly List<LiveModel> _retired = [];
     private LiveModel? _active;
+    private LiveModel? _challenger;
     private bool _disposed;
 
     /// <summary>The version live SKUs forecast with now; null before one is loaded.</summary>
     public LiveModel? Active => Volatile.Read(ref _active);
+
+    /// <summary>The registry's challenger, which live SKUs shadow-forecast with at each close (scored, never acted on); null when there is none.</summary>
+    public LiveModel? Challenger => Volatile.Read(ref _challenger);
+
+    /// <summary>Makes <paramref name="loaded"/> (made by <see cref="Load"/>; this service owns it from now) the challenger, or clears it with null.</summary>
+    public void SetChallenger(LiveModel? loaded)
+    {
+        LiveModel? previous;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            previous = _challenger;
+            Volatile.Write(ref _challenger, loaded);
+            if (previous is not null)
+            {
+                _retired.Add(previous);
+            }
+        }
+
+        if (previous is not null)
+        {
+            _ = Task.Delay(RetireDelay).ContinueWith(_ => Retire(previous), TaskScheduler.Default);
+        }
+    }
 
     /// <summary>
     /// Loads the model folder and makes it the active version (named <paramref name="version"/>, or the folder's name and
@@ -138,8 +163,14 @@ public sealed class LiveModels : IDisposable
                 all.Add(active);
             }
 
+            if (_challenger is { } challenger)
+            {
+                all.Add(challenger);
+            }
+
             _retired.Clear();
             _active = null;
+            _challenger = null;
         }
 
         foreach (var model in all)

@@ -24,6 +24,7 @@ public sealed class LiveSkuBook(string sku)
     private readonly List<LiveDay> _days = [];
     private readonly List<double> _sales = [];
     private readonly SortedDictionary<DateOnly, LivePriceDay> _prices = [];
+    private readonly SortedSet<DateOnly> _stockouts = [];
 
     public string Sku { get; } = sku;
 
@@ -50,6 +51,9 @@ public sealed class LiveSkuBook(string sku)
     /// <summary>Posted prices and promotions by day, ascending.</summary>
     public IReadOnlyCollection<LivePriceDay> Prices => _prices.Values;
 
+    /// <summary>The closed days that ended with nothing on hand, ascending (those of <see cref="SalesHistory"/>'s range).</summary>
+    public IReadOnlyCollection<DateOnly> StockoutDays => _stockouts;
+
     public double PendingSales => DomainLimits.RoundUnits(_pending.Values.Sum(p => p.Sales));
 
     public double PendingReceipts => DomainLimits.RoundUnits(_pending.Values.Sum(p => p.Receipts));
@@ -61,6 +65,7 @@ public sealed class LiveSkuBook(string sku)
         Definition = definition;
         Ledger = new InventoryLedger(definition.Terms.ToDomain(), definition.Costs.ToDomain(), definition.Fulfilment.ToDomain(), definition.ReviewPeriodDays);
         OpenDate = definition.StartDate!.Value;
+        _stockouts.Clear();
         _sales.Clear();
         _sales.AddRange(definition.History ?? []);
     }
@@ -271,6 +276,8 @@ public sealed class LiveSkuBook(string sku)
             _prices.Remove(old);
         }
 
+        _stockouts.RemoveWhere(d => d < oldest);
+
         return closed;
     }
 
@@ -298,6 +305,7 @@ public sealed class LiveSkuBook(string sku)
         _days.Clear();
         _sales.Clear();
         _prices.Clear();
+        _stockouts.Clear();
         _pending.Clear();
         _events.Clear();
         if (saved?.Definition is not { } definition || saved.Ledger is not { } ledger)
@@ -334,6 +342,9 @@ public sealed class LiveSkuBook(string sku)
             _prices[p.Date] = p;
         }
 
+        // stored before stockout days were kept: those of the closed days it has
+        _stockouts.UnionWith(saved.StockoutDays ?? [.. saved.Days.Where(d => d.OnHand <= 0).Select(d => d.Date)]);
+
         foreach (var e in saved.Events)
         {
             _events[e.EventId] = e;
@@ -349,6 +360,7 @@ public sealed class LiveSkuBook(string sku)
         Days = [.. _days],
         SalesHistory = [.. _sales],
         Prices = [.. _prices.Values],
+        StockoutDays = [.. _stockouts],
         Pending = [.. _pending.Values.OrderBy(p => p.Date)],
         Events = [.. _events.Values],
     };
@@ -384,6 +396,11 @@ public sealed class LiveSkuBook(string sku)
         };
         _days.Add(day);
         _sales.Add(day.Sales);
+        if (day.OnHand <= 0)
+        {
+            _stockouts.Add(date);
+        }
+
         if (_sales.Count > LiveSkuOptions.MaxHistoryDays)
         {
             _sales.RemoveRange(0, _sales.Count - LiveSkuOptions.MaxHistoryDays);

@@ -14,7 +14,9 @@ namespace SeasonalGrains.Grains.Live;
 /// accepted orders due arrive, then the day's sales are the demand), appends the day to the 28-day
 /// window, forecasts the coming days from that window and asks the policy for an order, which becomes
 /// an open suggestion until a planner accepts it (the ledger then places it) or a later close replaces it.
-/// A daily reminder closes every open day before the current business day.
+/// A daily reminder closes every open day before the current business day. With a challenger in the model registry it also
+/// shadow-forecasts with it at each close and scores both versions on each closed day (<see cref="ShadowScoring"/>), in the
+/// same state write as the close, and publishes its comparison to its shard of <see cref="IShadowScoresGrain"/>.
 /// </summary>
 /// <remarks>
 /// The bookkeeping (events, days, the ledger) is a <see cref="LiveSkuBook"/>; values enter within
@@ -38,7 +40,9 @@ public sealed class LiveSkuGrain(
 
     private readonly List<LiveOrder> _orders = [];
     private LiveSkuBook _book = new("");
+    private readonly List<ScoredDay> _scored = [];
     private LiveForecast? _forecast;
+    private LiveForecast? _challengerForecast;
     private string? _lastCloseWarning;
     private IGrainTimer? _publishRetry;
 
@@ -164,10 +168,12 @@ public sealed class LiveSkuGrain(
         var (closed, changedOrders) = await Change(async () =>
         {
             var days = _book.Close(target);
+            ScoreClosedDays(days);
             return ((days, await Review()), true);
         });
         LiveMetrics.Closed(closed.Count, changedOrders.Any(o => o.Status == OrderStatus.Open));
         await PublishOrders(changedOrders);
+        await PublishShadowScores();
         LiveLog.Closed(logger, Sku, closed.Count, target, OpenSuggestion()?.Units ?? 0);
         return new CloseOutcome { Status = CloseStatus.Closed, Closed = [.. closed], Suggestion = OpenSuggestion(), Detail = _lastCloseWarning, View = View() };
     }
@@ -294,12 +300,15 @@ public sealed class LiveSkuGrain(
         }
 
         _lastCloseWarning = null;
+        _challengerForecast = null;
         var history = RecentSales();
         var protection = definition.Terms.LeadTimeDays + definition.ReviewPeriodDays;
+        LiveFeatureWindow? window = null;
+        var horizon = Math.Max(Options.ForecastHorizonDays, protection);
         try
         {
-            var horizon = Math.Max(Options.ForecastHorizonDays, protection);
-            _forecast = await runtime.ForecastAsync(await FeatureWindow(horizon), horizon);
+            window = await FeatureWindow(horizon);
+            _forecast = await runtime.ForecastAsync(window, horizon);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or ObjectDisposedException)
         {
@@ -307,6 +316,8 @@ public sealed class LiveSkuGrain(
             _lastCloseWarning = $"The forecaster '{runtime.ForecasterName}' failed: {e.Message}";
             LiveLog.CloseWarning(logger, Sku, _lastCloseWarning);
         }
+
+        await ShadowForecast(window, horizon);
 
         if (!ledger.IsReviewDay(ledger.Day))
         {
@@ -352,6 +363,64 @@ public sealed class LiveSkuGrain(
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// The challenger's shadow forecast from the same window, through the challenger's batcher; kept only when the model
+    /// served the SKU (a fallback forecast is not the challenger's). Its failure is logged and changes nothing else.
+    /// </summary>
+    private async Task ShadowForecast(LiveFeatureWindow? window, int horizon)
+    {
+        if (window is null || runtime.Models?.Challenger is not { } challenger || challenger.Version == _forecast?.ModelVersion)
+        {
+            return;
+        }
+
+        try
+        {
+            var shadow = await runtime.ForecastAsync(window, horizon, challenger);
+            _challengerForecast = shadow is { FallbackReason: null } ? shadow : null;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ObjectDisposedException)
+        {
+            LiveLog.CloseWarning(logger, Sku, $"The challenger {challenger.Version} could not forecast: {e.Message}");
+        }
+    }
+
+    /// <summary>Scores each closed day with the forecasts made at the close before it (the active version's and the challenger's).</summary>
+    private void ScoreClosedDays(List<LiveDay> days)
+    {
+        foreach (var day in days)
+        {
+            if (ShadowScoring.ScoreDay(day, _forecast, _challengerForecast) is { } scored)
+            {
+                ShadowScoring.Append(_scored, scored);
+            }
+        }
+    }
+
+    /// <summary>This SKU's comparison of the active version and the challenger now; null without a challenger.</summary>
+    private ShadowSummary? ShadowSummary() =>
+        runtime.ModelVersion is { } active && runtime.ChallengerVersion is { } challenger && _book.Ledger is { } ledger
+            ? ShadowScoring.Summarize(Sku, active, challenger, _scored, _book.SalesHistory, _book.OpenDate, ledger.Day)
+            : null;
+
+    /// <summary>Publishes the SKU's comparison to its shard of the shadow scores (a failure is logged: the next close publishes the whole window again).</summary>
+    private async Task PublishShadowScores()
+    {
+        if (ShadowSummary() is not { } summary)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IShadowScoresGrain>(OrderBook.ShardOf(Sku)).Publish(summary);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LiveLog.PublishFailed(logger, e, Sku);
+        }
     }
 
     /// <summary>The seed history followed by the closed days' sales: the last <see cref="LiveSkuOptions.WindowDays"/> days, oldest first.</summary>
@@ -428,6 +497,10 @@ public sealed class LiveSkuGrain(
             ModelVersion = runtime.ModelVersion,
             Prices = [.. _book.Prices],
             LastCloseWarning = _lastCloseWarning,
+            ChallengerVersion = runtime.ChallengerVersion,
+            ChallengerForecast = _challengerForecast,
+            ScoredDays = [.. _scored],
+            Shadow = ShadowSummary(),
         };
     }
 
@@ -436,6 +509,9 @@ public sealed class LiveSkuGrain(
     {
         _book.Load(saved);
         _forecast = saved?.Forecast;
+        _challengerForecast = saved?.ChallengerForecast;
+        _scored.Clear();
+        _scored.AddRange(saved?.ScoredDays ?? []);
         _orders.Clear();
         _orders.AddRange(saved?.Orders ?? []);
         _lastCloseWarning = saved?.LastCloseWarning;
@@ -447,6 +523,8 @@ public sealed class LiveSkuGrain(
         Forecast = _forecast,
         Orders = [.. _orders],
         LastCloseWarning = _lastCloseWarning,
+        ChallengerForecast = _challengerForecast,
+        ScoredDays = [.. _scored],
     };
 
     private async Task RegisterCloseReminder()

@@ -61,6 +61,9 @@ public sealed class LiveSkuRuntime
     /// <summary>The model version live SKUs forecast with now; null when they use a history forecaster.</summary>
     public string? ModelVersion => Models?.Active?.Version;
 
+    /// <summary>The challenger live SKUs shadow-forecast with now; null when there is none (or without the LSTM).</summary>
+    public string? ChallengerVersion => Models?.Challenger?.Version;
+
     /// <summary>The current business day in the configured time zone.</summary>
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Time.GetUtcNow(), _zone).DateTime);
 
@@ -99,7 +102,13 @@ public sealed class LiveSkuRuntime
     /// serve (see <see cref="Unservable"/>) gets the fallback baseline's forecast, which says why. History forecasters read
     /// the last <see cref="LiveSkuOptions.WindowDays"/> days of units.
     /// </summary>
-    public async Task<LiveForecast?> ForecastAsync(LiveFeatureWindow window, int horizon)
+    public Task<LiveForecast?> ForecastAsync(LiveFeatureWindow window, int horizon) => ForecastAsync(window, horizon, null);
+
+    /// <summary>
+    /// As <see cref="ForecastAsync(LiveFeatureWindow, int)"/>, with <paramref name="version"/> instead of the active version
+    /// when given (the challenger's shadow forecast, through its own batcher).
+    /// </summary>
+    public async Task<LiveForecast?> ForecastAsync(LiveFeatureWindow window, int horizon, LiveModel? version)
     {
         ArgumentNullException.ThrowIfNull(window);
         if (window.Units.Count == 0)
@@ -112,7 +121,7 @@ public sealed class LiveSkuRuntime
             return Baseline(_history!, window, horizon, null);
         }
 
-        var model = Models.Active ?? throw new InvalidOperationException("No LSTM model version is loaded on this silo.");
+        var model = version ?? Models.Active ?? throw new InvalidOperationException("No LSTM model version is loaded on this silo.");
         if (Unservable(model, window, horizon) is { } reason)
         {
             return Baseline(_fallback, window, horizon, reason);

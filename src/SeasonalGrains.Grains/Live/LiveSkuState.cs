@@ -46,6 +46,18 @@ public sealed record LiveSkuState
 
     /// <summary>Posted prices and promotions by day, ascending (from <see cref="LiveSkuOptions.MaxHistoryDays"/> before the open day on).</summary>
     [Id(11)] public LivePriceDay[] Prices { get; init; } = [];
+
+    /// <summary>
+    /// The closed days that ended out of stock (on hand 0), ascending, within <see cref="LiveSkuOptions.MaxHistoryDays"/> of the
+    /// open day; null in states stored before they were kept (then only <see cref="Days"/> tell).
+    /// </summary>
+    [Id(12)] public DateOnly[]? StockoutDays { get; init; }
+
+    /// <summary>The challenger's shadow forecast made at the last close (scored, never acted on); null without a challenger.</summary>
+    [Id(13)] public LiveForecast? ChallengerForecast { get; init; }
+
+    /// <summary>The last <see cref="ShadowScoring.WindowDays"/> closed days scored by model version, oldest first.</summary>
+    [Id(14)] public ScoredDay[] ScoredDays { get; init; } = [];
 }
 
 /// <summary>What has been booked to one open day.</summary>

@@ -167,6 +167,7 @@ public static class ApiMapping
             DueIn = [.. view.DueIn.Select((units, i) => new DueResponse(open.AddDays(i), units))],
             Metrics = view.Metrics,
             Warning = view.LastCloseWarning,
+            Shadow = view.ToShadowResponse(),
         };
     }
 

@@ -325,6 +325,9 @@ public sealed record SkuResponse
     public required InventoryMetrics Metrics { get; init; }
 
     public string? Warning { get; init; }
+
+    /// <summary>The challenger's shadow forecast and the scored days (null without a challenger or a scored day).</summary>
+    public SkuShadowResponse? Shadow { get; init; }
 }
 
 public sealed record CloseDayResponse(string Status, IReadOnlyList<DayResponse> Closed, OrderResponse? Suggestion, string? Detail, SkuResponse? Sku);
@@ -386,4 +389,6 @@ public sealed record ModelVersionResponse(
 
 /// <param name="Active">The registry's active version.</param>
 /// <param name="Serving">The version this host's live SKUs forecast with now (null when they do not use the LSTM).</param>
-public sealed record ModelListResponse(string? Active, string? Serving, IReadOnlyList<ModelVersionResponse> Versions);
+/// <param name="Challenger">The registry's challenger (the version added last of those added after the active one and never activated).</param>
+/// <param name="Shadowing">The challenger this host's live SKUs shadow-forecast with now.</param>
+public sealed record ModelListResponse(string? Active, string? Serving, IReadOnlyList<ModelVersionResponse> Versions, string? Challenger = null, string? Shadowing = null);

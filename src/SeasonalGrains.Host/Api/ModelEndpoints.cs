@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SeasonalGrains.Grains.Live;
 using SeasonalGrains.Grains.Live.Registry;
 
 namespace SeasonalGrains.Host.Api;
@@ -17,6 +18,14 @@ public static class ModelEndpoints
         models.MapGet("/", List)
             .Describe(ApiRole.Read, "ListModels", "The registry's model versions, the active one and the one this host serves")
             .Produces<ModelListResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        models.MapGet("/scores", Scores)
+            .Describe(
+                ApiRole.Read, "ModelScores", "The shadow scores of the active version and its challenger",
+                "The challenger is the version added last of those added after the active one that were never activated; live SKUs shadow-forecast " +
+                "with it at each close. Pinball loss and MASE over the SKU-days scored for both (each SKU's last 28 scored days), in total and per SKU.")
+            .Produces<ModelScoresResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         models.MapGet("/{model}", Get)
@@ -43,6 +52,17 @@ public static class ModelEndpoints
             .Produces<ModelListResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        models.MapPost("/promote", Promote)
+            .Describe(
+                ApiRole.Write, "PromoteModel", "Make the challenger active when it scores better: {\"minDays\"?: 28, \"force\"?: false}",
+                "200 when the challenger's total pinball loss over the SKU-days scored for both is lower than the active version's (and at least minDays " +
+                "were scored), saying by how much; 409 when there is no challenger, it is not better or has too few scored days (unless force). The version " +
+                "active before stays in the registry for a rollback.")
+            .Produces<ModelPromoteResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         models.MapPost("/rollback", Rollback)
             .Describe(ApiRole.Write, "RollbackModel", "Serve the previously active version again", "409 when no version was active before the current one.")
@@ -150,6 +170,79 @@ public static class ModelEndpoints
         return await ChangeAsync(live, registry, () => registry.ActivateAsync(id, cancellationToken), cancellationToken);
     }
 
+    private static async Task<IResult> Scores(LiveModelRegistry live, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (live.Registry is not { } registry)
+        {
+            return NoRegistry();
+        }
+
+        var (book, totals) = await ScoresAsync(registry, grains, cancellationToken);
+        var active = book.Active?.ToString();
+        var challenger = book.Challenger?.Id.ToString();
+        var verdict = active is null || challenger is null
+            ? $"There is no challenger{(active is null ? "" : $" to {active}")}: add a version and live SKUs shadow-forecast with it."
+            : ModelPromotion.Describe(active, challenger, totals);
+        return Results.Ok(totals.ToResponse(active, challenger, verdict));
+    }
+
+    private static async Task<IResult> Promote(ModelPromoteRequest? body, LiveModelRegistry live, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (live.Registry is not { } registry)
+        {
+            return NoRegistry();
+        }
+
+        var minDays = body?.MinDays ?? ModelPromotion.DefaultMinDays;
+        if (minDays is < 0 or > 10_000_000)
+        {
+            return ApiProblems.Validation("minDays", "must be 0-10000000.");
+        }
+
+        var (book, totals) = await ScoresAsync(registry, grains, cancellationToken);
+        ModelVersionInfo challenger;
+        string verdict;
+        try
+        {
+            (challenger, verdict) = ModelPromotion.Decide(book, totals, minDays, body?.Force ?? false);
+        }
+        catch (ModelRegistryException e)
+        {
+            return Problem(e, null);
+        }
+
+        if (live.CannotServe(challenger) is { } unservable)
+        {
+            return ApiProblems.Conflict("Model version cannot be served", unservable);
+        }
+
+        var previous = book.Active!.Value.ToString();
+        try
+        {
+            await registry.PromoteAsync(challenger.Id, cancellationToken);
+        }
+        catch (ModelRegistryException e)
+        {
+            return Problem(e, null);
+        }
+
+        await live.SyncAsync(cancellationToken);
+        var scores = totals.ToResponse(previous, challenger.Id.ToString(), verdict);
+        return Results.Ok(new ModelPromoteResponse(challenger.Id.ToString(), previous, verdict, scores, await ListAsync(live, registry, cancellationToken)));
+    }
+
+    /// <summary>The registry's book and the shadow totals of its active version and challenger (null when it has no challenger).</summary>
+    private static async Task<(ModelRegistryBook Book, ShadowTotals? Totals)> ScoresAsync(ModelRegistry registry, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var book = await registry.ReadAsync(cancellationToken);
+        if (book.Active is not { } active || book.Challenger is not { } challenger)
+        {
+            return (book, null);
+        }
+
+        return (book, await ShadowScoreBoard.ReadAsync(grains, active.ToString(), challenger.Id.ToString()));
+    }
+
     private static async Task<IResult> Rollback(LiveModelRegistry live, CancellationToken cancellationToken) =>
         live.Registry is { } registry
             ? await ChangeAsync(live, registry, () => registry.RollbackAsync(cancellationToken), cancellationToken)
@@ -173,7 +266,7 @@ public static class ModelEndpoints
     private static async Task<ModelListResponse> ListAsync(LiveModelRegistry live, ModelRegistry registry, CancellationToken cancellationToken)
     {
         var book = await registry.ReadAsync(cancellationToken);
-        return new ModelListResponse(book.Active?.ToString(), live.Serving, [.. book.Versions.Select(v => ToResponse(v, book.Active))]);
+        return new ModelListResponse(book.Active?.ToString(), live.Serving, [.. book.Versions.Select(v => ToResponse(v, book.Active))], book.Challenger?.Id.ToString(), live.Shadowing);
     }
 
     private static ModelVersionResponse ToResponse(ModelVersionInfo v, ModelVersionId? active) =>
@@ -204,6 +297,8 @@ public static class ModelEndpoints
             ModelRegistryFailure.UnknownVersion => ApiProblems.NotFound("Model version not found", detail),
             ModelRegistryFailure.AlreadyRegistered => ApiProblems.Conflict("Model already registered", detail),
             ModelRegistryFailure.NothingToRollBack => ApiProblems.Conflict("Nothing to roll back to", detail),
+            ModelRegistryFailure.NoChallenger => ApiProblems.Conflict("No challenger", detail),
+            ModelRegistryFailure.NotBetter => ApiProblems.Conflict("Challenger not promoted", detail),
             _ => Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Model registry unavailable", detail: detail),
         };
     }

@@ -21,11 +21,17 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
     private readonly CancellationTokenSource _stopping = new();
     private ModelVersionId? _served;
     private ModelVersionId? _failed;
+    private ModelVersionId? _challenger;
+    private ModelVersionId? _challengerFailed;
     private Task? _polling;
     private int _disposed;
 
-    public LiveModelRegistry(IOptions<LiveSkuOptions> options, LiveSkuRuntime runtime, TimeProvider time, ILogger<LiveModelRegistry> logger, IEnumerable<SeasonalGrainsOptions> silo)
+    private readonly IServiceProvider? _services;
+
+    public LiveModelRegistry(
+        IOptions<LiveSkuOptions> options, LiveSkuRuntime runtime, TimeProvider time, ILogger<LiveModelRegistry> logger, IEnumerable<SeasonalGrainsOptions> silo, IServiceProvider? services = null)
     {
+        _services = services;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(silo);
         _options = options.Value;
@@ -39,6 +45,9 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
 
     /// <summary>The version this silo's live SKUs forecast with (the registry's <c>NAME@VERSION</c>, or <c>Live:Model</c>'s name); null without the LSTM.</summary>
     public string? Serving => _runtime.Models?.Active?.Version;
+
+    /// <summary>The challenger this silo's live SKUs shadow-forecast with (<c>NAME@VERSION</c>); null when there is none.</summary>
+    public string? Shadowing => _runtime.Models?.Challenger?.Version;
 
     /// <summary>Why this silo could not serve <paramref name="version"/> (it forecasts fewer days than <c>Live:ForecastHorizonDays</c>); null when it could, or without the LSTM.</summary>
     public string? CannotServe(ModelVersionInfo version)
@@ -118,6 +127,7 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 await SyncAsync(cancellationToken).ConfigureAwait(false);
+                await RefreshShadowGaugesAsync().ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -135,9 +145,11 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
         try
         {
             ModelVersionId? active;
+            ModelRegistryBook book;
             try
             {
-                active = await registry.GetActiveAsync(cancellationToken).ConfigureAwait(false);
+                book = await registry.ReadAsync(cancellationToken).ConfigureAwait(false);
+                active = book.Active;
             }
             catch (ModelRegistryException e)
             {
@@ -158,6 +170,7 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
 
             if (active == _served || (!atStart && active == _failed))
             {
+                await SyncChallengerAsync(registry, models, book, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -183,10 +196,77 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
                 _failed = active;
                 throw Refused($"the active version {active} of the {registry.Description} cannot be served: {e.Message}", e);
             }
+
+            await SyncChallengerAsync(registry, models, book, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _sync.Release();
+        }
+    }
+
+    /// <summary>The shadow totals of the active version and the challenger for the /metrics gauges (<see cref="LiveMetrics.ShadowTotals"/>).</summary>
+    private async Task RefreshShadowGaugesAsync()
+    {
+        if (_services?.GetService(typeof(IGrainFactory)) is not IGrainFactory grains || Serving is not { } active || Shadowing is not { } challenger)
+        {
+            LiveMetrics.ShadowTotals = null;
+            return;
+        }
+
+        try
+        {
+            LiveMetrics.ShadowTotals = await ShadowScoreBoard.ReadAsync(grains, active, challenger).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.ShadowScoresFailed(_logger, e.Message); // the gauges keep their last values
+        }
+    }
+
+    /// <summary>
+    /// Loads the registry's challenger (<see cref="ModelRegistryBook.Challenger"/>) when it changed, or clears it. A challenger
+    /// that cannot be served (does not load, forecasts fewer days than <c>Live:ForecastHorizonDays</c>) is logged and skipped
+    /// until the challenger changes: shadowing never stops the silo.
+    /// </summary>
+    private async Task SyncChallengerAsync(ModelRegistry registry, LiveModels models, ModelRegistryBook book, CancellationToken cancellationToken)
+    {
+        var challenger = book.Challenger?.Id;
+        if (challenger == _challenger || (challenger is not null && challenger == _challengerFailed))
+        {
+            return;
+        }
+
+        if (challenger is null)
+        {
+            models.SetChallenger(null);
+            _challenger = null;
+            return;
+        }
+
+        try
+        {
+            var folder = await registry.MaterializeAsync(challenger.Value, cancellationToken).ConfigureAwait(false);
+            var loaded = LiveModels.Load(folder, challenger.Value.ToString());
+            if (TooShort(loaded.Model.Horizon))
+            {
+                loaded.Dispose();
+                throw new ModelRegistryException(
+                    ModelRegistryFailure.InvalidModel,
+                    $"it forecasts {loaded.Model.Horizon} days, but {LiveSkuOptions.Section}:{nameof(LiveSkuOptions.ForecastHorizonDays)} is {_options.ForecastHorizonDays}.");
+            }
+
+            models.SetChallenger(loaded);
+            _challenger = challenger;
+            _challengerFailed = null;
+            Log.Shadowing(_logger, challenger.Value.ToString(), registry.Description);
+        }
+        catch (Exception e) when (e is ModelRegistryException or LiveModelException or IOException or UnauthorizedAccessException)
+        {
+            models.SetChallenger(null);
+            _challenger = null;
+            _challengerFailed = challenger;
+            Log.ChallengerFailed(_logger, challenger.Value.ToString(), registry.Description, e.Message);
         }
     }
 
@@ -197,6 +277,15 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Live SKUs forecast with {Version} of the {Registry}.")]
         public static partial void Serving(ILogger logger, string version, string registry);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Live SKUs shadow-forecast with the challenger {Version} of the {Registry}.")]
+        public static partial void Shadowing(ILogger logger, string version, string registry);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The shadow scores could not be read for the /metrics gauges; they keep their last values: {Reason}")]
+        public static partial void ShadowScoresFailed(ILogger logger, string reason);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The challenger {Version} of the {Registry} cannot be shadowed: {Reason}")]
+        public static partial void ChallengerFailed(ILogger logger, string version, string registry, string reason);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "The {Registry} could not be followed; the silo keeps its current model: {Reason}")]
         public static partial void SyncFailed(ILogger logger, string registry, string reason);

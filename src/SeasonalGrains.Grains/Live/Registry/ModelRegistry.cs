@@ -38,6 +38,10 @@ public abstract class ModelRegistry(TimeProvider? time)
     public Task<ModelVersionInfo> RollbackAsync(CancellationToken cancellationToken = default) =>
         ChangeAsync(book => book.Rollback(Time.GetUtcNow()), null, cancellationToken);
 
+    /// <summary>Makes the challenger active when it is still <paramref name="challenger"/> (see <see cref="ModelRegistryBook.Promote"/>).</summary>
+    public Task<ModelVersionInfo> PromoteAsync(ModelVersionId challenger, CancellationToken cancellationToken = default) =>
+        ChangeAsync(book => book.Promote(challenger, Time.GetUtcNow()), null, cancellationToken);
+
     /// <summary>A local folder holding the files of <paramref name="id"/>, their fingerprint checked.</summary>
     public abstract Task<string> MaterializeAsync(ModelVersionId id, CancellationToken cancellationToken = default);
 

@@ -28,6 +28,47 @@ public sealed class ModelRegistryBook
     /// <summary>The version forecasts are served with; null before any was activated.</summary>
     public ModelVersionId? Active => Live().LastOrDefault()?.Id;
 
+    /// <summary>
+    /// The challenger live SKUs shadow-forecast with: of the versions added after the active version that were never
+    /// activated, the one added last (by <see cref="ModelVersionInfo.AddedAt"/>, then name and number); null when no version
+    /// is active or none qualifies. After a promotion or a rollback there is none until a new version is added.
+    /// </summary>
+    public ModelVersionInfo? Challenger
+    {
+        get
+        {
+            if (Active is not { } active || Find(active) is not { } current)
+            {
+                return null;
+            }
+
+            var activated = _activations.Select(a => a.Id).ToHashSet();
+            return _versions
+                .Where(v => v.AddedAt > current.AddedAt && !activated.Contains(v.Id))
+                .OrderBy(v => v.AddedAt)
+                .ThenBy(v => v.Name, StringComparer.Ordinal)
+                .ThenBy(v => v.Version)
+                .LastOrDefault();
+        }
+    }
+
+    /// <summary>
+    /// Makes the challenger active, when it is still <paramref name="expected"/> (so a promotion decided on scores of one
+    /// pair never activates another version); <see cref="ModelRegistryFailure.NoChallenger"/> otherwise.
+    /// </summary>
+    public ModelVersionInfo Promote(ModelVersionId expected, DateTimeOffset at)
+    {
+        if (Challenger is not { } challenger || challenger.Id != expected)
+        {
+            throw new ModelRegistryException(
+                ModelRegistryFailure.NoChallenger,
+                $"{expected} is not the challenger of the registry any more (the challenger is {(Challenger is { } c ? c.Id.ToString() : "none")}); nothing was promoted.");
+        }
+
+        Append(challenger.Id, at);
+        return challenger;
+    }
+
     public ModelVersionInfo? Find(ModelVersionId id) => _versions.FirstOrDefault(v => v.Id == id);
 
     /// <summary>The version <paramref name="id"/>, or <see cref="ModelRegistryFailure.UnknownVersion"/> naming the known ones.</summary>

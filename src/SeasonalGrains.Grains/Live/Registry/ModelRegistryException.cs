@@ -15,6 +15,12 @@ public enum ModelRegistryFailure
     /// <summary>A rollback with no previously active version.</summary>
     NothingToRollBack,
 
+    /// <summary>A promotion without a challenger (no version added after the active one and never activated).</summary>
+    NoChallenger,
+
+    /// <summary>A promotion refused: the challenger does not score better than the active version, or has too few scored days.</summary>
+    NotBetter,
+
     /// <summary>The stored files of a version do not match its fingerprint.</summary>
     Damaged,
 
