@@ -58,25 +58,7 @@ public sealed class LiveModels : IDisposable
     public LiveModel? Challenger => Volatile.Read(ref _challenger);
 
     /// <summary>Makes <paramref name="loaded"/> (made by <see cref="Load"/>; this service owns it from now) the challenger, or clears it with null.</summary>
-    public void SetChallenger(LiveModel? loaded)
-    {
-        LiveModel? previous;
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            previous = _challenger;
-            Volatile.Write(ref _challenger, loaded);
-            if (previous is not null)
-            {
-                _retired.Add(previous);
-            }
-        }
-
-        if (previous is not null)
-        {
-            _ = Task.Delay(RetireDelay).ContinueWith(_ => Retire(previous), TaskScheduler.Default);
-        }
-    }
+    public void SetChallenger(LiveModel? loaded) => Swap(ref _challenger, loaded);
 
     /// <summary>
     /// Loads the model folder and makes it the active version (named <paramref name="version"/>, or the folder's name and
@@ -92,12 +74,19 @@ public sealed class LiveModels : IDisposable
     public LiveModel Activate(LiveModel loaded)
     {
         ArgumentNullException.ThrowIfNull(loaded);
+        Swap(ref _active, loaded);
+        return loaded;
+    }
+
+    /// <summary>Puts <paramref name="loaded"/> in <paramref name="slot"/>; the model it held is retired after <see cref="RetireDelay"/> (calls in flight finish on it).</summary>
+    private void Swap(ref LiveModel? slot, LiveModel? loaded)
+    {
         LiveModel? previous;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            previous = _active;
-            Volatile.Write(ref _active, loaded);
+            previous = slot;
+            Volatile.Write(ref slot, loaded);
             if (previous is not null)
             {
                 _retired.Add(previous);
@@ -108,8 +97,6 @@ public sealed class LiveModels : IDisposable
         {
             _ = Task.Delay(RetireDelay).ContinueWith(_ => Retire(previous), TaskScheduler.Default);
         }
-
-        return loaded;
     }
 
     /// <summary>The model of <paramref name="folder"/>, not activated (the caller disposes it); throws <see cref="LiveModelException"/> when it does not load.</summary>

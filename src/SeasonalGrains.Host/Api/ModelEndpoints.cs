@@ -31,8 +31,7 @@ public static class ModelEndpoints
         models.MapGet("/{model}", Get)
             .Describe(ApiRole.Read, "GetModel", "One model version (NAME@VERSION)")
             .Produces<ModelVersionResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status404NotFound);
 
         models.MapPost("/", Add)
             .Describe(
@@ -41,17 +40,14 @@ public static class ModelEndpoints
                 "into the registry. 201 with the version (NAME@VERSION, numbered per name from 1) and Location; the first version added while none is active " +
                 "becomes active. 400 when the folder does not load, 409 when the same files are already registered under the name.")
             .Produces<ModelVersionResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         models.MapPost("/activate", Activate)
             .Describe(
                 ApiRole.Write, "ActivateModel", "Serve a model version: {\"model\": \"NAME@VERSION\"}",
                 "Every silo switches to it (this host before it answers). 404 naming the known versions when there is no such version.")
             .Produces<ModelListResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status404NotFound);
 
         models.MapPost("/promote", Promote)
             .Describe(
@@ -60,9 +56,7 @@ public static class ModelEndpoints
                 "were scored), saying by how much; 409 when there is no challenger, it is not better or has too few scored days (unless force). The version " +
                 "active before stays in the registry for a rollback.")
             .Produces<ModelPromoteResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         models.MapPost("/rollback", Rollback)
             .Describe(ApiRole.Write, "RollbackModel", "Serve the previously active version again", "409 when no version was active before the current one.")

@@ -176,17 +176,7 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
 
             try
             {
-                var folder = await registry.MaterializeAsync(active.Value, cancellationToken).ConfigureAwait(false);
-                var loaded = LiveModels.Load(folder, active.Value.ToString());
-                if (TooShort(loaded.Model.Horizon))
-                {
-                    loaded.Dispose();
-                    throw new ModelRegistryException(
-                        ModelRegistryFailure.InvalidModel,
-                        $"it forecasts {loaded.Model.Horizon} days, but {LiveSkuOptions.Section}:{nameof(LiveSkuOptions.ForecastHorizonDays)} is {_options.ForecastHorizonDays}.");
-                }
-
-                models.Activate(loaded);
+                models.Activate(await LoadVersionAsync(registry, active.Value, cancellationToken).ConfigureAwait(false));
                 _served = active;
                 _failed = null;
                 Log.Serving(_logger, active.Value.ToString(), registry.Description);
@@ -225,6 +215,25 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
     }
 
     /// <summary>
+    /// Fetches a version's files and loads them, not yet served (the caller hands the model to <see cref="LiveModels"/>);
+    /// a version that forecasts fewer days than <c>Live:ForecastHorizonDays</c> is refused like one that does not load.
+    /// </summary>
+    private async Task<LiveModel> LoadVersionAsync(ModelRegistry registry, ModelVersionId version, CancellationToken cancellationToken)
+    {
+        var folder = await registry.MaterializeAsync(version, cancellationToken).ConfigureAwait(false);
+        var loaded = LiveModels.Load(folder, version.ToString());
+        if (TooShort(loaded.Model.Horizon))
+        {
+            loaded.Dispose();
+            throw new ModelRegistryException(
+                ModelRegistryFailure.InvalidModel,
+                $"it forecasts {loaded.Model.Horizon} days, but {LiveSkuOptions.Section}:{nameof(LiveSkuOptions.ForecastHorizonDays)} is {_options.ForecastHorizonDays}.");
+        }
+
+        return loaded;
+    }
+
+    /// <summary>
     /// Loads the registry's challenger (<see cref="ModelRegistryBook.Challenger"/>) when it changed, or clears it. A challenger
     /// that cannot be served (does not load, forecasts fewer days than <c>Live:ForecastHorizonDays</c>) is logged and skipped
     /// until the challenger changes: shadowing never stops the silo.
@@ -246,17 +255,7 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
 
         try
         {
-            var folder = await registry.MaterializeAsync(challenger.Value, cancellationToken).ConfigureAwait(false);
-            var loaded = LiveModels.Load(folder, challenger.Value.ToString());
-            if (TooShort(loaded.Model.Horizon))
-            {
-                loaded.Dispose();
-                throw new ModelRegistryException(
-                    ModelRegistryFailure.InvalidModel,
-                    $"it forecasts {loaded.Model.Horizon} days, but {LiveSkuOptions.Section}:{nameof(LiveSkuOptions.ForecastHorizonDays)} is {_options.ForecastHorizonDays}.");
-            }
-
-            models.SetChallenger(loaded);
+            models.SetChallenger(await LoadVersionAsync(registry, challenger.Value, cancellationToken).ConfigureAwait(false));
             _challenger = challenger;
             _challengerFailed = null;
             Log.Shadowing(_logger, challenger.Value.ToString(), registry.Description);
