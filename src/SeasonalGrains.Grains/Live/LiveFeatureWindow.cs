@@ -67,9 +67,30 @@ public sealed record LiveFeatureWindow
             }
         }
 
+        Dictionary<string, RegionWeather>? weather = Weather.Count > 0
+            ? new(StringComparer.Ordinal) { [Region] = LayOutWeather(Region, Weather, start, days) }
+            : null;
+
+        var end = start.AddDays(Math.Max(days, 1) - 1);
+        return new Dataset(
+            new DatasetInfo("live-" + Sku, "live", "", start, end),
+            start,
+            days,
+            [new SkuInfo(Sku, Category, Region, 0, UnitPrice, 0, 0)],
+            [new SkuSeries(Sku, units, price, promo)],
+            LayOutCalendar(Calendar, start, days, eventColumns),
+            weather);
+    }
+
+    /// <summary>
+    /// Posted calendar days laid out over <paramref name="days"/> days from <paramref name="start"/>: a holiday name per day and
+    /// one column per name of <paramref name="columns"/> (events of other names are left out; days outside are skipped).
+    /// </summary>
+    internal static DatasetCalendar LayOutCalendar(IEnumerable<LiveCalendarDay> posted, DateOnly start, int days, IEnumerable<string> columns)
+    {
         var holidays = new string?[days];
-        var events = eventColumns.ToDictionary(c => c, _ => new double[days], StringComparer.Ordinal);
-        foreach (var c in Calendar)
+        var events = columns.ToDictionary(c => c, _ => new double[days], StringComparer.Ordinal);
+        foreach (var c in posted)
         {
             var t = c.Date.DayNumber - start.DayNumber;
             if (t < 0 || t >= days)
@@ -87,38 +108,28 @@ public sealed record LiveFeatureWindow
             }
         }
 
-        Dictionary<string, RegionWeather>? weather = null;
-        if (Weather.Count > 0)
-        {
-            var temp = Filled(days);
-            var humidity = Filled(days);
-            var precip = Filled(days);
-            foreach (var w in Weather)
-            {
-                var t = w.Date.DayNumber - start.DayNumber;
-                if (t >= 0 && t < days)
-                {
-                    temp[t] = w.TempC ?? double.NaN;
-                    humidity[t] = w.Humidity ?? double.NaN;
-                    precip[t] = w.PrecipMm ?? double.NaN;
-                }
-            }
-
-            weather = new(StringComparer.Ordinal) { [Region] = new RegionWeather(Region, temp, humidity, precip) };
-        }
-
-        var end = start.AddDays(Math.Max(days, 1) - 1);
-        return new Dataset(
-            new DatasetInfo("live-" + Sku, "live", "", start, end),
-            start,
-            days,
-            [new SkuInfo(Sku, Category, Region, 0, UnitPrice, 0, 0)],
-            [new SkuSeries(Sku, units, price, promo)],
-            new DatasetCalendar(holidays, events),
-            weather);
+        return new DatasetCalendar(holidays, events);
     }
 
-    private static double[] Filled(int days)
+    /// <summary>A region's posted weather laid out over <paramref name="days"/> days from <paramref name="start"/> (NaN where none was posted).</summary>
+    internal static RegionWeather LayOutWeather(string region, IEnumerable<LiveWeatherDay> posted, DateOnly start, int days)
+    {
+        var (temp, humidity, precip) = (Filled(days), Filled(days), Filled(days));
+        foreach (var w in posted)
+        {
+            var t = w.Date.DayNumber - start.DayNumber;
+            if (t >= 0 && t < days)
+            {
+                temp[t] = w.TempC ?? double.NaN;
+                humidity[t] = w.Humidity ?? double.NaN;
+                precip[t] = w.PrecipMm ?? double.NaN;
+            }
+        }
+
+        return new RegionWeather(region, temp, humidity, precip);
+    }
+
+    internal static double[] Filled(int days)
     {
         var values = new double[days];
         Array.Fill(values, double.NaN);

@@ -40,8 +40,8 @@ public static class LiveHistoryExport
             var definition = state.Definition!;
             var history = History(state);
             var first = state.OpenDate.AddDays(-history.Count).DayNumber - start.DayNumber;
-            var units = Filled(length, double.NaN);
-            var price = Filled(length, double.NaN);
+            var units = LiveFeatureWindow.Filled(length);
+            var price = LiveFeatureWindow.Filled(length);
             var promo = new bool[length];
             var censored = new bool[length];
             var unitPrice = definition.Terms.UnitPrice > 0 ? definition.Terms.UnitPrice : double.NaN;
@@ -83,7 +83,7 @@ public static class LiveHistoryExport
         {
             if (days.TryGetValue(ILiveDaysGrain.WeatherKey(region), out var w) && w.Weather.Length > 0)
             {
-                weather[region] = Weather(region, w.Weather, start, length);
+                weather[region] = LiveFeatureWindow.LayOutWeather(region, w.Weather, start, length);
             }
         }
 
@@ -115,52 +115,10 @@ public static class LiveHistoryExport
         return state.Ledger is { } ledger && ledger.Day == state.Days.Length ? [.. (state.Definition?.History ?? []).Concat(closed)] : [.. closed];
     }
 
-    private static DatasetCalendar Calendar(LiveCalendarDay[] posted, DateOnly start, int length)
-    {
-        var holidays = new string?[length];
-        var columns = posted.SelectMany(d => d.Events.Select(e => e.Name)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var events = columns.ToDictionary(c => c, _ => new double[length], StringComparer.Ordinal);
-        foreach (var day in posted)
-        {
-            var t = day.Date.DayNumber - start.DayNumber;
-            if (t < 0 || t >= length)
-            {
-                continue;
-            }
-
-            holidays[t] = day.Holiday;
-            foreach (var e in day.Events)
-            {
-                events[e.Name][t] = e.Value;
-            }
-        }
-
-        return new DatasetCalendar(holidays, events);
-    }
-
-    private static RegionWeather Weather(string region, LiveWeatherDay[] posted, DateOnly start, int length)
-    {
-        var (temp, humidity, precip) = (Filled(length, double.NaN), Filled(length, double.NaN), Filled(length, double.NaN));
-        foreach (var day in posted)
-        {
-            var t = day.Date.DayNumber - start.DayNumber;
-            if (t >= 0 && t < length)
-            {
-                temp[t] = day.TempC ?? double.NaN;
-                humidity[t] = day.Humidity ?? double.NaN;
-                precip[t] = day.PrecipMm ?? double.NaN;
-            }
-        }
-
-        return new RegionWeather(region, temp, humidity, precip);
-    }
-
-    private static double[] Filled(int length, double value)
-    {
-        var values = new double[length];
-        Array.Fill(values, value);
-        return values;
-    }
+    /// <summary>Every posted event name becomes a column.</summary>
+    private static DatasetCalendar Calendar(LiveCalendarDay[] posted, DateOnly start, int length) =>
+        LiveFeatureWindow.LayOutCalendar(
+            posted, start, length, posted.SelectMany(d => d.Events.Select(e => e.Name)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 }
 
 /// <param name="StockoutDays">SKU-days marked out of stock (in_stock 0).</param>
