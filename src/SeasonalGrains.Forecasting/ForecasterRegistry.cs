@@ -169,8 +169,8 @@ public sealed class ForecasterRegistry
         new ForecasterEntry(
             Ensemble,
             FormattableString.Invariant(
-                $"members lstm (when there is a model), {string.Join(", ", EnsembleForecaster.ClassicalMembers)}; {EnsembleOptions.DefaultValidationDays} validation days before the origin, margin {EnsembleOptions.DefaultMargin * 100:0}%"),
-            "per SKU the member with the lowest pinball loss on windows before the origin; the member best across SKUs unless clearly beaten",
+                $"members lstm (when there is a model), {string.Join(", ", EnsembleForecaster.ClassicalMembers)}; {EnsembleOptions.DefaultValidationDays} validation days before the origin, margin {EnsembleOptions.DefaultMargin * 100:0}%, blends of the first {EnsembleOptions.DefaultBlendMembers}"),
+            "per SKU the member with the lowest pinball loss on windows before the origin; the member or blend of members best across SKUs unless clearly beaten",
             ForecasterNeeds.ModelWhenGiven,
             ForecasterUses.Backtest | ForecasterUses.Replay,
             CreateEnsemble),

@@ -109,6 +109,68 @@ public class EnsembleTests
     }
 
     [Fact]
+    public void Members_that_err_on_opposite_sides_are_blended()
+    {
+        // four SKUs sell 100 a day; "low" forecasts 90 and "high" 112 at every level: median losses 0.5 x 10 = 5 and
+        // 0.5 x 12 = 6; their blend at 1/2 each forecasts 101, loss 0.5, the best candidate on every SKU (3/4 low: 95.5,
+        // loss 2.25; 1/4 low: 106.5, loss 3.25)
+        var dataset = Make([.. Enumerable.Range(0, 4).Select(_ => Constant(120, 100))]);
+        var ensemble = new EnsembleForecaster([Member("low", 90), Member("high", 112)]);
+
+        var forecasts = ensemble.Forecast(new ForecastRequest(dataset, 112, 7, Median));
+
+        Assert.All(ensemble.Choices(), c => Assert.Equal("0.5 low + 0.5 high", c.Member));
+        Assert.All(ensemble.Choices(), c => Assert.Equal([5.0, 6.0], c.Losses));
+        Assert.All(ensemble.Choices(), c => Assert.Equal(0.5, c.Loss, 9));
+        Assert.All(forecasts, f => Assert.Equal(Enumerable.Repeat(101.0, 7), f.Mean));
+        Assert.All(forecasts, f => Assert.All(f.Quantiles, q => Assert.Equal([101.0], q)));
+        Assert.All(forecasts, f => Assert.Null(f.IntervalQuantiles));
+    }
+
+    [Fact]
+    public void A_blend_takes_the_weights_that_forecast_best_and_keeps_interval_quantiles_only_when_every_member_has_them()
+    {
+        // two SKUs sell 100; 0.75 x 95 + 0.25 x 113 = 99.5: "0.75 low + 0.25 high" has loss 0.25, the 1/2 blend
+        // forecasts 104 (loss 2) and the 1/4 blend 108.5 (loss 4.25), the members alone lose 2.5 and 6.5
+        var dataset = Make(Constant(120, 100), Constant(120, 100));
+        var low = new ConstantForecaster("low", [95]) { WithSums = true };
+        var high = new ConstantForecaster("high", [113]) { WithSums = true };
+        var ensemble = new EnsembleForecaster([new EnsembleMember(low), new EnsembleMember(high)]);
+
+        var forecasts = ensemble.Forecast(new ForecastRequest(dataset, 112, 7, Median));
+
+        Assert.All(ensemble.Choices(), c => Assert.Equal("0.75 low + 0.25 high", c.Member));
+        Assert.All(ensemble.Choices(), c => Assert.Equal(0.25, c.Loss, 9));
+        Assert.All(forecasts, f => Assert.Equal([99.5, 199.0, 298.5, 398.0, 497.5, 597.0, 696.5], f.IntervalQuantiles!.Select(q => Math.Round(q[0], 9))));
+
+        // with a member that has no interval quantiles the blend has none either
+        var mixed = new EnsembleForecaster([new EnsembleMember(low), Member("high", 113)]);
+        var plain = mixed.Forecast(new ForecastRequest(dataset, 112, 7, Median));
+        Assert.All(mixed.Choices(), c => Assert.Equal("0.75 low + 0.25 high", c.Member));
+        Assert.All(plain, f => Assert.Null(f.IntervalQuantiles));
+        Assert.All(plain, f => Assert.Equal(Enumerable.Repeat(99.5, 7), f.Mean));
+    }
+
+    [Fact]
+    public void Three_members_are_also_blended_at_equal_weights_and_blends_can_be_turned_off()
+    {
+        // three SKUs sell 100; the members forecast 70, 115 and 116: the pairs' best is 0.25 x 70 + 0.75 x 115 =
+        // 103.75 (loss 1.875), the three at 1/3 each forecast 100.33 (loss 0.167)
+        var dataset = Make(Constant(120, 100), Constant(120, 100), Constant(120, 100));
+        EnsembleMember[] members = [Member("a", 70), Member("b", 115), Member("c", 116)];
+        var ensemble = new EnsembleForecaster(members);
+
+        ensemble.Forecast(new ForecastRequest(dataset, 112, 7, Median));
+        Assert.All(ensemble.Choices(), c => Assert.Equal("1/3 a + 1/3 b + 1/3 c", c.Member));
+
+        // without blends: b (loss 7.5) beats the default a (loss 15) and c (8), taken
+        var alone = new EnsembleForecaster(members, new EnsembleOptions { BlendMembers = 0 });
+        alone.Forecast(new ForecastRequest(dataset, 112, 7, Median));
+        Assert.All(alone.Choices(), c => Assert.Equal("b", c.Member));
+        Assert.Throws<ArgumentException>(() => new EnsembleForecaster(members, new EnsembleOptions { BlendMembers = -1 }));
+    }
+
+    [Fact]
     public void The_forecast_reads_no_day_at_or_after_the_origin()
     {
         var a = Noisy(220, seed: 1);
@@ -187,9 +249,9 @@ public class EnsembleTests
         BacktestCsv.WriteEnsemble(ensemble, dataset, writer);
         var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Equal("sku,origin_date,member,windows,loss_ets,loss_croston,loss_seasonal-naive,loss_seasonal-naive-yearly", lines[0]);
+        Assert.Equal("sku,origin_date,member,windows,loss,loss_ets,loss_croston,loss_seasonal-naive,loss_seasonal-naive-yearly", lines[0]);
         Assert.StartsWith("A,2024-05-20,", lines[1], StringComparison.Ordinal);
-        Assert.Equal(8, lines[1].Split(',').Length);
+        Assert.Equal(9, lines[1].Split(',').Length);
         Assert.Equal("4", lines[1].Split(',')[3]); // windows of 7 days on 28, 56, 84 and 112 (112 days in steps of 28)
         Assert.Equal("ets 1 SKUs", EnsembleForecaster.Describe(ensemble.Choices()));
     }

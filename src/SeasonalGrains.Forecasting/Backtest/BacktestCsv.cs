@@ -102,15 +102,15 @@ public static class BacktestCsv
 
     /// <summary>
     /// ensemble.csv: one line per (SKU, origin) the ensemble forecast, with columns
-    /// sku,origin_date,member,windows,loss_{member}... : the member chosen, the validation windows scored and each
-    /// member's mean pinball loss over them (empty where it was not compared).
+    /// sku,origin_date,member,windows,loss,loss_{member}... : the member or blend chosen, the validation windows scored,
+    /// the chosen one's mean pinball loss over them and each member's (empty where it was not compared).
     /// </summary>
     public static void WriteEnsemble(EnsembleForecaster ensemble, Dataset dataset, TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(ensemble);
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(writer);
-        writer.Write("sku,origin_date,member,windows" + string.Concat(ensemble.MemberNames.Select(m => ",loss_" + Field(m))) + "\n");
+        writer.Write("sku,origin_date,member,windows,loss" + string.Concat(ensemble.MemberNames.Select(m => ",loss_" + Field(m))) + "\n");
         foreach (var c in ensemble.Choices())
         {
             writer.Write(string.Join(
@@ -120,6 +120,7 @@ public static class BacktestCsv
                     dataset.DateOf(c.Origin).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                     Field(c.Member),
                     c.Windows.ToString(CultureInfo.InvariantCulture),
+                    Number(c.Loss),
                     .. c.Losses.Select(Number),
                 ]) + "\n");
         }

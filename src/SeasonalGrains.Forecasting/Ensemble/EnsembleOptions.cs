@@ -39,6 +39,16 @@ public sealed record EnsembleOptions
     /// <summary>Validation origins with fewer days of history before them are not used.</summary>
     public int MinHistoryDays { get; init; } = DefaultMinHistoryDays;
 
+    /// <summary>The default number of members blended: the first three (lstm, ets and croston in the registered ensemble).</summary>
+    public const int DefaultBlendMembers = 3;
+
+    /// <summary>
+    /// The first BlendMembers members compared at an origin are also tried blended: each pair with weights 3/4, 1/2
+    /// and 1/4, and all of them at equal weights. A blend is a candidate for the pooled choice like a member alone
+    /// (a SKU leaves the pool only for a member alone). 0 or 1: no blends.
+    /// </summary>
+    public int BlendMembers { get; init; } = DefaultBlendMembers;
+
     public void Validate()
     {
         if (ValidationDays < 1)
@@ -54,6 +64,11 @@ public sealed record EnsembleOptions
         if (!(Margin >= 0 && Margin < 1))
         {
             throw new ArgumentException($"Ensemble options: Margin must lie in [0, 1) (got {Margin}).");
+        }
+
+        if (BlendMembers < 0)
+        {
+            throw new ArgumentException($"Ensemble options: BlendMembers must be at least 0 (got {BlendMembers}).");
         }
 
         if (MinHistoryDays < 1)
@@ -85,7 +100,11 @@ public sealed record EnsembleMember(IForecaster Forecaster, DateOnly? FittedBefo
 }
 
 /// <summary>What the ensemble chose for one SKU at one origin.</summary>
-/// <param name="Member">The name of the member whose forecast the SKU got.</param>
+/// <param name="Member">The name of the member whose forecast the SKU got, or of the blend (e.g. "0.75 lstm + 0.25 ets").</param>
 /// <param name="Losses">Per member, in member order: its mean pinball loss over the validation windows, NaN where it was not compared.</param>
 /// <param name="Windows">Validation windows scored (0: none before this origin; the first classical member was taken).</param>
-public sealed record EnsembleChoice(int SkuIndex, int Origin, string Member, IReadOnlyList<double> Losses, int Windows);
+public sealed record EnsembleChoice(int SkuIndex, int Origin, string Member, IReadOnlyList<double> Losses, int Windows)
+{
+    /// <summary>The chosen member's or blend's mean pinball loss over the validation windows (NaN without windows).</summary>
+    public double Loss { get; init; } = double.NaN;
+}
