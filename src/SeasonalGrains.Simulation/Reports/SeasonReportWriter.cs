@@ -340,7 +340,10 @@ public static class SeasonReportWriter
         return plot;
     }
 
-    /// <summary>One colour per policy, its points labelled; a dashed line joins the efficient points.</summary>
+    /// <summary>
+    /// One colour per policy, its points labelled; a thin grey line joins the efficient points. Lines are solid: the SVG
+    /// canvas draws no dash pattern (it prints "Unsupported path effect" to the console and draws the line solid).
+    /// </summary>
     private static Plot FrontierPlot(SeasonReport report)
     {
         var plot = NewPlot();
@@ -348,9 +351,8 @@ public static class SeasonReportWriter
         if (efficient.Length > 1)
         {
             var line = plot.Add.ScatterLine(efficient.Select(p => p.InventoryValue).ToArray(), efficient.Select(p => p.Service * 100).ToArray());
-            line.Color = Color.FromHex("#555555");
+            line.Color = Color.FromHex("#999999");
             line.LineWidth = 1.5f;
-            line.LinePattern = LinePattern.Dashed;
             line.LegendText = "efficient frontier";
         }
 
@@ -425,7 +427,6 @@ public static class SeasonReportWriter
                 var mean = plot.Add.ScatterLine(keep.Select(d => xs[d]).ToArray(), keep.Select(d => trace.ForecastMean[d]).ToArray());
                 mean.Color = blue;
                 mean.LineWidth = 1.2f;
-                mean.LinePattern = LinePattern.Dashed;
                 mean.LegendText = "forecast mean";
             }
         }
