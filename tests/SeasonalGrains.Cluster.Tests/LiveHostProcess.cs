@@ -1,63 +1,22 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 
 namespace SeasonalGrains.Cluster.Tests;
 
-/// <summary>
-/// The real host (<see cref="SeasonalGrains.Host.Program.Build"/>: Kestrel on 127.0.0.1 on a free port, the silo in this
-/// process) with a write key, and JSON helpers for its API.
-/// </summary>
+/// <summary>The shared <see cref="LiveHost"/> (the real host with a write key) and JSON helpers for its API.</summary>
 internal sealed class LiveHostProcess : IAsyncDisposable
 {
-    public const string WriteKey = "feedback-write-key-0123456789";
+    private readonly LiveHost _host;
 
-    private readonly WebApplication _app;
+    private LiveHostProcess(LiveHost host) => _host = host;
 
-    private LiveHostProcess(WebApplication app)
-    {
-        _app = app;
-        Client = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
-        Client.DefaultRequestHeaders.Add("X-Api-Key", WriteKey);
-    }
+    /// <summary>Sends the write key with every request.</summary>
+    public HttpClient Client => _host.Writer;
 
-    public HttpClient Client { get; }
-
-    public static async Task<LiveHostProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
-    {
-        var args = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Clustering:SiloPort"] = FreePort(),
-            ["Clustering:GatewayPort"] = FreePort(),
-            ["Clustering:ClusterId"] = "feedback-" + Guid.NewGuid().ToString("N")[..8],
-            ["Api:Keys:0:Name"] = "tests-writer",
-            ["Api:Keys:0:Key"] = WriteKey,
-            ["Api:Keys:0:Role"] = "write",
-            ["Api:RequestTimeout"] = "00:00:30",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in settings)
-        {
-            args[key] = value;
-        }
-
-        var app = SeasonalGrains.Host.Program.Build([.. args.Select(a => $"--{a.Key}={a.Value}")]);
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        return new LiveHostProcess(app);
-    }
+    public static async Task<LiveHostProcess> StartAsync(IReadOnlyDictionary<string, string> settings) =>
+        new(await LiveHost.StartAsync(settings));
 
     public async Task<JsonNode> GetAsync(string path)
     {
@@ -112,18 +71,5 @@ internal sealed class LiveHostProcess : IAsyncDisposable
 
     public static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _app.StopAsync(timeout.Token);
-        await _app.DisposeAsync();
-    }
-
-    private static string FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

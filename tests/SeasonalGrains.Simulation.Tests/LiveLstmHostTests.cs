@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using SeasonalGrains.Data.Io;
 using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting;
@@ -61,7 +59,6 @@ public sealed class TinyLiveModel : IAsyncLifetime
 [Collection(CliCollection.Name)]
 public sealed class LiveLstmHostTests(TinyLiveModel tiny)
 {
-    internal const string WriteKey = "live-lstm-write-key-0123456789";
 
     private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
 
@@ -73,11 +70,11 @@ public sealed class LiveLstmHostTests(TinyLiveModel tiny)
         var units = tiny.Dataset.Series[0].Units;
         var history = units[^60..];
         await DefineAsync(host, "live-1", source.Category, source.Region, source.UnitPrice, history);
-        var closed = await host.Client.PostAsync("/api/v1/skus/live-1/close-day", null);
+        var closed = await host.Writer.PostAsync("/api/v1/skus/live-1/close-day", null);
         Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
 
-        var forecast = await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/skus/live-1/forecast?horizon=14");
-        var view = await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/skus/live-1");
+        var forecast = await host.Writer.GetFromJsonAsync<JsonObject>("/api/v1/skus/live-1/forecast?horizon=14");
+        var view = await host.Writer.GetFromJsonAsync<JsonObject>("/api/v1/skus/live-1");
 
         // the version is the folder's name and the first 12 hex digits of SHA-256(model.json bytes, then weights.bin bytes)
         var bytes = File.ReadAllBytes(Path.Combine(tiny.Model, LstmModel.MetadataFile)).Concat(File.ReadAllBytes(Path.Combine(tiny.Model, LstmModel.WeightsFile))).ToArray();
@@ -130,8 +127,8 @@ public sealed class LiveLstmHostTests(TinyLiveModel tiny)
         await PostOkAsync(host, "/api/v1/calendar", new JsonObject { ["eventId"] = "c1", ["date"] = Today.AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["holiday"] = "Christmas" });
         await PostOkAsync(host, $"/api/v1/weather/{region}", new JsonObject { ["eventId"] = "w1", ["date"] = yesterday, ["tempC"] = -12.0, ["humidity"] = 90.0, ["precipMm"] = 8.0 });
 
-        var plain = await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/skus/plain/forecast?horizon=14");
-        var promoted = await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/skus/promoted/forecast?horizon=14");
+        var plain = await host.Writer.GetFromJsonAsync<JsonObject>("/api/v1/skus/plain/forecast?horizon=14");
+        var promoted = await host.Writer.GetFromJsonAsync<JsonObject>("/api/v1/skus/promoted/forecast?horizon=14");
 
         using var model = LstmModel.Load(tiny.Model);
         var calendar = new Abstractions.Live.LiveCalendarDay { Date = Today.AddDays(2), Holiday = "Christmas" };
@@ -165,9 +162,9 @@ public sealed class LiveLstmHostTests(TinyLiveModel tiny)
         await DefineAsync(host, "short-history", source.Category, source.Region, source.UnitPrice, history[^10..]);
         await DefineAsync(host, "live-2", source.Category, source.Region, source.UnitPrice, history);
 
-        var other = await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/skus/other-category/forecast?horizon=7");
-        var brief = await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/skus/short-history/forecast?horizon=7");
-        var beyond = await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/skus/live-2/forecast?horizon=29");
+        var other = await host.Writer.GetFromJsonAsync<JsonObject>("/api/v1/skus/other-category/forecast?horizon=7");
+        var brief = await host.Writer.GetFromJsonAsync<JsonObject>("/api/v1/skus/short-history/forecast?horizon=7");
+        var beyond = await host.Writer.GetFromJsonAsync<JsonObject>("/api/v1/skus/live-2/forecast?horizon=29");
 
         Assert.Equal("seasonal-naive", (string?)other!["forecaster"]);
         Assert.Null(other["modelVersion"]);
@@ -204,13 +201,13 @@ public sealed class LiveLstmHostTests(TinyLiveModel tiny)
         Assert.EndsWith("Make one with `seasonal train --dataset DIR --out DIR`.", message, StringComparison.Ordinal);
     }
 
-    private static async Task PostOkAsync(LstmHost host, string path, JsonObject body)
+    private static async Task PostOkAsync(LiveHost host, string path, JsonObject body)
     {
-        using var response = await host.Client.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        using var response = await host.Writer.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST {path}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    internal static async Task DefineAsync(LstmHost host, string sku, string category, string region, double unitPrice, double[] history)
+    internal static async Task DefineAsync(LiveHost host, string sku, string category, string region, double unitPrice, double[] history)
     {
         var body = new JsonObject
         {
@@ -225,69 +222,10 @@ public sealed class LiveLstmHostTests(TinyLiveModel tiny)
             ["policy"] = new JsonObject { ["name"] = "forecast-order-up-to" },
             ["costs"] = new JsonObject { ["holdingPerUnitDay"] = 0.1, ["shortagePerUnit"] = 2, ["fixedPerOrder"] = 10 },
         };
-        using var response = await host.Client.PutAsync($"/api/v1/skus/{sku}", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        using var response = await host.Writer.PutAsync($"/api/v1/skus/{sku}", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"PUT {sku}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    internal static async Task<LstmHost> StartAsync(Dictionary<string, string> settings)
-    {
-        var args = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Storage:Provider"] = "memory",
-            ["Clustering:SiloPort"] = FreePort(),
-            ["Clustering:GatewayPort"] = FreePort(),
-            ["Clustering:ClusterId"] = "live-lstm-" + Guid.NewGuid().ToString("N")[..8],
-            ["Api:Keys:0:Name"] = "tests-writer",
-            ["Api:Keys:0:Key"] = WriteKey,
-            ["Api:Keys:0:Role"] = "write",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in settings)
-        {
-            args[key] = value;
-        }
-
-        var app = SeasonalGrains.Host.Program.Build([.. args.Select(a => $"--{a.Key}={a.Value}")]);
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        return new LstmHost(app);
-    }
-
-    private static string FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
-    }
-
-    internal sealed class LstmHost : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        public LstmHost(WebApplication app)
-        {
-            _app = app;
-            Client = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
-            Client.DefaultRequestHeaders.Add("X-Api-Key", WriteKey);
-        }
-
-        public HttpClient Client { get; }
-
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await _app.StopAsync(timeout.Token);
-            await _app.DisposeAsync();
-        }
-    }
+    internal static Task<LiveHost> StartAsync(Dictionary<string, string> settings) =>
+        LiveHost.StartAsync(new Dictionary<string, string>(settings) { ["Storage:Provider"] = "memory" });
 }

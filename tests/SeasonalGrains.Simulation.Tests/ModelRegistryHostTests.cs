@@ -27,7 +27,7 @@ public sealed class ModelRegistryHostTests(TinyLiveModel tiny) : IDisposable
         await using var host = await StartAsync(Settings(new() { ["Live:Model"] = tiny.Model, ["Live:Registry:Provider"] = "memory" }));
         await DefineLiveSkuAsync(host);
 
-        var empty = await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/models");
+        var empty = await host.Writer.GetFromJsonAsync<JsonObject>("/api/v1/models");
         Assert.Null((string?)empty!["active"]);
         Assert.Equal("tiny@" + LiveModels.Fingerprint(tiny.Model), (string?)empty["serving"]); // Live:Model until a version is active
         Assert.Empty(empty["versions"]!.AsArray());
@@ -84,7 +84,7 @@ public sealed class ModelRegistryHostTests(TinyLiveModel tiny) : IDisposable
         var (added, _, _) = await PostAsync(host, "/api/v1/models", new JsonObject { ["path"] = "models/tiny-7-days", ["name"] = "jackets" });
 
         var (status, problem, _) = await PostAsync(host, "/api/v1/models/activate", new JsonObject { ["model"] = "jackets@2" });
-        var list = await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/models");
+        var list = await host.Writer.GetFromJsonAsync<JsonObject>("/api/v1/models");
 
         Assert.Equal(HttpStatusCode.Created, added);
         Assert.Equal(HttpStatusCode.Conflict, status);
@@ -108,7 +108,7 @@ public sealed class ModelRegistryHostTests(TinyLiveModel tiny) : IDisposable
         var unloadable = await PostAsync(host, "/api/v1/models", new JsonObject { ["path"] = "empty-model" });
         var twice = await PostAsync(host, "/api/v1/models", new JsonObject { ["path"] = "models/tiny", ["name"] = "jackets" });
         var badName = await PostAsync(host, "/api/v1/models", new JsonObject { ["path"] = "models/tiny", ["name"] = "no spaces" });
-        var one = await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/models/jackets@1");
+        var one = await host.Writer.GetFromJsonAsync<JsonObject>("/api/v1/models/jackets@1");
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
         Assert.Equal("There is no model version jackets@9; known versions: jackets@1.", (string?)unknown.Body!["detail"]);
@@ -126,8 +126,8 @@ public sealed class ModelRegistryHostTests(TinyLiveModel tiny) : IDisposable
         Assert.Equal("jackets@1", (string?)one!["model"]);
         Assert.Equal(LiveModels.Fingerprint(tiny.Model), (string?)one["fingerprint"]);
 
-        using var anonymous = new HttpClient { BaseAddress = host.Client.BaseAddress };
-        using var reader = new HttpClient { BaseAddress = host.Client.BaseAddress };
+        using var anonymous = new HttpClient { BaseAddress = host.Writer.BaseAddress };
+        using var reader = new HttpClient { BaseAddress = host.Writer.BaseAddress };
         reader.DefaultRequestHeaders.Add("X-Api-Key", ReadKey);
         var body = new StringContent("""{"model":"jackets@1"}""", Encoding.UTF8, "application/json");
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/v1/models/activate", body)).StatusCode);
@@ -196,20 +196,20 @@ public sealed class ModelRegistryHostTests(TinyLiveModel tiny) : IDisposable
         return settings;
     }
 
-    private async Task DefineLiveSkuAsync(LstmHost host)
+    private async Task DefineLiveSkuAsync(LiveHost host)
     {
         var source = tiny.Dataset.Skus[0];
         await DefineAsync(host, "live-1", source.Category, source.Region, source.UnitPrice, tiny.Dataset.Series[0].Units[^60..]);
     }
 
-    private static async Task<JsonObject> ForecastAsync(LstmHost host) =>
-        (await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/skus/live-1/forecast?horizon=14"))!;
+    private static async Task<JsonObject> ForecastAsync(LiveHost host) =>
+        (await host.Writer.GetFromJsonAsync<JsonObject>("/api/v1/skus/live-1/forecast?horizon=14"))!;
 
     private static double[] Means(JsonObject forecast) => [.. forecast["days"]!.AsArray().Select(d => (double)d!["mean"]!)];
 
-    private static async Task<(HttpStatusCode Status, JsonNode? Body, string? Location)> PostAsync(LstmHost host, string path, JsonObject? body)
+    private static async Task<(HttpStatusCode Status, JsonNode? Body, string? Location)> PostAsync(LiveHost host, string path, JsonObject? body)
     {
-        using var response = await host.Client.PostAsync(path, body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        using var response = await host.Writer.PostAsync(path, body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response.Headers.Location?.OriginalString);
     }

@@ -1,17 +1,16 @@
+using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 
-namespace SeasonalGrains.Host.Tests;
+namespace SeasonalGrains.TestHosting;
 
 /// <summary>
-/// The real host (<see cref="Program.Build"/>: Kestrel on 127.0.0.1 on a free port, the silo in the same
-/// process) with a write key and a read key, and HTTP clients for it.
+/// The real host (<see cref="SeasonalGrains.Host.Program.Build"/>: Kestrel on 127.0.0.1 on a free port, the silo in the
+/// same process) with a write key and a read key, and HTTP clients for it. One source file, compiled into every test
+/// project that starts a host (each links tests/Shared/LiveHost.cs).
 /// </summary>
 public sealed class LiveHost : IAsyncDisposable
 {
@@ -51,9 +50,9 @@ public sealed class LiveHost : IAsyncDisposable
         var args = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["urls"] = "http://127.0.0.1:0",
-            ["Clustering:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Clustering:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Clustering:ClusterId"] = "host-tests-" + Guid.NewGuid().ToString("N")[..8],
+            ["Clustering:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Clustering:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Clustering:ClusterId"] = "tests-" + Guid.NewGuid().ToString("N")[..8],
             ["Api:Keys:0:Name"] = "tests-writer",
             ["Api:Keys:0:Key"] = WriteKey,
             ["Api:Keys:0:Role"] = "write",
@@ -72,7 +71,7 @@ public sealed class LiveHost : IAsyncDisposable
             args[key] = value;
         }
 
-        var app = Program.Build([.. args.Select(a => $"--{a.Key}={a.Value}")]);
+        var app = SeasonalGrains.Host.Program.Build([.. args.Select(a => $"--{a.Key}={a.Value}")]);
         try
         {
             await app.StartAsync();
@@ -115,33 +114,4 @@ public sealed class LiveHost : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-}
-
-/// <summary>JSON over HTTP for the tests.</summary>
-public static class Http
-{
-    public static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-
-    public static StringContent RawJson(string json) => new(json, Encoding.UTF8, "application/json");
-
-    public static async Task<(HttpStatusCode Status, JsonNode? Body, MediaTypeHeaderValue? Type)> SendAsync(HttpClient client, HttpMethod method, string path, HttpContent? content = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response.Content.Headers.ContentType);
-    }
-
-    public static Task<(HttpStatusCode Status, JsonNode? Body, MediaTypeHeaderValue? Type)> GetAsync(HttpClient client, string path) =>
-        SendAsync(client, HttpMethod.Get, path);
-
-    public static Task<(HttpStatusCode Status, JsonNode? Body, MediaTypeHeaderValue? Type)> PostAsync(HttpClient client, string path, object? body = null) =>
-        SendAsync(client, HttpMethod.Post, path, body is null ? null : body as HttpContent ?? Json(body));
-
-    public static Task<(HttpStatusCode Status, JsonNode? Body, MediaTypeHeaderValue? Type)> PutAsync(HttpClient client, string path, object body) =>
-        SendAsync(client, HttpMethod.Put, path, body as HttpContent ?? Json(body));
-
-    /// <summary>The field names of a validation problem's errors.</summary>
-    public static string[] ErrorFields(JsonNode? problem) =>
-        problem?["errors"]?.AsObject().Select(e => e.Key).Order(StringComparer.Ordinal).ToArray() ?? [];
 }
