@@ -152,14 +152,12 @@ public sealed class EnsembleForecaster : IForecaster
 
         for (var i = 0; i < targets.Length; i++)
         {
+            // the members alone are the first candidates, in active order
             var row = new double[_members.Length];
             Array.Fill(row, double.NaN);
-            for (var c = 0; c < candidates.Length; c++)
+            for (var c = 0; c < active.Length; c++)
             {
-                if (candidates[c].Parts is [var (member, _)])
-                {
-                    row[member] = losses[c][i];
-                }
+                row[active[c]] = losses[c][i];
             }
 
             _choices[(targets[i], request.Origin)] = new EnsembleChoice(targets[i], request.Origin, candidates[chosen[i]].Name, row, windows.Count)
@@ -232,18 +230,20 @@ public sealed class EnsembleForecaster : IForecaster
             {
                 foreach (var w in BlendWeights)
                 {
-                    list.Add(Candidate.Of([(blended[a], w), (blended[b], 1 - w)], MemberNames));
+                    list.Add(Candidate.Of([(blended[a], w, Label(w)), (blended[b], 1 - w, Label(1 - w))], MemberNames));
                 }
             }
         }
 
         if (blended.Length >= 3)
         {
-            list.Add(Candidate.Of([.. blended.Select(m => (m, 1.0 / blended.Length))], MemberNames));
+            list.Add(Candidate.Of([.. blended.Select(m => (m, 1.0 / blended.Length, $"1/{blended.Length}"))], MemberNames));
         }
 
         return [.. list];
     }
+
+    private static string Label(double weight) => weight.ToString("0.##", CultureInfo.InvariantCulture);
 
     /// <summary>The weights of a pair's first member in the blends tried.</summary>
     private static readonly double[] BlendWeights = [0.75, 0.5, 0.25];
@@ -453,13 +453,10 @@ public sealed class EnsembleForecaster : IForecaster
     /// <summary>A member alone (one part of weight 1) or a blend of members' forecasts.</summary>
     private sealed record Candidate(string Name, (int Member, double Weight)[] Parts)
     {
-        public static Candidate Of((int Member, double Weight)[] parts, IReadOnlyList<string> names) => new(
-            string.Join(" + ", parts.Select(p => $"{Weight(p.Weight)} {names[p.Member]}")),
-            parts);
-
-        private static string Weight(double w) => Math.Abs((w * 3) - Math.Round(w * 3)) < 1e-9 && Math.Abs((w * 4) - Math.Round(w * 4)) > 1e-9
-            ? $"{Math.Round(w * 3)}/3"
-            : w.ToString("0.##", CultureInfo.InvariantCulture);
+        /// <summary>A blend named by its parts, e.g. "0.75 lstm + 0.25 ets" or "1/3 lstm + 1/3 ets + 1/3 croston".</summary>
+        public static Candidate Of((int Member, double Weight, string Label)[] parts, IReadOnlyList<string> names) => new(
+            string.Join(" + ", parts.Select(p => $"{p.Label} {names[p.Member]}")),
+            [.. parts.Select(p => (p.Member, p.Weight))]);
     }
 
     private readonly record struct WindowKey(string Members, int Origin, int Horizon, string Levels, string Skus);
