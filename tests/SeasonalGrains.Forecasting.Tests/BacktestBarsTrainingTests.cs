@@ -38,6 +38,36 @@ public sealed class BacktestBarsTrainingTests
         Assert.Equal(4 * 57, m.Validation.Windows);
     }
 
+    [Theory]
+    [InlineData(20, 400, 28)]   // one pass: 1,376 windows / 50 a minibatch = 27.5, so 28 steps
+    [InlineData(40, 400, 40)]   // one pass is fewer than the minimum: the epoch draws 40 minibatches
+    [InlineData(5, 12, 12)]     // ... and more than the maximum: 12
+    public void An_epoch_is_one_pass_over_the_windows_within_the_minimum_and_maximum_steps(int min, int max, int steps)
+    {
+        var dataset = LstmTestData.Create(skus: 4);
+        var options = LstmTestData.SmallOptions with
+        {
+            MaxEpochs = 2, Patience = 2, BatchSize = 50, StepsPerEpoch = null, MinStepsPerEpoch = min, MaxStepsPerEpoch = max,
+        };
+
+        using var model = LstmTrainer.Train(dataset, options).Model;
+
+        // 4 SKUs x 344 training windows (the split above); two epochs
+        Assert.Equal(4 * 344, model.Metadata.Training.TrainingWindows);
+        Assert.Equal(2, model.Metadata.Training.EpochsRun);
+        Assert.Equal(2 * steps, model.Metadata.Training.Steps);
+    }
+
+    [Fact]
+    public void A_minimum_above_the_maximum_steps_is_refused()
+    {
+        var options = LstmTestData.SmallOptions with { MinStepsPerEpoch = 500, MaxStepsPerEpoch = 400 };
+
+        var error = Assert.ThrowsAny<ArgumentException>(() => options.Validate());
+
+        Assert.Contains("MinStepsPerEpoch (500) must not exceed MaxStepsPerEpoch (400)", error.Message);
+    }
+
     [Fact]
     public void A_time_budget_shorter_than_an_epoch_stops_training_after_the_first_epoch()
     {

@@ -272,7 +272,8 @@ public static class LstmTrainer
             _heldOutCount = heldOut.Length;
             var validation = ValidationPairs(heldOut, validationStart, trainEnd - _horizon, options.MaxValidationWindows);
             var (calibrationStart, calibration) = CalibrationPairs(heldOut, firstOrigin, validationStart, trainEnd);
-            var steps = options.StepsPerEpoch ?? (int)Math.Min(options.MaxStepsPerEpoch, (trainingWindows + options.BatchSize - 1) / options.BatchSize);
+            var steps = options.StepsPerEpoch
+                ?? (int)Math.Clamp((trainingWindows + options.BatchSize - 1) / options.BatchSize, options.MinStepsPerEpoch, options.MaxStepsPerEpoch);
 
             var architecture = new LstmArchitecture(
                 _pastWidth, _knownWidth, _window, _horizon, _quantiles,
