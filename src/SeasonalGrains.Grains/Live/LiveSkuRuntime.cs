@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Lstm;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using SeasonalGrains.Domain.Policies;
-
 namespace SeasonalGrains.Simulation.Compare;
 
 /// <summary>One point of a tuning grid for one SKU: its label (the same for every SKU) and the explicit parameters it gives the policy.</summary>
