@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace SeasonalGrains.Cli;
 
 /// <summary>Where a command writes: a Spectre console for results and progress, a plain writer for errors.</summary>

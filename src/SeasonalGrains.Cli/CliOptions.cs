@@ -1,4 +1,3 @@
-using System.CommandLine;
 using SeasonalGrains.Forecasting.Lstm;
 
 namespace SeasonalGrains.Cli;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using SeasonalGrains.Data.Io;
-
 namespace SeasonalGrains.Cli;
 
 /// <summary>

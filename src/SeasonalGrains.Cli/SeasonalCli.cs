@@ -1,8 +1,5 @@
-using System.CommandLine;
-using SeasonalGrains.Data.Io;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Simulation.Scenarios;
-using Spectre.Console;
 
 namespace SeasonalGrains.Cli;
 

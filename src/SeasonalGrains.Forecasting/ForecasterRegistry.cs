@@ -1,6 +1,5 @@
 using SeasonalGrains.Domain.Naming;
 using SeasonalGrains.Forecasting.Backtest;
-using SeasonalGrains.Forecasting.Baselines;
 using SeasonalGrains.Forecasting.Ensemble;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;

@@ -1,5 +1,3 @@
-using SeasonalGrains.Abstractions;
-
 namespace SeasonalGrains.Grains;
 
 /// <summary>The last <c>capacity</c> days of units, price and promo, in a ring (no allocation per day).</summary>

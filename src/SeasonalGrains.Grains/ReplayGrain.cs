@@ -1,5 +1,4 @@
 using Orleans.Concurrency;
-using SeasonalGrains.Abstractions;
 using SeasonalGrains.Grains.Hosting;
 using SeasonalGrains.Grains.State;
 

@@ -1,6 +1,3 @@
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Grains.Hosting;
 using SeasonalGrains.Grains.State;

@@ -1,6 +1,3 @@
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Domain.Inventory;
-
 namespace SeasonalGrains.Grains;
 
 /// <summary>End-of-day figures of every day of a season, in arrays sized once for the window.</summary>

@@ -1,6 +1,3 @@
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
 using SeasonalGrains.Grains.State;
 
@@ -24,37 +21,10 @@ public static class WireMapping
         };
     }
 
-    public static SkuTermsSpec ToWire(this SkuTerms terms)
-    {
-        ArgumentNullException.ThrowIfNull(terms);
-        return new SkuTermsSpec
-        {
-            LeadTimeDays = terms.LeadTimeDays,
-            InitialOnHand = terms.InitialOnHand,
-            Moq = terms.Moq,
-            CasePack = terms.CasePack,
-            UnitCost = terms.UnitCost,
-            UnitPrice = terms.UnitPrice,
-            SalvageValue = terms.SalvageValue,
-        };
-    }
-
     public static CostRates ToDomain(this CostRatesSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return new CostRates(spec.HoldingPerUnitDay, spec.ShortagePerUnit, spec.FixedPerOrder, spec.PurchasePerUnit);
-    }
-
-    public static CostRatesSpec ToWire(this CostRates costs)
-    {
-        ArgumentNullException.ThrowIfNull(costs);
-        return new CostRatesSpec
-        {
-            HoldingPerUnitDay = costs.HoldingPerUnitDay,
-            ShortagePerUnit = costs.ShortagePerUnit,
-            FixedPerOrder = costs.FixedPerOrder,
-            PurchasePerUnit = costs.PurchasePerUnit,
-        };
     }
 
     public static Fulfilment ToDomain(this FulfilmentMode mode) => mode switch

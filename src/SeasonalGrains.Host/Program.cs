@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration.Memory;
-using Microsoft.Extensions.Options;
 using SeasonalGrains.Host.Api;
 using SeasonalGrains.Host.Hosting;
 

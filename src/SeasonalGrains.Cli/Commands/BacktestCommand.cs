@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using SeasonalGrains.Data.Io;
 using SeasonalGrains.Data.Model;
 using SeasonalGrains.Data.Truth;
 using SeasonalGrains.Forecasting;
@@ -9,7 +6,6 @@ using SeasonalGrains.Forecasting.Ensemble;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Simulation.Replay;
-using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;
 

@@ -1,8 +1,5 @@
-using System.CommandLine;
-using System.Globalization;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
-using Spectre.Console;
 using TorchSharp;
 
 namespace SeasonalGrains.Cli.Commands;

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
 using SeasonalGrains.Abstractions;
 using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting;
@@ -10,7 +8,6 @@ using SeasonalGrains.Grains.Hosting;
 using SeasonalGrains.Simulation.Hosting;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Storage;
-using Spectre.Console;
 using TorchSharp;
 
 namespace SeasonalGrains.Cli.Commands;

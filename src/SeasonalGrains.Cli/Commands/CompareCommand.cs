@@ -1,11 +1,7 @@
-using System.CommandLine;
-using System.Globalization;
-using SeasonalGrains.Data.Io;
 using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Simulation.Compare;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Simulation.Reports;
-using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;
 

@@ -1,7 +1,4 @@
-using System.CommandLine;
-using Microsoft.Extensions.Configuration;
 using SeasonalGrains.Storage;
-using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;
 

@@ -1,9 +1,5 @@
-using System.CommandLine;
-using System.Globalization;
-using SeasonalGrains.Data.Io;
 using SeasonalGrains.Grains.Live;
 using SeasonalGrains.Grains.Live.Export;
-using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;
 

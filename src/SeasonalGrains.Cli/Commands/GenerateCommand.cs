@@ -1,8 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using SeasonalGrains.Data.Generation;
-using SeasonalGrains.Data.Io;
-using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;
 

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using SeasonalGrains.Data.Io;
 using SeasonalGrains.Storage;
 
 namespace SeasonalGrains.Cli.Commands;

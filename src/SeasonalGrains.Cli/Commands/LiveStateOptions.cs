@@ -1,5 +1,3 @@
-using System.CommandLine;
-using Microsoft.Extensions.Configuration;
 using SeasonalGrains.Grains.Live.Export;
 using SeasonalGrains.Storage;
 

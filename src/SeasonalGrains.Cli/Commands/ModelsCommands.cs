@@ -1,10 +1,6 @@
-using System.CommandLine;
-using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using SeasonalGrains.Grains.Live;
 using SeasonalGrains.Grains.Live.Export;
 using SeasonalGrains.Grains.Live.Registry;
-using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;
 

@@ -1,13 +1,9 @@
-using System.CommandLine;
-using System.Globalization;
 using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data.Io;
 using SeasonalGrains.Grains.Hosting;
 using SeasonalGrains.Simulation.Hosting;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Simulation.Reports;
 using SeasonalGrains.Storage;
-using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;
 

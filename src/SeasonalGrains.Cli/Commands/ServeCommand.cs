@@ -1,5 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
 using SeasonalGrains.Host.Hosting;
 using SeasonalGrains.Storage;
 

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using Microsoft.Extensions.Configuration;
 using SeasonalGrains.Storage;
 
 namespace SeasonalGrains.Cli.Commands;

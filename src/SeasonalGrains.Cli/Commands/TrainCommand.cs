@@ -1,13 +1,9 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text;
 using SeasonalGrains.Data.Cleaning;
-using SeasonalGrains.Data.Io;
 using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Simulation.Replay;
-using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;
 

@@ -1,7 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using SeasonalGrains.Simulation.Replay;
-using Spectre.Console;
 
 namespace SeasonalGrains.Cli.Commands;
 

@@ -1,6 +1,4 @@
 using System.Text;
-using SeasonalGrains.Data.Csv;
-using SeasonalGrains.Data.Model;
 
 namespace SeasonalGrains.Data.Cleaning;
 

@@ -1,4 +1,3 @@
-using SeasonalGrains.Data.Model;
 using SeasonalGrains.Data.Truth;
 
 namespace SeasonalGrains.Data.Generation;

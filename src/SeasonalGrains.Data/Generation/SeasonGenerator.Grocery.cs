@@ -1,4 +1,3 @@
-using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Calendar;
 
 namespace SeasonalGrains.Data.Generation;

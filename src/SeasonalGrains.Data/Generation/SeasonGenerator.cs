@@ -1,7 +1,3 @@
-using System.Globalization;
-using SeasonalGrains.Data.Csv;
-using SeasonalGrains.Data.Io;
-using SeasonalGrains.Data.Model;
 using SeasonalGrains.Data.Truth;
 using SeasonalGrains.Domain.Calendar;
 

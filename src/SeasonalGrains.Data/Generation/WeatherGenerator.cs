@@ -1,5 +1,3 @@
-using SeasonalGrains.Data.Model;
-
 namespace SeasonalGrains.Data.Generation;
 
 /// <summary>

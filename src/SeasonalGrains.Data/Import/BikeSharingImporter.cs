@@ -1,8 +1,3 @@
-using System.Globalization;
-using SeasonalGrains.Data.Csv;
-using SeasonalGrains.Data.Io;
-using SeasonalGrains.Data.Model;
-
 namespace SeasonalGrains.Data.Import;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System.Globalization;
 using SeasonalGrains.Data.Cleaning;
-using SeasonalGrains.Data.Csv;
-using SeasonalGrains.Data.Io;
-using SeasonalGrains.Data.Model;
 
 namespace SeasonalGrains.Data.Import;
 

@@ -1,5 +1,3 @@
-using SeasonalGrains.Data.Csv;
-
 namespace SeasonalGrains.Data.Io;
 
 /// <summary>Header checking shared by the dataset readers.</summary>

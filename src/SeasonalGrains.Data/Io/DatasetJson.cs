@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using SeasonalGrains.Data.Csv;
-using SeasonalGrains.Data.Model;
 
 namespace SeasonalGrains.Data.Io;
 

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using SeasonalGrains.Data.Csv;
-using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Inventory;
 
 namespace SeasonalGrains.Data.Io;

@@ -1,6 +1,4 @@
 using System.Text;
-using SeasonalGrains.Data.Csv;
-using SeasonalGrains.Data.Model;
 using SeasonalGrains.Data.Truth;
 
 namespace SeasonalGrains.Data.Io;

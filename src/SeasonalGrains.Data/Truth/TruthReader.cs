@@ -1,8 +1,3 @@
-using System.Globalization;
-using SeasonalGrains.Data.Csv;
-using SeasonalGrains.Data.Io;
-using SeasonalGrains.Data.Model;
-
 namespace SeasonalGrains.Data.Truth;
 
 /// <summary>Reads truth.csv: <c>sku,date,mean,q0.005,...</c> (levels taken from the q-column names).</summary>

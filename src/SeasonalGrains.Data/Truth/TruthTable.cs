@@ -1,4 +1,3 @@
-using System.Globalization;
 using SeasonalGrains.Data.Generation;
 
 namespace SeasonalGrains.Data.Truth;

@@ -48,13 +48,15 @@ public static class ForecastPolicySupport
         return level;
     }
 
-    /// <summary>Refuses a quantile level outside (0, 1) for the policy's constructor.</summary>
-    public static void CheckLevel(double level, string policy)
+    /// <summary>Refuses a quantile level outside (0, 1) for the policy's constructor; returns the level otherwise.</summary>
+    public static double CheckLevel(double level, string policy)
     {
         if (!(level > 0 && level < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(level), level, $"Policy '{policy}' needs a quantile level strictly between 0 and 1.");
         }
+
+        return level;
     }
 
     /// <summary>The review's outlook, or a clear error naming the policy and day when there is none.</summary>

@@ -8,34 +8,21 @@ namespace SeasonalGrains.Domain.Policies;
 /// sqrt(2 K d / h) at the forecast's daily rate d over the protection interval (at least one review period of that rate,
 /// at least 1 unit). Orders S - position when the position is at or below s.
 /// </summary>
-public sealed class ForecastSsPolicy : IReorderPolicy
+public sealed class ForecastSsPolicy(double level, double fixedPerOrder, double holdingPerUnitDay, double eoqMultiple = 1) : IReorderPolicy
 {
     public const string PolicyName = "forecast-sS";
 
-    public ForecastSsPolicy(double level, double fixedPerOrder, double holdingPerUnitDay, double eoqMultiple = 1)
-    {
-        ForecastPolicySupport.CheckLevel(level, PolicyName);
-
-        if (!(eoqMultiple > 0 && double.IsFinite(eoqMultiple)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(eoqMultiple), eoqMultiple, $"Policy '{PolicyName}' needs a finite eoqMultiple > 0.");
-        }
-
-        Level = level;
-        FixedPerOrder = fixedPerOrder;
-        HoldingPerUnitDay = holdingPerUnitDay;
-        EoqMultiple = eoqMultiple;
-    }
-
     public string Name => PolicyName;
 
-    public double Level { get; }
+    public double Level { get; } = ForecastPolicySupport.CheckLevel(level, PolicyName);
 
-    public double FixedPerOrder { get; }
+    public double FixedPerOrder { get; } = fixedPerOrder;
 
-    public double HoldingPerUnitDay { get; }
+    public double HoldingPerUnitDay { get; } = holdingPerUnitDay;
 
-    public double EoqMultiple { get; }
+    public double EoqMultiple { get; } = eoqMultiple > 0 && double.IsFinite(eoqMultiple)
+        ? eoqMultiple
+        : throw new ArgumentOutOfRangeException(nameof(eoqMultiple), eoqMultiple, $"Policy '{PolicyName}' needs a finite eoqMultiple > 0.");
 
     /// <summary>The reorder point and order-up-to level of this review.</summary>
     public (double ReorderPoint, double OrderUpTo) Levels(in ReviewContext context)

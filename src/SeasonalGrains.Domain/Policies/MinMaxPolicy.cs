@@ -1,26 +1,17 @@
 namespace SeasonalGrains.Domain.Policies;
 
 /// <summary>(s,S): when the inventory position is at or below s, order up to S.</summary>
-public sealed class MinMaxPolicy : IReorderPolicy
+public sealed class MinMaxPolicy(double reorderPoint, double orderUpTo) : IReorderPolicy
 {
     public const string PolicyName = "sS";
 
-    public MinMaxPolicy(double reorderPoint, double orderUpTo)
-    {
-        if (orderUpTo < reorderPoint)
-        {
-            throw new ArgumentException($"(s,S) needs S >= s (got s = {reorderPoint}, S = {orderUpTo}).");
-        }
-
-        ReorderPoint = reorderPoint;
-        OrderUpTo = orderUpTo;
-    }
-
     public string Name => PolicyName;
 
-    public double ReorderPoint { get; }
+    public double ReorderPoint { get; } = reorderPoint;
 
-    public double OrderUpTo { get; }
+    public double OrderUpTo { get; } = orderUpTo < reorderPoint
+        ? throw new ArgumentException($"(s,S) needs S >= s (got s = {reorderPoint}, S = {orderUpTo}).")
+        : orderUpTo;
 
     public double Order(in ReviewContext context)
     {

@@ -1,26 +1,17 @@
 namespace SeasonalGrains.Domain.Policies;
 
 /// <summary>(R,S): every R days (day 0, R, 2R, ...), order up to S; no orders in between.</summary>
-public sealed class PeriodicReviewPolicy : IReorderPolicy
+public sealed class PeriodicReviewPolicy(int reviewIntervalDays, double orderUpTo) : IReorderPolicy
 {
     public const string PolicyName = "RS";
 
-    public PeriodicReviewPolicy(int reviewIntervalDays, double orderUpTo)
-    {
-        if (reviewIntervalDays < 1)
-        {
-            throw new ArgumentException($"(R,S) needs R >= 1 day (got {reviewIntervalDays}).");
-        }
-
-        ReviewIntervalDays = reviewIntervalDays;
-        OrderUpTo = orderUpTo;
-    }
-
     public string Name => PolicyName;
 
-    public int ReviewIntervalDays { get; }
+    public int ReviewIntervalDays { get; } = reviewIntervalDays < 1
+        ? throw new ArgumentException($"(R,S) needs R >= 1 day (got {reviewIntervalDays}).")
+        : reviewIntervalDays;
 
-    public double OrderUpTo { get; }
+    public double OrderUpTo { get; } = orderUpTo;
 
     public double Order(in ReviewContext context) =>
         context.Day % ReviewIntervalDays == 0 ? Math.Max(0, OrderUpTo - context.InventoryPosition) : 0;

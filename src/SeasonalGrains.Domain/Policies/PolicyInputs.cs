@@ -58,10 +58,14 @@ public sealed record PolicyInputs
 
     /// <summary>
     /// Normal-approximation order-up-to level for a protection interval of <paramref name="days"/>:
-    /// mean x days + z x sd x sqrt(days), from the history's daily mean and sd (days independent).
+    /// mean x days + z x sd x sqrt(days), from the history's daily mean and sd (days independent), z the
+    /// <see cref="SafetyFactor"/>.
     /// </summary>
-    public double ProtectionLevel(int days) =>
-        (History.Mean * days) + (SafetyFactor * History.StandardDeviation * Math.Sqrt(days));
+    public double ProtectionLevel(int days) => ProtectionLevel(days, SafetyFactor);
+
+    /// <summary>As <see cref="ProtectionLevel(int)"/>, with the safety factor <paramref name="z"/>.</summary>
+    public double ProtectionLevel(int days, double z) =>
+        (History.Mean * days) + (z * History.StandardDeviation * Math.Sqrt(days));
 
     /// <summary>
     /// Economic order quantity sqrt(2 K d / h) with daily demand d and holding h per unit-day;

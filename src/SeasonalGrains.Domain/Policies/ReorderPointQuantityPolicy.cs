@@ -1,26 +1,15 @@
 namespace SeasonalGrains.Domain.Policies;
 
 /// <summary>(r,Q): when the inventory position is at or below r, order the smallest multiple of Q that lifts it above r.</summary>
-public sealed class ReorderPointQuantityPolicy : IReorderPolicy
+public sealed class ReorderPointQuantityPolicy(double reorderPoint, double quantity) : IReorderPolicy
 {
     public const string PolicyName = "rQ";
 
-    public ReorderPointQuantityPolicy(double reorderPoint, double quantity)
-    {
-        if (!(quantity > 0))
-        {
-            throw new ArgumentException($"(r,Q) needs Q > 0 (got {quantity}).");
-        }
-
-        ReorderPoint = reorderPoint;
-        Quantity = quantity;
-    }
-
     public string Name => PolicyName;
 
-    public double ReorderPoint { get; }
+    public double ReorderPoint { get; } = reorderPoint;
 
-    public double Quantity { get; }
+    public double Quantity { get; } = quantity > 0 ? quantity : throw new ArgumentException($"(r,Q) needs Q > 0 (got {quantity}).");
 
     public double Order(in ReviewContext context)
     {

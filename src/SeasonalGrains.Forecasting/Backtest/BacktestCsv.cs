@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting.Ensemble;
 
 namespace SeasonalGrains.Forecasting.Backtest;

@@ -1,5 +1,3 @@
-using SeasonalGrains.Data.Model;
-
 namespace SeasonalGrains.Forecasting.Backtest;
 
 /// <summary>Settings of a rolling-origin backtest.</summary>

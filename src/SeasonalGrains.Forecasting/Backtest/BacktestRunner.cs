@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Forecasting.Baselines;
 using SeasonalGrains.Forecasting.Metrics;
 
 namespace SeasonalGrains.Forecasting.Backtest;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using SeasonalGrains.Forecasting.Baselines;
-
 namespace SeasonalGrains.Forecasting.Backtest;
 
 /// <summary>The true demand distribution of one SKU on one day: its mean and quantiles at <see cref="IDemandTruth.Levels"/>.</summary>

@@ -1,5 +1,3 @@
-using SeasonalGrains.Forecasting.Baselines;
-
 namespace SeasonalGrains.Forecasting.Backtest;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Forecasting.Baselines;
-using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Forecasting.Metrics;
 

@@ -1,5 +1,3 @@
-using SeasonalGrains.Forecasting.Baselines;
-
 namespace SeasonalGrains.Forecasting.Backtest;
 
 /// <summary>What a reliability row counts: daily quantiles, or quantiles of the sum of the first days.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>Checks shared by forecasters: a well-formed request and cleaned history.</summary>

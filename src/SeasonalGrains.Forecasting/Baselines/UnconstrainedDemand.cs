@@ -1,5 +1,3 @@
-using SeasonalGrains.Data.Model;
-
 namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>

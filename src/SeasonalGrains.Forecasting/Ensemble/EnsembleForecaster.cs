@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Forecasting.Baselines;
 using SeasonalGrains.Forecasting.Metrics;
 
 namespace SeasonalGrains.Forecasting.Ensemble;

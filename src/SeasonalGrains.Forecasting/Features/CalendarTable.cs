@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Calendar;
 
 namespace SeasonalGrains.Forecasting.Features;

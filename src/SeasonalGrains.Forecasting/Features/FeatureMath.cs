@@ -1,6 +1,3 @@
-using System.Globalization;
-using SeasonalGrains.Data.Model;
-
 namespace SeasonalGrains.Forecasting.Features;
 
 /// <summary>Small statistics shared by schema fitting and feature writing.</summary>

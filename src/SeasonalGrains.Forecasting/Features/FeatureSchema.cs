@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Calendar;
 
 namespace SeasonalGrains.Forecasting.Features;

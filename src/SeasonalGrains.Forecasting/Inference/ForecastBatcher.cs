@@ -1,4 +1,3 @@
-using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 
 namespace SeasonalGrains.Forecasting.Inference;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 
 namespace SeasonalGrains.Forecasting.Inference;

@@ -1,6 +1,4 @@
-using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Policies;
-using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Forecasting.Outlook;
 

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Forecasting.Baselines;
 using SeasonalGrains.Forecasting.Lstm;
 
 namespace SeasonalGrains.Forecasting.Inference;

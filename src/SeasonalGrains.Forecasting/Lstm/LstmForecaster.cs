@@ -1,6 +1,3 @@
-using SeasonalGrains.Forecasting.Baselines;
-using SeasonalGrains.Forecasting.Features;
-
 namespace SeasonalGrains.Forecasting.Lstm;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Forecasting.Features;
 using TorchSharp;
 using static TorchSharp.torch;
 

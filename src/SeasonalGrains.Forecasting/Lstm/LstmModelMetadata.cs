@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using SeasonalGrains.Forecasting.Baselines;
-using SeasonalGrains.Forecasting.Features;
 
 namespace SeasonalGrains.Forecasting.Lstm;
 

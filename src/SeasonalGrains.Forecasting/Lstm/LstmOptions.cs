@@ -1,6 +1,4 @@
-using System.Globalization;
 using SeasonalGrains.Forecasting.Backtest;
-using SeasonalGrains.Forecasting.Baselines;
 
 namespace SeasonalGrains.Forecasting.Lstm;
 

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Forecasting.Features;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using SeasonalGrains.Data.Model;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
 using SeasonalGrains.Forecasting.Backtest;

@@ -1,5 +1,3 @@
-using SeasonalGrains.Forecasting.Baselines;
-
 namespace SeasonalGrains.Forecasting.Outlook;
 
 /// <summary>Settings of a <see cref="ForecastOutlookProvider"/>.</summary>

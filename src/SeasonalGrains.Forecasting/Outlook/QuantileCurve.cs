@@ -1,6 +1,4 @@
-using System.Globalization;
 using SeasonalGrains.Domain.Statistics;
-using SeasonalGrains.Forecasting.Baselines;
 
 namespace SeasonalGrains.Forecasting.Outlook;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
-using SeasonalGrains.Forecasting.Baselines;
 
 namespace SeasonalGrains.Forecasting.Outlook;
 

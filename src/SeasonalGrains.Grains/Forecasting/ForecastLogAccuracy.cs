@@ -1,4 +1,3 @@
-using SeasonalGrains.Abstractions;
 using SeasonalGrains.Forecasting.Outlook;
 
 namespace SeasonalGrains.Grains.Forecasting;

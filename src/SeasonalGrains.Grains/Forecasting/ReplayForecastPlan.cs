@@ -1,4 +1,3 @@
-using SeasonalGrains.Abstractions;
 using SeasonalGrains.Data.Cleaning;
 using SeasonalGrains.Data.Io;
 using SeasonalGrains.Data.Model;

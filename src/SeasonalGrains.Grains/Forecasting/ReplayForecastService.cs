@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using SeasonalGrains.Abstractions;
 using SeasonalGrains.Grains.Hosting;
 
 namespace SeasonalGrains.Grains.Forecasting;

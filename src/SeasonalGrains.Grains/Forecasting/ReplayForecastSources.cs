@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using SeasonalGrains.Data.Model;
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Backtest;
 using SeasonalGrains.Forecasting.Ensemble;

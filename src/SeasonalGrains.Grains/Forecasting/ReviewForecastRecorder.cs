@@ -1,6 +1,3 @@
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Domain.Policies;
-
 namespace SeasonalGrains.Grains.Forecasting;
 
 /// <summary>

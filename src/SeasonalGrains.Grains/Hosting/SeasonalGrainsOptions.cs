@@ -1,4 +1,3 @@
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Storage;
 
 namespace SeasonalGrains.Grains.Hosting;

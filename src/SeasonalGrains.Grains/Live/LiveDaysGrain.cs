@@ -1,5 +1,4 @@
 using System.Globalization;
-using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Grains.Hosting;
 
 namespace SeasonalGrains.Grains.Live;

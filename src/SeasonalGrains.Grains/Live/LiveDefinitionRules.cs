@@ -1,8 +1,4 @@
 using System.Globalization;
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Abstractions.Live;
-using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
 
 namespace SeasonalGrains.Grains.Live;

@@ -1,4 +1,3 @@
-using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Data.Model;
 
 namespace SeasonalGrains.Grains.Live;

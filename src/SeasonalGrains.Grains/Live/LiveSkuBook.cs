@@ -1,7 +1,4 @@
 using System.Globalization;
-using SeasonalGrains.Abstractions.Live;
-using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Grains.State;
 
 namespace SeasonalGrains.Grains.Live;

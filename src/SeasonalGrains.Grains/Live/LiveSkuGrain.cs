@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Abstractions.Live;
-using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Grains.Hosting;

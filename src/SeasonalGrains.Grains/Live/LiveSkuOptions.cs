@@ -1,5 +1,4 @@
 using SeasonalGrains.Domain.Naming;
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Grains.Live.Registry;

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Lstm;
@@ -133,16 +132,7 @@ public sealed class LiveSkuRuntime
         var output = await model.Batcher.SubmitAsync(lstm.BuildWindow(dataset, 0, n));
         var levels = Options.QuantileLevels;
         var forecast = LstmForecaster.FromOutput(lstm, output, 0, n, horizon, levels);
-        return new LiveForecast
-        {
-            Start = window.Origin,
-            Forecaster = ForecasterName,
-            ModelVersion = model.Version,
-            Levels = [.. levels],
-            Mean = forecast.Mean,
-            Quantiles = forecast.Quantiles,
-            HistoryDays = n,
-        };
+        return ToLive(forecast, window.Origin, ForecasterName, levels, n, modelVersion: model.Version);
     }
 
     /// <summary>Why <paramref name="model"/> cannot forecast this SKU, or null: a category it was not trained on, less history than its window, or a longer horizon than its own.</summary>
@@ -195,17 +185,23 @@ public sealed class LiveSkuRuntime
             [new SkuSeries(window.Sku, units)]);
         var levels = Options.QuantileLevels;
         var result = forecaster.Forecast(new ForecastRequest(dataset, n, horizon, levels))[0];
-        return new LiveForecast
+        return ToLive(result, start, forecaster.Name, levels, n, fallbackReason: fallbackReason);
+    }
+
+    /// <summary>The live record of <paramref name="forecaster"/>'s forecast from <paramref name="start"/>, made from <paramref name="historyDays"/> days of history.</summary>
+    private static LiveForecast ToLive(
+        SkuForecast forecast, DateOnly start, string forecaster, IReadOnlyList<double> levels, int historyDays, string? modelVersion = null, string? fallbackReason = null) =>
+        new()
         {
             Start = start,
-            Forecaster = forecaster.Name,
+            Forecaster = forecaster,
+            ModelVersion = modelVersion,
             Levels = [.. levels],
-            Mean = result.Mean,
-            Quantiles = result.Quantiles,
-            HistoryDays = n,
+            Mean = forecast.Mean,
+            Quantiles = forecast.Quantiles,
+            HistoryDays = historyDays,
             FallbackReason = fallbackReason,
         };
-    }
 }
 
 /// <summary>Registration of the live SKU services in a silo.</summary>

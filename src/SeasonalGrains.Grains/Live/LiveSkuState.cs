@@ -1,4 +1,3 @@
-using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Grains.State;
 
 namespace SeasonalGrains.Grains.Live;

@@ -1,4 +1,3 @@
-using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Grains.Hosting;
 
 namespace SeasonalGrains.Grains.Live;

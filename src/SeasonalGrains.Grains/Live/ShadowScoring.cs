@@ -1,4 +1,3 @@
-using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Forecasting.Metrics;
 
 namespace SeasonalGrains.Grains.Live;

@@ -1,5 +1,3 @@
-using SeasonalGrains.Abstractions;
-
 namespace SeasonalGrains.Grains.State;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Domain.Inventory;
 
 namespace SeasonalGrains.Host.Api;

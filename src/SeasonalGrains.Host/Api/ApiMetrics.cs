@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using SeasonalGrains.Abstractions.Live;
 
 namespace SeasonalGrains.Host.Api;
 

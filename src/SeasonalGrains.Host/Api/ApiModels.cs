@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using SeasonalGrains.Abstractions;
 using SeasonalGrains.Domain.Inventory;
 
 namespace SeasonalGrains.Host.Api;

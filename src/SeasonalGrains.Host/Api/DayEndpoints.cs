@@ -1,5 +1,3 @@
-using SeasonalGrains.Abstractions.Live;
-
 namespace SeasonalGrains.Host.Api;
 
 /// <summary>The days every live SKU shares: the shop's calendar and the weather of each region.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using SeasonalGrains.Grains.Live;
 using SeasonalGrains.Grains.Live.Registry;
 

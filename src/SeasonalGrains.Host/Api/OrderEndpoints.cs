@@ -1,6 +1,3 @@
-using System.Globalization;
-using SeasonalGrains.Abstractions.Live;
-
 namespace SeasonalGrains.Host.Api;
 
 /// <summary>The order endpoints: the order book across SKUs and the acceptance of suggestions.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
 using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Replay;
 using SeasonalGrains.Simulation.Reports;

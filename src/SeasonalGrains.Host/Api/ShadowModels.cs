@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Grains.Live;
 
 namespace SeasonalGrains.Host.Api;

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Options;
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Host.Hosting;
 
 namespace SeasonalGrains.Host.Api;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using SeasonalGrains.Storage;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using SeasonalGrains.Grains.Hosting;
 using SeasonalGrains.Grains.Live.Registry;
 using SeasonalGrains.Storage;

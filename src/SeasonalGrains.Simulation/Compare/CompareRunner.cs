@@ -1,16 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
-using SeasonalGrains.Abstractions;
 using SeasonalGrains.Data.Cleaning;
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting.Backtest;
 using SeasonalGrains.Forecasting.Lstm;
-using SeasonalGrains.Forecasting.Outlook;
-using SeasonalGrains.Grains.Forecasting;
-using SeasonalGrains.Simulation.Replay;
-using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Compare;
 

@@ -1,14 +1,6 @@
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data.Io;
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
-using SeasonalGrains.Forecasting.Outlook;
-using SeasonalGrains.Grains.Forecasting;
-using SeasonalGrains.Simulation.Replay;
-using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Compare;
 

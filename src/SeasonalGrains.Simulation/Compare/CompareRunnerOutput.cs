@@ -1,14 +1,8 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using SeasonalGrains.Data.Csv;
-using SeasonalGrains.Data.Io;
-using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Forecasting.Backtest;
 using SeasonalGrains.Forecasting.Features;
-using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Simulation.Reports;
-using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Compare;
 

@@ -1,5 +1,3 @@
-using SeasonalGrains.Domain.Inventory;
-
 namespace SeasonalGrains.Simulation.Compare;
 
 /// <summary>

@@ -1,7 +1,5 @@
-using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Domain.Planning;
 using SeasonalGrains.Grains;
-using SeasonalGrains.Simulation.Replay;
 
 namespace SeasonalGrains.Simulation.Compare;
 

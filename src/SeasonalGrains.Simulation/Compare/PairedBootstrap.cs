@@ -1,6 +1,4 @@
-using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Forecasting.Baselines;
-using SeasonalGrains.Forecasting.Outlook;
 
 namespace SeasonalGrains.Simulation.Compare;
 

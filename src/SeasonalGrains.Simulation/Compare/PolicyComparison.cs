@@ -1,5 +1,3 @@
-using SeasonalGrains.Domain.Inventory;
-
 namespace SeasonalGrains.Simulation.Compare;
 
 /// <summary>The per-SKU results of one policy over a run's SKUs (the same SKUs, in the same order, for every policy).</summary>

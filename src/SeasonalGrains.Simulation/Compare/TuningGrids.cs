@@ -1,6 +1,3 @@
-using System.Globalization;
-using SeasonalGrains.Domain.Policies;
-
 namespace SeasonalGrains.Simulation.Compare;
 
 /// <summary>One point of a tuning grid for one SKU: its label (the same for every SKU) and the explicit parameters it gives the policy.</summary>
@@ -73,11 +70,10 @@ public sealed class MinMaxTuningGrid(IReadOnlyList<double>? safetyFactors = null
 
     public IReadOnlyList<TuningCandidate> Candidates(PolicyInputs inputs)
     {
-        var n = inputs.ProtectionDays;
         var eoq = inputs.EconomicOrderQuantity();
         return TuningGrids.Pairs("z", SafetyFactors, "m", EoqMultiples, (z, m) =>
         {
-            var s = (inputs.History.Mean * n) + (z * inputs.History.StandardDeviation * Math.Sqrt(n));
+            var s = inputs.ProtectionLevel(inputs.ProtectionDays, z);
             return new Dictionary<string, double>(StringComparer.Ordinal) { ["s"] = s, ["S"] = s + (m * eoq) };
         });
     }
@@ -101,7 +97,7 @@ public sealed class BaseStockTuningGrid : ITuningGrid
                 $"z={TuningGrids.Format(z)}",
                 new Dictionary<string, double>(StringComparer.Ordinal)
                 {
-                    ["S"] = (inputs.History.Mean * n) + (z * inputs.History.StandardDeviation * Math.Sqrt(n)),
+                    ["S"] = inputs.ProtectionLevel(n, z),
                 }))
             .ToList();
     }

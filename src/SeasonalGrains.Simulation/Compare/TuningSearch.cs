@@ -1,8 +1,4 @@
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Grains;
-using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Compare;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using SeasonalGrains.Grains.Forecasting;
 
 namespace SeasonalGrains.Simulation.Hosting;
 

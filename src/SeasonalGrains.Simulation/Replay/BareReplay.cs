@@ -1,8 +1,4 @@
-using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Domain.Policies;
-using SeasonalGrains.Abstractions;
 using SeasonalGrains.Grains;
-using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Forecasting.Inference;
 
 namespace SeasonalGrains.Simulation.Replay;

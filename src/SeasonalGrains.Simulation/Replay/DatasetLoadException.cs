@@ -1,6 +1,3 @@
-using SeasonalGrains.Data.Io;
-using SeasonalGrains.Data.Model;
-
 namespace SeasonalGrains.Simulation.Replay;
 
 /// <summary>A dataset folder that failed validation, with the folder it came from.</summary>

@@ -1,5 +1,4 @@
 using SeasonalGrains.Data.Generation;
-using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Replay;
 

@@ -1,10 +1,6 @@
-using System.Globalization;
-using SeasonalGrains.Data.Io;
-using SeasonalGrains.Data.Model;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
-using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Replay;
 

@@ -1,19 +1,11 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text;
-using SeasonalGrains.Abstractions;
 using SeasonalGrains.Data.Generation;
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Inference;
 using SeasonalGrains.Forecasting.Lstm;
-using SeasonalGrains.Forecasting.Outlook;
-using SeasonalGrains.Grains.Forecasting;
-using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Replay;
 

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Abstractions;
 
 namespace SeasonalGrains.Simulation.Replay;
 

@@ -1,8 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using SeasonalGrains.Abstractions;
 
 namespace SeasonalGrains.Simulation.Replay;
 

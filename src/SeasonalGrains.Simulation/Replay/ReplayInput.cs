@@ -1,6 +1,3 @@
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data.Model;
-
 namespace SeasonalGrains.Simulation.Replay;
 
 /// <summary>

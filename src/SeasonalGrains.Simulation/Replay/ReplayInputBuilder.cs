@@ -1,10 +1,5 @@
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
 using SeasonalGrains.Grains;
-using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Replay;
 

@@ -1,14 +1,7 @@
-using System.Globalization;
-using SeasonalGrains.Abstractions;
 using SeasonalGrains.Data.Cleaning;
-using SeasonalGrains.Data.Io;
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Forecasting;
-using SeasonalGrains.Grains.Forecasting;
 using SeasonalGrains.Simulation.Compare;
 using SeasonalGrains.Simulation.Reports;
-using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Replay;
 

@@ -1,6 +1,3 @@
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data.Model;
-
 namespace SeasonalGrains.Simulation.Replay;
 
 /// <summary>A policy of a run as the driver names it: its label (unique in the run) and catalog name.</summary>

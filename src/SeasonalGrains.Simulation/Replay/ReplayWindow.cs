@@ -1,6 +1,3 @@
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Simulation.Scenarios;
-
 namespace SeasonalGrains.Simulation.Replay;
 
 /// <summary>The replay window resolved against a dataset: day indexes into the dataset's series.</summary>

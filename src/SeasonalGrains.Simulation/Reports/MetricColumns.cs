@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using SeasonalGrains.Domain.Inventory;
 
 namespace SeasonalGrains.Simulation.Reports;
 

@@ -1,7 +1,4 @@
-using System.Text;
 using SeasonalGrains.Data.Csv;
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Domain.Inventory;
 
 namespace SeasonalGrains.Simulation.Reports;
 

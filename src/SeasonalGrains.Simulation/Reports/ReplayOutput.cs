@@ -1,9 +1,3 @@
-using System.Text;
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data.Io;
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Simulation.Replay;
-
 namespace SeasonalGrains.Simulation.Reports;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Data.Model;
-using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Simulation.Replay;
-using SeasonalGrains.Simulation.Scenarios;
-
 namespace SeasonalGrains.Simulation.Reports;
 
 /// <summary>

@@ -1,11 +1,5 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using SeasonalGrains.Data.Csv;
-using SeasonalGrains.Data.Io;
-using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Simulation.Replay;
-using SeasonalGrains.Simulation.Scenarios;
 
 namespace SeasonalGrains.Simulation.Reports;
 

@@ -1,4 +1,3 @@
-using SeasonalGrains.Forecasting.Outlook;
 using SeasonalGrains.Simulation.Compare;
 
 namespace SeasonalGrains.Simulation.Reports;

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text;
 using ScottPlot;
-using SeasonalGrains.Domain.Inventory;
 using SeasonalGrains.Simulation.Compare;
 
 namespace SeasonalGrains.Simulation.Reports;

@@ -1,6 +1,4 @@
 using SeasonalGrains.Data.Cleaning;
-using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Grains.Forecasting;
 
 namespace SeasonalGrains.Simulation.Scenarios;
 

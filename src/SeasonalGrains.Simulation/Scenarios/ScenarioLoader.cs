@@ -1,13 +1,10 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SeasonalGrains.Data.Cleaning;
-using SeasonalGrains.Domain.Inventory;
-using SeasonalGrains.Domain.Policies;
 using SeasonalGrains.Domain.Statistics;
 using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
-using SeasonalGrains.Grains.Forecasting;
 
 namespace SeasonalGrains.Simulation.Scenarios;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Data.Model;
 
 namespace SeasonalGrains.Grains.Live.Export;

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Serialization;
-using SeasonalGrains.Abstractions;
-using SeasonalGrains.Abstractions.Live;
 using SeasonalGrains.Storage;
 
 namespace SeasonalGrains.Grains.Live.Export;

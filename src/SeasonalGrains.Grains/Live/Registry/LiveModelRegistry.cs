@@ -174,18 +174,17 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
                 return;
             }
 
-            try
-            {
-                models.Activate(await LoadVersionAsync(registry, active.Value, cancellationToken).ConfigureAwait(false));
-                _served = active;
-                _failed = null;
-                Log.Serving(_logger, active.Value.ToString(), registry.Description);
-            }
-            catch (Exception e) when (e is ModelRegistryException or LiveModelException or IOException or UnauthorizedAccessException)
+            var (loaded, problem) = await TryLoadVersionAsync(registry, active.Value, cancellationToken).ConfigureAwait(false);
+            if (loaded is null)
             {
                 _failed = active;
-                throw Refused($"the active version {active} of the {registry.Description} cannot be served: {e.Message}", e);
+                throw Refused($"the active version {active} of the {registry.Description} cannot be served: {problem!.Message}", problem);
             }
+
+            models.Activate(loaded);
+            _served = active;
+            _failed = null;
+            Log.Serving(_logger, active.Value.ToString(), registry.Description);
 
             await SyncChallengerAsync(registry, models, book, cancellationToken).ConfigureAwait(false);
         }
@@ -253,19 +252,34 @@ public sealed partial class LiveModelRegistry : ILifecycleParticipant<ISiloLifec
             return;
         }
 
+        var (loaded, problem) = await TryLoadVersionAsync(registry, challenger.Value, cancellationToken).ConfigureAwait(false);
+        models.SetChallenger(loaded);
+        if (loaded is null)
+        {
+            _challenger = null;
+            _challengerFailed = challenger;
+            Log.ChallengerFailed(_logger, challenger.Value.ToString(), registry.Description, problem!.Message);
+            return;
+        }
+
+        _challenger = challenger;
+        _challengerFailed = null;
+        Log.Shadowing(_logger, challenger.Value.ToString(), registry.Description);
+    }
+
+    /// <summary>
+    /// <see cref="LoadVersionAsync"/>, with the problem instead of the model when the version cannot be served: the registry
+    /// refuses it, it does not load or forecasts too few days, or its files cannot be read.
+    /// </summary>
+    private async Task<(LiveModel? Model, Exception? Problem)> TryLoadVersionAsync(ModelRegistry registry, ModelVersionId version, CancellationToken cancellationToken)
+    {
         try
         {
-            models.SetChallenger(await LoadVersionAsync(registry, challenger.Value, cancellationToken).ConfigureAwait(false));
-            _challenger = challenger;
-            _challengerFailed = null;
-            Log.Shadowing(_logger, challenger.Value.ToString(), registry.Description);
+            return (await LoadVersionAsync(registry, version, cancellationToken).ConfigureAwait(false), null);
         }
         catch (Exception e) when (e is ModelRegistryException or LiveModelException or IOException or UnauthorizedAccessException)
         {
-            models.SetChallenger(null);
-            _challenger = null;
-            _challengerFailed = challenger;
-            Log.ChallengerFailed(_logger, challenger.Value.ToString(), registry.Description, e.Message);
+            return (null, e);
         }
     }
 

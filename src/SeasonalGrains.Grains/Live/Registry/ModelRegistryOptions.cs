@@ -7,9 +7,9 @@ public sealed class ModelRegistryOptions
 {
     public const string Section = "Live:Registry";
     public const string NoProvider = "none";
-    public const string MemoryProvider = "memory";
+    public const string MemoryProvider = StorageOptions.MemoryProvider;
     public const string FolderProvider = "folder";
-    public const string PostgresProvider = "postgres";
+    public const string PostgresProvider = ProviderOptions.PostgresProvider;
 
     /// <summary>The folder registry's default folder (relative to the working folder), for the host and the CLI alike.</summary>
     public const string DefaultFolder = "models/registry";

@@ -1,0 +1,11 @@
+global using System.Globalization;
+global using System.Text;
+global using SeasonalGrains.Abstractions;
+global using SeasonalGrains.Data.Io;
+global using SeasonalGrains.Data.Model;
+global using SeasonalGrains.Domain.Inventory;
+global using SeasonalGrains.Domain.Policies;
+global using SeasonalGrains.Forecasting.Outlook;
+global using SeasonalGrains.Grains.Forecasting;
+global using SeasonalGrains.Simulation.Replay;
+global using SeasonalGrains.Simulation.Scenarios;
