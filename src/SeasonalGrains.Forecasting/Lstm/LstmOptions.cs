@@ -78,8 +78,8 @@ public sealed record LstmOptions
     /// <summary>
     /// Fewest minibatches an epoch takes when <see cref="StepsPerEpoch"/> is null (windows are drawn with replacement,
     /// so an epoch of a small dataset passes over it several times). An epoch ends with the validation check that early
-    /// stopping and the learning-rate decay read: with one pass of a single series (bike-sharing's 445 windows, 4
-    /// minibatches) 16 epochs were 64 steps, and the kept model had barely started to learn.
+    /// stopping and the learning-rate decay read, so it must be long enough for the weights to have moved: one pass of
+    /// a single series of a few hundred windows is a handful of steps.
     /// </summary>
     public int MinStepsPerEpoch { get; init; } = 200;
 
