@@ -26,6 +26,18 @@ public sealed class StartupSettingsTests
     }
 
     [Fact]
+    public async Task A_libtorch_thread_count_below_one_stops_the_host_at_start()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => LiveHost.StartAsync(new Dictionary<string, string>
+        {
+            ["Storage:Provider"] = "memory",
+            ["Live:TorchThreads"] = "0",
+        }));
+
+        Assert.Equal("invalid settings: Live:TorchThreads must be 1-256 (got 0).", StartupErrors.Explain(failure));
+    }
+
+    [Fact]
     public async Task A_live_forecaster_is_read_ignoring_case_and_runs_under_its_registered_name()
     {
         await using var host = await LiveHost.StartAsync(new Dictionary<string, string>

@@ -41,6 +41,13 @@ public sealed class LiveSkuOptions
     public ModelRegistryOptions Registry { get; set; } = new();
 
     /// <summary>
+    /// libtorch's intra-op threads when live SKUs forecast with the LSTM (process-wide, set at start). One by default:
+    /// a day close's batches are small matrix products that gain little from a second thread, and the core it would
+    /// take serves the sales posts meanwhile (the load figures in docs/integrators.md compare one and two).
+    /// </summary>
+    public int TorchThreads { get; set; } = 1;
+
+    /// <summary>
     /// The baseline a SKU forecasts with when the model cannot serve it (a category the model was not trained on,
     /// less history than the model's window, a horizon longer than the model's); the forecast names it and why.
     /// </summary>
@@ -101,6 +108,11 @@ public sealed class LiveSkuOptions
         else if (fallback.Needs != ForecasterNeeds.History)
         {
             errors.Add($"{Section}:{nameof(FallbackForecaster)} must be a baseline that needs only the history (got '{fallback.Name}').");
+        }
+
+        if (TorchThreads is < 1 or > 256)
+        {
+            errors.Add($"{Section}:{nameof(TorchThreads)} must be 1-256 (got {TorchThreads}).");
         }
 
         if (ForecastHorizonDays is < 1 or > 366)

@@ -44,6 +44,7 @@ public sealed class LiveSkuRuntime
         if (choice.NeedsModel)
         {
             Models = models ?? throw new ArgumentException($"Live:Forecaster '{choice.Name}' needs the silo's live models.", nameof(models));
+            TorchRuntime.SetThreads(options.TorchThreads);
         }
     }
 
