@@ -44,11 +44,12 @@ public sealed record SkuStatus
 {
     [Id(0)] public required string Key { get; init; }
 
-    [Id(1)] public bool Configured { get; init; }
-
     [Id(2)] public bool Closed { get; init; }
 
+    /// <summary>The name of the SKU's policy; null until the grain is configured.</summary>
     [Id(3)] public string? Policy { get; init; }
+
+    public bool Configured => Policy is not null;
 
     /// <summary>The next day to run (= days run so far).</summary>
     [Id(4)] public int Day { get; init; }

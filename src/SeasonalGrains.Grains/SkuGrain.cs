@@ -187,7 +187,6 @@ public sealed class SkuGrain(
         return Task.FromResult(new SkuStatus
         {
             Key = key,
-            Configured = true,
             Closed = _result is not null,
             Policy = _setup.Policy.Name,
             Day = ledger.Day,

@@ -94,14 +94,7 @@ public enum AcceptStatus
 
 [GenerateSerializer, Immutable]
 [Alias("SeasonalGrains.Live.AcceptOutcome")]
-public sealed record AcceptOutcome
-{
-    [Id(0)] public AcceptStatus Status { get; init; }
-
-    [Id(1)] public LiveOrder? Order { get; init; }
-
-    [Id(2)] public string? Detail { get; init; }
-}
+public sealed record AcceptOutcome : LiveOutcome<AcceptStatus, LiveOrder>;
 
 [GenerateSerializer]
 [Alias("SeasonalGrains.Live.ForecastStatus")]
@@ -118,11 +111,18 @@ public enum ForecastStatus
 
 [GenerateSerializer, Immutable]
 [Alias("SeasonalGrains.Live.ForecastOutcome")]
-public sealed record ForecastOutcome
-{
-    [Id(0)] public ForecastStatus Status { get; init; }
+public sealed record ForecastOutcome : LiveOutcome<ForecastStatus, LiveForecast>;
 
-    [Id(1)] public LiveForecast? Forecast { get; init; }
+/// <summary>What a call to a live SKU did: its status, its result when it has one, and a sentence on why not.</summary>
+[GenerateSerializer, Immutable]
+[Alias("SeasonalGrains.Live.LiveOutcome`2")]
+public abstract record LiveOutcome<TStatus, TResult>
+    where TStatus : struct, Enum
+    where TResult : class
+{
+    [Id(0)] public TStatus Status { get; init; }
+
+    [Id(1)] public TResult? Result { get; init; }
 
     [Id(2)] public string? Detail { get; init; }
 }

@@ -192,7 +192,7 @@ public sealed class LiveSkuGrain(
         var forecast = await runtime.ForecastAsync(await FeatureWindow(horizon), horizon);
         return forecast is null
             ? new ForecastOutcome { Status = ForecastStatus.NoHistory, Detail = $"SKU '{Sku}' has no sales history yet: close a day or define it with a history." }
-            : new ForecastOutcome { Status = ForecastStatus.Done, Forecast = forecast };
+            : new ForecastOutcome { Status = ForecastStatus.Done, Result = forecast };
     }
 
     public async Task<AcceptOutcome> AcceptOrder(string orderId)
@@ -207,9 +207,9 @@ public sealed class LiveSkuGrain(
         switch (order.Status)
         {
             case OrderStatus.Accepted:
-                return new AcceptOutcome { Status = AcceptStatus.AlreadyAccepted, Order = order };
+                return new AcceptOutcome { Status = AcceptStatus.AlreadyAccepted, Result = order };
             case OrderStatus.Superseded:
-                return new AcceptOutcome { Status = AcceptStatus.NotOpen, Order = order, Detail = $"Order '{orderId}' was superseded by a later day's suggestion." };
+                return new AcceptOutcome { Status = AcceptStatus.NotOpen, Result = order, Detail = $"Order '{orderId}' was superseded by a later day's suggestion." };
         }
 
         var accepted = order with
@@ -227,7 +227,7 @@ public sealed class LiveSkuGrain(
         });
         LiveMetrics.Accepted();
         await PublishOrders([accepted]);
-        return new AcceptOutcome { Status = AcceptStatus.Accepted, Order = accepted };
+        return new AcceptOutcome { Status = AcceptStatus.Accepted, Result = accepted };
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

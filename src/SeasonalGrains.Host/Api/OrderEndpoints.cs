@@ -77,7 +77,7 @@ public static class OrderEndpoints
         switch (outcome.Status)
         {
             case AcceptStatus.Accepted or AcceptStatus.AlreadyAccepted:
-                return Results.Ok(outcome.Order!.ToResponse());
+                return Results.Ok(outcome.Result!.ToResponse());
             case AcceptStatus.NotOpen:
                 return ApiProblems.Conflict("Order not open", outcome.Detail);
             default:

@@ -284,7 +284,7 @@ public static class SkuEndpoints
         var outcome = await Sku(grains, sku).Forecast(days);
         return outcome.Status switch
         {
-            ForecastStatus.Done => Results.Ok(outcome.Forecast!.ToResponse(sku)),
+            ForecastStatus.Done => Results.Ok(outcome.Result!.ToResponse(sku)),
             ForecastStatus.UnknownSku => ApiProblems.UnknownSku(sku),
             ForecastStatus.NoHistory => ApiProblems.Conflict("No sales history", outcome.Detail),
             _ => ApiProblems.Validation("horizon", outcome.Detail ?? "is invalid."),
