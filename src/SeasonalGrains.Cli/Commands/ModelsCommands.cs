@@ -38,17 +38,15 @@ internal sealed class RegistrySelection
     /// </summary>
     public (ModelRegistry Registry, LiveStateReader Scores) OpenWithScores(ParseResult parse, string serviceId)
     {
-        if (_storage.Resolve(parse) is { } postgres)
-        {
-            if (parse.GetValue(Folder) is not null)
-            {
-                throw new UserInputException("--registry names a registry folder; with --storage postgres the registry is in the database: drop one of them.");
-            }
+        var registry = Open(parse);
+        return (registry, new LiveStateReader(_storage.Resolve(parse) is { } postgres ? postgres.ConnectionString! : ScoresConnection(parse), serviceId));
+    }
 
-            return (new PostgresModelRegistry(postgres.GetPooledConnectionString()), new LiveStateReader(postgres.ConnectionString!, serviceId));
-        }
-
-        return (new FolderModelRegistry(parse.GetValue(Folder)?.FullName ?? ModelRegistryOptions.DefaultFolder), new LiveStateReader(ScoresConnection(parse), serviceId));
+    /// <summary>Opens the registry and runs one request on it (see <see cref="RunAsync"/>).</summary>
+    public Task<T> RunAsync<T>(ParseResult parse, Func<ModelRegistry, Task<T>> request)
+    {
+        var registry = Open(parse);
+        return RunAsync(() => request(registry));
     }
 
     /// <summary>Runs a registry request; a refused one is bad input (exit code 2, nothing changed).</summary>
@@ -141,8 +139,7 @@ public sealed class ModelsListCommand : ModelsCommand
 
     public override async Task<int> ExecuteAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
-        var registry = Registry.Open(parse);
-        RegistrySelection.WriteList(context, await RegistrySelection.RunAsync(() => registry.ReadAsync(cancellationToken)));
+        RegistrySelection.WriteList(context, await Registry.RunAsync(parse, registry => registry.ReadAsync(cancellationToken)));
         return SeasonalCli.Ok;
     }
 }
@@ -165,8 +162,7 @@ public sealed class ModelsActivateCommand : ModelsCommand
             throw new UserInputException(problem + ".");
         }
 
-        var registry = Registry.Open(parse);
-        await RegistrySelection.RunAsync(() => registry.ActivateAsync(id, cancellationToken));
+        await Registry.RunAsync(parse, registry => registry.ActivateAsync(id, cancellationToken));
         context.Console.MarkupLine(Markup.Escape($"Activated {id}."));
         return SeasonalCli.Ok;
     }

@@ -12,16 +12,8 @@ public sealed class BaseStockPolicy(double orderUpTo) : IReorderPolicy
     public double Order(in ReviewContext context) => Math.Max(0, OrderUpTo - context.InventoryPosition);
 }
 
-public sealed class BaseStockPolicyFactory : IReorderPolicyFactory
-{
-    public string Name => BaseStockPolicy.PolicyName;
-
-    public string Description =>
-        "Order up to S on every review. S, when not given: mean x (L+R) + z x sd x sqrt(L+R) from the history before the window.";
-
-    public IReorderPolicy Create(PolicyInputs inputs)
-    {
-        inputs.RejectUnknown(Name, "S");
-        return new BaseStockPolicy(inputs.OrderUpToOr("S", () => inputs.ProtectionLevel(inputs.ProtectionDays)));
-    }
-}
+public sealed class BaseStockPolicyFactory() : PolicyFactory(
+    BaseStockPolicy.PolicyName,
+    "Order up to S on every review. S, when not given: mean x (L+R) + z x sd x sqrt(L+R) from the history before the window.",
+    ["S"],
+    inputs => new BaseStockPolicy(inputs.OrderUpToOr("S", () => inputs.ProtectionLevel(inputs.ProtectionDays))));

@@ -645,7 +645,7 @@ public static class LookaheadPaths
 /// Creates <see cref="ForecastLookaheadPolicy"/>. Registered through <see cref="ForecastPolicyCatalog"/> (it needs an
 /// outlook on every review).
 /// </summary>
-public sealed class ForecastLookaheadPolicyFactory : ForecastPolicyFactory, IOutlookDays
+public sealed class ForecastLookaheadPolicyFactory : PolicyFactory, IOutlookDays
 {
     private ForecastLookaheadPolicyFactory()
         : base(

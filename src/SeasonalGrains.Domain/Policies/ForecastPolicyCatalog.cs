@@ -10,14 +10,14 @@ public static class ForecastPolicyCatalog
     /// <summary>forecast-order-up-to, forecast-lookahead, forecast-sS, forecast-safety-stock and season-aware.</summary>
     public static IReadOnlyList<IReorderPolicyFactory> Factories { get; } =
     [
-        new ForecastPolicyFactory(
+        new PolicyFactory(
             ForecastOrderUpToPolicy.PolicyName,
             "Order up to the q-quantile of forecast demand over L+R days. q, when not given (q or serviceLevel): " +
             "b/(b+h) for backorders, p/(p+h) for lost sales, else the target service level.",
             ["q", "serviceLevel"],
             inputs => new ForecastOrderUpToPolicy(ForecastPolicySupport.ResolveLevel(inputs, ForecastOrderUpToPolicy.PolicyName, "q"))),
         ForecastLookaheadPolicyFactory.Instance,
-        new ForecastPolicyFactory(
+        new PolicyFactory(
             ForecastSsPolicy.PolicyName,
             "s = the q-quantile of forecast demand over L+R days, S = s + m EOQ at the forecast rate. q, when not given (q or serviceLevel): " +
             "b/(b+h) for backorders, p/(p+h) for lost sales, else the target service level; m (eoqMultiple) 1.",
@@ -27,13 +27,13 @@ public static class ForecastPolicyCatalog
                 inputs.Costs.FixedPerOrder,
                 inputs.Costs.HoldingPerUnitDay,
                 inputs.Parameter("eoqMultiple") ?? 1)),
-        new ForecastPolicyFactory(
+        new PolicyFactory(
             ForecastSafetyStockPolicy.PolicyName,
             "Order up to mean forecast over L+R + z x (recent forecast-error sd) x sqrt(L+R). z, when not given: " +
             "inverse normal of serviceLevel or of the target service level.",
             ["z", "serviceLevel"],
             ForecastSafetyStockPolicy.FromInputs),
-        new ForecastPolicyFactory(
+        new PolicyFactory(
             SeasonAwarePolicy.PolicyName,
             "forecast-order-up-to until the season's last order (days to season end < L+R); that one is a newsvendor over the " +
             "rest of the season with overage = unit cost - salvage + holding to the end, underage = shortage cost (underage/overage may be given).",

@@ -56,7 +56,7 @@ public sealed class ForecastSafetyStockPolicy : IReorderPolicy
 
     public double Order(in ReviewContext context) => Math.Max(0, Target(context) - context.InventoryPosition);
 
-    /// <summary>The policy from a SKU's inputs (the builder of its <see cref="ForecastPolicyFactory"/>).</summary>
+    /// <summary>The policy from a SKU's inputs (the builder of its <see cref="PolicyFactory"/>).</summary>
     internal static ForecastSafetyStockPolicy FromInputs(PolicyInputs inputs)
     {
         var z = inputs.Parameter("z");

@@ -20,18 +20,15 @@ public sealed class MinMaxPolicy(double reorderPoint, double orderUpTo) : IReord
     }
 }
 
-public sealed class MinMaxPolicyFactory : IReorderPolicyFactory
+public sealed class MinMaxPolicyFactory() : PolicyFactory(
+    MinMaxPolicy.PolicyName,
+    "(s,S): when the position is at or below s, order up to S. s, when not given: mean x (L+R) + z x sd x sqrt(L+R); S, when not given: s + EOQ.",
+    ["s", "S"],
+    Build)
 {
-    public string Name => MinMaxPolicy.PolicyName;
-
-    public string Description =>
-        "(s,S): when the position is at or below s, order up to S. s, when not given: mean x (L+R) + z x sd x sqrt(L+R); S, when not given: s + EOQ.";
-
-    public IReorderPolicy Create(PolicyInputs inputs)
+    private static MinMaxPolicy Build(PolicyInputs inputs)
     {
-        inputs.RejectUnknown(Name, "s", "S");
         var s = inputs.ParameterOr("s", () => inputs.ProtectionLevel(inputs.ProtectionDays));
-        var orderUpTo = inputs.OrderUpToOr("S", () => s + inputs.EconomicOrderQuantity());
-        return new MinMaxPolicy(s, orderUpTo);
+        return new MinMaxPolicy(s, inputs.OrderUpToOr("S", () => s + inputs.EconomicOrderQuantity()));
     }
 }

@@ -17,18 +17,16 @@ public sealed class PeriodicReviewPolicy(int reviewIntervalDays, double orderUpT
         context.Day % ReviewIntervalDays == 0 ? Math.Max(0, OrderUpTo - context.InventoryPosition) : 0;
 }
 
-public sealed class PeriodicReviewPolicyFactory : IReorderPolicyFactory
+public sealed class PeriodicReviewPolicyFactory() : PolicyFactory(
+    PeriodicReviewPolicy.PolicyName,
+    "(R,S): every R days (default 7) order up to S. S, when not given: mean x (L+R) + z x sd x sqrt(L+R).",
+    ["R", "S"],
+    Build)
 {
     public const int DefaultReviewIntervalDays = 7;
 
-    public string Name => PeriodicReviewPolicy.PolicyName;
-
-    public string Description =>
-        "(R,S): every R days (default 7) order up to S. S, when not given: mean x (L+R) + z x sd x sqrt(L+R).";
-
-    public IReorderPolicy Create(PolicyInputs inputs)
+    private static PeriodicReviewPolicy Build(PolicyInputs inputs)
     {
-        inputs.RejectUnknown(Name, "R", "S");
         var r = inputs.Parameter("R") ?? DefaultReviewIntervalDays;
         if (r < 1 || r != Math.Floor(r))
         {

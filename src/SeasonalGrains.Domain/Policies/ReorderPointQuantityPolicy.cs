@@ -24,18 +24,10 @@ public sealed class ReorderPointQuantityPolicy(double reorderPoint, double quant
     }
 }
 
-public sealed class ReorderPointQuantityPolicyFactory : IReorderPolicyFactory
-{
-    public string Name => ReorderPointQuantityPolicy.PolicyName;
-
-    public string Description =>
-        "(r,Q): at or below r, order multiples of Q. r, when not given: mean x (L+R) + z x sd x sqrt(L+R); Q, when not given: EOQ.";
-
-    public IReorderPolicy Create(PolicyInputs inputs)
-    {
-        inputs.RejectUnknown(Name, "r", "Q");
-        var r = inputs.ParameterOr("r", () => inputs.ProtectionLevel(inputs.ProtectionDays));
-        var q = inputs.ParameterOr("Q", inputs.EconomicOrderQuantity);
-        return new ReorderPointQuantityPolicy(r, q);
-    }
-}
+public sealed class ReorderPointQuantityPolicyFactory() : PolicyFactory(
+    ReorderPointQuantityPolicy.PolicyName,
+    "(r,Q): at or below r, order multiples of Q. r, when not given: mean x (L+R) + z x sd x sqrt(L+R); Q, when not given: EOQ.",
+    ["r", "Q"],
+    inputs => new ReorderPointQuantityPolicy(
+        inputs.ParameterOr("r", () => inputs.ProtectionLevel(inputs.ProtectionDays)),
+        inputs.ParameterOr("Q", inputs.EconomicOrderQuantity)));

@@ -46,21 +46,19 @@ public sealed class RuleEnginePolicy : IReorderPolicy
     }
 }
 
-public sealed class RuleEnginePolicyFactory : IReorderPolicyFactory
+public sealed class RuleEnginePolicyFactory() : PolicyFactory(
+    RuleEnginePolicy.PolicyName,
+    "Min-max with a pre-holiday uplift. min/max in units, or as days of cover minDays/maxDays of the history's mean " +
+    "(defaults L+R and L+R+14); uplift (default 0.3) applies within upliftDays (default 14) before a holiday.",
+    ["min", "max", "minDays", "maxDays", "uplift", "upliftDays"],
+    Build)
 {
     public const double DefaultUplift = 0.3;
     public const int DefaultUpliftDays = 14;
     public const double DefaultExtraCoverDays = 14;
 
-    public string Name => RuleEnginePolicy.PolicyName;
-
-    public string Description =>
-        "Min-max with a pre-holiday uplift. min/max in units, or as days of cover minDays/maxDays of the history's mean " +
-        "(defaults L+R and L+R+14); uplift (default 0.3) applies within upliftDays (default 14) before a holiday.";
-
-    public IReorderPolicy Create(PolicyInputs inputs)
+    private static RuleEnginePolicy Build(PolicyInputs inputs)
     {
-        inputs.RejectUnknown(Name, "min", "max", "minDays", "maxDays", "uplift", "upliftDays");
         var protection = inputs.ProtectionDays;
         var mean = inputs.History.Mean;
         var min = inputs.Parameter("min") ?? (mean * (inputs.Parameter("minDays") ?? protection));

@@ -146,7 +146,7 @@ public sealed class SeasonAwarePolicy : IReorderPolicy
         }
     }
 
-    /// <summary>The policy from a SKU's inputs (the builder of its <see cref="ForecastPolicyFactory"/>).</summary>
+    /// <summary>The policy from a SKU's inputs (the builder of its <see cref="PolicyFactory"/>).</summary>
     internal static SeasonAwarePolicy FromInputs(PolicyInputs inputs)
     {
         var level = ForecastPolicySupport.ResolveLevel(inputs, PolicyName, "q");

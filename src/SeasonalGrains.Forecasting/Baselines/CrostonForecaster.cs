@@ -10,22 +10,12 @@ namespace SeasonalGrains.Forecasting.Baselines;
 /// from the day before the history starts). At each later demand day t, with q days since the
 /// previous demand: z += alpha (y[t] - z), p += alpha (q - p). Before any demand the forecast is 0.
 /// </remarks>
-public sealed class CrostonForecaster : ResidualQuantileForecaster
+public sealed class CrostonForecaster(double alpha = CrostonForecaster.DefaultAlpha, int residualWindow = ResidualQuantileForecaster.DefaultResidualWindow)
+    : ResidualQuantileForecaster(residualWindow)
 {
     public const double DefaultAlpha = 0.1;
 
-    public CrostonForecaster(double alpha = DefaultAlpha, int residualWindow = DefaultResidualWindow)
-        : base(residualWindow)
-    {
-        if (!(alpha > 0 && alpha <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Croston's alpha must be inside (0, 1].");
-        }
-
-        Alpha = alpha;
-    }
-
-    public double Alpha { get; }
+    public double Alpha { get; } = Valid(alpha, alpha > 0 && alpha <= 1, "Croston's alpha must be inside (0, 1].");
 
     public override string Name => "croston";
 

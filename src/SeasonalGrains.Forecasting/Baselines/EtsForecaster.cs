@@ -20,7 +20,8 @@ namespace SeasonalGrains.Forecasting.Baselines;
 /// before day 0, and each weekday's seasonal is its mean deviation from the line, centred to sum
 /// to zero.</para>
 /// </remarks>
-public sealed class EtsForecaster : ResidualQuantileForecaster
+public sealed class EtsForecaster(int maxEvaluations = EtsForecaster.DefaultMaxEvaluations, int residualWindow = ResidualQuantileForecaster.DefaultResidualWindow)
+    : ResidualQuantileForecaster(residualWindow)
 {
     /// <summary>The season length in days.</summary>
     public const int Period = 7;
@@ -32,19 +33,8 @@ public sealed class EtsForecaster : ResidualQuantileForecaster
     private static readonly double[] Start = [0.2, 0.05, 0.1, 0.98];
     private static readonly double[] Step = [0.15, 0.05, 0.1, 0.02];
 
-    public EtsForecaster(int maxEvaluations = DefaultMaxEvaluations, int residualWindow = DefaultResidualWindow)
-        : base(residualWindow)
-    {
-        if (maxEvaluations < 10)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxEvaluations), maxEvaluations, "ETS needs at least 10 objective evaluations to fit.");
-        }
-
-        MaxEvaluations = maxEvaluations;
-    }
-
     /// <summary>Most evaluations of the in-sample error allowed to one fit.</summary>
-    public int MaxEvaluations { get; }
+    public int MaxEvaluations { get; } = Valid(maxEvaluations, maxEvaluations >= 10, "ETS needs at least 10 objective evaluations to fit.");
 
     public override string Name => "ets";
 

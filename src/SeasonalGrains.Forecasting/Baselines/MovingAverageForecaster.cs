@@ -4,22 +4,12 @@ namespace SeasonalGrains.Forecasting.Baselines;
 /// Moving average: every horizon gets the mean of the last <see cref="Window"/> days
 /// (of all days seen when the history is shorter).
 /// </summary>
-public sealed class MovingAverageForecaster : ResidualQuantileForecaster
+public sealed class MovingAverageForecaster(int window = MovingAverageForecaster.DefaultWindow, int residualWindow = ResidualQuantileForecaster.DefaultResidualWindow)
+    : ResidualQuantileForecaster(residualWindow)
 {
     public const int DefaultWindow = 28;
 
-    public MovingAverageForecaster(int window = DefaultWindow, int residualWindow = DefaultResidualWindow)
-        : base(residualWindow)
-    {
-        if (window < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(window), window, "The moving-average window must be at least 1 day.");
-        }
-
-        Window = window;
-    }
-
-    public int Window { get; }
+    public int Window { get; } = Valid(window, window >= 1, "The moving-average window must be at least 1 day.");
 
     public override string Name => "moving-average";
 

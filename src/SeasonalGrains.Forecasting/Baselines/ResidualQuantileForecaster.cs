@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SeasonalGrains.Forecasting.Baselines;
 
 /// <summary>
@@ -26,15 +28,15 @@ public abstract class ResidualQuantileForecaster : IForecaster
     /// <summary>Fewest h-step residuals used as they are before falling back to scaled one-step ones.</summary>
     public const int MinResiduals = 8;
 
-    protected ResidualQuantileForecaster(int residualWindow)
-    {
-        if (residualWindow < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(residualWindow), residualWindow, "The residual window must be at least 1 day.");
-        }
+    protected ResidualQuantileForecaster(int residualWindow) =>
+        ResidualWindow = Valid(residualWindow, residualWindow >= 1, "The residual window must be at least 1 day.");
 
-        ResidualWindow = residualWindow;
-    }
+    /// <summary>
+    /// A forecaster's setting <paramref name="value"/> when it is <paramref name="valid"/>; otherwise throws
+    /// <see cref="ArgumentOutOfRangeException"/> naming the setting, with <paramref name="message"/>.
+    /// </summary>
+    protected static T Valid<T>(T value, bool valid, string message, [CallerArgumentExpression(nameof(value))] string name = "") =>
+        valid ? value : throw new ArgumentOutOfRangeException(name, value, message);
 
     /// <summary>Receives the point forecast path (horizons 1..H) from one origin.</summary>
     protected delegate void PathSink(int origin, ReadOnlySpan<double> path);

@@ -10,31 +10,16 @@ namespace SeasonalGrains.Forecasting.Baselines;
 /// t + 1 days seen). On each later day t: d += beta (1[y[t] &gt; 0] - d), and on demand days also
 /// z += alpha (y[t] - z). Before any demand the forecast is 0.
 /// </remarks>
-public sealed class TsbForecaster : ResidualQuantileForecaster
+public sealed class TsbForecaster(
+    double alpha = TsbForecaster.DefaultAlpha, double beta = TsbForecaster.DefaultBeta, int residualWindow = ResidualQuantileForecaster.DefaultResidualWindow)
+    : ResidualQuantileForecaster(residualWindow)
 {
     public const double DefaultAlpha = 0.1;
     public const double DefaultBeta = 0.1;
 
-    public TsbForecaster(double alpha = DefaultAlpha, double beta = DefaultBeta, int residualWindow = DefaultResidualWindow)
-        : base(residualWindow)
-    {
-        if (!(alpha > 0 && alpha <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "TSB's alpha must be inside (0, 1].");
-        }
+    public double Alpha { get; } = Valid(alpha, alpha > 0 && alpha <= 1, "TSB's alpha must be inside (0, 1].");
 
-        if (!(beta > 0 && beta <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(beta), beta, "TSB's beta must be inside (0, 1].");
-        }
-
-        Alpha = alpha;
-        Beta = beta;
-    }
-
-    public double Alpha { get; }
-
-    public double Beta { get; }
+    public double Beta { get; } = Valid(beta, beta > 0 && beta <= 1, "TSB's beta must be inside (0, 1].");
 
     public override string Name => "tsb";
 

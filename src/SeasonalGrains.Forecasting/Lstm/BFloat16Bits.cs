@@ -13,11 +13,7 @@ internal static class BFloat16Bits
     /// <summary>Rounds each float of <paramref name="source"/> into <paramref name="destination"/> (same length).</summary>
     public static void From(ReadOnlySpan<float> source, Span<ushort> destination)
     {
-        if (destination.Length < source.Length)
-        {
-            throw new ArgumentException($"{source.Length} floats need as many bfloat16 slots, got {destination.Length}.", nameof(destination));
-        }
-
+        CheckRoom(source, destination, "floats need as many bfloat16 slots");
         var bits = MemoryMarshal.Cast<float, uint>(source);
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -43,11 +39,7 @@ internal static class BFloat16Bits
     /// <summary>Widens each bfloat16 of <paramref name="source"/> to a float (exact).</summary>
     public static void To(ReadOnlySpan<ushort> source, Span<float> destination)
     {
-        if (destination.Length < source.Length)
-        {
-            throw new ArgumentException($"{source.Length} bfloat16 values need as many floats, got {destination.Length}.", nameof(destination));
-        }
-
+        CheckRoom(source, destination, "bfloat16 values need as many floats");
         var bits = MemoryMarshal.Cast<float, uint>(destination);
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -68,4 +60,13 @@ internal static class BFloat16Bits
 
     /// <summary>The bfloat16 nearest to the float with <paramref name="bits"/> (ties to even).</summary>
     public static ushort Round(uint bits) => (ushort)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+
+    /// <summary>Throws unless <paramref name="destination"/> has a slot for every value of <paramref name="source"/>.</summary>
+    private static void CheckRoom<TSource, TDestination>(ReadOnlySpan<TSource> source, Span<TDestination> destination, string need)
+    {
+        if (destination.Length < source.Length)
+        {
+            throw new ArgumentException($"{source.Length} {need}, got {destination.Length}.", nameof(destination));
+        }
+    }
 }

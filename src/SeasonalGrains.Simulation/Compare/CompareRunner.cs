@@ -185,7 +185,7 @@ public static class CompareRunner
         progress?.Report(new("Replaying", 0));
         var outcome = await driver.RunAsync(
             runId,
-            prepared.Input,
+            ReplaySkuSource.Of(prepared.Input),
             source: null,
             progress is null ? null : new Progress<ReplayProgress>(p => progress.Report(new("Replaying", p.Fraction))),
             cancellationToken,

@@ -73,22 +73,8 @@ public sealed class ReplayDriver(IGrainFactory grains, ReplayDriverOptions? opti
 {
     private readonly ReplayDriverOptions _options = options ?? new ReplayDriverOptions();
 
-    public Task<ReplayOutcome> RunAsync(string runId, ReplayInput input, IProgress<ReplayProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, input, source: null, progress, cancellationToken);
-
-    /// <summary>
-    /// Runs the replay of an input in memory; with checkpoints, <paramref name="source"/> is recorded with the run so a resume
-    /// can rebuild and check its input. <paramref name="forecasters"/> go into the run's plan, for silos that build the
-    /// forecast sources themselves. Results go to <paramref name="sink"/> as the run goes when given, else into the outcome.
-    /// </summary>
-    public Task<ReplayOutcome> RunAsync(
-        string runId,
-        ReplayInput input,
-        ReplaySource? source,
-        IProgress<ReplayProgress>? progress,
-        CancellationToken cancellationToken,
-        ReplayForecasters? forecasters = null,
-        IReplayResultSink? sink = null)
+    /// <summary>Runs the replay of an input in memory, its results into the outcome.</summary>
+    public Task<ReplayOutcome> RunAsync(string runId, ReplayInput input, IProgress<ReplayProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (_options.Checkpoints)
@@ -96,10 +82,15 @@ public sealed class ReplayDriver(IGrainFactory grains, ReplayDriverOptions? opti
             CheckWrites(input);
         }
 
-        return RunAsync(runId, ReplaySkuSource.Of(input), source, progress, cancellationToken, forecasters, sink);
+        return RunAsync(runId, ReplaySkuSource.Of(input), source: null, progress, cancellationToken);
     }
 
-    /// <summary>As the other overload, reading the SKUs batch by batch from <paramref name="skus"/>.</summary>
+    /// <summary>
+    /// Runs the replay, reading the SKUs batch by batch from <paramref name="skus"/> (<see cref="ReplaySkuSource.Of"/> for an
+    /// input in memory); with checkpoints, <paramref name="source"/> is recorded with the run so a resume can rebuild and
+    /// check its input. <paramref name="forecasters"/> go into the run's plan, for silos that build the forecast sources
+    /// themselves. Results go to <paramref name="sink"/> as the run goes when given, else into the outcome.
+    /// </summary>
     public async Task<ReplayOutcome> RunAsync(
         string runId,
         ReplaySkuSource skus,

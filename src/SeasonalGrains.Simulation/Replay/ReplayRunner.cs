@@ -108,7 +108,7 @@ public static class ReplayRunner
         var checkpoints = HasCheckpoints(prepared.Input);
         var driver = new ReplayDriver(grains, new ReplayDriverOptions { ChunkDays = prepared.ChunkDays, Checkpoints = checkpoints });
         var source = checkpoints && File.Exists(prepared.Scenario.SourcePath) ? ReplayFingerprint.Source(prepared) : null;
-        var outcome = await driver.RunAsync(runId, prepared.Input, source, ReplayProgressOf(progress), cancellationToken, forecasters, output);
+        var outcome = await driver.RunAsync(runId, ReplaySkuSource.Of(prepared.Input), source, ReplayProgressOf(progress), cancellationToken, forecasters, output);
         return ReplayReport.Build(prepared.Scenario, prepared.Window, prepared.Input, outcome, prepared.ChunkDays, output.Traces);
     }
 
