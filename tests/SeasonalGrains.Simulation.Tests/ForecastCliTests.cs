@@ -170,7 +170,7 @@ public sealed class ForecastCliTests : IDisposable
 
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
         Assert.Contains("untrained", output);
-        Assert.Contains($"precision {InferencePrecisions.Name(InferencePrecisions.Fastest)}", output);
+        Assert.Contains("precision float32", output);
         Assert.Contains("batcher workers 1", output);
         Assert.Contains("libtorch threads 1", output);
         var rows = output.Split('\n').Where(l => l.StartsWith("│ ", StringComparison.Ordinal)).Select(l => l.Split('│', StringSplitOptions.TrimEntries)).ToList();
