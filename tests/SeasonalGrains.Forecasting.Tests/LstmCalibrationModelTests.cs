@@ -108,14 +108,14 @@ public sealed class LstmCalibrationModelTests(LstmTrainedModelFixture fixture) :
     {
         var trained = fixture.Model.Metadata.Calibration!;
 
-        var again = LstmTrainer.Recalibrate(fixture.Dataset, fixture.Model, LstmCalibrationMode.Conformal, calibrationDays: null).Calibration!;
+        var again = LstmTrainer.Recalibrate(fixture.Dataset, fixture.Model, LstmCalibrationMode.Conformal, calibrationDays: null);
         Assert.Equal(trained.Windows, again.Windows);
         Assert.Equal(trained.FirstOriginDay, again.FirstOriginDay);
         Assert.Equal(trained.Daily, again.Daily);
         Assert.Equal(trained.Interval, again.Interval);
 
         // spread: the same windows, other levels, the mode saved and read back
-        var spread = LstmTrainer.Recalibrate(fixture.Dataset, fixture.Model, LstmCalibrationMode.Spread, calibrationDays: null).Calibration!;
+        var spread = LstmTrainer.Recalibrate(fixture.Dataset, fixture.Model, LstmCalibrationMode.Spread, calibrationDays: null);
         Assert.Equal(LstmCalibrationMode.Spread, spread.Mode);
         Assert.Equal(trained.Windows, spread.Windows);
         Assert.NotEqual(trained.Daily, spread.Daily);
@@ -133,60 +133,5 @@ public sealed class LstmCalibrationModelTests(LstmTrainedModelFixture fixture) :
         var other = LstmTestData.Create(skus: 3, days: 300);
         var error = Assert.Throws<ArgumentException>(() => LstmTrainer.Recalibrate(other, fixture.Model, LstmCalibrationMode.Conformal, null));
         Assert.Contains("not the data the model was trained on", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Auto_calibration_keeps_whichever_of_none_conformal_and_spread_forecasts_the_last_third_of_the_range_best()
-    {
-        var metadata = fixture.Model.Metadata;
-        var horizon = fixture.Model.Horizon;
-
-        // a range of 3 horizons of origins: scored on the last 28 days' origins, fitted on those a horizon before them
-        var days = 3 * horizon;
-        var (calibration, selection) = LstmTrainer.Recalibrate(fixture.Dataset, fixture.Model, LstmCalibrationMode.Auto, days);
-
-        Assert.NotNull(selection);
-        var lastOrigin = metadata.TrainEndDay - horizon;
-        Assert.Equal(lastOrigin - horizon + 1, selection.FirstScoredOriginDay);
-        Assert.Equal(selection.FirstScoredOriginDay - horizon, selection.LastFittedOriginDay);
-        var scores = new Dictionary<string, double>
-        {
-            [LstmCalibrationSelection.None] = selection.NonePinball,
-            [LstmCalibrationModes.Conformal] = selection.ConformalPinball,
-            [LstmCalibrationModes.Spread] = selection.SpreadPinball,
-        };
-        Assert.Equal(scores.MinBy(p => p.Value).Key, selection.Chosen);
-
-        // the chosen mode is then fitted on the whole range, as that mode alone would be; none leaves the model raw
-        if (selection.Chosen == LstmCalibrationSelection.None)
-        {
-            Assert.Null(calibration);
-        }
-        else
-        {
-            var alone = LstmTrainer.Recalibrate(fixture.Dataset, fixture.Model, LstmCalibrationModes.Parse(selection.Chosen), days).Calibration!;
-            Assert.Equal(alone.Mode, calibration!.Mode);
-            Assert.Equal(alone.Daily, calibration.Daily);
-        }
-
-        fixture.Model.SaveRecalibrated(_temp, calibration, selection);
-        using var loaded = LstmModel.Load(_temp);
-        Assert.Equal(selection, loaded.Metadata.CalibrationSelection);
-
-        // too short a range to fit and score a horizon apart is refused, naming the mode
-        var error = Assert.Throws<ArgumentException>(() => LstmTrainer.Recalibrate(fixture.Dataset, fixture.Model, LstmCalibrationMode.Auto, horizon));
-        Assert.Contains("'auto'", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void The_mean_pinball_of_raw_quantiles_is_taken_after_the_floor_at_zero()
-    {
-        double[] levels = [0.25, 0.5, 0.75];
-
-        // actual 2 against 1, 2, 3: (0.25 x 1 + 0 + 0.25 x 1) / 3
-        Assert.Equal(0.5 / 3, LstmCalibration.MeanPinball(levels, null, [[new float[] { 1, 2, 3 }]], [[2.0]]), 12);
-
-        // -1 is floored to 0: (0.25 x 2 + 0 + 0.25 x 1) / 3
-        Assert.Equal(0.75 / 3, LstmCalibration.MeanPinball(levels, null, [[new float[] { -1, 2, 3 }]], [[2.0]]), 12);
     }
 }

@@ -46,14 +46,13 @@ public sealed class CalibrateCommand : CliCommand
         var mode = LstmCalibrationModes.Parse(parse.GetRequiredValue(_mode));
         using var model = Load(source);
         LstmCalibration? calibration = null;
-        LstmCalibrationSelection? selection = null;
         if (parse.GetValue(_calibrate))
         {
             var dataset = await TrainCommand.LoadCleanAsync(parse.GetRequiredValue(_dataset).FullName, cancellationToken);
             context.Console.MarkupLine(Markup.Escape($"Calibrating {source} ({LstmCalibrationModes.Name(mode)}) on {dataset.Info.Name}..."));
             try
             {
-                (calibration, selection) = await Task.Run(() => LstmTrainer.Recalibrate(dataset, model, mode, days, cancellationToken), cancellationToken);
+                calibration = await Task.Run(() => LstmTrainer.Recalibrate(dataset, model, mode, days, cancellationToken), cancellationToken);
             }
             catch (ArgumentException e)
             {
@@ -63,7 +62,7 @@ public sealed class CalibrateCommand : CliCommand
 
         OutputFolder.Write(outFolder, force, folder =>
         {
-            model.SaveRecalibrated(folder, calibration, selection);
+            model.SaveRecalibrated(folder, calibration);
             var history = System.IO.Path.Combine(source, TrainCommand.HistoryFile);
             if (File.Exists(history))
             {
@@ -74,11 +73,6 @@ public sealed class CalibrateCommand : CliCommand
             ? string.Create(CultureInfo.InvariantCulture,
                 $"Wrote {outFolder}: {LstmCalibrationModes.Name(c.Mode)} calibration on {c.Windows:N0} windows from {model.Metadata.DatasetStart.AddDays(c.FirstOriginDay):yyyy-MM-dd} to {model.Metadata.DatasetStart.AddDays(c.LastOriginDay):yyyy-MM-dd}; day 1 levels {string.Join(" ", c.Daily[0].Select(l => l.ToString("0.###", CultureInfo.InvariantCulture)))}.")
             : $"Wrote {outFolder}: the same weights without a calibration."));
-        if (selection is not null)
-        {
-            context.Console.MarkupLine(Markup.Escape(TrainCommand.DescribeSelection(selection, model.Metadata.DatasetStart)));
-        }
-
         return SeasonalCli.Ok;
     }
 

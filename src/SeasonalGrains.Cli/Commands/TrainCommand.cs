@@ -170,17 +170,8 @@ public sealed class TrainCommand : CliCommand
             ? Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"{LstmCalibrationModes.Name(cal.Mode)} on {cal.Windows:N0} windows from {metadata.DatasetStart.AddDays(cal.FirstOriginDay):yyyy-MM-dd}; day 1 levels {string.Join(" ", cal.Daily[0].Select(l => l.ToString("0.###", CultureInfo.InvariantCulture)))}"))
             : "none");
-        if (metadata.CalibrationSelection is { } selection)
-        {
-            table.AddRow("calibration chosen", Markup.Escape(DescribeSelection(selection, metadata.DatasetStart)));
-        }
-
         c.Write(table);
     }
-
-    /// <summary>One line on how <c>--calibration-mode auto</c> chose: the held-out pinball loss of each candidate and the days fitted and scored.</summary>
-    internal static string DescribeSelection(LstmCalibrationSelection selection, DateOnly datasetStart) => string.Create(CultureInfo.InvariantCulture,
-        $"{selection.Chosen} by held-out pinball (none {selection.NonePinball:0.00000}, conformal {selection.ConformalPinball:0.00000}, spread {selection.SpreadPinball:0.00000}): fitted on {selection.FittedWindows:N0} windows to {datasetStart.AddDays(selection.LastFittedOriginDay):yyyy-MM-dd}, scored on {selection.ScoredWindows:N0} from {datasetStart.AddDays(selection.FirstScoredOriginDay):yyyy-MM-dd}");
 
     private static void WriteHistory(IReadOnlyList<LstmEpochProgress> history, string path)
     {
@@ -232,7 +223,7 @@ public sealed class TrainCommand : CliCommand
         {
             var option = new Option<string>("--calibration-mode")
             {
-                Description = "What the calibration corrects: conformal (location and spread), spread (the widths around the model's own median) or auto (none, conformal or spread, whichever forecasts the last third of the calibration range best when fitted on its first part; see docs/researchers/calibration.md).",
+                Description = "What the calibration corrects: conformal (location and spread) or spread (the widths around the model's own median, see docs/researchers/calibration.md).",
                 DefaultValueFactory = _ => LstmCalibrationModes.Name(defaultMode),
             };
             option.AcceptOnlyFromAmong(LstmCalibrationModes.Names);

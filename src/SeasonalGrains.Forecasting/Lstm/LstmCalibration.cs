@@ -74,11 +74,6 @@ public sealed record LstmCalibration
     /// <summary>Throws <see cref="InvalidDataException"/> unless the tables have <paramref name="horizon"/> rows of <paramref name="quantiles"/> finite levels, ascending in k.</summary>
     public void Validate(int horizon, int quantiles, bool interval)
     {
-        if (Mode == LstmCalibrationMode.Auto)
-        {
-            throw new InvalidDataException($"Model calibration: '{LstmCalibrationModes.Auto}' chooses a mode in training; a fitted calibration is '{LstmCalibrationModes.Conformal}' or '{LstmCalibrationModes.Spread}'.");
-        }
-
         Check(Daily, "daily", horizon, quantiles);
         if (interval != (Interval is not null))
         {
@@ -143,55 +138,6 @@ public sealed record LstmCalibration
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// The mean pinball loss, over the forecasts and the model levels, of the daily quantiles <paramref name="calibration"/>
-    /// makes of the raw curves (null: the raw quantiles), made non-decreasing and floored at 0 as forecasts are.
-    /// <c>curves[h]</c> and <c>actuals[h]</c> are the forecasts of horizon day h (the units of the curves).
-    /// </summary>
-    public static double MeanPinball(
-        IReadOnlyList<double> modelLevels, LstmCalibration? calibration, IReadOnlyList<IReadOnlyList<float[]>> curves, IReadOnlyList<IReadOnlyList<double>> actuals)
-    {
-        ArgumentNullException.ThrowIfNull(modelLevels);
-        ArgumentNullException.ThrowIfNull(curves);
-        ArgumentNullException.ThrowIfNull(actuals);
-        var map = calibration is null ? null : new LstmCalibrationMap(calibration, modelLevels);
-        var q = modelLevels.Count;
-        var quantiles = new float[q];
-        var sum = 0.0;
-        long count = 0;
-        for (var h = 0; h < curves.Count; h++)
-        {
-            for (var i = 0; i < curves[h].Count; i++)
-            {
-                var raw = curves[h][i];
-                if (map is null)
-                {
-                    var highest = 0f;
-                    for (var k = 0; k < q; k++)
-                    {
-                        highest = MathF.Max(highest, raw[k]);
-                        quantiles[k] = highest;
-                    }
-                }
-                else
-                {
-                    map.Daily(h, raw, quantiles);
-                }
-
-                var y = actuals[h][i];
-                for (var k = 0; k < q; k++)
-                {
-                    var error = y - quantiles[k];
-                    sum += Math.Max(modelLevels[k] * error, (modelLevels[k] - 1) * error);
-                }
-
-                count += q;
-            }
-        }
-
-        return count == 0 ? double.NaN : sum / count;
     }
 
     /// <summary>The median over the forecasts of (actual - the raw curve at level 0.5): how far the model's median misses, in the curves' units.</summary>
@@ -295,15 +241,6 @@ public enum LstmCalibrationMode
     /// </summary>
     [JsonStringEnumMemberName(LstmCalibrationModes.Spread)]
     Spread,
-
-    /// <summary>
-    /// Chosen on held-out days: none, conformal or spread, whichever forecasts the later origins of the calibration
-    /// range best when fitted on the earlier ones (<see cref="LstmCalibrationSelection"/>); a training option, never a
-    /// fitted calibration's mode. Calibrating corrects what the validation range shows, and where that range's errors
-    /// do not carry forward (a season cycle's other part) the raw model forecasts better.
-    /// </summary>
-    [JsonStringEnumMemberName(LstmCalibrationModes.Auto)]
-    Auto,
 }
 
 /// <summary>The names of <see cref="LstmCalibrationMode"/> as commands and model.json write them.</summary>
@@ -311,7 +248,6 @@ public static class LstmCalibrationModes
 {
     public const string Conformal = "conformal";
     public const string Spread = "spread";
-    public const string Auto = "auto";
 
     /// <summary>The names a calibration-mode option accepts.</summary>
     public static string[] Names => JsonEnumNames<LstmCalibrationMode>.Names;
@@ -434,35 +370,4 @@ public sealed class LstmCalibrationMap
 
         return (segments, weights);
     }
-}
-
-/// <summary>
-/// How <see cref="LstmCalibrationMode.Auto"/> chose (saved in model.json): each candidate fitted on the calibration
-/// range's origins up to <see cref="LastFittedOriginDay"/> and scored on those from <see cref="FirstScoredOriginDay"/>
-/// (the days the fitted forecasts read end before the scored origins begin), by the mean pinball loss over the model
-/// levels in scaled units (as the model trains). The lowest wins; a tie keeps the simpler (none, then conformal).
-/// </summary>
-public sealed record LstmCalibrationSelection
-{
-    /// <summary>The name of the raw model's choice.</summary>
-    public const string None = "none";
-
-    /// <summary>What was chosen: <c>none</c> (the raw model), <see cref="LstmCalibrationModes.Conformal"/> or <see cref="LstmCalibrationModes.Spread"/>.</summary>
-    public required string Chosen { get; init; }
-
-    public required int LastFittedOriginDay { get; init; }
-
-    public required int FirstScoredOriginDay { get; init; }
-
-    /// <summary>Held-out forecasts fitted on and scored (windows).</summary>
-    public required int FittedWindows { get; init; }
-
-    public required int ScoredWindows { get; init; }
-
-    /// <summary>The scored mean pinball loss of the raw model.</summary>
-    public required double NonePinball { get; init; }
-
-    public required double ConformalPinball { get; init; }
-
-    public required double SpreadPinball { get; init; }
 }

@@ -163,12 +163,9 @@ public sealed class LstmModel : IDisposable
     /// <summary>Writes <c>weights.bin</c> and <c>model.json</c> into <paramref name="folder"/> (created if needed).</summary>
     public void Save(string folder) => Save(folder, Metadata);
 
-    /// <summary>
-    /// Saves the model into <paramref name="folder"/> with <paramref name="calibration"/> in place of its own (null: none)
-    /// and <paramref name="selection"/>, how it was chosen (null: by the caller).
-    /// </summary>
-    public void SaveRecalibrated(string folder, LstmCalibration? calibration, LstmCalibrationSelection? selection = null) =>
-        Save(folder, Metadata with { FormatVersion = LstmModelMetadata.CurrentFormatVersion, Calibration = calibration, CalibrationSelection = selection });
+    /// <summary>Saves the model into <paramref name="folder"/> with <paramref name="calibration"/> in place of its own (null: none).</summary>
+    public void SaveRecalibrated(string folder, LstmCalibration? calibration) =>
+        Save(folder, Metadata with { FormatVersion = LstmModelMetadata.CurrentFormatVersion, Calibration = calibration });
 
     private void Save(string folder, LstmModelMetadata metadata)
     {

@@ -87,10 +87,6 @@ public sealed record LstmModelMetadata
     /// </summary>
     public LstmCalibration? Calibration { get; init; }
 
-    /// <summary>How the calibration (or none) was chosen, for a model trained with <see cref="LstmCalibrationMode.Auto"/>; else null.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public LstmCalibrationSelection? CalibrationSelection { get; init; }
-
     [JsonIgnore]
     public int Horizon => Schema.Horizon;
 

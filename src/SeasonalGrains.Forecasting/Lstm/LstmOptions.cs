@@ -119,10 +119,7 @@ public sealed record LstmOptions
     /// </summary>
     public int? CalibrationDays { get; init; }
 
-    /// <summary>
-    /// What the calibration corrects: location and spread (<see cref="LstmCalibrationMode.Conformal"/>, when not given), spread
-    /// around the model's median, or whichever of none and those two forecasts held-out days best (<see cref="LstmCalibrationMode.Auto"/>).
-    /// </summary>
+    /// <summary>What the calibration corrects: location and spread (<see cref="LstmCalibrationMode.Conformal"/>, when not given) or spread around the model's median.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public LstmCalibrationMode CalibrationMode { get; init; } = LstmCalibrationMode.Conformal;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -86,11 +85,10 @@ public static class LstmTrainer
     /// <summary>
     /// Fits a new calibration of a trained model's weights on the data it was trained on: the same training days,
     /// held-out SKUs and validation range (from model.json), with <paramref name="mode"/> and
-    /// <paramref name="calibrationDays"/> (null: the validation range); with <see cref="LstmCalibrationMode.Auto"/> the
-    /// calibration is null when the raw model forecasts the held-out days better. The weights do not change, so one training
+    /// <paramref name="calibrationDays"/> (null: the validation range). The weights do not change, so one training
     /// serves several calibrations. A dataset whose training days differ from the model's (training-data hash) is refused.
     /// </summary>
-    public static (LstmCalibration? Calibration, LstmCalibrationSelection? Selection) Recalibrate(
+    public static LstmCalibration Recalibrate(
         Dataset dataset, LstmModel model, LstmCalibrationMode mode, int? calibrationDays, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -297,7 +295,7 @@ public static class LstmTrainer
         }
 
         /// <summary>A new calibration of <paramref name="model"/>'s weights (see <see cref="LstmTrainer.Recalibrate"/>).</summary>
-        public (LstmCalibration? Calibration, LstmCalibrationSelection? Selection) Recalibrate(LstmModel model)
+        public LstmCalibration Recalibrate(LstmModel model)
         {
             var metadata = model.Metadata;
             var trainEnd = metadata.TrainEndDay;
@@ -445,9 +443,9 @@ public static class LstmTrainer
             }
 
             network.eval();
-            var (calibration, selection) = options.Calibrate && _quantiles >= 2
+            var calibration = options.Calibrate && _quantiles >= 2
                 ? FitCalibration(network, calibrationPairs, calibrationStart, trainEnd - _horizon)
-                : default;
+                : null;
             var metadata = new LstmModelMetadata
             {
                 Created = DateTimeOffset.UtcNow,
@@ -465,7 +463,6 @@ public static class LstmTrainer
                 Training = new LstmTrainingSummary(
                     history.Count, bestEpoch, bestTrainLoss, _clock.Elapsed.TotalSeconds, trainingWindows, totalSteps, stopReason),
                 Calibration = calibration,
-                CalibrationSelection = selection,
             };
             return new LstmTrainingResult(new LstmModel(network, metadata), history);
         }
@@ -686,16 +683,21 @@ public static class LstmTrainer
         /// <summary>
         /// Fits <see cref="LstmCalibration"/> on held-out windows (origins inside the validation range, each
         /// forecast from the days before its origin only): per horizon day the raw daily curves against the day's
-        /// actual and the raw interval curves against the sum of days 1..h+1, in scaled units. With
-        /// <see cref="LstmCalibrationMode.Auto"/> it first chooses the mode, or none (<see cref="LstmCalibrationSelection"/>).
+        /// actual and the raw interval curves against the sum of days 1..h+1, in scaled units.
         /// </summary>
-        private (LstmCalibration? Calibration, LstmCalibrationSelection? Selection) FitCalibration(
-            QuantileLstm network, (int Sku, int Origin)[] pairs, int firstOrigin, int lastOrigin)
+        private LstmCalibration FitCalibration(QuantileLstm network, (int Sku, int Origin)[] pairs, int firstOrigin, int lastOrigin)
         {
             var interval = network.Architecture.IntervalHead;
             var outputs = network.Architecture.OutputsPerDay;
-            var daily = new CalibrationSamples(_horizon);
-            var sums = new CalibrationSamples(interval ? _horizon : 0);
+            var dailyCurves = new List<float[]>[_horizon];
+            var dailyActuals = new List<double>[_horizon];
+            var sumCurves = new List<float[]>[_horizon];
+            var sumActuals = new List<double>[_horizon];
+            for (var h = 0; h < _horizon; h++)
+            {
+                (dailyCurves[h], dailyActuals[h], sumCurves[h], sumActuals[h]) = (new(pairs.Length), new(pairs.Length), new(interval ? pairs.Length : 0), new(interval ? pairs.Length : 0));
+            }
+
             ForEachOutput(network, pairs, (pair, rows) =>
             {
                 var (sku, origin) = pair;
@@ -715,86 +717,29 @@ public static class LstmTrainer
                     }
 
                     var row = rows.Slice(h * outputs, outputs);
-                    daily.Add(h, origin, row[.._quantiles].ToArray(), truth);
+                    dailyCurves[h].Add(row[.._quantiles].ToArray());
+                    dailyActuals[h].Add(truth);
                     if (interval && !sumCensored)
                     {
-                        sums.Add(h, origin, row.Slice(_quantiles + 1, _quantiles).ToArray(), sum);
+                        sumCurves[h].Add(row.Slice(_quantiles + 1, _quantiles).ToArray());
+                        sumActuals[h].Add(sum);
                     }
                 }
             });
 
             var levels = options.Quantiles;
-            LstmCalibration FitMode(LstmCalibrationMode mode, int windows, int first, int last) => new()
+            var mode = options.CalibrationMode;
+            return new LstmCalibration
             {
                 Mode = mode,
-                Windows = windows,
-                FirstOriginDay = first,
-                LastOriginDay = last,
-                Daily = [.. Enumerable.Range(0, _horizon).Select(h => daily.Fit(levels, h, mode, first, last))],
-                Interval = interval ? [.. Enumerable.Range(0, _horizon).Select(h => sums.Fit(levels, h, mode, first, last))] : null,
+                Windows = pairs.Length,
+                FirstOriginDay = firstOrigin,
+                LastOriginDay = lastOrigin,
+                Daily = [.. Enumerable.Range(0, _horizon).Select(h => LstmCalibration.FitLevels(levels, dailyCurves[h], dailyActuals[h], mode))],
+                Interval = interval
+                    ? [.. Enumerable.Range(0, _horizon).Select(h => LstmCalibration.FitLevels(levels, sumCurves[h], sumActuals[h], mode))]
+                    : null,
             };
-
-            if (options.CalibrationMode != LstmCalibrationMode.Auto)
-            {
-                return (FitMode(options.CalibrationMode, pairs.Length, firstOrigin, lastOrigin), null);
-            }
-
-            // the last third of the origins is scored; the fitted origins end a horizon before it, so no fitted forecast reads a scored day
-            var firstScored = lastOrigin - ((lastOrigin - firstOrigin + 1) / 3) + 1;
-            var lastFitted = firstScored - _horizon;
-            var fitted = pairs.Count(p => p.Origin <= lastFitted);
-            var scored = pairs.Count(p => p.Origin >= firstScored);
-            if (fitted == 0 || scored == 0 || !daily.Covers(firstOrigin, lastFitted) || !daily.Covers(firstScored, lastOrigin))
-            {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"Calibration mode '{LstmCalibrationModes.Auto}' fits on the first part of the calibration range and scores on its last third, a horizon ({_horizon} days) apart, and needs in-stock forecasts of every horizon day in both; the range of {lastOrigin - firstOrigin + 1} days of origins has not. Lengthen it (--calibration-days) or choose a mode."));
-            }
-
-            var (scoredCurves, scoredActuals) = daily.Select(firstScored, lastOrigin);
-            double Score(LstmCalibrationMode? mode) =>
-                LstmCalibration.MeanPinball(levels, mode is { } m ? FitMode(m, fitted, firstOrigin, lastFitted) : null, scoredCurves, scoredActuals);
-            var none = Score(null);
-            var conformal = Score(LstmCalibrationMode.Conformal);
-            var spread = Score(LstmCalibrationMode.Spread);
-            LstmCalibrationMode? chosen = none <= conformal && none <= spread ? null : conformal <= spread ? LstmCalibrationMode.Conformal : LstmCalibrationMode.Spread;
-            var selection = new LstmCalibrationSelection
-            {
-                Chosen = chosen is { } c ? LstmCalibrationModes.Name(c) : LstmCalibrationSelection.None,
-                LastFittedOriginDay = lastFitted,
-                FirstScoredOriginDay = firstScored,
-                FittedWindows = fitted,
-                ScoredWindows = scored,
-                NonePinball = none,
-                ConformalPinball = conformal,
-                SpreadPinball = spread,
-            };
-            return (chosen is { } mode ? FitMode(mode, pairs.Length, firstOrigin, lastOrigin) : null, selection);
-        }
-
-        /// <summary>Held-out forecasts of each horizon day with their origins: the raw quantile curves and the actuals they are scored against.</summary>
-        private sealed class CalibrationSamples(int horizon)
-        {
-            private readonly List<(int Origin, float[] Curve, double Actual)>[] _days =
-                [.. Enumerable.Range(0, horizon).Select(_ => new List<(int, float[], double)>())];
-
-            public void Add(int h, int origin, float[] curve, double actual) => _days[h].Add((origin, curve, actual));
-
-            /// <summary>Whether every horizon day has a forecast from an origin in [first, last].</summary>
-            public bool Covers(int first, int last) => _days.All(d => d.Exists(s => s.Origin >= first && s.Origin <= last));
-
-            /// <summary>The calibrated levels of day h fitted on the forecasts from origins in [first, last].</summary>
-            public double[] Fit(IReadOnlyList<double> levels, int h, LstmCalibrationMode mode, int first, int last)
-            {
-                var chosen = _days[h].Where(s => s.Origin >= first && s.Origin <= last).ToList();
-                return LstmCalibration.FitLevels(levels, [.. chosen.Select(s => s.Curve)], [.. chosen.Select(s => s.Actual)], mode);
-            }
-
-            /// <summary>Per horizon day the curves and actuals of the forecasts from origins in [first, last].</summary>
-            public (IReadOnlyList<float[]>[] Curves, IReadOnlyList<double>[] Actuals) Select(int first, int last)
-            {
-                var chosen = _days.Select(d => d.Where(s => s.Origin >= first && s.Origin <= last).ToList()).ToArray();
-                return ([.. chosen.Select(d => (IReadOnlyList<float[]>)[.. d.Select(s => s.Curve)])], [.. chosen.Select(d => (IReadOnlyList<double>)[.. d.Select(s => s.Actual)])]);
-            }
         }
 
         private (Tensor Past, Tensor Future, Tensor Category, Tensor Region, Tensor Target) Tensors(
