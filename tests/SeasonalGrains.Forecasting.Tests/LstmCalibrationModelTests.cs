@@ -134,4 +134,23 @@ public sealed class LstmCalibrationModelTests(LstmTrainedModelFixture fixture) :
         var error = Assert.Throws<ArgumentException>(() => LstmTrainer.Recalibrate(other, fixture.Model, LstmCalibrationMode.Conformal, null));
         Assert.Contains("not the data the model was trained on", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Calibrating_sets_its_own_libtorch_threads_and_leaves_the_process_as_it_found_it()
+    {
+        var before = TorchRuntime.Threads;
+        try
+        {
+            TorchRuntime.SetThreads(1);
+            Assert.Equal(2, fixture.Model.Metadata.Hyperparameters.Threads);
+
+            LstmTrainer.Recalibrate(fixture.Dataset, fixture.Model, LstmCalibrationMode.Conformal, calibrationDays: null);
+
+            Assert.Equal(1, TorchRuntime.Threads);
+        }
+        finally
+        {
+            TorchRuntime.SetThreads(before);
+        }
+    }
 }

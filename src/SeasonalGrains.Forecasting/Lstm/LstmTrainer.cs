@@ -78,6 +78,7 @@ public static class LstmTrainer
         // per process: nothing else may draw from the generator between this training's seed and its last step
         lock (TorchRuntime.RandomGate)
         {
+            using var threads = TorchRuntime.KeepThreads();
             return new Run(dataset, options, progress, cancellationToken).Execute();
         }
     }
@@ -110,6 +111,7 @@ public static class LstmTrainer
         options.Validate();
         lock (TorchRuntime.RandomGate)
         {
+            using var threads = TorchRuntime.KeepThreads();
             return new Run(dataset, options, null, cancellationToken).Recalibrate(model);
         }
     }

@@ -56,6 +56,27 @@ public static class TorchRuntime
         torch.set_num_threads(threads);
     }
 
+    /// <summary>libtorch's intra-op thread count now (torch.get_num_threads).</summary>
+    public static int Threads
+    {
+        get
+        {
+            EnsureInitialized();
+            return torch.get_num_threads();
+        }
+    }
+
+    /// <summary>
+    /// Keeps the process's thread count across work that sets its own (training): disposing the result sets it back to
+    /// what it is now, so a training inside a host does not change what the host's forecasts run with.
+    /// </summary>
+    public static IDisposable KeepThreads() => new ThreadCount(Threads);
+
+    private sealed class ThreadCount(int threads) : IDisposable
+    {
+        public void Dispose() => torch.set_num_threads(threads);
+    }
+
 #pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code in this project; plain marshalling suffices.
     [DllImport("libc", EntryPoint = "setenv")]
     private static extern int SetNativeEnvironment(
