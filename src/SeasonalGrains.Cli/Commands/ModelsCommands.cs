@@ -19,9 +19,11 @@ internal sealed class RegistrySelection
 
     public IEnumerable<Symbol> Symbols => [Folder, .. _storage.Symbols];
 
-    public ModelRegistry Open(ParseResult parse)
+    public ModelRegistry Open(ParseResult parse) => Open(parse, _storage.Resolve(parse));
+
+    private ModelRegistry Open(ParseResult parse, Storage.StorageOptions? postgres)
     {
-        if (_storage.Resolve(parse) is { } postgres)
+        if (postgres is not null)
         {
             return parse.GetValue(Folder) is null
                 ? new PostgresModelRegistry(postgres.GetPooledConnectionString())
@@ -38,8 +40,8 @@ internal sealed class RegistrySelection
     /// </summary>
     public (ModelRegistry Registry, LiveStateReader Scores) OpenWithScores(ParseResult parse, string serviceId)
     {
-        var registry = Open(parse);
-        return (registry, new LiveStateReader(_storage.Resolve(parse) is { } postgres ? postgres.ConnectionString! : ScoresConnection(parse), serviceId));
+        var postgres = _storage.Resolve(parse);
+        return (Open(parse, postgres), new LiveStateReader(postgres is not null ? postgres.ConnectionString! : ScoresConnection(parse), serviceId));
     }
 
     /// <summary>Opens the registry and runs one request on it (see <see cref="RunAsync"/>).</summary>

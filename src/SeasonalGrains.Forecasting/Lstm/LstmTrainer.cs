@@ -78,7 +78,7 @@ public static class LstmTrainer
         // per process: nothing else may draw from the generator between this training's seed and its last step
         lock (TorchRuntime.RandomGate)
         {
-            using var threads = TorchRuntime.KeepThreads();
+            using var threads = TorchRuntime.UseThreads(options.Threads);
             return new Run(dataset, options, progress, cancellationToken).Execute();
         }
     }
@@ -111,7 +111,7 @@ public static class LstmTrainer
         options.Validate();
         lock (TorchRuntime.RandomGate)
         {
-            using var threads = TorchRuntime.KeepThreads();
+            using var threads = TorchRuntime.UseThreads(options.Threads);
             return new Run(dataset, options, null, cancellationToken).Recalibrate(model);
         }
     }
@@ -282,7 +282,6 @@ public static class LstmTrainer
                 options.HiddenSize, options.Layers, options.Dropout, options.FutureHidden,
                 options.DecoderHidden, options.PositionEmbedding) { IntervalHead = options.IntervalHead };
 
-            TorchRuntime.SetThreads(options.Threads);
             torch.manual_seed(options.Seed);
             var network = new QuantileLstm(architecture);
             try
@@ -304,7 +303,6 @@ public static class LstmTrainer
             Adopt(metadata.Schema);
             BuildTables(trainEnd);
             var (calibrationStart, pairs) = CalibrationPairs(HeldOutSkus(_tables.Length), options.MinHistoryDays, metadata.ValidationStartDay, trainEnd);
-            TorchRuntime.SetThreads(options.Threads);
             return FitCalibration(model.Network, pairs, calibrationStart, trainEnd - _horizon);
         }
 

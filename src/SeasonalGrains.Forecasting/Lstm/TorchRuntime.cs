@@ -67,10 +67,15 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// Keeps the process's thread count across work that sets its own (training): disposing the result sets it back to
-    /// what it is now, so a training inside a host does not change what the host's forecasts run with.
+    /// Sets the intra-op thread count for one piece of work (training, calibrating): disposing the result sets back the
+    /// count of before, so a training inside a host does not change what the host's forecasts run with.
     /// </summary>
-    public static IDisposable KeepThreads() => new ThreadCount(Threads);
+    public static IDisposable UseThreads(int threads)
+    {
+        var before = Threads;
+        SetThreads(threads);
+        return new ThreadCount(before);
+    }
 
     private sealed class ThreadCount(int threads) : IDisposable
     {
