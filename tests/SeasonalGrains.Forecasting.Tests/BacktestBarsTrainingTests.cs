@@ -59,6 +59,50 @@ public sealed class BacktestBarsTrainingTests
     }
 
     [Fact]
+    public void With_weight_averaging_the_saved_weights_are_the_average_after_the_first_step()
+    {
+        // One step: the average starts at the initial weights and its decay is min(0.5, (1 + 0) / (10 + 0)) = 0.1,
+        // so the saved weights are 0.1 x initial + 0.9 x the weights after the step (what training without
+        // averaging saves: same seed, same minibatch, same dropout draws).
+        var dataset = LstmTestData.Create(skus: 2);
+        var options = LstmTestData.SmallOptions with { MaxEpochs = 1, StepsPerEpoch = 1 };
+
+        using var plain = LstmTrainer.Train(dataset, options).Model;
+        using var averaged = LstmTrainer.Train(dataset, options with { WeightAverageDecay = 0.5 }).Model;
+        TorchSharp.torch.manual_seed(options.Seed);
+        using var initial = new QuantileLstm(plain.Metadata.Architecture);
+
+        var after = plain.Network.parameters().ToArray();
+        var saved = averaged.Network.parameters().ToArray();
+        var start = initial.parameters().ToArray();
+        Assert.Equal(start.Length, saved.Length);
+        var moved = 0;
+        for (var i = 0; i < saved.Length; i++)
+        {
+            var s = saved[i].data<float>().ToArray();
+            var a = after[i].data<float>().ToArray();
+            var w = start[i].data<float>().ToArray();
+            for (var j = 0; j < s.Length; j++)
+            {
+                Assert.Equal((0.1 * w[j]) + (0.9 * a[j]), s[j], 5e-6);
+                moved += a[j] != w[j] ? 1 : 0;
+            }
+        }
+
+        Assert.True(moved > 0, "the step changed no weight, so the check above would not tell the average from either end");
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(-0.1)]
+    public void A_weight_average_decay_outside_0_to_1_is_refused(double decay)
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => (LstmTestData.SmallOptions with { WeightAverageDecay = decay }).Validate());
+
+        Assert.Contains("WeightAverageDecay must be within [0, 1)", error.Message);
+    }
+
+    [Fact]
     public void A_minimum_above_the_maximum_steps_is_refused()
     {
         var options = LstmTestData.SmallOptions with { MinStepsPerEpoch = 500, MaxStepsPerEpoch = 400 };

@@ -201,6 +201,9 @@ public sealed class TrainCommand : CliCommand
         private readonly Option<double> _dropout = CliOptions.Defaulted(
             "--dropout", "Dropout between LSTM layers and in the shared layer, in [0, 1).", Defaults.Dropout);
 
+        private readonly Option<double> _weightAverage = CliOptions.Defaulted(
+            "--weight-average", "Decay per step of the moving average of the weights that validation, early stopping and the saved model use, in [0, 1); 0 keeps the last step's weights.", Defaults.WeightAverageDecay);
+
         private readonly Option<long> _seed = CliOptions.Defaulted<long>("--seed", "Random seed (same seed, data and threads: same model).", 1);
 
         private readonly Option<string> _timeBudget = CliOptions.Defaulted(
@@ -216,7 +219,7 @@ public sealed class TrainCommand : CliCommand
 
         private readonly Option<string> _scaling = CreateScaling();
 
-        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _seed, _timeBudget, _calibrate, _calibrationDays, _calibrationMode, _scaling];
+        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _weightAverage, _seed, _timeBudget, _calibrate, _calibrationDays, _calibrationMode, _scaling];
 
         /// <summary>The <c>--calibration-mode</c> option of <c>train</c>, <c>backtest</c> and <c>calibrate</c>.</summary>
         internal static Option<string> CalibrationModeOption(LstmCalibrationMode defaultMode)
@@ -262,10 +265,14 @@ public sealed class TrainCommand : CliCommand
                 CalibrationDays = parse.GetValue(_calibrationDays),
                 CalibrationMode = LstmCalibrationModes.Parse(parse.GetRequiredValue(_calibrationMode)),
                 Scaling = UnitScalings.Parse(parse.GetRequiredValue(_scaling)),
+                WeightAverageDecay = parse.GetValue(_weightAverage),
             };
             Check(options.MaxEpochs >= 1, $"--epochs must be at least 1 (got {options.MaxEpochs}).");
             Check(options.HiddenSize is >= 1 and <= 4096, $"--hidden must be within 1..4096 (got {options.HiddenSize}).");
             Check(options.Layers is >= 1 and <= 16, $"--layers must be within 1..16 (got {options.Layers}).");
+            Check(
+                options.WeightAverageDecay is >= 0 and < 1,
+                $"--weight-average must be within [0, 1) (got {options.WeightAverageDecay.ToString(CultureInfo.InvariantCulture)}).");
             Check(
                 options.Dropout is >= 0 and < 1,
                 $"--dropout must be within [0, 1) (got {options.Dropout.ToString(CultureInfo.InvariantCulture)}).");

@@ -353,6 +353,8 @@ public static class LstmTrainer
             var stopReason = "max epochs";
             var batch = new (int Sku, int Origin)[options.BatchSize];
             var totalSteps = 0;
+            var average = options.WeightAverageDecay > 0 ? Snapshot(network) : null;
+            var parameters = network.parameters().ToArray();
             try
             {
                 for (var epoch = 1; epoch <= options.MaxEpochs; epoch++)
@@ -372,11 +374,25 @@ public static class LstmTrainer
                         }
 
                         lossSum += Step(network, optimizer, tau, batch);
+                        if (average is not null)
+                        {
+                            // after step t (from 0) the decay is min(set, (1 + t) / (10 + t)): it rises to its set
+                            // value as steps accumulate, so the average of the first epochs is not held near the
+                            // initial weights
+                            Accumulate(parameters, average, Math.Min(options.WeightAverageDecay, (1.0 + totalSteps) / (10.0 + totalSteps)));
+                        }
+
                         totalSteps++;
                     }
 
                     var trainLoss = lossSum / steps;
                     network.eval();
+                    var current = average is null ? null : Snapshot(network);
+                    if (average is not null)
+                    {
+                        Restore(network, average);
+                    }
+
                     var metrics = Evaluate(network, validation);
                     if (!double.IsFinite(metrics.PinballLoss) || !double.IsFinite(trainLoss))
                     {
@@ -395,7 +411,14 @@ public static class LstmTrainer
                         DisposeAll(best);
                         best = Snapshot(network);
                     }
-                    else
+
+                    if (current is not null)
+                    {
+                        Restore(network, current);
+                        DisposeAll(current);
+                    }
+
+                    if (!improved)
                     {
                         sinceBest++;
                         foreach (var group in optimizer.ParamGroups)
@@ -440,6 +463,7 @@ public static class LstmTrainer
             finally
             {
                 DisposeAll(best);
+                DisposeAll(average);
             }
 
             network.eval();
@@ -801,6 +825,18 @@ public static class LstmTrainer
             for (var i = 0; i < parameters.Length; i++)
             {
                 parameters[i].copy_(snapshot[i]);
+            }
+        }
+
+        /// <summary>average = decay x average + (1 - decay) x weights, for each parameter, in place.</summary>
+        private static void Accumulate(Tensor[] parameters, Tensor[] average, double decay)
+        {
+            using var noGrad = torch.no_grad();
+            using var keep = decay.ToScalar();
+            using var blend = (1 - decay).ToScalar();
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                average[i].mul_(keep).add_(parameters[i], alpha: blend);
             }
         }
 
