@@ -61,14 +61,14 @@ public sealed class BacktestBarsTrainingTests
     [Fact]
     public void With_weight_averaging_the_saved_weights_are_the_average_after_the_first_step()
     {
-        // One step: the average starts at the initial weights and its decay is min(0.5, (1 + 0) / (10 + 0)) = 0.1,
-        // so the saved weights are 0.1 x initial + 0.9 x the weights after the step (what training without
-        // averaging saves: same seed, same minibatch, same dropout draws).
+        // One step: the average starts at the initial weights and moves by 1 - 0.75, so the saved weights are
+        // 0.75 x initial + 0.25 x the weights after the step (what training without averaging saves: same seed,
+        // same minibatch, same dropout draws).
         var dataset = LstmTestData.Create(skus: 2);
         var options = LstmTestData.SmallOptions with { MaxEpochs = 1, StepsPerEpoch = 1 };
 
         using var plain = LstmTrainer.Train(dataset, options).Model;
-        using var averaged = LstmTrainer.Train(dataset, options with { WeightAverageDecay = 0.5 }).Model;
+        using var averaged = LstmTrainer.Train(dataset, options with { WeightAverageDecay = 0.75 }).Model;
         TorchSharp.torch.manual_seed(options.Seed);
         using var initial = new QuantileLstm(plain.Metadata.Architecture);
 
@@ -84,7 +84,7 @@ public sealed class BacktestBarsTrainingTests
             var w = start[i].data<float>().ToArray();
             for (var j = 0; j < s.Length; j++)
             {
-                Assert.Equal((0.1 * w[j]) + (0.9 * a[j]), s[j], 5e-6);
+                Assert.Equal((0.75 * w[j]) + (0.25 * a[j]), s[j], 5e-6);
                 moved += a[j] != w[j] ? 1 : 0;
             }
         }

@@ -67,9 +67,8 @@ public sealed record LstmOptions
     /// <summary>
     /// Decay of an exponential moving average of the weights, updated after every step (0, the default, turns it
     /// off): with it, validation, early stopping and the kept model use the averaged weights instead of the last
-    /// step's. After step t (from 0) the average moves by min(decay, (1 + t) / (10 + t)), so its first epochs are not
-    /// held near the initial weights. 0.998 averages over about the last 500 steps (docs/researchers.md, "Weight
-    /// averaging").
+    /// step's. The average starts at the initial weights and moves by 1 - decay after every step; 0.998 averages
+    /// over about the last 500 steps (docs/researchers.md, "Weight averaging").
     /// </summary>
     public double WeightAverageDecay { get; init; }
 

@@ -376,10 +376,11 @@ public static class LstmTrainer
                         lossSum += Step(network, optimizer, tau, batch);
                         if (average is not null)
                         {
-                            // after step t (from 0) the decay is min(set, (1 + t) / (10 + t)): it rises to its set
-                            // value as steps accumulate, so the average of the first epochs is not held near the
-                            // initial weights
-                            Accumulate(parameters, average, Math.Min(options.WeightAverageDecay, (1.0 + totalSteps) / (10.0 + totalSteps)));
+                            // a constant decay from the first step: the average of the first epochs stays near the
+                            // initial weights, so the validation loss keeps falling and training runs longer (a decay
+                            // rising as min(decay, (1 + t) / (10 + t)) stopped early and measured worse, see
+                            // docs/researchers.md "Weight averaging")
+                            Accumulate(parameters, average, options.WeightAverageDecay);
                         }
 
                         totalSteps++;
