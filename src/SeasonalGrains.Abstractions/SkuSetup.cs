@@ -24,40 +24,37 @@ public enum StateWrites
     EveryChunk = 2,
 }
 
-/// <summary>Inventory terms of one SKU (mirror of the domain's SkuTerms).</summary>
+/// <summary>Inventory terms of one SKU: the domain's SkuTerms, field for field, under stored ids.</summary>
+/// <param name="LeadTimeDays">Days between placing an order and its arrival.</param>
+/// <param name="InitialOnHand">Units on hand before the first day.</param>
+/// <param name="Moq">Minimum order quantity (0: none).</param>
+/// <param name="CasePack">Orders are whole multiples of this (1: any quantity).</param>
+/// <param name="UnitCost">What a unit costs to buy.</param>
+/// <param name="UnitPrice">What a unit sells for.</param>
+/// <param name="SalvageValue">What a unit left at the end of the season is worth.</param>
 [GenerateSerializer, Immutable]
 [Alias("SeasonalGrains.SkuTermsSpec")]
-public sealed record SkuTermsSpec
-{
-    [Id(0)] public int LeadTimeDays { get; init; }
+public sealed record SkuTermsSpec(
+    [property: Id(0)] int LeadTimeDays = 0,
+    [property: Id(1)] double InitialOnHand = 0,
+    [property: Id(2)] double Moq = 0,
+    [property: Id(3)] double CasePack = 1,
+    [property: Id(4)] double UnitCost = 0,
+    [property: Id(5)] double UnitPrice = 0,
+    [property: Id(6)] double SalvageValue = 0);
 
-    [Id(1)] public double InitialOnHand { get; init; }
-
-    [Id(2)] public double Moq { get; init; }
-
-    [Id(3)] public double CasePack { get; init; } = 1;
-
-    [Id(4)] public double UnitCost { get; init; }
-
-    [Id(5)] public double UnitPrice { get; init; }
-
-    [Id(6)] public double SalvageValue { get; init; }
-}
-
-/// <summary>Cost rates of one SKU (mirror of the domain's CostRates).</summary>
+/// <summary>Cost rates of one SKU: the domain's CostRates, field for field, under stored ids.</summary>
+/// <param name="HoldingPerUnitDay">Per unit on hand at the end of a day.</param>
+/// <param name="ShortagePerUnit">Per lost unit (lost sales) or per backordered unit-day (backorders).</param>
+/// <param name="FixedPerOrder">Per order placed.</param>
+/// <param name="PurchasePerUnit">Per unit ordered.</param>
 [GenerateSerializer, Immutable]
 [Alias("SeasonalGrains.CostRatesSpec")]
-public sealed record CostRatesSpec
-{
-    [Id(0)] public double HoldingPerUnitDay { get; init; }
-
-    /// <summary>Per lost unit (lost sales) or per backordered unit-day (backorders).</summary>
-    [Id(1)] public double ShortagePerUnit { get; init; }
-
-    [Id(2)] public double FixedPerOrder { get; init; }
-
-    [Id(3)] public double PurchasePerUnit { get; init; }
-}
+public sealed record CostRatesSpec(
+    [property: Id(0)] double HoldingPerUnitDay = 0,
+    [property: Id(1)] double ShortagePerUnit = 0,
+    [property: Id(2)] double FixedPerOrder = 0,
+    [property: Id(3)] double PurchasePerUnit = 0);
 
 /// <summary>One explicit policy parameter, e.g. <c>s = 40</c>.</summary>
 [GenerateSerializer, Immutable]

@@ -111,18 +111,16 @@ public static class WireMapping
     public static LedgerSnapshot ToWire(this LedgerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return new LedgerSnapshot
-        {
-            Day = state.Day,
-            OnHand = state.OnHand,
-            OnOrder = state.OnOrder,
-            Backorders = state.Backorders,
-            Pipeline = state.Pipeline,
-            CycleOpen = state.CycleOpen,
-            CycleHadStockout = state.CycleHadStockout,
-            Totals = state.Totals,
-            Counts = state.Counts,
-        };
+        return new LedgerSnapshot(
+            Day: state.Day,
+            OnHand: state.OnHand,
+            OnOrder: state.OnOrder,
+            Backorders: state.Backorders,
+            Pipeline: state.Pipeline,
+            CycleOpen: state.CycleOpen,
+            CycleHadStockout: state.CycleHadStockout,
+            Totals: state.Totals,
+            Counts: state.Counts);
     }
 
     public static LedgerState ToDomain(this LedgerSnapshot snapshot)

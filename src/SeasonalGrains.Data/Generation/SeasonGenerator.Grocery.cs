@@ -64,7 +64,7 @@ public static partial class SeasonGenerator
             var date = start.AddDays(d);
             holidayNames[d] = (date.Month, date.Day) switch
             {
-                (12, 25) => $"{HolidayNames.Christmas}{DatasetHolidays.NameSeparator}{GroceryModel.Closed}",
+                (12, 25) => $"{StandardHolidays.Christmas.Name}{DatasetHolidays.NameSeparator}{GroceryModel.Closed}",
                 (1, 1) => $"{GroceryModel.NewYear}{DatasetHolidays.NameSeparator}{GroceryModel.Closed}",
                 _ => GroceryModel.Closed,
             };

@@ -103,7 +103,7 @@ public static partial class SeasonGenerator
                 var date = start.AddDays(d);
                 holidayNames[d] = Holidays.HolidayOn(date);
                 holidayEffect[d] = HolidayEffect(preset.Holidays, date);
-                festivalSale[d] = preset.Holidays.FestivalDiscounts && holidayNames[d] is HolidayNames.Double11 or HolidayNames.Sale618;
+                festivalSale[d] = preset.Holidays.FestivalDiscounts && (holidayNames[d] == StandardHolidays.Double11.Name || holidayNames[d] == StandardHolidays.Sale618.Name);
             }
         }
 
@@ -268,8 +268,8 @@ public static partial class SeasonGenerator
         }
 
         var e = 0.0;
-        var to11 = Holidays.DaysToNext(date, HolidayNames.Double11);
-        var since11 = Holidays.DaysSincePrevious(date, HolidayNames.Double11);
+        var to11 = Holidays.DaysToNext(date, StandardHolidays.Double11.Name);
+        var since11 = Holidays.DaysSincePrevious(date, StandardHolidays.Double11.Name);
         if (to11 == 0)
         {
             e += p.Double11Day;
@@ -284,7 +284,7 @@ public static partial class SeasonGenerator
             e += p.Double11After; // demand pulled forward into the festival
         }
 
-        var to618 = Holidays.DaysToNext(date, HolidayNames.Sale618);
+        var to618 = Holidays.DaysToNext(date, StandardHolidays.Sale618.Name);
         if (to618 == 0)
         {
             e += p.Day618;
@@ -296,8 +296,8 @@ public static partial class SeasonGenerator
 
         // Spring Festival: buying ramps up over three weeks, peaks a week before (when couriers start to
         // close), falls into the festival, pauses during the festival week and recovers slowly.
-        var toSf = Holidays.DaysToNext(date, HolidayNames.SpringFestival);
-        var sinceSf = Holidays.DaysSincePrevious(date, HolidayNames.SpringFestival);
+        var toSf = Holidays.DaysToNext(date, StandardHolidays.SpringFestival.Name);
+        var sinceSf = Holidays.DaysSincePrevious(date, StandardHolidays.SpringFestival.Name);
         if (toSf is >= 8 and <= 28)
         {
             e += p.SpringRamp * (28 - toSf.Value) / 20;
@@ -316,7 +316,7 @@ public static partial class SeasonGenerator
             e += 0.5 * p.SpringPause * (21 - sinceSf.Value) / 13;
         }
 
-        var toXmas = Holidays.DaysToNext(date, HolidayNames.Christmas);
+        var toXmas = Holidays.DaysToNext(date, StandardHolidays.Christmas.Name);
         if (toXmas is >= 0 and <= 6)
         {
             e += p.ChristmasDay * (7 - toXmas.Value) / 7;

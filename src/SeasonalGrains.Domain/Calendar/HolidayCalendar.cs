@@ -36,13 +36,7 @@ public sealed class HolidayCalendar
     }
 
     /// <summary>Double 11, 618, Spring Festival and Christmas.</summary>
-    public static HolidayCalendar Standard { get; } = new(
-    [
-        new FixedDateHoliday(HolidayNames.Double11, 11, 11),
-        new FixedDateHoliday(HolidayNames.Sale618, 6, 18),
-        new ChineseLunarHoliday(HolidayNames.SpringFestival, 1, 1),
-        new FixedDateHoliday(HolidayNames.Christmas, 12, 25),
-    ]);
+    public static HolidayCalendar Standard { get; } = new(StandardHolidays.All);
 
     /// <summary>A calendar without holidays.</summary>
     public static HolidayCalendar Empty { get; } = new([]);

@@ -2,20 +2,26 @@ using System.Globalization;
 
 namespace SeasonalGrains.Domain.Calendar;
 
-/// <summary>Names of the holidays in <see cref="HolidayCalendar.Standard"/>.</summary>
-public static class HolidayNames
+/// <summary>
+/// The holidays of <see cref="HolidayCalendar.Standard"/>, each defined once: its name (as calendars, features and
+/// datasets write it) and the rule that dates it.
+/// </summary>
+public static class StandardHolidays
 {
     /// <summary>Singles' Day shopping festival, 11 November.</summary>
-    public const string Double11 = "double-11";
+    public static FixedDateHoliday Double11 { get; } = new("double-11", 11, 11);
 
     /// <summary>The mid-year shopping festival, 18 June.</summary>
-    public const string Sale618 = "618";
+    public static FixedDateHoliday Sale618 { get; } = new("618", 6, 18);
 
     /// <summary>Chinese New Year: day 1 of lunar month 1.</summary>
-    public const string SpringFestival = "spring-festival";
+    public static ChineseLunarHoliday SpringFestival { get; } = new("spring-festival", 1, 1);
 
     /// <summary>25 December.</summary>
-    public const string Christmas = "christmas";
+    public static FixedDateHoliday Christmas { get; } = new("christmas", 12, 25);
+
+    /// <summary>The four, in the order the calendar and the features list them.</summary>
+    public static IReadOnlyList<HolidayRule> All { get; } = [Double11, Sale618, SpringFestival, Christmas];
 }
 
 /// <summary>A holiday that falls at most once per Gregorian year.</summary>

@@ -9,32 +9,35 @@ namespace SeasonalGrains.Forecasting.Features;
 /// </summary>
 public static class FeatureGroups
 {
-    public const string OwnHistory = "own-history";
-    public const string Weather = "weather";
-    public const string Calendar = "calendar-holidays";
-    public const string PricePromo = "price-promo";
-    public const string SeasonalIndex = "seasonal-index";
+    /// <summary>
+    /// Each group once, in the order they are reported: its name (as importance.csv writes it), the features it holds
+    /// by name, and the name prefixes of the calendar's per-holiday and per-event features.
+    /// </summary>
+    private static readonly (string Name, string[] Features, string[] Prefixes)[] Groups =
+    [
+        ("own-history", ["observed", "units", "trend_7_28", FeatureSchema.LevelRatioFeature], []),
+        ("weather", ["temp_z", "humidity_z", "precip_z"], []),
+        ("calendar-holidays", ["dow_sin", "dow_cos", "doy_sin", "doy_cos"], ["holiday:", "days_to:", "days_since:", "event:"]),
+        ("price-promo", ["price_rel", "promo"], []),
+        ("seasonal-index", ["seasonal_index", "seasonal_available"], []),
+    ];
 
-    /// <summary>The groups in the order they are reported.</summary>
-    public static IReadOnlyList<string> All { get; } = [OwnHistory, Weather, Calendar, PricePromo, SeasonalIndex];
+    /// <summary>The group names in the order they are reported.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Groups.Select(g => g.Name)];
 
     /// <summary>The group of feature <paramref name="name"/> (a name of <see cref="FeatureSchema.PastOnlyFeatures"/> or <see cref="FeatureSchema.KnownFeatures"/>).</summary>
     public static string Of(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return name switch
+        foreach (var (group, features, prefixes) in Groups)
         {
-            "observed" or "units" or "trend_7_28" or FeatureSchema.LevelRatioFeature => OwnHistory,
-            "temp_z" or "humidity_z" or "precip_z" => Weather,
-            "dow_sin" or "dow_cos" or "doy_sin" or "doy_cos" => Calendar,
-            _ when name.StartsWith("holiday:", StringComparison.Ordinal)
-                || name.StartsWith("days_to:", StringComparison.Ordinal)
-                || name.StartsWith("days_since:", StringComparison.Ordinal)
-                || name.StartsWith("event:", StringComparison.Ordinal) => Calendar,
-            "price_rel" or "promo" => PricePromo,
-            "seasonal_index" or "seasonal_available" => SeasonalIndex,
-            _ => throw new ArgumentException($"Feature '{name}' belongs to no feature group; add it to {nameof(FeatureGroups)}.", nameof(name)),
-        };
+            if (features.Contains(name) || prefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
+            {
+                return group;
+            }
+        }
+
+        throw new ArgumentException($"Feature '{name}' belongs to no feature group; add it to {nameof(FeatureGroups)}.", nameof(name));
     }
 
     /// <summary>

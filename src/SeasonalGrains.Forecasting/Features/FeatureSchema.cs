@@ -67,7 +67,7 @@ public sealed record FeatureSchema
     public const int MaxHorizon = SeasonalReach;
 
     public static IReadOnlyList<string> StandardHolidayGroups { get; } =
-        [HolidayNames.Double11, HolidayNames.Sale618, HolidayNames.SpringFestival, HolidayNames.Christmas, OtherHolidays];
+        [.. StandardHolidays.All.Select(h => h.Name), OtherHolidays];
 
     /// <summary>The past-only features of <see cref="UnitScaling.Sku"/>.</summary>
     public static IReadOnlyList<string> PastOnlyFeatureNames { get; } =

@@ -32,26 +32,16 @@ public sealed record SkuState
     [Id(7)] public ForecastLog? Forecasts { get; init; }
 }
 
-/// <summary>The ledger's complete state (mirror of the domain's LedgerState).</summary>
+/// <summary>The ledger's complete state: the domain's <see cref="LedgerState"/>, field for field, under stored ids.</summary>
 [GenerateSerializer, Immutable]
 [Alias("SeasonalGrains.LedgerSnapshot.v1")]
-public sealed record LedgerSnapshot
-{
-    [Id(0)] public int Day { get; init; }
-
-    [Id(1)] public double OnHand { get; init; }
-
-    [Id(2)] public double OnOrder { get; init; }
-
-    [Id(3)] public double Backorders { get; init; }
-
-    [Id(4)] public required double[] Pipeline { get; init; }
-
-    [Id(5)] public bool CycleOpen { get; init; }
-
-    [Id(6)] public bool CycleHadStockout { get; init; }
-
-    [Id(7)] public required double[] Totals { get; init; }
-
-    [Id(8)] public required int[] Counts { get; init; }
-}
+public sealed record LedgerSnapshot(
+    [property: Id(0)] int Day,
+    [property: Id(1)] double OnHand,
+    [property: Id(2)] double OnOrder,
+    [property: Id(3)] double Backorders,
+    [property: Id(4)] double[] Pipeline,
+    [property: Id(5)] bool CycleOpen,
+    [property: Id(6)] bool CycleHadStockout,
+    [property: Id(7)] double[] Totals,
+    [property: Id(8)] int[] Counts);

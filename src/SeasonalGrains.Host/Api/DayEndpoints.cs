@@ -18,9 +18,7 @@ public static class DayEndpoints
         foreach (var (path, handler, name, summary, description) in DayEventEndpoints)
         {
             days.MapPost(path, handler)
-                .Describe(ApiRole.Write, name, summary, description)
-                .Produces<EventResponse>()
-                .ProducesProblems(StatusCodes.Status409Conflict);
+                .Describe<EventResponse>(ApiRole.Write, name, summary, description, [400, 409]);
         }
 
         return api;

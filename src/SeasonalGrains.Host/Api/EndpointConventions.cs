@@ -2,7 +2,7 @@ namespace SeasonalGrains.Host.Api;
 
 /// <summary>
 /// What the endpoints of the API declare: an operation name, a summary and a description for the OpenAPI document,
-/// the role a key needs (<see cref="ApiAccess"/>), and the problems shared by the endpoints of one SKU.
+/// the role a key needs (<see cref="ApiAccess"/>), the answer and the problems (those shared by the endpoints of one SKU once).
 /// </summary>
 internal static class EndpointConventions
 {
@@ -24,19 +24,35 @@ internal static class EndpointConventions
         return endpoint.WithMetadata(new ApiAccess(role));
     }
 
-    /// <summary>A bad request (a validation problem) and a problem of each of <paramref name="statuses"/>.</summary>
-    public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder endpoint, params int[] statuses)
+    /// <summary>
+    /// <see cref="Describe(RouteHandlerBuilder, ApiRole, string, string, string?)"/> plus what the endpoint answers:
+    /// <typeparamref name="TResponse"/> with <paramref name="status"/>, and a problem of each of <paramref name="problems"/>
+    /// in that order (400 as a validation problem that names the fields).
+    /// </summary>
+    public static RouteHandlerBuilder Describe<TResponse>(
+        this RouteHandlerBuilder endpoint, ApiRole role, string name, string summary, string? description, int[] problems, int status = StatusCodes.Status200OK)
     {
-        endpoint.ProducesValidationProblem();
-        foreach (var status in statuses)
+        ArgumentNullException.ThrowIfNull(problems);
+        endpoint.Describe(role, name, summary, description).Produces<TResponse>(status);
+        foreach (var problem in problems)
         {
-            endpoint.ProducesProblem(status);
+            if (problem == StatusCodes.Status400BadRequest)
+            {
+                endpoint.ProducesValidationProblem();
+            }
+            else
+            {
+                endpoint.ProducesProblem(problem);
+            }
         }
 
         return endpoint;
     }
 
-    /// <summary>A bad request, an unknown SKU (404) and a request the SKU's state does not allow (409).</summary>
-    public static RouteHandlerBuilder ProducesSkuProblems(this RouteHandlerBuilder endpoint) =>
-        endpoint.ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+    /// <summary>An endpoint without a description; see <see cref="Describe{TResponse}(RouteHandlerBuilder, ApiRole, string, string, string?, int[], int)"/>.</summary>
+    public static RouteHandlerBuilder Describe<TResponse>(this RouteHandlerBuilder endpoint, ApiRole role, string name, string summary, int[] problems) =>
+        endpoint.Describe<TResponse>(role, name, summary, null, problems);
+
+    /// <summary>The problems of an endpoint of one SKU: a bad request, an unknown SKU (404) and a request the SKU's state does not allow (409).</summary>
+    public static int[] SkuProblems { get; } = [StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict];
 }

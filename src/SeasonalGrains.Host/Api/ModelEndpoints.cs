@@ -15,53 +15,42 @@ public static class ModelEndpoints
         var models = api.Group("/models", "Models");
 
         models.MapGet("/", List)
-            .Describe(ApiRole.Read, "ListModels", "The registry's model versions, the active one and the one this host serves")
-            .Produces<ModelListResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Describe<ModelListResponse>(ApiRole.Read, "ListModels", "The registry's model versions, the active one and the one this host serves", [404]);
 
         models.MapGet("/scores", Scores)
-            .Describe(
+            .Describe<ModelScoresResponse>(
                 ApiRole.Read, "ModelScores", "The shadow scores of the active version and its challenger",
                 "The challenger is the version added last of those added after the active one that were never activated; live SKUs shadow-forecast " +
-                "with it at each close. Pinball loss and MASE over the SKU-days scored for both (each SKU's last 28 scored days), in total and per SKU.")
-            .Produces<ModelScoresResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+                "with it at each close. Pinball loss and MASE over the SKU-days scored for both (each SKU's last 28 scored days), in total and per SKU.",
+                [404]);
 
         models.MapGet("/{model}", Get)
-            .Describe(ApiRole.Read, "GetModel", "One model version (NAME@VERSION)")
-            .Produces<ModelVersionResponse>()
-            .ProducesProblems(StatusCodes.Status404NotFound);
+            .Describe<ModelVersionResponse>(ApiRole.Read, "GetModel", "One model version (NAME@VERSION)", [400, 404]);
 
         models.MapPost("/", Add)
-            .Describe(
+            .Describe<ModelVersionResponse>(
                 ApiRole.Write, "AddModel", "Register a model folder of the server as the next version of its name",
                 "path is resolved against the server's model folder (Api:ModelRoot, default Api:ScenarioRoot) and must lie inside it; its files are copied " +
                 "into the registry. 201 with the version (NAME@VERSION, numbered per name from 1) and Location; the first version added while none is active " +
-                "becomes active. 400 when the folder does not load, 409 when the same files are already registered under the name.")
-            .Produces<ModelVersionResponse>(StatusCodes.Status201Created)
-            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+                "becomes active. 400 when the folder does not load, 409 when the same files are already registered under the name.",
+                [400, 404, 409], status: StatusCodes.Status201Created);
 
         models.MapPost("/activate", Activate)
-            .Describe(
+            .Describe<ModelListResponse>(
                 ApiRole.Write, "ActivateModel", "Serve a model version: {\"model\": \"NAME@VERSION\"}",
-                "Every silo switches to it (this host before it answers). 404 naming the known versions when there is no such version.")
-            .Produces<ModelListResponse>()
-            .ProducesProblems(StatusCodes.Status404NotFound);
+                "Every silo switches to it (this host before it answers). 404 naming the known versions when there is no such version.",
+                [400, 404]);
 
         models.MapPost("/promote", Promote)
-            .Describe(
+            .Describe<ModelPromoteResponse>(
                 ApiRole.Write, "PromoteModel", "Make the challenger active when it scores better: {\"minDays\"?: 28, \"force\"?: false}",
                 "200 when the challenger's total pinball loss over the SKU-days scored for both is lower than the active version's (and at least minDays " +
                 "were scored), saying by how much; 409 when there is no challenger, it is not better or has too few scored days (unless force). The version " +
-                "active before stays in the registry for a rollback.")
-            .Produces<ModelPromoteResponse>()
-            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+                "active before stays in the registry for a rollback.",
+                [400, 404, 409]);
 
         models.MapPost("/rollback", Rollback)
-            .Describe(ApiRole.Write, "RollbackModel", "Serve the previously active version again", "409 when no version was active before the current one.")
-            .Produces<ModelListResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .Describe<ModelListResponse>(ApiRole.Write, "RollbackModel", "Serve the previously active version again", "409 when no version was active before the current one.", [404, 409]);
         return api;
     }
 

@@ -14,19 +14,16 @@ public static class OrderEndpoints
         var orders = api.Group("/orders", "Orders");
 
         orders.MapGet("/", ListOrders)
-            .Describe(
+            .Describe<OrderListResponse>(
                 ApiRole.Read, "ListOrders", "Open (or accepted) orders across SKUs, newest first, paged",
-                $"status: open (default) or accepted; page: 1-based (default 1); pageSize: 1-{MaxPageSize} (default {DefaultPageSize}).")
-            .Produces<OrderListResponse>()
-            .ProducesValidationProblem();
+                $"status: open (default) or accepted; page: 1-based (default 1); pageSize: 1-{MaxPageSize} (default {DefaultPageSize}).",
+                [400]);
 
         orders.MapPost("/{id}/accept", Accept)
-            .Describe(
+            .Describe<OrderResponse>(
                 ApiRole.Write, "AcceptOrder", "Accept an open suggestion: the order is placed in the SKU's ledger",
-                "200 with the accepted order (also when it was accepted before); 404 for an unknown order; 409 when it was superseded.")
-            .Produces<OrderResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+                "200 with the accepted order (also when it was accepted before); 404 for an unknown order; 409 when it was superseded.",
+                [404, 409]);
         return api;
     }
 

@@ -10,17 +10,14 @@ public static class ReplayEndpoints
         var replays = api.Group("/replays", "Replays");
 
         replays.MapPost("/", Start)
-            .Describe(
+            .Describe<ReplayResponse>(
                 ApiRole.Write, "StartReplay", "Start a replay of a scenario file on the server",
                 "scenarioPath is resolved against the server's scenario folder (Api:ScenarioRoot) and must lie inside it. " +
-                "202 with the replay's id and Location; follow it with GET /replays/{id}. 409 when as many replays run as the host allows.")
-            .Produces<ReplayResponse>(StatusCodes.Status202Accepted)
-            .ProducesProblems(StatusCodes.Status409Conflict);
+                "202 with the replay's id and Location; follow it with GET /replays/{id}. 409 when as many replays run as the host allows.",
+                [400, 409], status: StatusCodes.Status202Accepted);
 
         replays.MapGet("/{id}", Get)
-            .Describe(ApiRole.Read, "GetReplay", "A replay's progress, and its results once it has finished")
-            .Produces<ReplayResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Describe<ReplayResponse>(ApiRole.Read, "GetReplay", "A replay's progress, and its results once it has finished", [404]);
         return api;
     }
 

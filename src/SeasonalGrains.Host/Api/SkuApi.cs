@@ -104,10 +104,12 @@ public static class SkuApi
         api.MapReplayEndpoints();
         api.MapModelEndpoints();
 
-        app.MapOpenApi(HostPaths.OpenApi.Replace("v1", "{documentName}", StringComparison.Ordinal));
-        app.MapScalarApiReference(HostPaths.Scalar, options => options.WithTitle("SeasonalGrains API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-        app.MapPrometheusScrapingEndpoint(HostPaths.Metrics);
-        app.MapOrleansDashboard(HostPaths.OrleansDashboard).WithMetadata(new ApiAccess(ApiRole.Read)).ExcludeFromDescription();
+        // the OpenAPI document (/openapi/v1.json), its reference page, Prometheus metrics and the Orleans Dashboard
+        const string openApiRoute = "/openapi/{documentName}.json";
+        app.MapOpenApi(openApiRoute);
+        app.MapScalarApiReference("/scalar", options => options.WithTitle("SeasonalGrains API").WithOpenApiRoutePattern(openApiRoute));
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOrleansDashboard("/orleans").WithMetadata(new ApiAccess(ApiRole.Read)).ExcludeFromDescription();
 
         if (app.Services.GetRequiredService<ApiKeyRing>().Count == 0)
         {

@@ -35,45 +35,37 @@ public static class SkuEndpoints
         foreach (var (kind, path, name, summary, description) in EventEndpoints)
         {
             skus.MapPost(path, (string sku, EventRequest? body, IGrainFactory grains, ApiMetrics metrics) => PostEvent(sku, body, kind, grains, metrics))
-                .Describe(ApiRole.Write, name, summary, description)
-                .Produces<EventResponse>()
-                .ProducesSkuProblems();
+                .Describe<EventResponse>(ApiRole.Write, name, summary, description, EndpointConventions.SkuProblems);
         }
 
         skus.MapPost("/{sku}/prices", PostPrice)
-            .Describe(
+            .Describe<EventResponse>(
                 ApiRole.Write, "PostPrice", "Record a day's price and promotion (idempotent by eventId)",
-                "Any day from 1,095 days before the open day (the history the LSTM reads) to 366 days after today (planned prices and promotions); a later event for the same day replaces it.")
-            .Produces<EventResponse>()
-            .ProducesSkuProblems();
+                "Any day from 1,095 days before the open day (the history the LSTM reads) to 366 days after today (planned prices and promotions); a later event for the same day replaces it.",
+                EndpointConventions.SkuProblems);
 
         skus.MapPost("/{sku}/close-day", CloseDay)
-            .Describe(
+            .Describe<CloseDayResponse>(
                 ApiRole.Write, "CloseDay", "Close the open business day (or every open day through a date)",
                 "Runs the day sequence with the day's receipts as arrivals and its sales as demand, updates the 28-day window, " +
-                "forecasts and asks the policy for an order suggestion. Closing a day that is already closed changes nothing (200, status 'alreadyClosed').")
-            .Produces<CloseDayResponse>()
-            .ProducesSkuProblems();
+                "forecasts and asks the policy for an order suggestion. Closing a day that is already closed changes nothing (200, status 'alreadyClosed').",
+                EndpointConventions.SkuProblems);
 
         skus.MapGet("/{sku}", GetSku)
-            .Describe(ApiRole.Read, "GetSku", "Stock, the last 28 days, the latest forecast and the current suggestion of a SKU")
-            .Produces<SkuResponse>()
-            .ProducesProblems(StatusCodes.Status404NotFound);
+            .Describe<SkuResponse>(ApiRole.Read, "GetSku", "Stock, the last 28 days, the latest forecast and the current suggestion of a SKU", [400, 404]);
 
         skus.MapGet("/{sku}/forecast", GetForecast)
-            .Describe(
+            .Describe<ForecastResponse>(
                 ApiRole.Read, "GetForecast", "Forecast the next days of a SKU from its recent sales",
-                $"horizon: days to forecast, 1-{MaxForecastHorizon} (default {DefaultForecastHorizon}). 409 when the SKU has no sales history yet.")
-            .Produces<ForecastResponse>()
-            .ProducesSkuProblems();
+                $"horizon: days to forecast, 1-{MaxForecastHorizon} (default {DefaultForecastHorizon}). 409 when the SKU has no sales history yet.",
+                EndpointConventions.SkuProblems);
 
         api.MapPost("/sales:batch", PostSalesBatch)
             .WithTags("SKUs")
-            .Describe(
+            .Describe<BatchResponse>(
                 ApiRole.Write, "PostSalesBatch", "Record many SKUs' sales in one request",
-                "Each item is applied as POST /skus/{sku}/sales would apply it; the answer has one result per item, in order, with the HTTP status the item alone would get.")
-            .Produces<BatchResponse>()
-            .ProducesValidationProblem();
+                "Each item is applied as POST /skus/{sku}/sales would apply it; the answer has one result per item, in order, with the HTTP status the item alone would get.",
+                [400]);
         return api;
     }
 

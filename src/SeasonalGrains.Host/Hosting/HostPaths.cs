@@ -1,6 +1,10 @@
 namespace SeasonalGrains.Host.Hosting;
 
-/// <summary>The paths a host serves besides static files: the API, its documents, metrics, the dashboards and the health checks.</summary>
+/// <summary>
+/// The paths other parts of the host link to: the API and the dashboard. The rest (the OpenAPI document, its reference
+/// page, metrics, the Orleans Dashboard) are mapped once, in <see cref="SeasonalGrains.Host.Api.SkuApi"/>; the health checks in
+/// <see cref="SeasonalHostExtensions.MapSeasonalHealth"/>.
+/// </summary>
 public static class HostPaths
 {
     /// <summary>The HTTP API over the live SKU grains.</summary>
@@ -8,19 +12,4 @@ public static class HostPaths
 
     /// <summary>The host's dashboard (embedded static files).</summary>
     public const string Dashboard = "/dashboard";
-
-    public const string OpenApi = "/openapi/v1.json";
-
-    /// <summary>The API reference page.</summary>
-    public const string Scalar = "/scalar";
-
-    /// <summary>Prometheus metrics.</summary>
-    public const string Metrics = "/metrics";
-
-    /// <summary>Where the Orleans Dashboard is served.</summary>
-    public const string OrleansDashboard = "/orleans";
-
-    public const string Live = "/health/live";
-
-    public const string Ready = "/health/ready";
 }

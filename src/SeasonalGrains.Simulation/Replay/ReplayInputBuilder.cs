@@ -186,19 +186,16 @@ public static class ReplayInputBuilder
     {
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(costs);
-        return new SkuTermsSpec
-        {
-            LeadTimeDays = info.LeadTimeDays,
-            InitialOnHand = info.InitialOnHand,
-            Moq = info.Moq,
-            CasePack = info.CasePack,
-            UnitCost = info.UnitCost,
-            UnitPrice = info.UnitPrice,
-
-            // Leftovers are credited at salvage value only where purchases are charged; otherwise the
-            // credit would offset a cost that was never counted.
-            SalvageValue = costs.PurchaseCost ? info.SalvageValue : 0,
-        };
+        // Leftovers are credited at salvage value only where purchases are charged; otherwise the
+        // credit would offset a cost that was never counted.
+        return new SkuTermsSpec(
+            LeadTimeDays: info.LeadTimeDays,
+            InitialOnHand: info.InitialOnHand,
+            Moq: info.Moq,
+            CasePack: info.CasePack,
+            UnitCost: info.UnitCost,
+            UnitPrice: info.UnitPrice,
+            SalvageValue: costs.PurchaseCost ? info.SalvageValue : 0);
     }
 
     /// <summary>Days from each window day to the next holiday of the dataset's calendar; null without a calendar.</summary>

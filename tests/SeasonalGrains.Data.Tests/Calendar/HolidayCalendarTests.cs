@@ -19,7 +19,7 @@ public class HolidayCalendarTests
     {
         var date = DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(date, ChineseLunisolar.SpringFestival(year));
-        Assert.Equal(HolidayNames.SpringFestival, Standard.HolidayOn(date));
+        Assert.Equal(StandardHolidays.SpringFestival.Name, Standard.HolidayOn(date));
         Assert.Null(Standard.HolidayOn(date.AddDays(-1)));
     }
 
@@ -48,12 +48,12 @@ public class HolidayCalendarTests
     [Fact]
     public void Fixed_date_holidays_are_named()
     {
-        Assert.Equal(HolidayNames.Double11, Standard.HolidayOn(new DateOnly(2024, 11, 11)));
-        Assert.Equal(HolidayNames.Sale618, Standard.HolidayOn(new DateOnly(2024, 6, 18)));
-        Assert.Equal(HolidayNames.Christmas, Standard.HolidayOn(new DateOnly(2024, 12, 25)));
+        Assert.Equal(StandardHolidays.Double11.Name, Standard.HolidayOn(new DateOnly(2024, 11, 11)));
+        Assert.Equal(StandardHolidays.Sale618.Name, Standard.HolidayOn(new DateOnly(2024, 6, 18)));
+        Assert.Equal(StandardHolidays.Christmas.Name, Standard.HolidayOn(new DateOnly(2024, 12, 25)));
         Assert.True(Standard.IsHoliday(new DateOnly(2024, 11, 11)));
         Assert.False(Standard.IsHoliday(new DateOnly(2024, 11, 12)));
-        Assert.False(Standard.IsHoliday(new DateOnly(2024, 11, 11), HolidayNames.Christmas));
+        Assert.False(Standard.IsHoliday(new DateOnly(2024, 11, 11), StandardHolidays.Christmas.Name));
     }
 
     [Fact]
@@ -64,17 +64,17 @@ public class HolidayCalendarTests
         // 12 Nov to 25 Dec: 18 days left in November + 25.
         Assert.Equal(43, Standard.DaysToNext(new DateOnly(2024, 11, 12)));
         // Restricted to Spring Festival: 12 Nov 2024 to 29 Jan 2025 = 18 + 31 + 29.
-        Assert.Equal(78, Standard.DaysToNext(new DateOnly(2024, 11, 12), HolidayNames.SpringFestival));
+        Assert.Equal(78, Standard.DaysToNext(new DateOnly(2024, 11, 12), StandardHolidays.SpringFestival.Name));
     }
 
     [Fact]
     public void Days_since_previous_counts_back_across_the_year_end()
     {
-        Assert.Equal(1, Standard.DaysSincePrevious(new DateOnly(2024, 11, 12), HolidayNames.Double11));
+        Assert.Equal(1, Standard.DaysSincePrevious(new DateOnly(2024, 11, 12), StandardHolidays.Double11.Name));
         Assert.Equal(7, Standard.DaysSincePrevious(new DateOnly(2025, 1, 1)));
-        Assert.Equal(0, Standard.DaysSincePrevious(new DateOnly(2025, 1, 29), HolidayNames.SpringFestival));
+        Assert.Equal(0, Standard.DaysSincePrevious(new DateOnly(2025, 1, 29), StandardHolidays.SpringFestival.Name));
         // 1 Jan 2025 back to Spring Festival 10 Feb 2024: 366 - 40 = 326 days (2024 is a leap year).
-        Assert.Equal(326, Standard.DaysSincePrevious(new DateOnly(2025, 1, 1), HolidayNames.SpringFestival));
+        Assert.Equal(326, Standard.DaysSincePrevious(new DateOnly(2025, 1, 1), StandardHolidays.SpringFestival.Name));
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public class HolidayCalendarTests
     {
         var calendar = Standard.WithDates([(new DateOnly(2024, 7, 4), "independence-day"), (new DateOnly(2024, 11, 11), "veterans-day")]);
         Assert.Equal("independence-day", calendar.HolidayOn(new DateOnly(2024, 7, 4)));
-        Assert.Equal(new[] { HolidayNames.Double11, "veterans-day" }, calendar.HolidaysOn(new DateOnly(2024, 11, 11)));
+        Assert.Equal(new[] { StandardHolidays.Double11.Name, "veterans-day" }, calendar.HolidaysOn(new DateOnly(2024, 11, 11)));
         Assert.Equal(3, calendar.DaysToNext(new DateOnly(2024, 7, 1), "independence-day"));
         Assert.Null(calendar.DaysToNext(new DateOnly(2024, 7, 5), "independence-day"));
         Assert.Contains("independence-day", calendar.Names);

@@ -196,8 +196,8 @@ public class SeasonGeneratorTests(DownJacketsFixture fixture) : IClassFixture<Do
     [Fact]
     public void The_calendar_names_the_standard_holidays()
     {
-        Assert.Equal(HolidayNames.SpringFestival, _ds.Calendar!.Holiday[_ds.IndexOf(new DateOnly(2024, 2, 10))]);
-        Assert.Equal(HolidayNames.Double11, _ds.Calendar.Holiday[_ds.IndexOf(new DateOnly(2023, 11, 11))]);
+        Assert.Equal(StandardHolidays.SpringFestival.Name, _ds.Calendar!.Holiday[_ds.IndexOf(new DateOnly(2024, 2, 10))]);
+        Assert.Equal(StandardHolidays.Double11.Name, _ds.Calendar.Holiday[_ds.IndexOf(new DateOnly(2023, 11, 11))]);
         Assert.Null(_ds.Calendar.Holiday[_ds.IndexOf(new DateOnly(2023, 11, 12))]);
     }
 
