@@ -23,6 +23,31 @@ public sealed class OutlookTests
             key);
     }
 
+    [Fact]
+    public void A_forecast_becomes_the_same_outlook_for_replays_and_live_SKUs_reading_interval_totals_when_it_has_them()
+    {
+        // two days, levels 0.1 / 0.5 / 0.9; the interval head says the two-day total's median is 25 (not 10 + 12)
+        var forecast = new SkuForecast(0, 5, [10, 12], [[5, 10, 15], [6, 12, 18]], [0.1, 0.5, 0.9]) { IntervalQuantiles = [[5, 10, 15], [14, 25, 36]] };
+
+        var outlook = ForecastOutlooks.Build(forecast, new OutlookOptions(), "a");
+
+        Assert.IsAssignableFrom<IntervalQuantileOutlook>(outlook);
+        Assert.Equal(25, outlook.Quantile(0.5, 0, 2), 9);
+        Assert.Equal(36, outlook.Quantile(0.9, 0, 2), 9);
+        Assert.Equal(12, outlook.Quantile(0.5, 1, 1), 9);
+        Assert.Equal(22, outlook.Mean(0, 2), 9);
+
+        // without interval quantiles (or with them switched off): sample paths over the daily curves, keyed by SKU and origin
+        var paths = ForecastOutlooks.Build(forecast with { IntervalQuantiles = null }, new OutlookOptions(), "a");
+        var off = ForecastOutlooks.Build(forecast, new OutlookOptions { UseIntervalQuantiles = false }, "a");
+        Assert.IsType<SamplePathOutlook>(paths);
+        Assert.Equal(paths.Quantile(0.5, 0, 2), off.Quantile(0.5, 0, 2));
+
+        // no error record: the day-0 curve's own spread, (15 - 5) / (2 x 1.2816) = 3.9015
+        Assert.Equal(10 / (2 * 1.2815515655446004), outlook.ErrorStandardDeviation!.Value, 6);
+        Assert.Equal(2.5, ForecastOutlooks.Build(forecast, new OutlookOptions(), "a", measuredErrorStandardDeviation: 2.5).ErrorStandardDeviation);
+    }
+
     private static double StandardDeviation(double[] sample)
     {
         var mean = sample.Average();

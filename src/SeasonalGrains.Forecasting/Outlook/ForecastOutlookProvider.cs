@@ -260,16 +260,8 @@ public sealed class ForecastOutlookProvider
     {
         var forecast = entry.Forecasts[position];
         var key = SamplePathOutlook.StreamKey(_options.Seed, _dataset.Skus[skuIndex].Sku, origin);
-        var scores = _scores.GetValue(forecast.Levels, QuantileCurve.NormalScores);
-        var curves = forecast.Quantiles.Select(q => QuantileCurve.FromScores(scores, q)).ToArray();
-        var sd = MeasuredErrorStandardDeviation(skuIndex, origin) ?? curves[0].ImpliedStandardDeviation;
-        SamplePathOutlook Paths() => new(forecast.Mean, curves, _options.Sampling, key, sd);
-        if (forecast.IntervalQuantiles is { } sums && _options.UseIntervalQuantiles)
-        {
-            return IntervalQuantileOutlook.FromCurves(forecast.Mean, curves, [.. sums.Select(q => QuantileCurve.FromScores(scores, q))], sd, Paths);
-        }
-
-        return Paths();
+        return ForecastOutlooks.Build(
+            forecast, _scores.GetValue(forecast.Levels, QuantileCurve.NormalScores), _options, key, MeasuredErrorStandardDeviation(skuIndex, origin));
     }
 
     private sealed class OriginForecasts(SkuForecast[] forecasts, double[][] means)

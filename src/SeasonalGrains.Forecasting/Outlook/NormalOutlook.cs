@@ -45,18 +45,6 @@ public sealed class NormalOutlook : IForecastErrorOutlook
 
     public double? ErrorStandardDeviation { get; }
 
-    /// <summary>
-    /// A normal outlook from a forecast: the forecast means, and as each day's sd half the distance
-    /// between its quantiles at z = ±1 (read from the <see cref="QuantileCurve"/>).
-    /// </summary>
-    public static NormalOutlook FromForecast(SkuForecast forecast, double correlation = 0, double? errorStandardDeviation = null)
-    {
-        ArgumentNullException.ThrowIfNull(forecast);
-        var scores = QuantileCurve.NormalScores(forecast.Levels);
-        var sd = forecast.Quantiles.Select(q => QuantileCurve.FromScores(scores, q).ImpliedStandardDeviation).ToArray();
-        return new NormalOutlook(forecast.Mean, sd, correlation, errorStandardDeviation);
-    }
-
     public double Mean(int offset, int days)
     {
         OutlookDays.Check(offset, days, Horizon);

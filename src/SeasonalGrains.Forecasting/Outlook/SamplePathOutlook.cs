@@ -136,23 +136,6 @@ public sealed class SamplePathOutlook : IForecastErrorOutlook
     public static ulong StreamKey(ulong seed, string sku, int origin) =>
         CounterRandom.Key(seed, CounterRandom.Hash(sku), (ulong)(uint)origin);
 
-    /// <summary>
-    /// An outlook from a forecast. Its levels must be strictly ascending inside (0, 1); crossed
-    /// quantiles are rearranged into order (see <see cref="QuantileCurve"/>).
-    /// </summary>
-    public static SamplePathOutlook FromForecast(SkuForecast forecast, SamplePathSettings settings, ulong streamKey, double? errorStandardDeviation = null)
-    {
-        ArgumentNullException.ThrowIfNull(forecast);
-        if (forecast.Quantiles.Length != forecast.Mean.Length)
-        {
-            throw new ArgumentException($"The forecast of SKU {forecast.SkuIndex} from origin {forecast.Origin} has {forecast.Mean.Length} means but {forecast.Quantiles.Length} quantile rows.", nameof(forecast));
-        }
-
-        var scores = QuantileCurve.NormalScores(forecast.Levels);
-        var curves = forecast.Quantiles.Select(q => QuantileCurve.FromScores(scores, q)).ToArray();
-        return new SamplePathOutlook(forecast.Mean, curves, settings, streamKey, errorStandardDeviation);
-    }
-
     public double Mean(int offset, int days)
     {
         OutlookDays.Check(offset, days, Horizon);

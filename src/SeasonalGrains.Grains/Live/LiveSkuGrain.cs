@@ -35,6 +35,14 @@ public sealed class LiveSkuGrain(
     /// <summary>Most days one close call may close (a longer catch-up takes several calls).</summary>
     public const int MaxDaysPerClose = 366;
 
+    /// <summary>
+    /// How a forecast policy's outlook is built from the close's forecast: as a replay builds it
+    /// (<see cref="ForecastOutlooks"/>, a replay's default settings), with the sample paths keyed by the SKU and its
+    /// days closed. A live SKU keeps no record of its past forecasts' errors, so the forecast's own spread stands in
+    /// for the measured error sd (as in a replay's first reviews).
+    /// </summary>
+    private static readonly OutlookOptions LiveOutlook = new();
+
     private readonly List<LiveOrder> _orders = [];
     private LiveSkuBook _book = new("");
     private readonly List<ScoredDay> _scored = [];
@@ -325,7 +333,9 @@ public sealed class LiveSkuGrain(
         try
         {
             var season = _book.Season(Options.Policies.Create(definition.Policy.Name, LiveDefinitionRules.ToPolicyInputs(definition, history)));
-            var outlook = _forecast is { } f ? NormalOutlook.FromForecast(new SkuForecast(0, 0, f.Mean, f.Quantiles, f.Levels)) : null;
+            var outlook = _forecast is { } f
+                ? ForecastOutlooks.Build(new SkuForecast(0, ledger.Day, f.Mean, f.Quantiles, f.Levels) { IntervalQuantiles = f.IntervalQuantiles }, LiveOutlook, Sku)
+                : null;
             suggestion = season.Suggest(outlook: outlook);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)

@@ -200,6 +200,7 @@ public sealed class LiveSkuRuntime
             Levels = [.. levels],
             Mean = forecast.Mean,
             Quantiles = forecast.Quantiles,
+            IntervalQuantiles = forecast.IntervalQuantiles,
             HistoryDays = historyDays,
             FallbackReason = fallbackReason,
         };
