@@ -35,4 +35,44 @@ public sealed class EmbeddedSiloTests(SiloFixture silo)
         Assert.Equal(3, view.Metrics.UnitsDemanded);
         Assert.Equal(0.7, view.Metrics.HoldingCost, 9);
     }
+
+    [Fact]
+    public async Task A_live_sku_keeps_the_error_record_its_forecast_policies_read_as_a_replay_does()
+    {
+        // seasonal-naive (the default forecaster) forecasts each day as the day a week before it; the seed history is
+        // two weeks of 10, 20, ..., 70, and each closed day sells the pattern plus a known deviation
+        var sku = "errors-" + Guid.NewGuid().ToString("N")[..8];
+        var grain = silo.Grains.GetGrain<ILiveSkuGrain>(SkuKeys.Live(sku));
+        var start = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-9);
+        double[] pattern = [10, 20, 30, 40, 50, 60, 70];
+        double[] deviation = [0, 2, -2, 4, -4, 1, -1, 3, 0];
+        await grain.Define(new LiveSkuDefinition
+        {
+            Sku = sku,
+            Terms = new SkuTermsSpec { LeadTimeDays = 1, InitialOnHand = 1000 },
+            Costs = new CostRatesSpec { HoldingPerUnitDay = 0.1, ShortagePerUnit = 1 },
+            Policy = new LivePolicy { Name = "sS", Parameters = [new("s", -1000), new("S", 0)] },
+            StartDate = start,
+            History = [.. pattern, .. pattern],
+        });
+
+        for (var d = 0; d < deviation.Length; d++)
+        {
+            var date = start.AddDays(d);
+            var sale = new LiveEvent { EventId = $"sale-{d}", Kind = LiveEventKind.Sale, Units = pattern[d % 7] + deviation[d], Date = date };
+            Assert.Equal(EventStatus.Applied, (await grain.Record([sale]))[0].Status);
+            Assert.Equal(CloseStatus.Closed, (await grain.CloseDays(date)).Status);
+            var view = (await grain.GetView())!;
+
+            // day 0 has no forecast before it; day d >= 1 adds the error deviation[d] - deviation[d - 7] (0 before day 7)
+            if (d < 7)
+            {
+                Assert.Null(view.ErrorStandardDeviation); // fewer than 7 errors: the forecast's own spread stands in
+            }
+        }
+
+        // errors 2, -2, 4, -4, 1, -1, 3 - 0, 0 - 2: mean 1/8, squares about it 55 - 8/64 = 54.875, over 7: sd 2.79987
+        var last = (await grain.GetView())!;
+        Assert.Equal(Math.Sqrt(54.875 / 7), last.ErrorStandardDeviation!.Value, 9);
+    }
 }

@@ -184,4 +184,11 @@ public sealed record LiveSkuView
 
     /// <summary>The SKU's comparison of the active version and the challenger over those days; null without a challenger.</summary>
     [Id(22)] public ShadowSummary? Shadow { get; init; }
+
+    /// <summary>
+    /// The error sd the forecast policies' outlooks read: the sample sd of the SKU's forecast errors over its last 28
+    /// closed days (each day's sales minus the mean forecast for it at the close before); null with fewer than 7 errors,
+    /// when the forecast's own spread stands in.
+    /// </summary>
+    [Id(23)] public double? ErrorStandardDeviation { get; init; }
 }

@@ -132,13 +132,7 @@ public sealed class ForecastOutlookProvider
             }
         }
 
-        if (errors.Count < _options.MinErrors)
-        {
-            return null;
-        }
-
-        var average = errors.Average();
-        return Math.Sqrt(errors.Sum(e => (e - average) * (e - average)) / (errors.Count - 1));
+        return ForecastOutlooks.MeasuredErrorStandardDeviation(errors, _options);
     }
 
     private int PositionOf(int skuIndex)

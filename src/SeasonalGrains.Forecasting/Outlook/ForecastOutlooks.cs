@@ -47,4 +47,21 @@ public static class ForecastOutlooks
             forecast, QuantileCurve.NormalScores(forecast.Levels), options, SamplePathOutlook.StreamKey(options.Seed, sku, forecast.Origin),
             measuredErrorStandardDeviation);
     }
+
+    /// <summary>
+    /// The error record's measure: the sample sd (n - 1) of <paramref name="errors"/> (actual minus the newest forecast's
+    /// mean for the day, summed in the order given), or null with fewer than <see cref="OutlookOptions.MinErrors"/>.
+    /// </summary>
+    public static double? MeasuredErrorStandardDeviation(IReadOnlyList<double> errors, OutlookOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        ArgumentNullException.ThrowIfNull(options);
+        if (errors.Count < options.MinErrors)
+        {
+            return null;
+        }
+
+        var average = errors.Average();
+        return Math.Sqrt(errors.Sum(e => (e - average) * (e - average)) / (errors.Count - 1));
+    }
 }

@@ -38,14 +38,15 @@ public sealed class LiveSkuGrain(
     /// <summary>
     /// How a forecast policy's outlook is built from the close's forecast: as a replay builds it
     /// (<see cref="ForecastOutlooks"/>, a replay's default settings), with the sample paths keyed by the SKU and its
-    /// days closed. A live SKU keeps no record of its past forecasts' errors, so the forecast's own spread stands in
-    /// for the measured error sd (as in a replay's first reviews).
+    /// days closed, and the error sd measured on the SKU's own record (<see cref="LiveSkuState.ForecastErrors"/>; with fewer
+    /// than <see cref="OutlookOptions.MinErrors"/> errors the forecast's own spread stands in, as in a replay's first reviews).
     /// </summary>
     private static readonly OutlookOptions LiveOutlook = new();
 
     private readonly List<LiveOrder> _orders = [];
     private LiveSkuBook _book = new("");
     private readonly List<ScoredDay> _scored = [];
+    private readonly List<LiveForecastError> _errors = [];
     private LiveForecast? _forecast;
     private LiveForecast? _challengerForecast;
     private string? _lastCloseWarning;
@@ -334,7 +335,9 @@ public sealed class LiveSkuGrain(
         {
             var season = _book.Season(Options.Policies.Create(definition.Policy.Name, LiveDefinitionRules.ToPolicyInputs(definition, history)));
             var outlook = _forecast is { } f
-                ? ForecastOutlooks.Build(new SkuForecast(0, ledger.Day, f.Mean, f.Quantiles, f.Levels) { IntervalQuantiles = f.IntervalQuantiles }, LiveOutlook, Sku)
+                ? ForecastOutlooks.Build(
+                    new SkuForecast(0, ledger.Day, f.Mean, f.Quantiles, f.Levels) { IntervalQuantiles = f.IntervalQuantiles }, LiveOutlook, Sku,
+                    MeasuredErrorStandardDeviation())
                 : null;
             suggestion = season.Suggest(outlook: outlook);
         }
@@ -394,17 +397,36 @@ public sealed class LiveSkuGrain(
         }
     }
 
-    /// <summary>Scores each closed day with the forecasts made at the close before it (the active version's and the challenger's).</summary>
+    /// <summary>
+    /// Scores each closed day with the forecasts made at the close before it (the active version's and the challenger's),
+    /// and records the active forecast's error on it for the outlooks (the last <see cref="OutlookOptions.ErrorWindowDays"/> days).
+    /// </summary>
     private void ScoreClosedDays(List<LiveDay> days)
     {
         foreach (var day in days)
         {
+            var h = _forecast is null ? -1 : day.Date.DayNumber - _forecast.Start.DayNumber;
+            if (h >= 0 && h < _forecast!.Mean.Length && double.IsFinite(_forecast.Mean[h]))
+            {
+                _errors.Add(new LiveForecastError(day.Date, day.Sales - _forecast.Mean[h]));
+            }
+
             if (ShadowScoring.ScoreDay(day, _forecast, _challengerForecast) is { } scored)
             {
                 ShadowScoring.Append(_scored, scored);
             }
         }
+
+        if (days.Count > 0)
+        {
+            var oldest = days[^1].Date.AddDays(1 - LiveOutlook.ErrorWindowDays);
+            _errors.RemoveAll(e => e.Date < oldest);
+        }
     }
+
+    /// <summary>The error sd measured on the SKU's record of forecast errors (<see cref="ForecastOutlooks.MeasuredErrorStandardDeviation"/>).</summary>
+    private double? MeasuredErrorStandardDeviation() =>
+        ForecastOutlooks.MeasuredErrorStandardDeviation([.. _errors.Select(e => e.Error)], LiveOutlook);
 
     /// <summary>This SKU's comparison of the active version and the challenger now; null without a challenger.</summary>
     private ShadowSummary? ShadowSummary() =>
@@ -508,6 +530,7 @@ public sealed class LiveSkuGrain(
             ChallengerForecast = _challengerForecast,
             ScoredDays = [.. _scored],
             Shadow = ShadowSummary(),
+            ErrorStandardDeviation = MeasuredErrorStandardDeviation(),
         };
     }
 
@@ -519,6 +542,8 @@ public sealed class LiveSkuGrain(
         _challengerForecast = saved?.ChallengerForecast;
         _scored.Clear();
         _scored.AddRange(saved?.ScoredDays ?? []);
+        _errors.Clear();
+        _errors.AddRange(saved?.ForecastErrors ?? []);
         _orders.Clear();
         _orders.AddRange(saved?.Orders ?? []);
         _lastCloseWarning = saved?.LastCloseWarning;
@@ -532,6 +557,7 @@ public sealed class LiveSkuGrain(
         LastCloseWarning = _lastCloseWarning,
         ChallengerForecast = _challengerForecast,
         ScoredDays = [.. _scored],
+        ForecastErrors = [.. _errors],
     };
 
     private async Task RegisterCloseReminder()

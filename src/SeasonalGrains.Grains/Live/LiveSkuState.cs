@@ -57,7 +57,19 @@ public sealed record LiveSkuState
 
     /// <summary>The last <see cref="ShadowScoring.WindowDays"/> closed days scored by model version, oldest first.</summary>
     [Id(14)] public ScoredDay[] ScoredDays { get; init; } = [];
+
+    /// <summary>
+    /// The error record of the forecast policies' outlooks: per closed day of the last
+    /// <see cref="SeasonalGrains.Forecasting.Outlook.OutlookOptions.ErrorWindowDays"/>, its sales minus the mean the forecast of the close
+    /// before it gave for it, oldest first.
+    /// </summary>
+    [Id(15)] public LiveForecastError[] ForecastErrors { get; init; } = [];
 }
+
+/// <summary>One closed day's forecast error: sales minus the mean forecast for the day made at the close before it.</summary>
+[GenerateSerializer, Immutable]
+[Alias("SeasonalGrains.Live.LiveForecastError.v1")]
+public sealed record LiveForecastError([property: Id(0)] DateOnly Date, [property: Id(1)] double Error);
 
 /// <summary>What has been booked to one open day.</summary>
 [GenerateSerializer, Immutable]

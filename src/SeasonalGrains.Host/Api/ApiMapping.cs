@@ -160,6 +160,7 @@ public static class ApiMapping
             Days = [.. view.Days.Select(ToResponse)],
             SeedHistory = view.SeedHistory,
             Forecast = view.Forecast is { } f ? f.ToResponse(d.Sku) : null,
+            ErrorStandardDeviation = view.ErrorStandardDeviation,
             Suggestion = view.Suggestion?.ToResponse(),
             Orders = [.. view.Orders.Select(ToResponse)],
             DueIn = [.. view.DueIn.Select((units, i) => new DueResponse(open.AddDays(i), units))],

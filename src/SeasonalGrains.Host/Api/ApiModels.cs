@@ -312,6 +312,12 @@ public sealed record SkuResponse
     /// <summary>The forecast made at the last day close.</summary>
     public ForecastResponse? Forecast { get; init; }
 
+    /// <summary>
+    /// The error sd forecast-driven policies read: the sample sd of the last 28 closed days' forecast errors (sales minus
+    /// the mean forecast at the close before); null with fewer than 7, when the forecast's own spread stands in.
+    /// </summary>
+    public double? ErrorStandardDeviation { get; init; }
+
     /// <summary>The open order suggestion.</summary>
     public OrderResponse? Suggestion { get; init; }
 
