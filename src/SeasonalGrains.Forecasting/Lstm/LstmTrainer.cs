@@ -377,9 +377,7 @@ public static class LstmTrainer
                         if (average is not null)
                         {
                             // a constant decay from the first step: the average of the first epochs stays near the
-                            // initial weights, so the validation loss keeps falling and training runs longer (a decay
-                            // rising as min(decay, (1 + t) / (10 + t)) stopped early and measured worse, see
-                            // docs/researchers.md "Weight averaging")
+                            // initial weights, so the validation loss keeps falling and training runs longer
                             Accumulate(parameters, average, options.WeightAverageDecay);
                         }
 

@@ -405,10 +405,9 @@ public sealed class LiveSkuGrain(
     {
         foreach (var day in days)
         {
-            var h = _forecast is null ? -1 : day.Date.DayNumber - _forecast.Start.DayNumber;
-            if (h >= 0 && h < _forecast!.Mean.Length && double.IsFinite(_forecast.Mean[h]))
+            if (_forecast is { } f && day.Date.DayNumber - f.Start.DayNumber is var h && h >= 0 && h < f.Mean.Length && double.IsFinite(f.Mean[h]))
             {
-                _errors.Add(new LiveForecastError(day.Date, day.Sales - _forecast.Mean[h]));
+                _errors.Add(new LiveForecastError(day.Date, day.Sales - f.Mean[h]));
             }
 
             if (ShadowScoring.ScoreDay(day, _forecast, _challengerForecast) is { } scored)
