@@ -58,12 +58,6 @@ public sealed record LiveForecast
 
     /// <summary>Why the configured forecaster's model could not serve the SKU, when <see cref="Forecaster"/> is its fallback baseline.</summary>
     [Id(7)] public string? FallbackReason { get; init; }
-
-    /// <summary>
-    /// From a model with an interval head: <c>IntervalQuantiles[h][k]</c>, the <c>Levels[k]</c> quantile of the total over
-    /// days <c>Start</c> to <c>Start + h</c> (what a forecast policy's outlook reads totals from); null otherwise.
-    /// </summary>
-    [Id(8)] public double[][]? IntervalQuantiles { get; init; }
 }
 
 [GenerateSerializer]

@@ -310,11 +310,12 @@ public sealed class LiveSkuGrain(
         var history = RecentSales();
         var protection = definition.Terms.LeadTimeDays + definition.ReviewPeriodDays;
         LiveFeatureWindow? window = null;
+        double[][]? sums = null;
         var horizon = Math.Max(Options.ForecastHorizonDays, protection);
         try
         {
             window = await FeatureWindow(horizon);
-            _forecast = await runtime.ForecastAsync(window, horizon);
+            (_forecast, sums) = await runtime.ForecastWithSumsAsync(window, horizon);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or ObjectDisposedException)
         {
@@ -336,7 +337,7 @@ public sealed class LiveSkuGrain(
             var season = _book.Season(Options.Policies.Create(definition.Policy.Name, LiveDefinitionRules.ToPolicyInputs(definition, history)));
             var outlook = _forecast is { } f
                 ? ForecastOutlooks.Build(
-                    new SkuForecast(0, ledger.Day, f.Mean, f.Quantiles, f.Levels) { IntervalQuantiles = f.IntervalQuantiles }, LiveOutlook, Sku,
+                    new SkuForecast(0, ledger.Day, f.Mean, f.Quantiles, f.Levels) { IntervalQuantiles = sums }, LiveOutlook, Sku,
                     MeasuredErrorStandardDeviation())
                 : null;
             suggestion = season.Suggest(outlook: outlook);

@@ -108,23 +108,31 @@ public sealed class LiveSkuRuntime
     /// As <see cref="ForecastAsync(LiveFeatureWindow, int)"/>, with <paramref name="version"/> instead of the active version
     /// when given (the challenger's shadow forecast, through its own batcher).
     /// </summary>
-    public async Task<LiveForecast?> ForecastAsync(LiveFeatureWindow window, int horizon, LiveModel? version)
+    public async Task<LiveForecast?> ForecastAsync(LiveFeatureWindow window, int horizon, LiveModel? version) =>
+        (await ForecastWithSumsAsync(window, horizon, version)).Forecast;
+
+    /// <summary>
+    /// As <see cref="ForecastAsync(LiveFeatureWindow, int, LiveModel?)"/>, with the forecast's interval quantiles (the LSTM's
+    /// interval head; null otherwise): what a forecast policy's outlook reads totals from at the close. The forecast
+    /// that is stored and viewed leaves them out.
+    /// </summary>
+    public async Task<(LiveForecast? Forecast, double[][]? IntervalQuantiles)> ForecastWithSumsAsync(LiveFeatureWindow window, int horizon, LiveModel? version = null)
     {
         ArgumentNullException.ThrowIfNull(window);
         if (window.Units.Count == 0)
         {
-            return null;
+            return (null, null);
         }
 
         if (Models is null)
         {
-            return Baseline(_history!, window, horizon, null);
+            return (Baseline(_history!, window, horizon, null), null);
         }
 
         var model = version ?? Models.Active ?? throw new InvalidOperationException("No LSTM model version is loaded on this silo.");
         if (Unservable(model, window, horizon) is { } reason)
         {
-            return Baseline(_fallback, window, horizon, reason);
+            return (Baseline(_fallback, window, horizon, reason), null);
         }
 
         var lstm = model.Model;
@@ -133,7 +141,7 @@ public sealed class LiveSkuRuntime
         var output = await model.Batcher.SubmitAsync(lstm.BuildWindow(dataset, 0, n));
         var levels = Options.QuantileLevels;
         var forecast = LstmForecaster.FromOutput(lstm, output, 0, n, horizon, levels);
-        return ToLive(forecast, window.Origin, ForecasterName, levels, n, modelVersion: model.Version);
+        return (ToLive(forecast, window.Origin, ForecasterName, levels, n, modelVersion: model.Version), forecast.IntervalQuantiles);
     }
 
     /// <summary>Why <paramref name="model"/> cannot forecast this SKU, or null: a category it was not trained on, less history than its window, or a longer horizon than its own.</summary>
@@ -200,7 +208,6 @@ public sealed class LiveSkuRuntime
             Levels = [.. levels],
             Mean = forecast.Mean,
             Quantiles = forecast.Quantiles,
-            IntervalQuantiles = forecast.IntervalQuantiles,
             HistoryDays = historyDays,
             FallbackReason = fallbackReason,
         };
