@@ -64,8 +64,8 @@ public class BacktestTests
     [Fact]
     public void Naive_scores_on_a_rising_series_match_hand_computed_values()
     {
-        // Units 0, 1, ..., 29; origins 20 and 25 with horizon 5. Naive forecasts 19 then 24, so the
-        // errors f - y are -1..-5 in both windows.
+        // Units 0, 1, ..., 29; origins 20 and 25 with horizon 5. Naive forecasts a mean of 19 then 24, so the
+        // mean's errors f - y are -1..-5 in both windows (RMSE and bias score the mean).
         var dataset = Make(Enumerable.Range(0, 30).Select(t => (double)t).ToArray());
         var result = new BacktestRunner([new NaiveForecaster()])
             .Run(dataset, new BacktestOptions { Origins = 2, Horizon = 5, Levels = [0.1, 0.5, 0.9] });
@@ -73,15 +73,16 @@ public class BacktestTests
 
         Assert.Equal([20, 25], result.Origins);
         Assert.Equal(10, row.Points);
-        Assert.Equal(3, row.Mae, 12);
         Assert.Equal(Math.Sqrt(11), row.Rmse, 12);             // (1 + 4 + 9 + 16 + 25) / 5 = 11
         Assert.Equal(-3, row.Bias, 12);
         Assert.Equal(-30.0 / 245, row.RelativeBias, 12);        // sum of actuals 20..29 = 245
-        Assert.Equal(30.0 / 245, row.WMape, 12);
-        Assert.Equal(3.0 / 7, row.Mase, 12);                    // weekly naive in-sample MAE is 7
 
         // Every in-sample naive error of h days on this series is h, so each quantile is the mean + h:
-        // the band has no width and each actual lies exactly on it (closed interval, all covered).
+        // the band has no width and each actual lies exactly on it (closed interval, all covered). MAE, MASE
+        // and wMAPE score the median, which is exact here, so they are 0 while the mean's MAE would be 3.
+        Assert.Equal(0, row.Mae, 12);
+        Assert.Equal(0, row.WMape, 12);
+        Assert.Equal(0, row.Mase, 12);
         Assert.Equal(1, row.Coverage80, 12);
         Assert.Equal(0, row.MeanPinball, 12);
         var first = result.Points[0];
@@ -204,7 +205,8 @@ public class BacktestTests
         BacktestCsv.WriteSummary(result, summary);
         var summaryLines = summary.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("forecaster,points,mae,rmse,mase,wmape,bias,relative_bias,mean_pinball,coverage80,seconds", summaryLines[0]);
-        Assert.StartsWith("naive,10,3,3.316625,0.428571,0.122449,-3,-0.122449,", summaryLines[1]);
+        // MAE, MASE and wMAPE of the median (asked for although 0.5 is not a scored level), which is exact here: 0
+        Assert.StartsWith("naive,10,0,3.316625,0,0,-3,-0.122449,", summaryLines[1]);
     }
 
     [Fact]

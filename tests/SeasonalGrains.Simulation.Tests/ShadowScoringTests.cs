@@ -19,16 +19,25 @@ public sealed class ShadowScoringTests
     }
 
     [Fact]
-    public void A_days_pinball_is_the_mean_over_the_levels_and_its_error_that_of_the_mean()
+    public void A_days_pinball_is_the_mean_over_the_levels_and_its_error_that_of_the_median()
     {
         // actual 5 against quantiles 2, 4, 6 at 0.1, 0.5, 0.9: 0.1 x 3 = 0.3, 0.5 x 1 = 0.5, (1 - 0.9) x 1 = 0.1; mean 0.9 / 3 = 0.3
-        var score = ShadowScoring.Score(Forecast("jackets@1", Day0, [4, 9], [[2, 4, 6], [1, 1, 1]]), Day0, 5)!;
-        var later = ShadowScoring.Score(Forecast("jackets@1", Day0, [4, 9], [[2, 4, 6], [1, 1, 1]]), Day0.AddDays(1), 0)!;
+        var forecast = Forecast("jackets@1", Day0, [4.5, 9], [[2, 4, 6], [1, 1, 1]]);
+        var score = ShadowScoring.Score(forecast, Day0, 5)!;
+        var later = ShadowScoring.Score(forecast, Day0.AddDays(1), 0)!;
 
         Assert.Equal(0.3, score.Pinball, 12);
-        Assert.Equal(1, score.AbsoluteError);
+        Assert.Equal(1, score.AbsoluteError); // |4 - 5|: the median's error, not the mean's (0.5)
         Assert.Equal(0.5, later.Pinball, 12); // step 1: quantiles 1, 1, 1 over actual 0: (0.9 + 0.5 + 0.1) / 3
-        Assert.Equal((9.0, 1), (later.AbsoluteError, later.Step));
+        Assert.Equal((1.0, 1), (later.AbsoluteError, later.Step)); // the mean 9 would have erred by 9
+    }
+
+    [Fact]
+    public void Without_a_median_level_the_error_is_that_of_the_median_interpolated_between_the_levels()
+    {
+        var forecast = new LiveForecast { Start = Day0, Forecaster = "lstm", ModelVersion = "jackets@1", Levels = [0.25, 0.75], Mean = [9], Quantiles = [[2, 6]] };
+
+        Assert.Equal(3, ShadowScoring.Score(forecast, Day0, 7)!.AbsoluteError, 6); // median (2 + 6) / 2 = 4
     }
 
     [Fact]

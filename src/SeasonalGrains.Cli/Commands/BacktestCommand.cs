@@ -407,7 +407,7 @@ public sealed class BacktestCommand : CliCommand
         PrintReliability(context, result);
         c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"{result.Rows[0].Points:N0} points per forecaster ({result.SkuIndices.Count:N0} SKUs x {result.Origins.Count} origins x {result.Horizon} days); " +
-            $"MASE is scaled by the in-sample seasonal naive (period 7) of each window; pinball is the mean over levels {string.Join(", ", result.Levels.Select(l => l.ToString(CultureInfo.InvariantCulture)))}.")));
+            $"MAE, MASE and wMAPE score the median forecast, RMSE and bias the mean; MASE is scaled by the in-sample seasonal naive (period 7) of each window; pinball is the mean over levels {string.Join(", ", result.Levels.Select(l => l.ToString(CultureInfo.InvariantCulture)))}.")));
         if (result.Dataset.HasStockInformation)
         {
             c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,

@@ -36,9 +36,12 @@ public sealed record BacktestOptions
 
 /// <summary>Accuracy of one forecaster over all scored SKU-days of a backtest.</summary>
 /// <param name="Points">Number of scored (SKU, origin, horizon) points, out-of-stock days left out; the same for every forecaster.</param>
-/// <param name="Mase">Mean over (SKU, origin) windows of the window's MASE; windows whose training scale is 0 or undefined are left out for every forecaster alike.</param>
-/// <param name="Bias">Mean of forecast minus actual, in units.</param>
-/// <param name="RelativeBias">Sum of forecast minus actual over sum of actuals.</param>
+/// <param name="Mae">Mean absolute error of the median forecast (<see cref="Metrics.ForecastMetrics.AbsoluteErrorLevel"/>).</param>
+/// <param name="Rmse">Root mean squared error of the mean forecast.</param>
+/// <param name="Mase">Mean over (SKU, origin) windows of the window's MASE (the median's absolute errors); windows whose training scale is 0 or undefined are left out for every forecaster alike.</param>
+/// <param name="WMape">Sum of the median's absolute errors over the sum of actuals.</param>
+/// <param name="Bias">Mean of the mean forecast minus actual, in units.</param>
+/// <param name="RelativeBias">Sum of the mean forecast minus actual over sum of actuals.</param>
 /// <param name="MeanPinball">Pinball loss averaged over points and levels.</param>
 /// <param name="Coverage80">Share of actuals within [q0.1, q0.9]; NaN when those levels are not requested.</param>
 /// <param name="Elapsed">Wall time spent inside the forecaster.</param>

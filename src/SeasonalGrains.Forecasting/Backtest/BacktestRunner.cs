@@ -9,7 +9,8 @@ namespace SeasonalGrains.Forecasting.Backtest;
 /// SKU-days. The last origin is Days - Horizon, so the last window ends on the dataset's last day;
 /// earlier origins step back by <see cref="BacktestOptions.Step"/> days. Out-of-stock days (<see cref="SkuSeries.Censored"/>)
 /// are not scored: their sales understate demand. They count in no metric, no reliability share (nor does a sum of
-/// days that includes one) and no point; a window's MASE averages its in-stock days.
+/// days that includes one) and no point; a window's MASE averages its in-stock days. MAE, MASE and wMAPE score each
+/// forecast's median (<see cref="ForecastMetrics.AbsoluteErrorLevel"/>, asked for whatever the levels), RMSE and bias its mean.
 /// </summary>
 public sealed class BacktestRunner
 {
@@ -102,8 +103,9 @@ public sealed class BacktestRunner
 
         var levels = options.Levels.ToArray();
         ForecastRequestChecks.ValidateLevels(options.ReliabilityLevels, "backtest reliability");
-        var requested = levels.Union(options.ReliabilityLevels).Order().ToArray();
+        var requested = levels.Union(options.ReliabilityLevels).Append(ForecastMetrics.AbsoluteErrorLevel).Distinct().Order().ToArray();
         var scored = levels.Select(l => Array.IndexOf(requested, l)).ToArray();
+        var medianAt = Array.IndexOf(requested, ForecastMetrics.AbsoluteErrorLevel);
         var reliability = new ReliabilityTable(requested, options.Horizon);
         var horizon = options.Horizon;
         var origins = OriginsFor(dataset.Days, options.Origins, horizon, options.Step ?? horizon);
@@ -131,6 +133,7 @@ public sealed class BacktestRunner
         {
             var actual = new List<double>();
             var mean = new List<double>();
+            var median = new List<double>();
             var quantiles = new List<double[]>();
             var windowMase = new List<double>();
             var clock = new Stopwatch();
@@ -176,8 +179,9 @@ public sealed class BacktestRunner
 
                         actual.Add(units[day]);
                         mean.Add(forecast.Mean[h]);
+                        median.Add(forecast.Quantiles[h][medianAt]);
                         quantiles.Add(row);
-                        windowError += Math.Abs(forecast.Mean[h] - units[day]);
+                        windowError += Math.Abs(forecast.Quantiles[h][medianAt] - units[day]);
                         points.Add(new BacktestPoint(
                             forecaster.Name,
                             sku,
@@ -203,7 +207,7 @@ public sealed class BacktestRunner
                 progress?.Report(new BacktestProgress(completed, total, forecaster.Name, origin, dataset.DateOf(origin)));
             }
 
-            rows.Add(Score(forecaster.Name, actual, mean, quantiles, levels, interval80, windowMase, clock.Elapsed));
+            rows.Add(Score(forecaster.Name, actual, mean, median, quantiles, levels, interval80, windowMase, clock.Elapsed));
         }
 
         return new BacktestResult(dataset, origins, horizon, levels, targets, rows, points)
@@ -218,6 +222,7 @@ public sealed class BacktestRunner
         string name,
         List<double> actualList,
         List<double> meanList,
+        List<double> medianList,
         List<double[]> quantiles,
         double[] levels,
         (int Lower, int Upper)? interval80,
@@ -226,6 +231,7 @@ public sealed class BacktestRunner
     {
         var actual = actualList.ToArray();
         var mean = meanList.ToArray();
+        var median = medianList.ToArray();
         var coverage = double.NaN;
         if (interval80 is var (lower, upper))
         {
@@ -238,10 +244,10 @@ public sealed class BacktestRunner
         return new BacktestRow(
             name,
             actual.Length,
-            ForecastMetrics.Mae(actual, mean),
+            ForecastMetrics.Mae(actual, median),
             ForecastMetrics.Rmse(actual, mean),
             windowMase.Count == 0 ? double.NaN : windowMase.Average(),
-            ForecastMetrics.WMape(actual, mean),
+            ForecastMetrics.WMape(actual, median),
             ForecastMetrics.Bias(actual, mean),
             ForecastMetrics.RelativeBias(actual, mean),
             ForecastMetrics.MeanPinball(actual, quantiles, levels),

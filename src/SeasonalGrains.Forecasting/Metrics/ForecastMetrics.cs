@@ -6,6 +6,13 @@ namespace SeasonalGrains.Forecasting.Metrics;
 /// </summary>
 public static class ForecastMetrics
 {
+    /// <summary>
+    /// The level of the point forecast that absolute errors score (MAE, MASE, wMAPE; backtests and live shadow
+    /// scoring): the median, the point forecast an absolute error is minimised by in expectation, as GluonTS's
+    /// evaluation scores them. Squared errors and bias score the mean.
+    /// </summary>
+    public const double AbsoluteErrorLevel = 0.5;
+
     /// <summary>Mean absolute error: mean |f - y|.</summary>
     public static double Mae(ReadOnlySpan<double> actual, ReadOnlySpan<double> forecast)
     {

@@ -1,3 +1,4 @@
+using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Forecasting.Metrics;
 
 namespace SeasonalGrains.Grains.Live;
@@ -6,7 +7,7 @@ namespace SeasonalGrains.Grains.Live;
 /// How live SKUs score model versions on realised days (the challenger's shadow forecasts beside the active version's):
 /// a closed day is scored with each version's latest forecast made before it (the one made at the previous close; after a
 /// close of several days at once, its later steps), by the mean pinball loss over the forecast's quantile levels and the
-/// absolute error of its mean. A SKU keeps the last <see cref="WindowDays"/> scored days; a day is scored once, when it
+/// absolute error of its median (<see cref="ForecastMetrics.AbsoluteErrorLevel"/>, as backtests score MAE and MASE). A SKU keeps the last <see cref="WindowDays"/> scored days; a day is scored once, when it
 /// closes (a closed day never closes again), and once per version.
 /// </summary>
 public static class ShadowScoring
@@ -45,9 +46,17 @@ public static class ShadowScoring
         {
             Version = version,
             Pinball = pinball / forecast.Levels.Length,
-            AbsoluteError = Math.Abs(forecast.Mean[step] - actual),
+            AbsoluteError = Math.Abs(Median(forecast.Levels, quantiles) - actual),
             Step = step,
         };
+    }
+
+    private static double Median(double[] levels, double[] quantiles)
+    {
+        var at = Array.IndexOf(levels, ForecastMetrics.AbsoluteErrorLevel);
+        return at >= 0
+            ? quantiles[at]
+            : QuantileInterpolation.At(levels, [.. quantiles.Select(q => (float)q)], [ForecastMetrics.AbsoluteErrorLevel])[0];
     }
 
     /// <summary>The closed day scored with each of <paramref name="forecasts"/> that covers it (a version once); null when none does.</summary>
