@@ -103,7 +103,7 @@ public sealed class BacktestRunner
 
         var levels = options.Levels.ToArray();
         ForecastRequestChecks.ValidateLevels(options.ReliabilityLevels, "backtest reliability");
-        var requested = levels.Union(options.ReliabilityLevels).Append(ForecastMetrics.AbsoluteErrorLevel).Distinct().Order().ToArray();
+        var requested = levels.Union(options.ReliabilityLevels).Union([ForecastMetrics.AbsoluteErrorLevel]).Order().ToArray();
         var scored = levels.Select(l => Array.IndexOf(requested, l)).ToArray();
         var medianAt = Array.IndexOf(requested, ForecastMetrics.AbsoluteErrorLevel);
         var reliability = new ReliabilityTable(requested, options.Horizon);
@@ -178,10 +178,11 @@ public sealed class BacktestRunner
                         windowDays++;
 
                         actual.Add(units[day]);
+                        var point = forecast.Quantiles[h][medianAt];
                         mean.Add(forecast.Mean[h]);
-                        median.Add(forecast.Quantiles[h][medianAt]);
+                        median.Add(point);
                         quantiles.Add(row);
-                        windowError += Math.Abs(forecast.Quantiles[h][medianAt] - units[day]);
+                        windowError += Math.Abs(point - units[day]);
                         points.Add(new BacktestPoint(
                             forecaster.Name,
                             sku,

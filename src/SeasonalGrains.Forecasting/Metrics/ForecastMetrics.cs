@@ -13,6 +13,26 @@ public static class ForecastMetrics
     /// </summary>
     public const double AbsoluteErrorLevel = 0.5;
 
+    /// <summary>
+    /// The point forecast absolute errors score: the quantile at <see cref="AbsoluteErrorLevel"/> among
+    /// <paramref name="quantiles"/> at <paramref name="levels"/>, interpolated as other levels are
+    /// (<see cref="Lstm.QuantileInterpolation"/>) when it is not one of them.
+    /// </summary>
+    public static double Median(IReadOnlyList<double> levels, IReadOnlyList<double> quantiles)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        ArgumentNullException.ThrowIfNull(quantiles);
+        for (var k = 0; k < levels.Count; k++)
+        {
+            if (levels[k] == AbsoluteErrorLevel)
+            {
+                return quantiles[k];
+            }
+        }
+
+        return Lstm.QuantileInterpolation.At(levels, [.. quantiles.Select(q => (float)q)], [AbsoluteErrorLevel])[0];
+    }
+
     /// <summary>Mean absolute error: mean |f - y|.</summary>
     public static double Mae(ReadOnlySpan<double> actual, ReadOnlySpan<double> forecast)
     {

@@ -1,4 +1,3 @@
-using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Forecasting.Metrics;
 
 namespace SeasonalGrains.Grains.Live;
@@ -46,17 +45,9 @@ public static class ShadowScoring
         {
             Version = version,
             Pinball = pinball / forecast.Levels.Length,
-            AbsoluteError = Math.Abs(Median(forecast.Levels, quantiles) - actual),
+            AbsoluteError = Math.Abs(ForecastMetrics.Median(forecast.Levels, quantiles) - actual),
             Step = step,
         };
-    }
-
-    private static double Median(double[] levels, double[] quantiles)
-    {
-        var at = Array.IndexOf(levels, ForecastMetrics.AbsoluteErrorLevel);
-        return at >= 0
-            ? quantiles[at]
-            : QuantileInterpolation.At(levels, [.. quantiles.Select(q => (float)q)], [ForecastMetrics.AbsoluteErrorLevel])[0];
     }
 
     /// <summary>The closed day scored with each of <paramref name="forecasts"/> that covers it (a version once); null when none does.</summary>
