@@ -341,8 +341,8 @@ public static class LstmTrainer
         {
             var random = new SplitMix64(unchecked((ulong)options.Seed));
             var trainingWindows = cumulative[^1];
-            using var optimizer = torch.optim.Adam(network.parameters(), lr: options.LearningRate);
-            using var tau = torch.tensor(_levels, [1, 1, _quantiles]);
+            using var optimizer = new LstmAdam(network.parameters(), options.LearningRate);
+            using var losses = new LossTerms(_levels, _horizon, options);
             var history = new List<LstmEpochProgress>();
             Tensor[]? best = null;
             LstmValidationMetrics? bestMetrics = null;
@@ -373,7 +373,7 @@ public static class LstmTrainer
                             batch[i] = (sku, firstOrigin + (int)(r - cumulative[sku]));
                         }
 
-                        lossSum += Step(network, optimizer, tau, batch);
+                        lossSum += Step(network, optimizer, losses, batch);
                         if (average is not null)
                         {
                             // a constant decay from the first step: the average of the first epochs stays near the
@@ -420,10 +420,7 @@ public static class LstmTrainer
                     if (!improved)
                     {
                         sinceBest++;
-                        foreach (var group in optimizer.ParamGroups)
-                        {
-                            group.LearningRate = Math.Max(options.MinLearningRate, group.LearningRate * options.PlateauDecay);
-                        }
+                        optimizer.LearningRate = Math.Max(options.MinLearningRate, optimizer.LearningRate * options.PlateauDecay);
                     }
 
                     var elapsed = _clock.Elapsed;
@@ -559,7 +556,7 @@ public static class LstmTrainer
             return pairs;
         }
 
-        private double Step(QuantileLstm network, optim.Optimizer optimizer, Tensor tau, (int Sku, int Origin)[] batch)
+        private double Step(QuantileLstm network, LstmAdam optimizer, LossTerms losses, (int Sku, int Origin)[] batch)
         {
             using var scope = torch.NewDisposeScope();
             var (past, future, category, region, target) = Tensors(batch, 0, batch.Length);
@@ -568,28 +565,65 @@ public static class LstmTrainer
             var mean = y.narrow(2, _quantiles, 1).squeeze(2);
             var error = target.unsqueeze(2) - quantiles;
             var weight = _masked ? Weights(batch) : null;
-            var pinball = Masked(torch.maximum(tau * error, (tau - 1) * error), weight);
-            var squared = Masked((mean - target).pow(2), weight);
-            var loss = pinball + (squared * options.MeanLossWeight);
+            var pinball = Masked(torch.maximum(losses.Tau * error, losses.TauMinusOne * error), weight);
+            var squared = Masked((mean - target).pow(HeldScalars.Two), weight);
+            var loss = pinball.add(squared.mul(losses.MeanWeight), HeldScalars.One);
             if (network.Architecture.IntervalHead)
             {
                 // pinball loss of the sums over days 1..h+1, each divided by its h+1 days; a sum over an
                 // out-of-stock day understates its demand, so it carries no weight either
                 var interval = y.narrow(2, _quantiles + 1, _quantiles);
-                var days = torch.arange(1, _horizon + 1, dtype: ScalarType.Float32).reshape(1, _horizon, 1);
-                var sumError = (target.cumsum(1).unsqueeze(2) - interval) / days;
-                var intervalLoss = Masked(torch.maximum(tau * sumError, (tau - 1) * sumError), weight?.cumprod(1));
-                loss = loss + (intervalLoss * options.IntervalLossWeight);
+                var sumError = (target.cumsum(1).unsqueeze(2) - interval) / losses.Days;
+                var intervalLoss = Masked(torch.maximum(losses.Tau * sumError, losses.TauMinusOne * sumError), weight?.cumprod(1));
+                loss = loss.add(intervalLoss.mul(losses.IntervalWeight), HeldScalars.One);
             }
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             loss.backward();
             if (options.GradientClip > 0)
             {
                 nn.utils.clip_grad_norm_(network.parameters(), options.GradientClip);
             }
 
-            optimizer.step();
+            optimizer.Step();
             return pinball.item<float>();
+        }
+
+        /// <summary>
+        /// The constants of every step's loss, made once per training and held (see <see cref="HeldScalars"/>): the
+        /// levels tau and tau - 1 ([1, 1, levels]), the days 1..h that divide the interval sums ([1, h, 1]) and the
+        /// weights of the mean and interval terms.
+        /// </summary>
+        private sealed class LossTerms : IDisposable
+        {
+            public LossTerms(float[] levels, int horizon, LstmOptions options)
+            {
+                Tau = torch.tensor(levels, [1, 1, levels.Length]);
+                TauMinusOne = Tau.sub(HeldScalars.One);
+                using var first = 1.ToScalar();
+                using var end = (horizon + 1).ToScalar();
+                Days = torch.arange(first, end, HeldScalars.One, ScalarType.Float32).reshape(1, horizon, 1);
+                MeanWeight = options.MeanLossWeight.ToScalar();
+                IntervalWeight = options.IntervalLossWeight.ToScalar();
+            }
+
+            public Tensor Tau { get; }
+
+            public Tensor TauMinusOne { get; }
+
+            public Tensor Days { get; }
+
+            public Scalar MeanWeight { get; }
+
+            public Scalar IntervalWeight { get; }
+
+            public void Dispose()
+            {
+                Tau.Dispose();
+                TauMinusOne.Dispose();
+                Days.Dispose();
+                MeanWeight.Dispose();
+                IntervalWeight.Dispose();
+            }
         }
 
         /// <summary>
@@ -604,7 +638,7 @@ public static class LstmTrainer
             }
 
             var w = cells.dim() == 3 ? weight.unsqueeze(2).expand_as(cells) : weight;
-            return (cells * w).sum() / w.sum().clamp_min(1);
+            return (cells * w).sum() / w.sum().clamp_min(HeldScalars.One);
         }
 
         /// <summary>1 for each (window, horizon day) of <paramref name="batch"/> in stock, 0 out of stock.</summary>

@@ -286,9 +286,9 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         // two-dimensional products throughout: [SKU-days, features] x [features, outputs] runs as one matrix
         // product, where three-dimensional inputs go through slower batched paths
         var sharedPart = nn.functional.linear(shared, weight.narrow(1, 0, a.HiddenSize), layer.bias);
-        var positions = _position.call(arange(days, dtype: ScalarType.Int64, device: last.device));
+        var positions = _position.call(HeldScalars.Range(days, last.device));
         var positionPart = nn.functional.linear(positions, weight.narrow(1, a.HiddenSize + a.KnownFeatures, a.PositionEmbedding));
-        var perDayBias = (sharedPart.unsqueeze(1) + positionPart.unsqueeze(0)).reshape(rows, -1);
+        var perDayBias = sharedPart.unsqueeze(1).add(positionPart.unsqueeze(0), HeldScalars.One).reshape(rows, -1);
         var dayInputs = (days == _horizon ? future : future.narrow(1, 0, days)).reshape(rows, a.KnownFeatures);
         var decoded = addmm(perDayBias, dayInputs, weight.narrow(1, a.HiddenSize, a.KnownFeatures).t(), 1, 1).relu_();
 
@@ -299,7 +299,7 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
             ? [_quantileHead.bias!, _meanHead.bias!]
             : [_quantileHead.bias!, _meanHead.bias!, _intervalHead.bias!];
         var raw = addmm(cat(biases, 0), decoded, cat(weights, 0).t(), 1, 1);
-        var positive = nn.functional.softplus(raw);
+        var positive = HeldScalars.Softplus(raw);
         positive.narrow(1, 0, 1).copy_(raw.narrow(1, 0, 1)); // the lowest quantile is not an increment
         return positive;
     }
@@ -310,7 +310,7 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         var futureCode = _future.call(future.reshape(n, -1));
         var shared = _trunk.call(cat([last, futureCode, statics], 1));
 
-        var positions = _position.call(arange(_horizon, dtype: ScalarType.Int64, device: last.device));
+        var positions = _position.call(HeldScalars.Range(_horizon, last.device));
         var perDay = cat(
             [
                 shared.unsqueeze(1).expand(n, _horizon, shared.shape[1]),
@@ -322,14 +322,14 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
         var raw = _quantileHead.call(decoded);
         var quantiles = _quantiles == 1
             ? raw
-            : cat([raw.narrow(2, 0, 1), nn.functional.softplus(raw.narrow(2, 1, _quantiles - 1))], 2).cumsum(2);
-        var mean = nn.functional.softplus(_meanHead.call(decoded.detach()));
+            : cat([raw.narrow(2, 0, 1), HeldScalars.Softplus(raw.narrow(2, 1, _quantiles - 1))], 2).cumsum(2);
+        var mean = HeldScalars.Softplus(_meanHead.call(decoded.detach()));
         if (_intervalHead is null)
         {
             return cat([quantiles, mean], 2);
         }
 
-        var increments = nn.functional.softplus(_intervalHead.call(decoded)).cumsum(2);
+        var increments = HeldScalars.Softplus(_intervalHead.call(decoded)).cumsum(2);
         return cat([quantiles, mean, increments.cumsum(1)], 2);
     }
 }
