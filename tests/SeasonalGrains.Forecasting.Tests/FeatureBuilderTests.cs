@@ -82,6 +82,39 @@ public sealed class FeatureBuilderTests
     }
 
     [Fact]
+    public void Near_a_moving_holiday_the_seasonal_index_looks_back_to_the_same_distance_from_it()
+    {
+        // From 2024-01-01: Spring Festival on day 40 (2024-02-10) and day 394 (2025-01-29), 354 days later.
+        // 9 units on days 33..39 (the week before it), else 2.
+        var dataset = OneSku(760, d => d is >= 33 and <= 39 ? 9 : 2);
+        var aligned = new FeatureBuilder(
+            FeatureSchema.Fit(dataset, window: 7, horizon: 7, fitEndDay: 400, alignment: SeasonalAlignment.Holidays), dataset);
+        var dated = new FeatureBuilder(
+            FeatureSchema.Fit(dataset, window: 7, horizon: 7, fitEndDay: 400, alignment: SeasonalAlignment.Date), dataset);
+
+        // Day 390, 4 days before the festival: 354 days back is day 36, the week 33..39 of 9 units, over the mean of
+        // days 0..29 (2 units).
+        var index = aligned.BuildWindow(0, origin: 390).Future[PriceRel + 2];
+        Assert.Equal(4.5, index, 4);
+
+        // By date, 364 days back is day 26: the week 23..29 of 2 units, index 1.
+        Assert.Equal(1f, dated.BuildWindow(0, origin: 390).Future[PriceRel + 2]);
+
+        // Day 360, 34 days before the festival, looks back 354 days to day 6, before day 361 has passed: the base is
+        // then every day up to d - 326 (days 0..34, two of them 9 units: 84 / 35), so the index is the week 3..9
+        // (2 units) over 2.4.
+        var early = aligned.BuildWindow(0, origin: 360).Future.AsSpan(0, 23);
+        Assert.Equal(2 / 2.4, early[PriceRel + 2], 4);
+        Assert.Equal(1f, early[PriceRel + 3]);
+        Assert.Equal(0f, dated.BuildWindow(0, origin: 360).Future[PriceRel + 3]); // by date: no year back yet
+
+        // Far from a moving holiday (day 600, late August 2025) both look back 364 days.
+        Assert.Equal(
+            dated.BuildWindow(0, origin: 600).Future[PriceRel + 2],
+            aligned.BuildWindow(0, origin: 600).Future[PriceRel + 2]);
+    }
+
+    [Fact]
     public void Days_before_the_data_starts_are_zero_padded_rows()
     {
         var dataset = OneSku(400, d => 10);
@@ -259,6 +292,21 @@ public sealed class FeatureBuilderTests
         var mislabelled = level.ToJson().Replace("\"scaling\": \"level\"", "\"scaling\": \"sku\"", StringComparison.Ordinal);
         Assert.Contains("log_level_ratio", Assert.Throws<InvalidDataException>(() => FeatureSchema.FromJson(mislabelled)).Message);
         Assert.Throws<System.Text.Json.JsonException>(() => FeatureSchema.FromJson(level.ToJson().Replace("\"level\"", "\"weekly\"", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_schema_saved_without_seasonal_alignment_is_dated_and_a_holiday_schema_round_trips()
+    {
+        var dataset = OneSku(400, d => 10);
+        var holidays = FeatureSchema.Fit(dataset, window: 7, horizon: 7, fitEndDay: 360, alignment: SeasonalAlignment.Holidays);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(holidays.ToJson())!.AsObject();
+        Assert.Equal("holidays", (string?)json["seasonalAlignment"]);
+        Assert.Equal(SeasonalAlignment.Holidays, FeatureSchema.FromJson(holidays.ToJson()).SeasonalAlignment);
+
+        json.Remove("seasonalAlignment");
+        Assert.Equal(SeasonalAlignment.Date, FeatureSchema.FromJson(json.ToJsonString()).SeasonalAlignment);
+        Assert.Throws<System.Text.Json.JsonException>(
+            () => FeatureSchema.FromJson(holidays.ToJson().Replace("\"holidays\"", "\"lunar\"", StringComparison.Ordinal)));
     }
 
     [Fact]

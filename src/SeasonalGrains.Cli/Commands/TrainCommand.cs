@@ -1,6 +1,7 @@
 using System.Text;
 using SeasonalGrains.Data.Cleaning;
 using SeasonalGrains.Data.Model;
+using SeasonalGrains.Forecasting;
 using SeasonalGrains.Forecasting.Features;
 using SeasonalGrains.Forecasting.Lstm;
 using SeasonalGrains.Simulation.Replay;
@@ -61,7 +62,7 @@ public sealed class TrainCommand : CliCommand
         context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"Training on {dataset.Skus.Count:N0} SKUs, {dataset.Start:yyyy-MM-dd}..{dataset.DateOf(trainEnd - 1):yyyy-MM-dd} ({trainEnd:N0} days): " +
             $"LSTM {options.Layers} x {options.HiddenSize}, dropout {options.Dropout:0.##}, window {options.Window}, horizon {options.Horizon}, " +
-            $"at most {options.MaxEpochs} epochs{(options.TimeBudget is { } b ? $" within {b:hh\\:mm\\:ss}" : "")}, seed {options.Seed}, scaling {UnitScalings.Name(options.Scaling)}.")));
+            $"at most {options.MaxEpochs} epochs{(options.TimeBudget is { } b ? $" within {b:hh\\:mm\\:ss}" : "")}, seed {options.Seed}, scaling {UnitScalings.Name(options.Scaling)}, seasonal alignment {JsonEnumNames<SeasonalAlignment>.Name(options.SeasonalAlignment)}.")));
         var result = await TrainAsync(context, dataset, options, cancellationToken);
         using var model = result.Model;
         cancellationToken.ThrowIfCancellationRequested();
@@ -219,7 +220,9 @@ public sealed class TrainCommand : CliCommand
 
         private readonly Option<string> _scaling = CreateScaling();
 
-        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _weightAverage, _seed, _timeBudget, _calibrate, _calibrationDays, _calibrationMode, _scaling];
+        private readonly Option<string> _seasonalAlignment = CreateSeasonalAlignment();
+
+        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _weightAverage, _seed, _timeBudget, _calibrate, _calibrationDays, _calibrationMode, _scaling, _seasonalAlignment];
 
         /// <summary>The <c>--calibration-mode</c> option of <c>train</c>, <c>backtest</c> and <c>calibrate</c>.</summary>
         internal static Option<string> CalibrationModeOption(LstmCalibrationMode defaultMode)
@@ -244,6 +247,17 @@ public sealed class TrainCommand : CliCommand
             return option;
         }
 
+        private static Option<string> CreateSeasonalAlignment()
+        {
+            var option = new Option<string>("--seasonal-alignment")
+            {
+                Description = "Where the seasonal index looks a year back: holidays (364 days, or near a holiday whose date moves, such as Spring Festival, the same days from its earlier occurrence) or date (always 364 days), see docs/researchers.md.",
+                DefaultValueFactory = _ => JsonEnumNames<SeasonalAlignment>.Name(Defaults.SeasonalAlignment),
+            };
+            option.AcceptOnlyFromAmong(JsonEnumNames<SeasonalAlignment>.Names);
+            return option;
+        }
+
         /// <summary>The LSTM options from the command line; invalid values are reported as <see cref="UserInputException"/>.</summary>
         public LstmOptions Resolve(ParseResult parse)
         {
@@ -265,6 +279,7 @@ public sealed class TrainCommand : CliCommand
                 CalibrationDays = parse.GetValue(_calibrationDays),
                 CalibrationMode = LstmCalibrationModes.Parse(parse.GetRequiredValue(_calibrationMode)),
                 Scaling = UnitScalings.Parse(parse.GetRequiredValue(_scaling)),
+                SeasonalAlignment = JsonEnumNames<SeasonalAlignment>.Parse(parse.GetRequiredValue(_seasonalAlignment), "seasonal alignment"),
                 WeightAverageDecay = parse.GetValue(_weightAverage),
             };
             Check(options.MaxEpochs >= 1, $"--epochs must be at least 1 (got {options.MaxEpochs}).");

@@ -12,6 +12,7 @@ internal sealed class CalendarTable
 {
     private readonly float[] _leading;
     private readonly float[] _events;
+    private readonly int[]? _lookbacks;
 
     /// <summary>Tables kept per schema for <see cref="For"/>: the few calendars its recent datasets had.</summary>
     private static readonly ConditionalWeakTable<FeatureSchema, RecentTables> Recent = new();
@@ -57,6 +58,11 @@ internal sealed class CalendarTable
                 ? calendar.Names.Where(n => !standard.Contains(n)).ToArray()
                 : new[] { g })
             .ToArray();
+
+        if (schema.SeasonalAlignment == SeasonalAlignment.Holidays)
+        {
+            _lookbacks = HolidayLookbacks(calendar, dataset.Start, Days);
+        }
 
         var cap = schema.HolidayHorizonDays;
         for (var d = 0; d < Days; d++)
@@ -113,6 +119,96 @@ internal sealed class CalendarTable
     public ReadOnlySpan<float> Leading(int day) => _leading.AsSpan(Check(day) * LeadingWidth, LeadingWidth);
 
     public ReadOnlySpan<float> Events(int day) => _events.AsSpan(Check(day) * EventWidth, EventWidth);
+
+    /// <summary>
+    /// Days from <paramref name="day"/> back to "the same time" <paramref name="years"/> (1..<see cref="FeatureSchema.SeasonalYears"/>)
+    /// years earlier, where the seasonal index centres its window: <see cref="FeatureSchema.SeasonalLag"/> x years, or
+    /// with <see cref="SeasonalAlignment.Holidays"/> the distance between a moving holiday's occurrences.
+    /// </summary>
+    public int SeasonalLookback(int day, int years) =>
+        _lookbacks is null
+            ? FeatureSchema.SeasonalLag * years
+            : _lookbacks[(Check(day) * FeatureSchema.SeasonalYears) + years - 1];
+
+    /// <summary>
+    /// For each day and k = 1..<see cref="FeatureSchema.SeasonalYears"/>: 364k, except near an annual holiday that moves
+    /// against the 52-week lag. The nearest such occurrence o within <see cref="FeatureSchema.HolidayAlignmentReach"/>
+    /// days (before or after) whose occurrence p about 364k days earlier is more than k + 1 days off o - 364k (a fixed
+    /// date drifts 1.25 days a year against 52 weeks) and at most <see cref="FeatureSchema.MaxHolidayShift"/> gives o - p:
+    /// the day as far from p as it is from o. A name is annual when its occurrences are at least 300 days apart.
+    /// </summary>
+    private static int[] HolidayLookbacks(HolidayCalendar calendar, DateOnly start, int days)
+    {
+        const int years = FeatureSchema.SeasonalYears;
+        const int reach = FeatureSchema.HolidayAlignmentReach;
+        const int shiftLimit = FeatureSchema.MaxHolidayShift;
+        var from = start.AddDays(-((years * FeatureSchema.SeasonalLag) + shiftLimit + reach));
+        var to = start.AddDays(days + reach);
+        var annual = calendar.Occurrences(from, to)
+            .GroupBy(o => o.Name, StringComparer.Ordinal)
+            .Select(g => g.Select(o => o.Date.DayNumber - start.DayNumber).Distinct().Order().ToArray())
+            .Where(dates => dates.Zip(dates.Skip(1)).All(pair => pair.Second - pair.First >= 300))
+            .ToArray();
+        var lookbacks = new int[days * years];
+        for (var d = 0; d < days; d++)
+        {
+            for (var k = 1; k <= years; k++)
+            {
+                var lag = FeatureSchema.SeasonalLag * k;
+                var lookback = lag;
+                var nearest = int.MaxValue;
+                foreach (var dates in annual)
+                {
+                    var o = Nearest(dates, d);
+                    if (o is not { } occurrence || Math.Abs(d - occurrence) > reach || Math.Abs(d - occurrence) >= nearest)
+                    {
+                        continue;
+                    }
+
+                    if (Nearest(dates, occurrence - lag) is { } earlier
+                        && Math.Abs(occurrence - earlier - lag) is var shift
+                        && shift > k + 1
+                        && shift <= shiftLimit)
+                    {
+                        lookback = occurrence - earlier;
+                        nearest = Math.Abs(d - occurrence);
+                    }
+                }
+
+                lookbacks[(d * years) + k - 1] = lookback;
+            }
+        }
+
+        return lookbacks;
+    }
+
+    /// <summary>The element of the ascending <paramref name="dates"/> nearest <paramref name="day"/> (the earlier on a tie); null when empty.</summary>
+    private static int? Nearest(int[] dates, int day)
+    {
+        if (dates.Length == 0)
+        {
+            return null;
+        }
+
+        var i = Array.BinarySearch(dates, day);
+        if (i >= 0)
+        {
+            return dates[i];
+        }
+
+        i = ~i;
+        if (i == 0)
+        {
+            return dates[0];
+        }
+
+        if (i == dates.Length)
+        {
+            return dates[^1];
+        }
+
+        return day - dates[i - 1] <= dates[i] - day ? dates[i - 1] : dates[i];
+    }
 
     /// <summary>What a table is built from besides its schema: the start, the days, each day's holiday and the event columns the schema reads.</summary>
     private sealed class CalendarKey

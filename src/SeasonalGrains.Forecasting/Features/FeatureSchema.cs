@@ -37,8 +37,11 @@ public sealed record WeatherScaler(
 /// </para>
 /// <para>
 /// The seasonal index of day d is the mean units of the 7-day windows centred on d - 364k (k = 1..3, same
-/// weekday a year, two, three years earlier) divided by the mean units of every day up to d - 361. It reads
-/// no unit later than d - 361, so for a horizon of at most 361 days it never sees the origin or later.
+/// weekday a year, two, three years earlier) divided by the mean units of every day up to d - 361. With
+/// <see cref="SeasonalAlignment.Holidays"/> a day within 35 days of a holiday whose date moves against the 52-week lag
+/// looks back to the same distance from that holiday's earlier occurrence instead (at most 35 days off d - 364k; when
+/// d - 361 is before the first day, the base ends at d - 326). It
+/// reads no unit later than d - 326, so for a horizon of at most 326 days it never sees the origin or later.
 /// </para>
 /// The encoder's input per past day is the past-only features followed by the known features; the
 /// horizon's input per day is the known features. Category and region are looked up in
@@ -60,8 +63,20 @@ public sealed record FeatureSchema
     /// <summary>Lag of one "year" in days: 52 weeks, so the weekday matches.</summary>
     public const int SeasonalLag = 364;
 
-    /// <summary>The seasonal index of day d reads units up to d - SeasonalReach only.</summary>
-    public const int SeasonalReach = SeasonalLag - 3;
+    /// <summary>
+    /// Most days <see cref="SeasonalAlignment.Holidays"/> moves a year's look-back off <see cref="SeasonalLag"/> x k: a
+    /// lunar holiday such as Spring Festival moves up to about 20 days a year against the 52-week lag, 30 over three years.
+    /// </summary>
+    public const int MaxHolidayShift = 35;
+
+    /// <summary>Days before and after a moving holiday within which <see cref="SeasonalAlignment.Holidays"/> aligns on it.</summary>
+    public const int HolidayAlignmentReach = 35;
+
+    /// <summary>The seasonal index of day d reads units up to d - SeasonalReach only (whatever the alignment).</summary>
+    public const int SeasonalReach = SeasonalLag - 3 - MaxHolidayShift;
+
+    /// <summary>The denominator of the seasonal index of day d: the mean units of every day up to d - SeasonalBaseEnd.</summary>
+    public const int SeasonalBaseEnd = SeasonalLag - 3;
 
     /// <summary>Longest horizon the features support without reading units at or after the origin.</summary>
     public const int MaxHorizon = SeasonalReach;
@@ -135,6 +150,12 @@ public sealed record FeatureSchema
     /// </summary>
     public UnitScaling Scaling { get; init; } = UnitScaling.Sku;
 
+    /// <summary>
+    /// Where the seasonal index looks a year back; a schema saved without it (every model before the option) is
+    /// <see cref="SeasonalAlignment.Date"/>.
+    /// </summary>
+    public SeasonalAlignment SeasonalAlignment { get; init; } = SeasonalAlignment.Date;
+
     /// <summary>Days the level of <see cref="UnitScaling.Level"/> averages.</summary>
     public int LevelWindow { get; init; } = DefaultLevelWindow;
 
@@ -179,7 +200,13 @@ public sealed record FeatureSchema
     /// Fits the scalers and vocabularies on days [0, <paramref name="fitEndDay"/>) of <paramref name="dataset"/>.
     /// Units must be cleaned (finite, non-negative) over those days.
     /// </summary>
-    public static FeatureSchema Fit(Dataset dataset, int window, int horizon, int fitEndDay, UnitScaling scaling = UnitScaling.Sku)
+    public static FeatureSchema Fit(
+        Dataset dataset,
+        int window,
+        int horizon,
+        int fitEndDay,
+        UnitScaling scaling = UnitScaling.Sku,
+        SeasonalAlignment alignment = SeasonalAlignment.Date)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (window < 1)
@@ -239,6 +266,7 @@ public sealed record FeatureSchema
             FitEndDay = fitEndDay,
             PastOnlyFeatures = PastOnlyFeatureNamesFor(scaling),
             Scaling = scaling,
+            SeasonalAlignment = alignment,
             KnownFeatures = KnownFeatureNames(groups, events),
             HolidayGroups = groups,
             EventColumns = events,
@@ -261,6 +289,11 @@ public sealed record FeatureSchema
         if (Window < 1 || Horizon < 1 || Horizon > MaxHorizon || HolidayHorizonDays < 1 || !(MinUnitScale > 0))
         {
             throw new InvalidDataException($"Feature schema has window {Window}, horizon {Horizon}, holiday horizon {HolidayHorizonDays} and minimum unit scale {MinUnitScale.ToString(CultureInfo.InvariantCulture)}; need window >= 1, horizon in 1..{MaxHorizon}, holiday horizon >= 1 and a positive minimum scale.");
+        }
+
+        if (!Enum.IsDefined(SeasonalAlignment))
+        {
+            throw new InvalidDataException($"Feature schema has seasonal alignment {SeasonalAlignment}; need {string.Join(" or ", JsonEnumNames<SeasonalAlignment>.Names)}.");
         }
 
         if (!Enum.IsDefined(Scaling) || LevelWindow < 1 || !(LevelFloor > 0) || !double.IsFinite(LevelFloor))

@@ -211,18 +211,20 @@ internal sealed class SkuFeatureWriter
 
     private (float Index, float Available) SeasonalIndex(int day)
     {
-        var last = day - FeatureSchema.SeasonalReach; // last unit the index may read
-        if (last >= VisibleEnd)
+        var reach = day - FeatureSchema.SeasonalReach; // last unit the index may read
+        if (reach >= VisibleEnd)
         {
             throw new InvalidOperationException(
-                $"The seasonal index of day {day} would read day {last}, at or after the visible end {VisibleEnd}.");
+                $"The seasonal index of day {day} would read day {reach}, at or after the visible end {VisibleEnd}.");
         }
 
+        // the base's last day; a holiday-aligned look-back shorter than a year can find a week before d - 361 has a day
+        var last = day - FeatureSchema.SeasonalBaseEnd >= 0 ? day - FeatureSchema.SeasonalBaseEnd : reach;
         var sum = 0.0;
         var count = 0;
         for (var k = 1; k <= FeatureSchema.SeasonalYears; k++)
         {
-            var centre = day - (FeatureSchema.SeasonalLag * k);
+            var centre = day - _calendar.SeasonalLookback(day, k);
             if (centre - 3 < 0)
             {
                 break;

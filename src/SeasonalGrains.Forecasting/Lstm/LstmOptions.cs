@@ -39,7 +39,7 @@ public sealed record LstmOptions
     /// each SKU's recent level (<see cref="Features.UnitScaling.Level"/>), which follows growth and decline that a
     /// scale fitted on the training days does not see.
     /// </summary>
-    public static LstmOptions TrainDefaults => new() { Quantiles = [.. TrainLevels], Scaling = Features.UnitScaling.Level };
+    public static LstmOptions TrainDefaults => new() { Quantiles = [.. TrainLevels], Scaling = Features.UnitScaling.Level, SeasonalAlignment = Features.SeasonalAlignment.Holidays };
 
     public int CategoryEmbedding { get; init; } = 4;
 
@@ -138,6 +138,13 @@ public sealed record LstmOptions
     /// </summary>
     public Features.UnitScaling Scaling { get; init; } = Features.UnitScaling.Sku;
 
+    /// <summary>
+    /// Where the seasonal index looks a year back (<see cref="Features.FeatureSchema.SeasonalAlignment"/>): by date, or
+    /// near a moving holiday by the days from it. Date when not given, so a model.json written before the option reads as
+    /// what it was; <see cref="TrainDefaults"/> trains with Holidays.
+    /// </summary>
+    public Features.SeasonalAlignment SeasonalAlignment { get; init; } = Features.SeasonalAlignment.Date;
+
     /// <summary>Training uses days before this index (null: the whole dataset).</summary>
     public int? TrainEndDay { get; init; }
 
@@ -202,6 +209,7 @@ public sealed record LstmOptions
         Require(GradientClip >= 0 && MeanLossWeight >= 0 && IntervalLossWeight >= 0, "GradientClip, MeanLossWeight and IntervalLossWeight must not be negative.");
         Require(TimeBudget is null || TimeBudget > TimeSpan.Zero, "TimeBudget must be positive.");
         Require(Enum.IsDefined(Scaling), $"Scaling must be {string.Join(" or ", Features.UnitScalings.Names)}, got {(int)Scaling}.");
+        Require(Enum.IsDefined(SeasonalAlignment), $"SeasonalAlignment must be {string.Join(" or ", JsonEnumNames<Features.SeasonalAlignment>.Names)}, got {(int)SeasonalAlignment}.");
     }
 
     private static void Require(bool condition, string message)

@@ -16,9 +16,9 @@ public sealed class LiveSkuOptions
     /// <summary>
     /// Most days of history a live SKU keeps (seeded at its definition, then its closed days): what the LSTM's
     /// features read at most, the week around the same weekday up to <see cref="FeatureSchema.SeasonalYears"/> years
-    /// of 52 weeks back (3 x 364 + 3 = 1,095 days).
+    /// of 52 weeks back, up to 35 days further near a moving holiday (3 x 364 + 3 + 35 = 1,130 days).
     /// </summary>
-    public const int MaxHistoryDays = (FeatureSchema.SeasonalYears * FeatureSchema.SeasonalLag) + 3;
+    public const int MaxHistoryDays = (FeatureSchema.SeasonalYears * FeatureSchema.SeasonalLag) + 3 + FeatureSchema.MaxHolidayShift;
 
     /// <summary>
     /// The forecaster live SKUs ask at each day close: an <c>IForecaster</c> of that name registered in the

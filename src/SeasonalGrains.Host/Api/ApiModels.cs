@@ -48,7 +48,7 @@ public sealed record SkuDefinitionRequest
     /// <summary>The SKU's first business day (default: today).</summary>
     public DateOnly? StartDate { get; init; }
 
-    /// <summary>Daily units sold before the start date, oldest first (at most 1,095: what the LSTM's features read).</summary>
+    /// <summary>Daily units sold before the start date, oldest first (at most 1,130: what the LSTM's features read).</summary>
     public double[]? History { get; init; }
 }
 

@@ -41,7 +41,7 @@ public static class SkuEndpoints
         skus.MapPost("/{sku}/prices", PostPrice)
             .Describe<EventResponse>(
                 ApiRole.Write, "PostPrice", "Record a day's price and promotion (idempotent by eventId)",
-                "Any day from 1,095 days before the open day (the history the LSTM reads) to 366 days after today (planned prices and promotions); a later event for the same day replaces it.",
+                "Any day from 1,130 days before the open day (the history the LSTM reads) to 366 days after today (planned prices and promotions); a later event for the same day replaces it.",
                 EndpointConventions.SkuProblems);
 
         skus.MapPost("/{sku}/close-day", CloseDay)
