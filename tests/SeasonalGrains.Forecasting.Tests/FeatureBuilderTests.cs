@@ -85,8 +85,11 @@ public sealed class FeatureBuilderTests
     public void Near_a_moving_holiday_the_seasonal_index_looks_back_to_the_same_distance_from_it()
     {
         // From 2024-01-01: Spring Festival on day 40 (2024-02-10) and day 394 (2025-01-29), 354 days later.
-        // 9 units on days 33..39 (the week before it), else 2.
-        var dataset = OneSku(760, d => d is >= 33 and <= 39 ? 9 : 2);
+        // 9 units on days 33..39 (the week before it), else 2; calendar.csv lists both festivals.
+        var unlisted = OneSku(760, d => d is >= 33 and <= 39 ? 9 : 2);
+        var holidays = new string?[760];
+        holidays[40] = holidays[394] = "spring-festival";
+        var dataset = unlisted with { Calendar = new DatasetCalendar(holidays, new Dictionary<string, double[]>()) };
         var aligned = new FeatureBuilder(
             FeatureSchema.Fit(dataset, window: 7, horizon: 7, fitEndDay: 400, alignment: SeasonalAlignment.Holidays), dataset);
         var dated = new FeatureBuilder(
@@ -107,6 +110,11 @@ public sealed class FeatureBuilderTests
         Assert.Equal(2 / 2.4, early[PriceRel + 2], 4);
         Assert.Equal(1f, early[PriceRel + 3]);
         Assert.Equal(0f, dated.BuildWindow(0, origin: 360).Future[PriceRel + 3]); // by date: no year back yet
+
+        // A dataset whose calendar.csv does not list the festival (its demand does not observe it) looks back by date.
+        var notObserved = new FeatureBuilder(
+            FeatureSchema.Fit(unlisted, window: 7, horizon: 7, fitEndDay: 400, alignment: SeasonalAlignment.Holidays), unlisted);
+        Assert.Equal(1f, notObserved.BuildWindow(0, origin: 390).Future[PriceRel + 2]);
 
         // Far from a moving holiday (day 600, late August 2025) both look back 364 days.
         Assert.Equal(

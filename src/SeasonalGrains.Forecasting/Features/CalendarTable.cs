@@ -38,6 +38,7 @@ internal sealed class CalendarTable
         _events = new float[Days * EventWidth];
 
         var calendar = HolidayCalendar.Standard;
+        var listed = new HashSet<string>(StringComparer.Ordinal);
         if (dataset.Calendar is { } datasetCalendar)
         {
             var dated = new List<HolidayOccurrence>();
@@ -50,6 +51,7 @@ internal sealed class CalendarTable
             }
 
             calendar = calendar.WithDates(dated);
+            listed.UnionWith(dated.Select(o => o.Name));
         }
 
         var standard = FeatureSchema.StandardHolidayGroups.Where(g => g != FeatureSchema.OtherHolidays).ToHashSet(StringComparer.Ordinal);
@@ -61,7 +63,7 @@ internal sealed class CalendarTable
 
         if (schema.SeasonalAlignment == SeasonalAlignment.Holidays)
         {
-            _lookbacks = HolidayLookbacks(calendar, dataset.Start, Days);
+            _lookbacks = HolidayLookbacks(calendar, listed, dataset.Start, Days);
         }
 
         var cap = schema.HolidayHorizonDays;
@@ -135,9 +137,11 @@ internal sealed class CalendarTable
     /// against the 52-week lag. The nearest such occurrence o within <see cref="FeatureSchema.HolidayAlignmentReach"/>
     /// days (before or after) whose occurrence p about 364k days earlier is more than k + 1 days off o - 364k (a fixed
     /// date drifts 1.25 days a year against 52 weeks) and at most <see cref="FeatureSchema.MaxHolidayShift"/> gives o - p:
-    /// the day as far from p as it is from o. A name is annual when its occurrences are at least 300 days apart.
+    /// the day as far from p as it is from o. Only holidays the dataset's calendar.csv names count (a dataset says which
+    /// holidays its demand observes; the standard ones it does not list, such as Spring Festival in Washington's bike
+    /// rides, leave its index as it was), and only annual ones: occurrences at least 300 days apart.
     /// </summary>
-    private static int[] HolidayLookbacks(HolidayCalendar calendar, DateOnly start, int days)
+    private static int[] HolidayLookbacks(HolidayCalendar calendar, IReadOnlySet<string> listed, DateOnly start, int days)
     {
         const int years = FeatureSchema.SeasonalYears;
         const int reach = FeatureSchema.HolidayAlignmentReach;
@@ -145,6 +149,7 @@ internal sealed class CalendarTable
         var from = start.AddDays(-((years * FeatureSchema.SeasonalLag) + shiftLimit + reach));
         var to = start.AddDays(days + reach);
         var annual = calendar.Occurrences(from, to)
+            .Where(o => listed.Contains(o.Name))
             .GroupBy(o => o.Name, StringComparer.Ordinal)
             .Select(g => g.Select(o => o.Date.DayNumber - start.DayNumber).Distinct().Order().ToArray())
             .Where(dates => dates.Zip(dates.Skip(1)).All(pair => pair.Second - pair.First >= 300))
