@@ -318,6 +318,24 @@ public sealed class FeatureBuilderTests
     }
 
     [Fact]
+    public void Integer_quantiles_are_saved_in_the_schema_and_refused_for_a_fractional_unit()
+    {
+        var counts = OneSku(400, d => d % 3);
+        var schema = FeatureSchema.Fit(counts, window: 7, horizon: 7, fitEndDay: 360, integerQuantiles: true);
+        Assert.True(schema.IntegerQuantiles);
+        Assert.True(FeatureSchema.FromJson(schema.ToJson()).IntegerQuantiles);
+        Assert.False(FeatureSchema.Fit(counts, window: 7, horizon: 7, fitEndDay: 360).IntegerQuantiles);
+
+        var weighed = OneSku(400, d => d == 100 ? 2.5 : 2);
+        var error = Assert.Throws<ArgumentException>(
+            () => FeatureSchema.Fit(weighed, window: 7, horizon: 7, fitEndDay: 360, integerQuantiles: true));
+        Assert.Contains("SKU A sold 2.5 on 2024-04-10", error.Message);
+
+        // a fraction after the fitted days is not read
+        Assert.True(FeatureSchema.Fit(weighed, window: 7, horizon: 7, fitEndDay: 100, integerQuantiles: true).IntegerQuantiles);
+    }
+
+    [Fact]
     public void Datasets_with_the_same_calendar_share_one_calendar_table_and_another_calendar_gets_its_own()
     {
         // two one-SKU datasets over the same days with other sales (as a live host lays out each SKU's window)

@@ -222,7 +222,13 @@ public sealed class TrainCommand : CliCommand
 
         private readonly Option<string> _seasonalAlignment = CreateSeasonalAlignment();
 
-        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _weightAverage, _seed, _timeBudget, _calibrate, _calibrationDays, _calibrationMode, _scaling, _seasonalAlignment];
+        private readonly Option<bool> _integerQuantiles = new("--integer-quantiles")
+        {
+            Description = "Forecast whole-number quantiles (the nearest whole number to each, for demand counted in whole units; refused for a dataset with a fractional unit), see docs/researchers/calibration.md.",
+            DefaultValueFactory = _ => Defaults.IntegerQuantiles,
+        };
+
+        public IEnumerable<Symbol> Symbols => [_epochs, _hidden, _layers, _dropout, _weightAverage, _seed, _timeBudget, _calibrate, _calibrationDays, _calibrationMode, _scaling, _seasonalAlignment, _integerQuantiles];
 
         /// <summary>The <c>--calibration-mode</c> option of <c>train</c>, <c>backtest</c> and <c>calibrate</c>.</summary>
         internal static Option<string> CalibrationModeOption(LstmCalibrationMode defaultMode)
@@ -280,6 +286,7 @@ public sealed class TrainCommand : CliCommand
                 CalibrationMode = LstmCalibrationModes.Parse(parse.GetRequiredValue(_calibrationMode)),
                 Scaling = UnitScalings.Parse(parse.GetRequiredValue(_scaling)),
                 SeasonalAlignment = JsonEnumNames<SeasonalAlignment>.Parse(parse.GetRequiredValue(_seasonalAlignment), "seasonal alignment"),
+                IntegerQuantiles = parse.GetValue(_integerQuantiles),
                 WeightAverageDecay = parse.GetValue(_weightAverage),
             };
             Check(options.MaxEpochs >= 1, $"--epochs must be at least 1 (got {options.MaxEpochs}).");

@@ -156,6 +156,13 @@ public sealed record FeatureSchema
     /// </summary>
     public SeasonalAlignment SeasonalAlignment { get; init; } = SeasonalAlignment.Date;
 
+    /// <summary>
+    /// Whether the LSTM's daily and interval quantiles are whole numbers (<see cref="Lstm.QuantileLstm.Finish"/>), for
+    /// demand counted in whole units; the training option <c>integer-quantiles</c>, refused for a dataset with a
+    /// fractional unit. False in a schema saved without it (every model before it): continuous quantiles.
+    /// </summary>
+    public bool IntegerQuantiles { get; init; }
+
     /// <summary>Days the level of <see cref="UnitScaling.Level"/> averages.</summary>
     public int LevelWindow { get; init; } = DefaultLevelWindow;
 
@@ -206,7 +213,8 @@ public sealed record FeatureSchema
         int horizon,
         int fitEndDay,
         UnitScaling scaling = UnitScaling.Sku,
-        SeasonalAlignment alignment = SeasonalAlignment.Date)
+        SeasonalAlignment alignment = SeasonalAlignment.Date,
+        bool integerQuantiles = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (window < 1)
@@ -267,6 +275,7 @@ public sealed record FeatureSchema
             PastOnlyFeatures = PastOnlyFeatureNamesFor(scaling),
             Scaling = scaling,
             SeasonalAlignment = alignment,
+            IntegerQuantiles = integerQuantiles && RequireWholeUnits(dataset, fitEndDay),
             KnownFeatures = KnownFeatureNames(groups, events),
             HolidayGroups = groups,
             EventColumns = events,
@@ -276,6 +285,25 @@ public sealed record FeatureSchema
             Weather = weather,
             PooledWeather = new WeatherScaler(ptm, pts, phm, phs, ppm, pps),
         };
+    }
+
+    /// <summary>True when every unit of days [0, <paramref name="fitEndDay"/>) is a whole number; else throws, naming the first that is not.</summary>
+    private static bool RequireWholeUnits(Dataset dataset, int fitEndDay)
+    {
+        foreach (var series in dataset.Series)
+        {
+            for (var d = 0; d < Math.Min(fitEndDay, series.Units.Length); d++)
+            {
+                if (!double.IsInteger(series.Units[d]))
+                {
+                    throw new ArgumentException(
+                        $"Integer quantiles need demand in whole units, but SKU {series.Sku} sold {series.Units[d].ToString(CultureInfo.InvariantCulture)} on {dataset.DateOf(d):yyyy-MM-dd}.",
+                        nameof(dataset));
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Throws <see cref="InvalidDataException"/> when the schema is not one this code can build inputs for.</summary>

@@ -510,7 +510,7 @@ public sealed class LstmModel : IDisposable
         for (var i = 0; i < withFuture; i++)
         {
             ref readonly var step = ref steps[order[start + i]];
-            QuantileLstm.Finish(output.Slice(i * length, length), step.Output!, days, architecture.Quantiles, architecture.IntervalHead, step.Scale, _calibration);
+            QuantileLstm.Finish(output.Slice(i * length, length), step.Output!, days, architecture.Quantiles, architecture.IntervalHead, step.Scale, _calibration, Schema.IntegerQuantiles);
         }
     }
 
@@ -632,7 +632,7 @@ public sealed class LstmModel : IDisposable
             }
             else
             {
-                QuantileLstm.Finish(row, result, Horizon, architecture.Quantiles, architecture.IntervalHead, scale, _calibration);
+                QuantileLstm.Finish(row, result, Horizon, architecture.Quantiles, architecture.IntervalHead, scale, _calibration, Schema.IntegerQuantiles);
             }
 
             results[start + i] = result;

@@ -145,6 +145,13 @@ public sealed record LstmOptions
     /// </summary>
     public Features.SeasonalAlignment SeasonalAlignment { get; init; } = Features.SeasonalAlignment.Date;
 
+    /// <summary>
+    /// Whether the model forecasts whole-number quantiles (<see cref="Features.FeatureSchema.IntegerQuantiles"/>) for
+    /// demand counted in whole units; off by default (see docs/researchers/calibration.md for what it changes).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool IntegerQuantiles { get; init; }
+
     /// <summary>Training uses days before this index (null: the whole dataset).</summary>
     public int? TrainEndDay { get; init; }
 

@@ -257,7 +257,7 @@ public static class LstmTrainer
                     nameof(dataset));
             }
 
-            Adopt(FeatureSchema.Fit(dataset, _window, _horizon, validationStart, options.Scaling, options.SeasonalAlignment));
+            Adopt(FeatureSchema.Fit(dataset, _window, _horizon, validationStart, options.Scaling, options.SeasonalAlignment, options.IntegerQuantiles));
             BuildTables(trainEnd);
 
             var heldOut = HeldOutSkus(_tables.Length);

@@ -159,10 +159,20 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
     /// Turns one SKU's increments (<paramref name="days"/> x <see cref="LstmArchitecture.OutputsPerDay"/>, see
     /// <see cref="IncrementsHead"/>) into its forecast in units, in <see cref="forward"/>'s layout: the cumulative
     /// sums over levels and days, calibrated by <paramref name="calibration"/> when given (in scaled units), then
-    /// times <paramref name="scale"/> and clamped at zero.
+    /// times <paramref name="scale"/> and clamped at zero. With <paramref name="counts"/> (demand in whole units, see
+    /// <see cref="Features.FeatureSchema.IntegerQuantiles"/>) each daily and interval quantile q becomes the whole number nearest
+    /// to it, ceil(q - 0.5): the discrete quantile of the curve read with a continuity correction (P(Y &lt;= m) at m + 0.5).
+    /// The mean is left as it is.
     /// </summary>
     public static void Finish(
-        ReadOnlySpan<float> increments, Span<float> output, int days, int quantiles, bool interval, float scale, LstmCalibrationMap? calibration = null)
+        ReadOnlySpan<float> increments,
+        Span<float> output,
+        int days,
+        int quantiles,
+        bool interval,
+        float scale,
+        LstmCalibrationMap? calibration = null,
+        bool counts = false)
     {
         var perDay = quantiles + 1 + (interval ? quantiles : 0);
         if (increments.Length < days * perDay || output.Length < days * perDay)
@@ -199,6 +209,11 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
                 calibration.Daily(d, raw, target, scale);
             }
 
+            if (counts)
+            {
+                ToWholeUnits(target[..quantiles]);
+            }
+
             target[quantiles] = Math.Max(0f, row[quantiles] * scale);
             finite &= float.IsFinite(level) && float.IsFinite(row[quantiles]);
             if (!interval)
@@ -228,12 +243,26 @@ public sealed class QuantileLstm : nn.Module<Tensor, Tensor, Tensor, Tensor, Ten
                 var before = d > 0 ? output.Slice(((d - 1) * perDay) + quantiles + 1, quantiles) : default;
                 calibration.Interval(d, sums, intervalTarget, scale, before);
             }
+
+            if (counts)
+            {
+                ToWholeUnits(intervalTarget);
+            }
         }
 
         // the levels are non-decreasing sums, so the last of each is the largest: one check per kind and day
         if (!finite || !float.IsFinite(scale))
         {
             throw new InvalidOperationException("The network's forecast is not finite (NaN or infinity): its weights or inputs are broken.");
+        }
+    }
+
+    /// <summary>Each value v (non-negative, non-decreasing) becomes ceil(v - 0.5), which keeps the order.</summary>
+    private static void ToWholeUnits(Span<float> values)
+    {
+        foreach (ref var v in values)
+        {
+            v = MathF.Max(0f, MathF.Ceiling(v - 0.5f));
         }
     }
 
