@@ -134,6 +134,25 @@ public sealed class CliReplayTests : IDisposable
     }
 
     [Fact]
+    public async Task Bench_replay_checks_the_grains_against_the_bare_loop_and_reports_what_the_grain_run_allocated()
+    {
+        var (code, output, error) = await Run("bench", "replay", "--skus", "60", "--days", "30", "--policy", "sS");
+
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        var grains = output.Split('\n').Single(l => l.StartsWith("│ through the grains", StringComparison.Ordinal)).Split('│', StringSplitOptions.TrimEntries);
+        Assert.Equal("1,800", grains[2]); // 60 SKUs x 30 days
+        Assert.Contains("Every SKU's metrics through the grains equal the bare loop's.", output);
+        var allocation = System.Text.RegularExpressions.Regex.Match(
+            output, @"the grain run allocated [\d,]+ MiB of managed memory \(([\d,]+) bytes per SKU-day\); collections: ([\d,]+) gen 0, ([\d,]+) gen 1, ([\d,]+) gen 2\.");
+        Assert.True(allocation.Success, output);
+        long Number(int group) => long.Parse(allocation.Groups[group].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Number(1) > 0, "the grain calls and their results allocate");
+
+        // a collection of generation g also collects the younger ones, so the counts never rise with the generation
+        Assert.True(Number(2) >= Number(3) && Number(3) >= Number(4), allocation.Value);
+    }
+
+    [Fact]
     public async Task An_unknown_option_exits_with_code_2()
     {
         var (code, _, error) = await Run("replay", "--scenario", "x.json", "--colour", "red");

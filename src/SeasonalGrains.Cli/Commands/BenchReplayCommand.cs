@@ -196,6 +196,9 @@ public sealed class BenchReplayCommand : CliCommand
                 ? string.Create(CultureInfo.InvariantCulture, $"; {result.GrainsGenerating.TotalSeconds:0.0} s spent generating SKU batches during the grain run (alongside it).")
                 : ".";
             c.MarkupLine(Markup.Escape(heap + grains + generating));
+            var (gen0, gen1, gen2) = result.GrainsCollections;
+            c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"the grain run allocated {result.GrainsAllocated / 1048576.0:N0} MiB of managed memory ({result.GrainsAllocated / (double)result.SkuDays:N0} bytes per SKU-day); collections: {gen0:N0} gen 0, {gen1:N0} gen 1, {gen2:N0} gen 2.")));
             if (result.Forecasting is { } f)
             {
                 c.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,

@@ -84,6 +84,12 @@ public sealed record ReplayBenchResult(long SkuDays, TimeSpan Bare, TimeSpan Gra
 
     public long HeapAfterGrains { get; init; }
 
+    /// <summary>Managed bytes this process allocated during the timed grain run (all threads, the batch generation included).</summary>
+    public long GrainsAllocated { get; init; }
+
+    /// <summary>Garbage collections of generations 0, 1 and 2 during the timed grain run (a generation's count includes the collections of the older ones).</summary>
+    public (int Gen0, int Gen1, int Gen2) GrainsCollections { get; init; }
+
     /// <summary>This process's peak resident set (VmHWM) at the end of the bench.</summary>
     public long PeakWorkingSet { get; init; }
 }
@@ -265,7 +271,11 @@ public static class ReplayBenchmark
             var check = new FingerprintCheck(fingerprints);
             var generating = (skus as GeneratedReplaySkus)?.Generating ?? TimeSpan.Zero;
             var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var collectionsBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             var (_, grainTime, grainCpu) = await Timed(() => ThroughGrains(skus, grainSources, "bench", check));
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            var collections = (GC.CollectionCount(0) - collectionsBefore.Item1, GC.CollectionCount(1) - collectionsBefore.Item2, GC.CollectionCount(2) - collectionsBefore.Item3);
             var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
             using var process = Process.GetCurrentProcess();
 
@@ -275,6 +285,8 @@ public static class ReplayBenchmark
                 GrainsGenerating = ((skus as GeneratedReplaySkus)?.Generating ?? TimeSpan.Zero) - generating,
                 HeapBeforeGrains = heapBefore,
                 HeapAfterGrains = heapAfter,
+                GrainsAllocated = allocated,
+                GrainsCollections = collections,
                 PeakWorkingSet = process.PeakWorkingSet64,
                 Forecasting = forecaster is not null && grainSources!.IsStateful(forecaster)
                     ? new ReplayBenchForecasting(
