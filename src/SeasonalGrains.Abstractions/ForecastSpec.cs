@@ -31,7 +31,7 @@ public sealed record ForecastSpec
 /// Per review k (on window day <see cref="ReviewDays"/>[k]): the mean and the band quantiles of total
 /// demand over its protection interval (<see cref="IntervalDays"/>[k] days from the review day), and
 /// the realised total (NaN while, or when, the interval runs past the days seen). Per window day:
-/// the newest review's forecast of that day (mean and band; NaN before the first review).
+/// the newest review's forecast of that day (mean, median and band; NaN before the first review).
 /// </summary>
 [GenerateSerializer, Immutable]
 [Alias("SeasonalGrains.ForecastLog")]
@@ -63,4 +63,7 @@ public sealed record ForecastLog
 
     /// <summary>Demand of each window day seen so far (NaN for days not yet run).</summary>
     [Id(12)] public required double[] Demand { get; init; }
+
+    /// <summary>The newest review's median of each window day (NaN before the first review); null in logs saved before it was recorded.</summary>
+    [Id(13)] public double[]? DayMedian { get; init; }
 }

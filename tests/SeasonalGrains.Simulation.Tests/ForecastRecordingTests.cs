@@ -28,6 +28,7 @@ public sealed class ForecastRecordingTests
         Assert.Equal([3, 3, 3], log.IntervalDays);
         Assert.Equal([6.0, 6, 6], log.IntervalMean);
         Assert.Equal([3.0, 3, 3], log.IntervalLower);
+        Assert.Equal([4.5, 4.5, 4.5], log.IntervalMedian);
         Assert.Equal([9.0, 9, 9], log.IntervalUpper);
 
         // 1 + 2 + 3 and 3 + 4 + 5; the last interval (days 4..6) runs past the window
@@ -35,8 +36,9 @@ public sealed class ForecastRecordingTests
         Assert.Equal(12, log.IntervalActual[1]);
         Assert.True(double.IsNaN(log.IntervalActual[2]));
 
-        // each day's forecast comes from the newest review: 2 a day, band 1..3
+        // each day's forecast comes from the newest review: mean 2 and median 1.5 a day, band 1..3
         Assert.Equal([2.0, 2, 2, 2, 2, 2], log.DayMean);
+        Assert.Equal([1.5, 1.5, 1.5, 1.5, 1.5, 1.5], log.DayMedian!);
         Assert.Equal([1.0, 1, 1, 1, 1, 1], log.DayLower);
         Assert.Equal([3.0, 3, 3, 3, 3, 3], log.DayUpper);
     }
@@ -58,18 +60,25 @@ public sealed class ForecastRecordingTests
 
         var a = ForecastLogAccuracy.Of([recorder.Snapshot()]);
 
-        // intervals: forecast 6 against 6 (inside 3..9) and 12 (outside): errors 0 and -6
+        // intervals: median 4.5 (mean 6) against 6 (inside 3..9) and 12 (outside): absolute errors of the median 1.5 and
+        // 7.5, errors of the mean 0 and -6
         Assert.Equal(2, a.Count);
-        Assert.Equal(3, a.IntervalMae, 12);
+        Assert.Equal(4.5, a.IntervalMae, 12);
         Assert.Equal(-3, a.IntervalBias, 12);
-        Assert.Equal(6.0 / 18, a.IntervalWape, 12);
+        Assert.Equal(9.0 / 18, a.IntervalWape, 12);
         Assert.Equal(0.5, a.IntervalCoverage, 12);
 
-        // days: forecast 2 against 1..6: absolute errors 1, 0, 1, 2, 3, 4; inside 1..3: days with 1, 2, 3
-        Assert.Equal(11.0 / 6, a.DayMae, 12);
+        // days: median 1.5 against 1..6: absolute errors 0.5, 0.5, 1.5, 2.5, 3.5, 4.5; the mean 2 errs by -9 in all;
+        // inside 1..3: days with 1, 2, 3
+        Assert.Equal(13.0 / 6, a.DayMae, 12);
         Assert.Equal(-9.0 / 6, a.DayBias, 12);
         Assert.Equal(0.5, a.DayCoverage, 12);
         Assert.Equal((0.05, 0.95), (a.LowerLevel, a.UpperLevel));
+
+        // a log saved before day medians were recorded scores its days on the mean: errors 1, 0, 1, 2, 3, 4
+        var before = ForecastLogAccuracy.Of([recorder.Snapshot() with { DayMedian = null }]);
+        Assert.Equal(11.0 / 6, before.DayMae, 12);
+        Assert.Equal(4.5, before.IntervalMae, 12);
     }
 
     [Fact]
@@ -110,6 +119,12 @@ public sealed class ForecastRecordingTests
         Assert.Equal(expected.IntervalMean, actual.IntervalMean);
         Assert.Equal(expected.IntervalActual, actual.IntervalActual);
         Assert.Equal(expected.DayMean, actual.DayMean);
+        Assert.Equal(expected.DayMedian, actual.DayMedian);
+
+        // a log saved before day medians were recorded loads, with no median for its days
+        var old = new ReviewForecastRecorder(8, 3, 2);
+        old.Load(first.Snapshot() with { DayMedian = null });
+        Assert.All(old.Snapshot().DayMedian!, m => Assert.True(double.IsNaN(m)));
 
         // the review on day 3 covers days 3..7: 1 + 2 + 9 + 3 + 3
         Assert.Equal(18, actual.IntervalActual[1]);
@@ -164,6 +179,6 @@ public sealed class ForecastRecordingTests
         public double Mean(int offset, int days) => perDay * days;
 
         public double Quantile(double level, int offset, int days) =>
-            perDay * days * (level < 0.5 ? 0.5 : level > 0.5 ? 1.5 : 1);
+            perDay * days * (level < 0.5 ? 0.5 : level > 0.5 ? 1.5 : 0.75); // the median below the mean, as for skewed demand
     }
 }

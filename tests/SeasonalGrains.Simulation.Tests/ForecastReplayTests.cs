@@ -60,6 +60,7 @@ public sealed class ForecastReplayTests(SiloFixture silo)
                 Assert.Equal(expected.IntervalUpper, actual.IntervalUpper);
                 Assert.Equal(expected.IntervalActual, actual.IntervalActual);
                 Assert.Equal(expected.DayMean, actual.DayMean);
+                Assert.Equal(expected.DayMedian, actual.DayMedian);
                 Assert.Equal(expected.DayLower, actual.DayLower);
             }
 
@@ -230,6 +231,7 @@ public sealed class ForecastReplayTests(SiloFixture silo)
             Assert.Equal(a[i]!.IntervalMedian, b[i]!.IntervalMedian);
             Assert.Equal(a[i]!.IntervalUpper, b[i]!.IntervalUpper);
             Assert.Equal(a[i]!.DayLower, b[i]!.DayLower);
+            Assert.Equal(a[i]!.DayMedian, b[i]!.DayMedian);
         }
     }
 

@@ -6,9 +6,11 @@ namespace SeasonalGrains.Grains.Forecasting;
 public static class ForecastLogAccuracy
 {
     /// <summary>
-    /// Interval figures over the reviews whose protection interval ended inside the window (error =
-    /// forecast mean - realised total; coverage = share of realised totals inside the recorded band);
-    /// day figures over the window days that had a forecast (the newest review's forecast of that day).
+    /// Interval figures over the reviews whose protection interval ended inside the window (MAE and WAPE
+    /// score the forecast median, bias the mean, as the backtests do: an absolute error is smallest in
+    /// expectation at the median; coverage = share of realised totals inside the recorded band); day figures
+    /// over the window days that had a forecast (the newest review's forecast of that day; a log saved before
+    /// day medians were recorded scores its day MAE on the mean).
     /// The band's levels are those of the first log (all must agree). NaN figures where nothing counts.
     /// </summary>
     public static OutlookAccuracy Of(IEnumerable<ForecastLog> logs)
@@ -35,7 +37,8 @@ public static class ForecastLogAccuracy
                 }
 
                 n++;
-                absolute += Math.Abs(log.IntervalMean[k] - a);
+                var median = log.IntervalMedian[k];
+                absolute += Math.Abs((double.IsFinite(median) ? median : log.IntervalMean[k]) - a);
                 bias += log.IntervalMean[k] - a;
                 actual += a;
                 inside += a >= log.IntervalLower[k] && a <= log.IntervalUpper[k] ? 1 : 0;
@@ -50,7 +53,8 @@ public static class ForecastLogAccuracy
                 }
 
                 days++;
-                dayAbsolute += Math.Abs(log.DayMean[d] - a);
+                var dayMedian = log.DayMedian is { } medians ? medians[d] : double.NaN;
+                dayAbsolute += Math.Abs((double.IsFinite(dayMedian) ? dayMedian : log.DayMean[d]) - a);
                 dayBias += log.DayMean[d] - a;
                 dayInside += a >= log.DayLower[d] && a <= log.DayUpper[d] ? 1 : 0;
             }

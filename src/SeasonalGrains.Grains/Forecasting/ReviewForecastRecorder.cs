@@ -3,8 +3,8 @@ namespace SeasonalGrains.Grains.Forecasting;
 /// <summary>
 /// Records, for one SKU's season, the forecast each review was given: the mean and the band and
 /// median quantiles of total demand over the protection interval (lead time + review period from the
-/// review day, as the policy reads it), and each day's forecast from the newest review (the days up
-/// to the next review); fills in the realised interval demand once its last day has been run.
+/// review day, as the policy reads it), and each day's forecast from the newest review (mean, median and
+/// band, for the days up to the next review); fills in the realised interval demand once its last day has been run.
 /// </summary>
 public sealed class ReviewForecastRecorder
 {
@@ -34,7 +34,7 @@ public sealed class ReviewForecastRecorder
         _lower = lowerLevel;
         _upper = upperLevel;
         _days = new DayRecord[windowDays];
-        Array.Fill(_days, new DayRecord(double.NaN, double.NaN, double.NaN, double.NaN));
+        Array.Fill(_days, new DayRecord(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN));
     }
 
     /// <summary>Days of the protection interval recorded per review (L + R).</summary>
@@ -57,6 +57,7 @@ public sealed class ReviewForecastRecorder
             _days[day + h] = _days[day + h] with
             {
                 Mean = outlook.Mean(h, 1),
+                Median = outlook.Quantile(0.5, h, 1),
                 Lower = outlook.Quantile(_lower, h, 1),
                 Upper = outlook.Quantile(_upper, h, 1),
             };
@@ -102,6 +103,7 @@ public sealed class ReviewForecastRecorder
         DayLower = [.. _days.Select(d => d.Lower)],
         DayUpper = [.. _days.Select(d => d.Upper)],
         Demand = [.. _days.Select(d => d.Demand)],
+        DayMedian = [.. _days.Select(d => d.Median)],
     };
 
     /// <summary>Restores a snapshot of the same season (window and levels).</summary>
@@ -115,7 +117,8 @@ public sealed class ReviewForecastRecorder
 
         var n = log.ReviewDays.Length;
         if (log.IntervalMean.Length != n || log.IntervalLower.Length != n || log.IntervalMedian.Length != n || log.IntervalUpper.Length != n
-            || log.IntervalActual.Length != n || log.DayLower.Length != _windowDays || log.DayUpper.Length != _windowDays)
+            || log.IntervalActual.Length != n || log.DayLower.Length != _windowDays || log.DayUpper.Length != _windowDays
+            || (log.DayMedian is { } medians && medians.Length != _windowDays))
         {
             throw new ArgumentException("The saved forecast log's columns differ in length.", nameof(log));
         }
@@ -128,7 +131,7 @@ public sealed class ReviewForecastRecorder
 
         for (var d = 0; d < _windowDays; d++)
         {
-            _days[d] = new DayRecord(log.DayMean[d], log.DayLower[d], log.DayUpper[d], log.Demand[d]);
+            _days[d] = new DayRecord(log.DayMean[d], log.DayMedian?[d] ?? double.NaN, log.DayLower[d], log.DayUpper[d], log.Demand[d]);
         }
     }
 
@@ -142,5 +145,5 @@ public sealed class ReviewForecastRecorder
 
     private readonly record struct ReviewRecord(int Day, double Mean, double Lower, double Median, double Upper, double Actual);
 
-    private readonly record struct DayRecord(double Mean, double Lower, double Upper, double Demand);
+    private readonly record struct DayRecord(double Mean, double Median, double Lower, double Upper, double Demand);
 }
