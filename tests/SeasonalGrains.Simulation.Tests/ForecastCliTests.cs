@@ -127,6 +127,15 @@ public sealed class ForecastCliTests : IDisposable
         var reliability = File.ReadAllLines(Path.Combine(outDir, "reliability.csv"));
         Assert.Equal("forecaster,kind,horizon,level,nominal,observed,observed_below,count", reliability[0]);
         Assert.Contains("oracle,daily,all,q0.995,0.995,", string.Join('\n', reliability));
+
+        // the oracle's quantiles are whole numbers, so actuals tie with them: the console shows the share strictly below too
+        var median = reliability.Single(l => l.StartsWith("oracle,daily,all,q0.5,", StringComparison.Ordinal)).Split(',');
+        var (atOrBelow, below) = (double.Parse(median[5], CultureInfo.InvariantCulture), double.Parse(median[6], CultureInfo.InvariantCulture));
+        Assert.True(below < atOrBelow, string.Join(',', median));
+        var lines = output.Split('\n');
+        var oracleRow = Array.FindLastIndex(lines, l => l.StartsWith("│ oracle ", StringComparison.Ordinal));
+        Assert.StartsWith("│   strictly below", lines[oracleRow + 1]);
+        Assert.Contains((below * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %", lines[oracleRow + 1]);
         Assert.False(File.Exists(Path.Combine(outDir, "importance.csv")), "importance explains an lstm: none here");
     }
 

@@ -338,7 +338,11 @@ public sealed class BacktestCommand : CliCommand
         return entries;
     }
 
-    /// <summary>The pooled rows of the reliability table: per forecaster and kind, the share of actuals at or below each level.</summary>
+    /// <summary>
+    /// The pooled rows of the reliability table: per forecaster and kind, the share of actuals at or below each level, and
+    /// under it, where ties make it differ, the share strictly below (demand is a count: a calibrated forecaster of it puts
+    /// each level between the two).
+    /// </summary>
     private static void PrintReliability(CliContext context, BacktestResult result)
     {
         var pooled = result.Reliability.Where(r => r.Horizon is null).ToList();
@@ -359,6 +363,12 @@ public sealed class BacktestCommand : CliCommand
             var cells = new List<string> { Markup.Escape(group.Key.Kind == ReliabilityKind.Daily ? group.Key.Forecaster : $"{group.Key.Forecaster} (sums of days 1..n)") };
             cells.AddRange(levels.Select(l => group.FirstOrDefault(r => r.Level == l) is { } r ? F(r.Observed, "P1") : ""));
             table.AddRow([.. cells]);
+            if (group.Any(r => Math.Abs(r.Observed - r.ObservedBelow) >= 0.0005))
+            {
+                List<string> below = ["  strictly below"];
+                below.AddRange(levels.Select(l => group.FirstOrDefault(r => r.Level == l) is { } r ? F(r.ObservedBelow, "P1") : ""));
+                table.AddRow([.. below]);
+            }
         }
 
         context.Console.Write(table);
