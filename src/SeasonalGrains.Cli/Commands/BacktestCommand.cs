@@ -360,14 +360,13 @@ public sealed class BacktestCommand : CliCommand
 
         foreach (var group in pooled.GroupBy(r => (r.Forecaster, r.Kind)))
         {
-            var cells = new List<string> { Markup.Escape(group.Key.Kind == ReliabilityKind.Daily ? group.Key.Forecaster : $"{group.Key.Forecaster} (sums of days 1..n)") };
-            cells.AddRange(levels.Select(l => group.FirstOrDefault(r => r.Level == l) is { } r ? F(r.Observed, "P1") : ""));
-            table.AddRow([.. cells]);
+            string[] Row(string label, Func<ReliabilityRow, double> share) =>
+                [label, .. levels.Select(l => group.FirstOrDefault(r => r.Level == l) is { } r ? F(share(r), "P1") : "")];
+
+            table.AddRow(Row(Markup.Escape(group.Key.Kind == ReliabilityKind.Daily ? group.Key.Forecaster : $"{group.Key.Forecaster} (sums of days 1..n)"), r => r.Observed));
             if (group.Any(r => Math.Abs(r.Observed - r.ObservedBelow) >= 0.0005))
             {
-                List<string> below = ["  strictly below"];
-                below.AddRange(levels.Select(l => group.FirstOrDefault(r => r.Level == l) is { } r ? F(r.ObservedBelow, "P1") : ""));
-                table.AddRow([.. below]);
+                table.AddRow(Row("  strictly below", r => r.ObservedBelow));
             }
         }
 

@@ -37,8 +37,7 @@ public static class ForecastLogAccuracy
                 }
 
                 n++;
-                var median = log.IntervalMedian[k];
-                absolute += Math.Abs((double.IsFinite(median) ? median : log.IntervalMean[k]) - a);
+                absolute += Math.Abs(log.IntervalMedian[k] - a);
                 bias += log.IntervalMean[k] - a;
                 actual += a;
                 inside += a >= log.IntervalLower[k] && a <= log.IntervalUpper[k] ? 1 : 0;
@@ -53,8 +52,9 @@ public static class ForecastLogAccuracy
                 }
 
                 days++;
-                var dayMedian = log.DayMedian is { } medians ? medians[d] : double.NaN;
-                dayAbsolute += Math.Abs((double.IsFinite(dayMedian) ? dayMedian : log.DayMean[d]) - a);
+                // days of a log saved before day medians were recorded (all of it, or the part before a restore) have none
+                var median = log.DayMedian?[d] ?? double.NaN;
+                dayAbsolute += Math.Abs((double.IsFinite(median) ? median : log.DayMean[d]) - a);
                 dayBias += log.DayMean[d] - a;
                 dayInside += a >= log.DayLower[d] && a <= log.DayUpper[d] ? 1 : 0;
             }

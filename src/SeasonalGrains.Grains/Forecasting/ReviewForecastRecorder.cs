@@ -1,3 +1,5 @@
+using SeasonalGrains.Forecasting.Metrics;
+
 namespace SeasonalGrains.Grains.Forecasting;
 
 /// <summary>
@@ -49,7 +51,7 @@ public sealed class ReviewForecastRecorder
             day,
             outlook.Mean(0, _intervalDays),
             outlook.Quantile(_lower, 0, _intervalDays),
-            outlook.Quantile(0.5, 0, _intervalDays),
+            outlook.Quantile(ForecastMetrics.AbsoluteErrorLevel, 0, _intervalDays),
             outlook.Quantile(_upper, 0, _intervalDays),
             double.NaN));
         for (var h = 0; h < _reviewPeriodDays && day + h < _windowDays; h++)
@@ -57,7 +59,7 @@ public sealed class ReviewForecastRecorder
             _days[day + h] = _days[day + h] with
             {
                 Mean = outlook.Mean(h, 1),
-                Median = outlook.Quantile(0.5, h, 1),
+                Median = outlook.Quantile(ForecastMetrics.AbsoluteErrorLevel, h, 1),
                 Lower = outlook.Quantile(_lower, h, 1),
                 Upper = outlook.Quantile(_upper, h, 1),
             };

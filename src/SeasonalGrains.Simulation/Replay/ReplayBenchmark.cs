@@ -272,10 +272,11 @@ public static class ReplayBenchmark
             var generating = (skus as GeneratedReplaySkus)?.Generating ?? TimeSpan.Zero;
             var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            var collectionsBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            var (gen0, gen1, gen2) = Collections();
             var (_, grainTime, grainCpu) = await Timed(() => ThroughGrains(skus, grainSources, "bench", check));
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-            var collections = (GC.CollectionCount(0) - collectionsBefore.Item1, GC.CollectionCount(1) - collectionsBefore.Item2, GC.CollectionCount(2) - collectionsBefore.Item3);
+            var after = Collections();
+            var collections = (after.Gen0 - gen0, after.Gen1 - gen1, after.Gen2 - gen2);
             var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
             using var process = Process.GetCurrentProcess();
 
@@ -302,6 +303,8 @@ public static class ReplayBenchmark
             owned?.Dispose();
         }
     }
+
+    private static (int Gen0, int Gen1, int Gen2) Collections() => (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
 
     /// <summary>SKUs the bare loop reads at a time: whole blocks of the stateful LSTM's batched forecasts.</summary>
     private const int BareBatchSkus = 4 * LstmTracker.DefaultBatchSkus;
